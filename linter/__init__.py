@@ -1,0 +1,3 @@
+"""portlint: a static linter for Kubernetes manifests (sysctl writes, node ports)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,6 @@
+"""``python -m linter`` runs the portlint command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()

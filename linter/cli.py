@@ -1,0 +1,185 @@
+"""The ``portlint`` command: ``check``, ``rules``, ``explain``, ``--version``.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage,
+configuration or input errors (always one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="portlint",
+    help=(
+        "Lint Kubernetes manifests for sysctl writes that reach the node and for nodePorts "
+        "inside the nodes' ephemeral port range.\n\n"
+        "Reads YAML/JSON manifests and Helm-rendered streams; reports as text, SARIF 2.1.0, "
+        "JSON or GitHub annotations."
+    ),
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    sarif = "sarif"
+    json = "json"
+    github = "github"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"portlint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Lint Kubernetes manifests for node-changing sysctl writes and nodePort collisions."""
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"portlint: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _ids(values: List[str] | None) -> set[str]:
+    out: set[str] = set()
+    for value in values or []:
+        out.update(part.strip().upper() for part in value.split(",") if part.strip())
+    return out
+
+
+@app.command()
+def check(
+    paths: List[str] = typer.Argument(None, help="Files and directories to lint (directories recursively: *.yaml, *.yml, *.json); '-' reads stdin.", show_default=False, metavar="PATHS..."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout.", metavar="FILE"),
+    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: nearest .portlint.yaml or [tool.portlint] in pyproject.toml).", metavar="FILE"),
+    ephemeral_port_range: Optional[str] = typer.Option(None, "--ephemeral-port-range", help='The nodes\' net.ipv4.ip_local_port_range, e.g. "32768 60999" (default: as declared in the manifests, else 32768-60999).', metavar="RANGE"),
+    node_port_range: Optional[str] = typer.Option(None, "--node-port-range", help="The API server's --service-node-port-range (default 30000-32767).", metavar="RANGE"),
+    reserved_ports: Optional[str] = typer.Option(None, "--reserved-ports", help='The nodes\' net.ipv4.ip_local_reserved_ports, e.g. "30000-32767,40000".', metavar="PORTS"),
+    kubernetes_version: Optional[str] = typer.Option(None, "--kubernetes-version", help="Kubernetes version for the safe sysctl set, e.g. 1.31 (default: newest known).", metavar="X.Y"),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules (ids or prefixes, comma-separated).", metavar="IDS"),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules (ids or prefixes, comma-separated).", metavar="IDS"),
+    fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Exit 1 when a finding is at or above this level."),
+    stdin_filename: str = typer.Option("-", "--stdin-filename", help="Name for stdin input in reports.", metavar="NAME"),
+    helm_chart: Optional[str] = typer.Option(None, "--helm-chart", help="Chart directory: move findings of a rendered stream to the chart's template files.", metavar="DIR"),
+) -> None:
+    """Lint manifests and report problems.
+
+    Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 for usage,
+    configuration and input errors.
+    """
+    from . import config as config_mod
+    from .runner import run
+
+    if not paths:
+        _fail("no paths given: pass files, directories, or '-' for stdin")
+    try:
+        settings = config_mod.load(config if config is not None else config_mod.find_config())
+        flags = {
+            "ephemeral_port_range": ephemeral_port_range,
+            "reserved_ports": reserved_ports,
+            "node_port_range": node_port_range,
+        }
+        for attr, value in flags.items():
+            if value is not None:
+                setattr(settings, attr, value)
+                settings.origins[attr] = "flag"
+        if kubernetes_version is not None:
+            settings.kubernetes_version = kubernetes_version
+        config_mod.check_values(settings, where=lambda key: f"--{_flag_name(key)}")
+        config_mod.check_version(settings.kubernetes_version)
+        code, report = run(
+            paths,
+            settings,
+            format=format.value,
+            select=_ids(select),
+            ignore=_ids(ignore),
+            fail_on=fail_on.value,
+            stdin_name=stdin_filename,
+            helm_chart=helm_chart,
+            colour=output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        )
+    except (config_mod.ConfigError, _input_error()) as exc:
+        _fail(str(exc))
+        return
+    if output is not None:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(report)
+        except OSError as exc:
+            _fail(f"{output}: cannot write the report: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(report)
+    raise typer.Exit(code)
+
+
+def _input_error():
+    from .sources import InputError
+
+    return InputError
+
+
+def _flag_name(key: str) -> str:
+    return {"ephemeralPortRange": "ephemeral-port-range", "reservedPorts": "reserved-ports", "nodePortRange": "node-port-range"}[key]
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """Print the table of rules: id, name, default level, summary."""
+    from rules import RULES
+
+    width = max(len(r.NAME) for r in RULES)
+    for rule in RULES:
+        typer.echo(f"{rule.ID}  {rule.NAME:<{width}}  {rule.LEVEL:<7}  {rule.SUMMARY}")
+
+
+@app.command()
+def explain(rule_id: str = typer.Argument(..., help="A rule id (PL101) or name (unguarded-sysctl-write).", metavar="RULE")) -> None:
+    """Print a rule's help: why it matters, bad and good examples."""
+    from rules import RULES
+
+    from . import ruledoc
+
+    wanted = rule_id.strip()
+    for rule in RULES:
+        if wanted.upper() == rule.ID or wanted.lower() == rule.NAME:
+            typer.echo(ruledoc.page(rule).split("\n", 1)[1].rstrip())
+            return
+    _fail(f"unknown rule '{rule_id}'; `portlint rules` lists them")
+
+
+def main() -> None:
+    """Console-script entry point: typer's app with a last-resort guard against tracebacks."""
+    try:
+        app(prog_name="portlint")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("portlint: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+        sys.stderr.write(f"portlint: internal error: {type(exc).__name__}: {exc}; please report it\n")
+        sys.exit(2)

@@ -1,0 +1,173 @@
+"""Runs the rules over a stream of inputs and returns findings ready to report.
+
+Per document: parse (PL000 for syntax errors, duplicate keys, bad merges), then for each
+Kubernetes object every enabled ``check`` rule and every ``collect`` hook. After the last
+input: every ``check_run`` rule, which sees only the small facts the hooks kept. Then
+levels from the config, suppressions and Helm template notes are applied in one place.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Iterable
+
+from . import k8s, sources, tree
+from .config import Settings
+from .findings import LEVEL_RANK, Finding, Location
+from .network import NodeNetwork
+from .sysctls import parse_version
+
+PARSE_ERROR = "PL000"
+
+
+@dataclass
+class Context:
+    """What rules see besides the object: settings, the Kubernetes version, the node
+    network (final only in ``check_run``) and a scratch space per rule for run facts."""
+
+    settings: Settings
+    kubernetes_version: tuple[int, int]
+    network: NodeNetwork | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def state_for(self, rule: ModuleType, factory=list) -> Any:
+        if rule.ID not in self.state:
+            self.state[rule.ID] = factory()
+        return self.state[rule.ID]
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    rules: list[ModuleType]  # the enabled rules, in registry order
+    files: int = 0
+    notifications: list[str] = field(default_factory=list)  # unreadable inputs, internal errors
+    internal_errors: int = 0
+
+    @property
+    def successful(self) -> bool:
+        return not self.notifications
+
+
+def effective_levels(registry: Iterable[ModuleType], settings: Settings, select: set[str] | None, ignore: set[str]) -> dict[str, str]:
+    """Rule id -> level for every enabled rule (config ``rules``, then --select/--ignore)."""
+    levels: dict[str, str] = {}
+    for rule in registry:
+        level = settings.rules.get(rule.ID, rule.LEVEL)
+        if level == "off":
+            continue
+        if select and not any(rule.ID.startswith(s) for s in select):
+            continue
+        if any(rule.ID.startswith(s) for s in ignore):
+            continue
+        levels[rule.ID] = level
+    return levels
+
+
+def lint(
+    paths: list[str],
+    settings: Settings,
+    registry: list[ModuleType],
+    levels: dict[str, str],
+    stdin_name: str = "-",
+    network_builder=None,
+) -> RunResult:
+    rules = [r for r in registry if r.ID in levels]
+    ctx = Context(settings, parse_version(settings.kubernetes_version))
+    result = RunResult([], rules)
+    object_rules = [r for r in rules if hasattr(r, "check")]
+    collectors = [r for r in registry if hasattr(r, "collect")]  # facts may serve other rules
+    ignore_comments: dict[str, dict[int, set[str]]] = {}
+    raw: list[Finding] = []
+
+    for path in sources.discover(paths, settings.exclude):
+        try:
+            source = sources.read(path, stdin_name)
+        except sources.InputError as exc:
+            result.notifications.append(str(exc))
+            continue
+        result.files += 1
+        if source.ignore_comments:
+            ignore_comments[source.path] = source.ignore_comments
+        if source.problem is not None:
+            message, line, col = source.problem
+            raw.append(_parse_finding(source.path, message, line, col, line, col + 1))
+            continue
+        for doc in sources.split_documents(source):
+            root, problems = tree.parse(doc.text, doc.first_line)
+            for p in problems:
+                message = p.message
+                if root is None and "{{" in doc.text:
+                    message += "; this looks like an unrendered Helm template: lint the output of `helm template` instead"
+                raw.append(_parse_finding(doc.path, message, p.line, p.col, p.end_line, p.end_col, doc.template))
+            for manifest in k8s.manifests(doc, root):
+                for rule in object_rules:
+                    _guarded(result, rule, doc.path, raw, lambda: rule.check(manifest, ctx))
+                for rule in collectors:
+                    _guarded(result, rule, doc.path, raw, lambda: rule.collect(manifest, ctx))
+
+    if network_builder is not None:
+        ctx.network = network_builder(ctx)
+    for rule in rules:
+        if hasattr(rule, "check_run"):
+            _guarded(result, rule, "the run", raw, lambda: rule.check_run(ctx))
+
+    result.findings = _finalize(raw, levels, ignore_comments)
+    return result
+
+
+def _guarded(result: RunResult, rule: ModuleType, where: str, out: list[Finding], call) -> None:
+    """Last resort: a rule that raises becomes one 'internal error' line, not a traceback."""
+    try:
+        found = call()
+        if found:
+            out.extend(found)
+    except RecursionError:
+        result.internal_errors += 1
+        result.notifications.append(f"internal error in {rule.ID} on {where}: input nested too deeply")
+    except Exception as exc:  # noqa: BLE001 - deliberately broad: see docstring
+        result.internal_errors += 1
+        origin = traceback.extract_tb(exc.__traceback__)[-1]
+        result.notifications.append(
+            f"internal error in {rule.ID} on {where}: {type(exc).__name__}: {exc} "
+            f"({origin.filename.rsplit('/', 1)[-1]}:{origin.lineno}); please report it"
+        )
+
+
+def _parse_finding(path: str, message: str, line: int, col: int, end_line: int, end_col: int, template: str | None = None) -> Finding:
+    return Finding(
+        PARSE_ERROR,
+        "error",
+        message,
+        Location(path, line, col, end_line, end_col),
+        key=f"{line}:{col}:{message}",
+        template=template,
+    )
+
+
+def _finalize(raw: list[Finding], levels: dict[str, str], comments: dict[str, dict[int, set[str]]]) -> list[Finding]:
+    kept: list[Finding] = []
+    for finding in raw:
+        level = levels.get(finding.rule_id)
+        if level is None:
+            continue
+        finding.level = level
+        ids = comments.get(finding.location.path, {}).get(finding.location.line)
+        if ids and (finding.rule_id in ids or "ALL" in ids):
+            finding.suppressed = True
+        if finding.template:
+            finding.message = f"{finding.message} (rendered from Helm template {finding.template})"
+            finding.related.append(Location(finding.template, 1, 1, 1, 1, "the Helm template this object was rendered from"))
+        kept.append(finding)
+    kept.sort(key=Finding.sort_key)
+    return kept
+
+
+def fails(findings: list[Finding], fail_on: str) -> bool:
+    """True when an unsuppressed finding is at or above ``fail_on`` (never: always False)."""
+    if fail_on == "never":
+        return False
+    threshold = LEVEL_RANK[fail_on]
+    return any(LEVEL_RANK[f.level] >= threshold for f in findings if not f.suppressed)

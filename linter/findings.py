@@ -1,0 +1,62 @@
+"""What a rule reports: a Finding with one primary Location and optional related ones."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+LEVELS = ("note", "warning", "error")
+LEVEL_RANK = {"none": -1, "note": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A region of a file, 1-based, end column exclusive (SARIF's convention)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    label: str = ""  # what this place is, for related locations
+
+    def at(self, label: str) -> "Location":
+        return Location(self.path, self.line, self.column, self.end_line, self.end_column, label)
+
+
+@dataclass(slots=True)
+class Finding:
+    """One problem. ``key`` identifies it within its object, independent of line numbers,
+    so that fingerprints survive unrelated edits above it."""
+
+    rule_id: str
+    level: str
+    message: str
+    location: Location
+    related: list[Location] = field(default_factory=list)
+    key: str = ""
+    template: str | None = None  # Helm template the object was rendered from
+    suppressed: bool = False
+
+    def fingerprint(self) -> str:
+        basis = "\x1f".join((self.rule_id, self.location.path, self.key or self.message))
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.rule_id, self.message)
+
+
+def report(rule, manifest, location: Location, message: str, path: str, related: list[Location] | None = None) -> Finding:
+    """A finding of ``rule`` (a rule module) about ``manifest``; ``path`` names the flagged
+    place inside the object (e.g. 'spec.ports[http].nodePort') and keys the fingerprint."""
+    return Finding(
+        rule.ID,
+        rule.LEVEL,
+        message,
+        location,
+        list(related or ()),
+        key=f"{manifest.ident}:{path}",
+        template=manifest.doc.template,
+        suppressed=manifest.ignores_rule(rule.ID),
+    )

@@ -1,0 +1,179 @@
+"""The Kubernetes view of a parsed document: objects, their pod templates and containers.
+
+Everything here tolerates wrong types: a string where a list belongs, ``null``, numbers
+as names. What does not have the expected shape is skipped, and the rest is still seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from .sources import Document
+from .tree import Mapping, Node, Scalar, Sequence, as_bool, as_str, dig, sequence_items
+
+CONTAINER_KINDS = ("initContainers", "containers", "ephemeralContainers")
+IGNORE_ANNOTATION = "portlint.io/ignore"
+
+
+@dataclass(slots=True)
+class Manifest:
+    """One Kubernetes object. ``path`` is its place in the document ('' or 'items[2]')."""
+
+    doc: Document
+    node: Mapping
+    api_version: str
+    kind: str
+    name: str
+    namespace: str
+    path: str = ""
+    ignores: frozenset[str] = frozenset()  # from the portlint.io/ignore annotation
+
+    @property
+    def ident(self) -> str:
+        """Stable identity for fingerprints: kind/namespace/name, or the position in the stream."""
+        name = self.name or f"#{self.doc.index}{self.path}"
+        return f"{self.kind}/{self.namespace}/{name}"
+
+    @property
+    def label(self) -> str:
+        """How messages name the object: 'Deployment "web"'."""
+        return f'{self.kind} "{self.name}"' if self.name else self.kind
+
+    def get(self, *keys: str) -> Node | None:
+        return dig(self.node, *keys)
+
+    def ignores_rule(self, rule_id: str) -> bool:
+        return bool(self.ignores) and (rule_id in self.ignores or "ALL" in self.ignores)
+
+
+@dataclass(slots=True)
+class PodSpec:
+    """A pod spec inside a manifest; ``path`` is the dotted path to it ('spec.template.spec')."""
+
+    manifest: Manifest
+    node: Mapping
+    path: str
+
+    def flag(self, key: str) -> bool:
+        """hostNetwork / hostIPC / hostPID as Kubernetes reads them: only ``true`` is true."""
+        return as_bool(self.node.get(key)) is True
+
+    def flag_entry(self, key: str) -> tuple[Scalar, Node] | None:
+        return self.node.entry(key)
+
+
+@dataclass(slots=True)
+class Container:
+    """One container of a pod spec; ``group`` is initContainers, containers or ephemeralContainers."""
+
+    pod: PodSpec
+    node: Mapping
+    group: str
+    index: int
+
+    @property
+    def name(self) -> str:
+        return as_str(self.node.get("name")) or f"{self.group}[{self.index}]"
+
+    @property
+    def path(self) -> str:
+        return f"{self.pod.path}.{self.group}[{self.name}]"
+
+    @property
+    def label(self) -> str:
+        kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}.get(
+            self.group, "container"
+        )
+        return f'{kind} "{self.name}"'
+
+
+def manifests(doc: Document, root: Node | None) -> Iterator[Manifest]:
+    """The Kubernetes objects of a document: the root object, or the items of a List."""
+    if type(root) is not Mapping:
+        return
+    kind = as_str(root.get("kind"))
+    api_version = as_str(root.get("apiVersion"))
+    if not kind or not api_version:
+        return  # not a Kubernetes object: skipped quietly
+    items = root.get("items")
+    if kind.endswith("List") and type(root.get("items")) is not Mapping and items is not None:
+        for i, item in enumerate(sequence_items(items)):
+            if type(item) is Mapping:
+                yield from _one(doc, item, f"items[{i}]")
+        return
+    yield from _one(doc, root, "")
+
+
+def _one(doc: Document, node: Mapping, path: str) -> Iterator[Manifest]:
+    kind = as_str(node.get("kind"))
+    api_version = as_str(node.get("apiVersion"))
+    if not kind or not api_version:
+        return
+    metadata = node.get("metadata")
+    yield Manifest(
+        doc,
+        node,
+        api_version,
+        kind,
+        as_str(dig(metadata, "name")) or "",
+        as_str(dig(metadata, "namespace")) or "",
+        path,
+        _ignored_rules(metadata),
+    )
+
+
+def _ignored_rules(metadata: Node | None) -> frozenset[str]:
+    """Rule ids listed in the ``portlint.io/ignore`` annotation ('ALL' for every rule)."""
+    value = as_str(dig(metadata, "annotations", IGNORE_ANNOTATION))
+    if not value:
+        return frozenset()
+    return frozenset(part.strip().upper() for part in value.replace(";", ",").split(",") if part.strip())
+
+
+_POD_SPEC_PATHS = {
+    "Pod": ("spec",),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+    "PodTemplate": ("template", "spec"),
+}
+
+
+def pod_spec(manifest: Manifest) -> PodSpec | None:
+    """The pod spec of a workload: Pod, CronJob, PodTemplate, and any kind with
+    ``spec.template.spec`` (Deployment, StatefulSet, DaemonSet, Job, Argo Rollout, ...)."""
+    keys = _POD_SPEC_PATHS.get(manifest.kind, ("spec", "template", "spec"))
+    node = manifest.get(*keys)
+    if type(node) is not Mapping:
+        return None
+    prefix = f"{manifest.path}." if manifest.path else ""
+    return PodSpec(manifest, node, prefix + ".".join(keys))
+
+
+def containers(pod: PodSpec) -> Iterator[Container]:
+    """Every container of a pod spec: init containers first, then regular, then ephemeral."""
+    for group in CONTAINER_KINDS:
+        for i, node in enumerate(sequence_items(pod.node.get(group))):
+            if type(node) is Mapping:
+                yield Container(pod, node, group, i)
+
+
+def env_field_paths(container: Container) -> dict[str, tuple[str | None, Node]]:
+    """Env var name -> (downward API fieldPath or None, the entry's node), last one wins
+    as in Kubernetes. Merge keys and anchors in ``env`` are already resolved by the tree."""
+    found: dict[str, tuple[str | None, Node]] = {}
+    for entry in sequence_items(container.node.get("env")):
+        name = as_str(dig(entry, "name"))
+        if not name:
+            continue
+        field_path = as_str(dig(entry, "valueFrom", "fieldRef", "fieldPath"))
+        found[name] = (field_path, entry)
+    return found
+
+
+def string_list(node: Node | None) -> list[Scalar] | None:
+    """A list of scalars (command/args); None when it is not a list. Items that are not
+    scalars are left out: Kubernetes would reject them, and descending into them would
+    let an alias bomb expand."""
+    if type(node) is not Sequence:
+        return None
+    return [item for item in node.items if type(item) is Scalar]

@@ -1,0 +1,36 @@
+"""gcc-style lines, ``path:line:col: level: message [PLxxx]``: what editor problem matchers parse."""
+
+from __future__ import annotations
+
+from ..findings import Finding
+
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def render(findings: list[Finding], colour: bool = False) -> str:
+    lines = []
+    for f in findings:
+        if f.suppressed:
+            continue
+        loc = f.location
+        where = f"{loc.path}:{loc.line}:{loc.column}:"
+        level = f"{f.level}:"
+        if colour:
+            where = f"{_BOLD}{where}{_RESET}"
+            level = f"{_COLOURS.get(f.level, '')}{level}{_RESET}"
+        lines.append(f"{where} {level} {f.message} [{f.rule_id}]")
+    return "".join(line + "\n" for line in lines)
+
+
+def summary(findings: list[Finding], files: int) -> str:
+    """One line for stderr: how many problems of each level, and how many were suppressed."""
+    shown = [f for f in findings if not f.suppressed]
+    counts = {level: sum(1 for f in shown if f.level == level) for level in ("error", "warning", "note")}
+    parts = [f"{n} {level}{'s' if n != 1 else ''}" for level, n in counts.items() if n]
+    suppressed = len(findings) - len(shown)
+    checked = f"{files} file{'s' if files != 1 else ''}"
+    text = f"Found {len(shown)} problem{'s' if len(shown) != 1 else ''} ({', '.join(parts)}) in {checked}" if shown else f"No problems found in {checked}"
+    if suppressed:
+        text += f"; {suppressed} suppressed"
+    return text + "."

@@ -1,0 +1,59 @@
+"""One ``portlint check``: lint the inputs, render the report, decide the exit code."""
+
+from __future__ import annotations
+
+import sys
+
+from rules import RULES
+
+from . import __version__, engine
+from .config import Settings
+
+
+def run(
+    paths: list[str],
+    settings: Settings,
+    *,
+    format: str = "text",
+    select: set[str] | None = None,
+    ignore: set[str] | None = None,
+    fail_on: str = "warning",
+    stdin_name: str = "-",
+    helm_chart: str | None = None,
+    colour: bool = False,
+) -> tuple[int, str]:
+    """Returns (exit code, report text). Input errors raise sources.InputError."""
+    from .network import resolve
+
+    levels = engine.effective_levels(RULES, settings, select or None, ignore or set())
+    result = engine.lint(paths, settings, RULES, levels, stdin_name, network_builder=resolve)
+    if helm_chart is not None:
+        from .helm import map_to_chart
+
+        map_to_chart(result.findings, helm_chart)
+    names = {rule.ID: rule.NAME for rule in RULES}
+    if format == "sarif":
+        from .report import sarif
+
+        report = sarif.render(result.findings, RULES, __version__, result.notifications)
+    elif format == "json":
+        from .report import json as json_report
+
+        report = json_report.render(result.findings, names, result.files, result.notifications, __version__)
+    elif format == "github":
+        from .report import github
+
+        report = github.render(result.findings, names)
+    else:
+        from .report import text
+
+        report = text.render(result.findings, colour)
+    for note in result.notifications:
+        sys.stderr.write(f"portlint: error: {note}\n")
+    if format == "text":
+        from .report import text
+
+        sys.stderr.write(text.summary(result.findings, result.files) + "\n")
+    if result.notifications:
+        return 2, report
+    return (1 if engine.fails(result.findings, fail_on) else 0), report

@@ -1,0 +1,77 @@
+"""Facts about Linux sysctls as Kubernetes sees them.
+
+Namespaced sysctls live in the pod's own network or IPC namespace; writing them from a
+pod that shares the node's namespace (hostNetwork/hostIPC) changes the node. Node-wide
+sysctls change the node from any privileged container.
+References: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/ and
+https://kubernetes.io/docs/concepts/security/pod-security-standards/ (Baseline, Sysctls).
+"""
+
+from __future__ import annotations
+
+# Network sysctls that are not per network namespace (conntrack table size is global).
+_NODE_WIDE_NET = frozenset({"net.netfilter.nf_conntrack_max", "net.netfilter.nf_conntrack_expect_max"})
+_IPC_PREFIXES = ("kernel.shm", "kernel.msg", "fs.mqueue.")
+_IPC_EXACT = frozenset({"kernel.sem"})
+
+# The safe set (kubelet defaults, Pod Security baseline), by the Kubernetes minor version
+# that added each name.
+SAFE_SYSCTLS_SINCE: dict[str, tuple[int, int]] = {
+    "kernel.shm_rmid_forced": (1, 0),
+    "net.ipv4.ip_local_port_range": (1, 0),
+    "net.ipv4.tcp_syncookies": (1, 0),
+    "net.ipv4.ping_group_range": (1, 0),
+    "net.ipv4.ip_unprivileged_port_start": (1, 0),
+    "net.ipv4.ip_local_reserved_ports": (1, 27),
+    "net.ipv4.tcp_keepalive_time": (1, 29),
+    "net.ipv4.tcp_fin_timeout": (1, 29),
+    "net.ipv4.tcp_keepalive_intvl": (1, 29),
+    "net.ipv4.tcp_keepalive_probes": (1, 29),
+    "net.ipv4.tcp_rmem": (1, 32),
+    "net.ipv4.tcp_wmem": (1, 32),
+    "net.ipv4.tcp_slow_start_after_idle": (1, 37),
+    "net.ipv4.tcp_notsent_lowat": (1, 37),
+}
+NEWEST_KNOWN = max(SAFE_SYSCTLS_SINCE.values())
+
+EPHEMERAL_RANGE = "net.ipv4.ip_local_port_range"
+RESERVED_PORTS = "net.ipv4.ip_local_reserved_ports"
+
+
+def normalize(name: str) -> str:
+    """'net/ipv4/ip_local_port_range' and 'net.ipv4.ip_local_port_range' are the same key.
+    (The kernel's sysctl(8) swaps '.' and '/' when the first separator is a slash.)"""
+    name = name.strip()
+    if "/" in name:
+        name = name.strip("/")
+        if name.startswith("proc/sys/"):
+            name = name[len("proc/sys/") :]
+        return name.replace("/", ".")
+    return name
+
+
+def namespace_of(name: str) -> str | None:
+    """'net' or 'ipc' for namespaced sysctls, None for node-wide ones."""
+    key = normalize(name)
+    if key.startswith("net.") and key not in _NODE_WIDE_NET:
+        return "net"
+    if key in _IPC_EXACT or key.startswith(_IPC_PREFIXES):
+        return "ipc"
+    return None
+
+
+def is_namespaced(name: str) -> bool:
+    return namespace_of(name) is not None
+
+
+def parse_version(text: str | None) -> tuple[int, int]:
+    """'1.31', 'v1.31' or '1.31.2' -> (1, 31); None -> the newest version known."""
+    if not text:
+        return NEWEST_KNOWN
+    parts = text.lstrip("v").split(".")
+    return int(parts[0]), int(parts[1])
+
+
+def is_safe(name: str, version: tuple[int, int]) -> bool:
+    since = SAFE_SYSCTLS_SINCE.get(normalize(name))
+    return since is not None and since <= version

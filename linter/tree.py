@@ -1,0 +1,383 @@
+"""A light, position-aware YAML tree built straight from the C parser's events.
+
+Why not ruamel's own composer or constructor: we need every node's position, aliases
+kept as shared nodes (an alias bomb must stay as cheap as its text), merge keys (``<<``)
+resolved the way Kubernetes' YAML decoder does, duplicate keys reported instead of
+silently dropped, and no tag ever constructed (``!!python/object`` stays a string).
+Building from events keeps the Python work per node to one small object.
+
+Positions are stored as the parser's own mark objects and turned into 1-based
+line/column numbers only when a finding needs them (see ``linter.document``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+try:  # the C parser (ruamel.yaml.clib); fall back to the pure-Python one
+    from _ruamel_yaml import CParser as _Parser  # type: ignore[import-not-found]
+
+    C_PARSER = True
+except ImportError:  # pragma: no cover - exercised only without the C extension
+    from ruamel.yaml.main import YAML as _YAML
+
+    C_PARSER = False
+
+    def _Parser(text: str):  # type: ignore[no-redef]
+        return _YAML(typ="safe", pure=True).parse(text)
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+MERGE_KEY = "<<"
+
+
+class Node:
+    """Base of the collections: ``sm``/``em`` are the parser's start and end marks."""
+
+    __slots__ = ("sm", "em")
+
+
+# A scalar is the parser's own ScalarEvent: ``value`` is the text, ``style`` is '' or None
+# for plain scalars, or one of ``'"|>``; ``tag`` is None unless written; ``start_mark``/
+# ``end_mark`` are its marks. Reusing the event saves one object per scalar on the hot path.
+Scalar = ScalarEvent
+
+
+def is_plain(node: Scalar) -> bool:
+    return not node.style and node.tag is None
+
+
+def start_mark(node: Node):
+    return node.start_mark if node.__class__ is Scalar else node.sm
+
+
+def end_mark(node: Node):
+    return node.end_mark if node.__class__ is Scalar else node.em
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, sm) -> None:
+        self.items: list[Node] = []
+        self.sm = sm
+        self.em = sm
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Sequence({len(self.items)} items)"
+
+
+class Mapping(Node):
+    """A mapping with string keys. ``entries`` maps key text to (key node, value node).
+
+    Merged mappings (``<<: *base``) are kept as references in ``merges`` and consulted
+    on lookup, never copied: copying would make a merge bomb quadratic.
+    """
+
+    __slots__ = ("entries", "merges")
+
+    def __init__(self, sm) -> None:
+        self.entries: dict[str, tuple[Scalar, Node]] = {}
+        self.merges: list[Mapping] | None = None
+        self.sm = sm
+        self.em = sm
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Mapping({list(self.entries)})"
+
+    def entry(self, key: str) -> tuple[Scalar, Node] | None:
+        """The (key node, value node) pair for ``key``, own keys first, then merged ones."""
+        found = self.entries.get(key)
+        if found is not None or self.merges is None:
+            return found
+        seen: set[int] = {id(self)}
+        stack = list(reversed(self.merges))
+        while stack:
+            m = stack.pop()
+            if id(m) in seen:
+                continue
+            seen.add(id(m))
+            found = m.entries.get(key)
+            if found is not None:
+                return found
+            if m.merges:
+                stack.extend(reversed(m.merges))
+        return None
+
+    def get(self, key: str) -> Node | None:
+        found = self.entry(key)
+        return found[1] if found is not None else None
+
+    def items(self) -> Iterator[tuple[str, Scalar, Node]]:
+        """(key, key node, value node) for own keys, then merged keys not overridden."""
+        yield from ((k, kv[0], kv[1]) for k, kv in self.entries.items())
+        if self.merges is None:
+            return
+        done = set(self.entries)
+        seen: set[int] = {id(self)}
+        stack = list(reversed(self.merges))
+        while stack:
+            m = stack.pop()
+            if id(m) in seen:
+                continue
+            seen.add(id(m))
+            for k, kv in m.entries.items():
+                if k not in done:
+                    done.add(k)
+                    yield k, kv[0], kv[1]
+            if m.merges:
+                stack.extend(reversed(m.merges))
+
+
+class Problem:
+    """A problem found while building the tree: becomes a PL000 finding."""
+
+    __slots__ = ("message", "line", "col", "end_line", "end_col")
+
+    def __init__(self, message: str, line: int, col: int, end_line: int | None = None, end_col: int | None = None):
+        self.message = message
+        self.line = line  # 1-based, in the file
+        self.col = col
+        self.end_line = line if end_line is None else end_line
+        self.end_col = col + 1 if end_col is None else end_col
+
+
+def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document into a tree; syntax errors end the document with a Problem.
+
+    Returns the root (``None`` for an empty document or a syntax error) and the problems
+    (syntax error, duplicate keys, invalid merges), 1-based in the file whose line
+    ``first_line`` is the first line of ``text``.
+    """
+    problems = _Problems(first_line - 1)
+    try:
+        root = _build(_events(text), problems)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            what = f"{exc.problem} ({exc.context})"
+        line, col = (mark.line, mark.column) if mark is not None else (0, 0)
+        problems.add(f"YAML syntax error: {what}", line, col)
+        return None, problems.found
+    except YAMLError as exc:  # errors without a mark
+        problems.add(f"YAML syntax error: {str(exc).splitlines()[0]}", 0, 0)
+        return None, problems.found
+    return root, problems.found
+
+
+class _Problems:
+    """Collects problems, turning the parser's 0-based positions into 1-based file positions."""
+
+    __slots__ = ("offset", "found")
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        self.found: list[Problem] = []
+
+    def line(self, parser_line: int) -> int:
+        return parser_line + self.offset + 1
+
+    def add(self, message: str, line: int, col: int, end_line: int | None = None, end_col: int | None = None) -> None:
+        self.found.append(
+            Problem(
+                message,
+                self.line(line),
+                col + 1,
+                None if end_line is None else self.line(end_line),
+                None if end_col is None else end_col + 1,
+            )
+        )
+
+
+def _events(text: str):
+    """The parser's events, from the C parser when it is there."""
+    if not C_PARSER:  # pragma: no cover
+        return iter(_Parser(text))
+    get = _Parser(text).get_event
+    return iter(get, None)
+
+
+def _build(events, problems: _Problems) -> Node | None:
+    """Fold the event stream of one document into a tree, without recursion.
+
+    This loop is the hot path of the whole linter: keep the work per event small.
+    """
+    anchors: dict[str, Node] = {}
+    root: Node | None = None
+    parents: list[Node] = []  # open collections
+    keys: list[Node | None] = []  # for each open mapping: the key waiting for its value
+    parent: Node | None = None
+    pending_key: Node | None = None
+    scalar_event, alias_event = ScalarEvent, AliasEvent
+    mapping_start, sequence_start = MappingStartEvent, SequenceStartEvent
+    collection_end = (MappingEndEvent, SequenceEndEvent)
+
+    for event in events:
+        cls = event.__class__
+        if cls is scalar_event:
+            node = event
+            if event.anchor:
+                anchors[event.anchor] = node
+            opened = False
+        elif cls is mapping_start:
+            node = Mapping(event.start_mark)
+            if event.anchor:
+                anchors[event.anchor] = node
+            opened = True
+        elif cls is sequence_start:
+            node = Sequence(event.start_mark)
+            if event.anchor:
+                anchors[event.anchor] = node
+            opened = True
+        elif cls in collection_end:
+            parent.em = event.end_mark  # type: ignore[union-attr]
+            if parent.__class__ is Mapping and parent.merges:  # type: ignore[union-attr]
+                parent.merges = _merge_sources(parent.merges, problems)  # type: ignore[union-attr]
+            parents.pop()
+            pending_key = keys.pop()
+            parent = parents[-1] if parents else None
+            continue
+        elif cls is alias_event:
+            target = anchors.get(event.anchor)
+            if target is None:  # the parser normally reports this itself
+                problems.add(f"unknown alias *{event.anchor}", event.start_mark.line, event.start_mark.column)
+                continue
+            node = target
+            opened = False
+        else:
+            continue
+        # attach the node to its parent
+        if parent is None:
+            if root is None:
+                root = node
+        elif parent.__class__ is Sequence:
+            parent.items.append(node)  # type: ignore[union-attr]
+        elif pending_key is None:
+            pending_key = node
+        else:
+            entries = parent.entries  # type: ignore[union-attr]
+            text = pending_key.value if pending_key.__class__ is scalar_event else None
+            if text is not None and text != MERGE_KEY and text not in entries:
+                entries[text] = (pending_key, node)
+            else:
+                _set_entry(parent, pending_key, node, problems)  # type: ignore[arg-type]
+            pending_key = None
+        if opened:
+            parents.append(node)
+            keys.append(pending_key)
+            parent = node
+            pending_key = None
+    return root
+
+
+def _set_entry(mapping: Mapping, key: Node, value: Node, problems: _Problems) -> None:
+    if key.__class__ is not Scalar:
+        return  # complex keys never name a Kubernetes field
+    text = key.value  # type: ignore[attr-defined]
+    previous = mapping.entries.get(text)
+    if previous is None:
+        if text == MERGE_KEY and not key.style:  # type: ignore[attr-defined]
+            _add_merge(mapping, key, value, problems)  # type: ignore[arg-type]
+            return
+    else:
+        problems.add(
+            f'duplicate key "{text}" (first defined on line {problems.line(previous[0].start_mark.line)}); '
+            "Kubernetes' strict decoding rejects duplicate keys, and tools that accept them keep only the last",
+            key.start_mark.line,
+            key.start_mark.column,
+            key.end_mark.line,
+            key.end_mark.column,
+        )
+    mapping.entries[text] = (key, value)
+
+
+def _add_merge(mapping: Mapping, key: Scalar, value: Node, problems: _Problems) -> None:
+    """Remember a ``<<`` value; it is checked once the mapping is complete (see _merge_sources)."""
+    if mapping.merges is None:
+        mapping.merges = []
+    mapping.merges.append(value)  # type: ignore[arg-type]
+
+
+def _merge_sources(values: list[Node], problems: _Problems) -> list[Mapping]:
+    """The mappings that ``<<`` values merge, in priority order, as Kubernetes' decoder reads them."""
+    sources: list[Mapping] = []
+    for value in values:
+        for source in value.items if value.__class__ is Sequence else [value]:  # type: ignore[attr-defined]
+            if source.__class__ is Mapping:
+                sources.append(source)  # type: ignore[arg-type]
+            else:
+                mark = start_mark(source)
+                problems.add(
+                    'merge key "<<" needs a mapping or a list of mappings; Kubernetes rejects this document',
+                    mark.line,
+                    mark.column,
+                )
+    return sources
+
+
+# -- typed views on scalars, as Kubernetes' decoder (YAML 1.1 via sigs.k8s.io/yaml) reads them
+
+_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"})
+_FALSE = frozenset({"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"})
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+def is_null(node: Node | None) -> bool:
+    return node is None or (node.__class__ is Scalar and is_plain(node) and node.value in _NULL)
+
+
+def as_bool(node: Node | None) -> bool | None:
+    """True/False for a plain boolean scalar (or one tagged !!bool); None for anything else."""
+    if node.__class__ is not Scalar or node.style:
+        return None
+    if node.tag not in (None, "tag:yaml.org,2002:bool"):
+        return None
+    if node.value in _TRUE:
+        return True
+    if node.value in _FALSE:
+        return False
+    return None
+
+
+def as_int(node: Node | None) -> int | None:
+    """The integer of a plain decimal scalar; None for quoted strings and anything else."""
+    if node.__class__ is not Scalar or node.style or node.tag not in (None, "tag:yaml.org,2002:int"):
+        return None
+    text = node.value
+    body = text[1:] if text[:1] in "+-" else text
+    if not body.isdigit() or not body.isascii():
+        return None
+    return int(text)
+
+
+def as_str(node: Node | None) -> str | None:
+    """The text of a scalar that is not null; None for collections and nulls."""
+    if node.__class__ is not Scalar or is_null(node):
+        return None
+    return node.value
+
+
+def dig(node: Node | None, *keys: str) -> Node | None:
+    """Follow mapping keys; None as soon as a step is missing or not a mapping."""
+    for key in keys:
+        if type(node) is not Mapping:
+            return None
+        node = node.get(key)
+    return node
+
+
+def mapping_items(node: Node | None) -> Iterator[tuple[str, Scalar, Node]]:
+    return node.items() if type(node) is Mapping else iter(())
+
+
+def sequence_items(node: Node | None) -> list[Node]:
+    return node.items if type(node) is Sequence else []

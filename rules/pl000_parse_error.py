@@ -1,0 +1,45 @@
+"""A manifest that cannot be read as Kubernetes would read it.
+
+## Why it matters
+`kubectl apply` and the API server reject the whole document, and every other check is
+blind to what it holds. portlint reports the problem at its exact line and column and
+still lints the documents before and after it in the same stream.
+
+Reported for:
+- YAML syntax errors (the first error of each broken document);
+- duplicate mapping keys: Kubernetes' strict decoding rejects them, and tools that accept
+  them silently keep only the last one, so a reviewer may read a value that is not applied;
+- a merge key (`<<`) whose value is not a mapping or a list of mappings;
+- files that are not UTF-8 (or UTF-16 with a byte-order mark) text, such as binaries.
+
+## Bad
+```yaml
+spec:
+  containers:
+    - name: app
+  containers:          # duplicate key: which list does the cluster get?
+    - name: sidecar
+```
+
+## Good
+```yaml
+spec:
+  containers:
+    - name: app
+    - name: sidecar
+```
+
+## References
+- Kubernetes strict field validation: https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
+- YAML 1.2 specification: https://yaml.org/spec/1.2.2/
+"""
+
+ID = "PL000"
+NAME = "parse-error"
+LEVEL = "error"
+SUMMARY = "The manifest cannot be parsed as Kubernetes would parse it (YAML syntax, duplicate keys, invalid merge keys, not text)."
+TAGS = ("correctness", "yaml")
+PRECISION = "very-high"
+SECURITY_SEVERITY = None
+
+# The engine reports this rule itself while parsing (linter.engine.PARSE_ERROR).
