@@ -47,16 +47,17 @@ class Finding:
         return (loc.path, loc.line, loc.column, self.rule_id, self.message)
 
 
-def report(rule, manifest, location: Location, message: str, path: str, related: list[Location] | None = None) -> Finding:
-    """A finding of ``rule`` (a rule module) about ``manifest``; ``path`` names the flagged
-    place inside the object (e.g. 'spec.ports[http].nodePort') and keys the fingerprint."""
+def report(rule_id: str, manifest, location: Location, message: str, path: str, related: list[Location] | None = None) -> Finding:
+    """A finding of rule ``rule_id`` about ``manifest``; ``path`` names the flagged place
+    inside the object (e.g. 'spec.ports[http].nodePort') and keys the fingerprint. The
+    engine sets the level (the rule's default or the configured one)."""
     return Finding(
-        rule.ID,
-        rule.LEVEL,
+        rule_id,
+        "",
         message,
         location,
         list(related or ()),
         key=f"{manifest.ident}:{path}",
         template=manifest.doc.template,
-        suppressed=manifest.ignores_rule(rule.ID),
+        suppressed=manifest.ignores_rule(rule_id),
     )

@@ -6,7 +6,7 @@ as names. What does not have the expected shape is skipped, and the rest is stil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from .sources import Document
@@ -28,6 +28,7 @@ class Manifest:
     namespace: str
     path: str = ""
     ignores: frozenset[str] = frozenset()  # from the portlint.io/ignore annotation
+    cache: dict = field(default_factory=dict)  # analyses shared by several rules (linter.writes)
 
     @property
     def ident(self) -> str:

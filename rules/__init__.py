@@ -6,10 +6,24 @@ Markdown docstring (its help), and ``check(manifest, ctx)`` for one object and/o
 facts it needs). See docs/DESIGN.md, "The rule contract".
 """
 
-from . import pl000_parse_error
+from . import (
+    pl000_parse_error,
+    pl101_unguarded_sysctl_write,
+    pl102_broken_sysctl_guard,
+    pl103_node_wide_sysctl_write,
+    pl201_host_network_sysctl_write,
+    pl202_host_namespace_pod_sysctl,
+    pl203_unsafe_pod_sysctl,
+)
 
 RULES = [
     pl000_parse_error,
+    pl101_unguarded_sysctl_write,
+    pl102_broken_sysctl_guard,
+    pl103_node_wide_sysctl_write,
+    pl201_host_network_sysctl_write,
+    pl202_host_namespace_pod_sysctl,
+    pl203_unsafe_pod_sysctl,
 ]
 
 BY_ID = {rule.ID: rule for rule in RULES}

@@ -1,0 +1,41 @@
+"""The ``securityContext.sysctls`` of a pod spec, with positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from . import k8s
+from .tree import Mapping, Node, as_str, dig, sequence_items
+
+
+@dataclass(slots=True)
+class PodSysctl:
+    pod: k8s.PodSpec
+    name: str
+    value: str | None
+    name_node: Node
+    entry: Mapping
+    index: int
+
+    @property
+    def path(self) -> str:
+        return f"{self.pod.path}.securityContext.sysctls[{self.name}]"
+
+
+def pod_sysctls(manifest: k8s.Manifest) -> Iterator[PodSysctl]:
+    pod = k8s.pod_spec(manifest)
+    if pod is None:
+        return
+    for i, entry in enumerate(sequence_items(dig(pod.node, "securityContext", "sysctls"))):
+        if type(entry) is not Mapping:
+            continue
+        name_node = entry.get("name")
+        name = as_str(name_node)
+        if not name:
+            continue
+        value_node = entry.get("value")
+        value = as_str(value_node)
+        if value is None and value_node is not None and hasattr(value_node, "value"):
+            value = value_node.value
+        yield PodSysctl(pod, name, value, name_node, entry, i)

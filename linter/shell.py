@@ -1,0 +1,497 @@
+"""What a container runs: its sysctl writes, where they are, and what guards them.
+
+A container runs either an exec form (``command: [sysctl, -w, k=v]``) or a shell script
+(``sh -c SCRIPT``, with command/args split any way Kubernetes allows). Scripts are parsed
+with tree-sitter-bash, which tolerates syntax errors and gives byte positions; each write
+(``sysctl -w``, ``sysctl -p``, ``> /proc/sys/...``, ``tee /proc/sys/...``) is found with
+the conditions that dominate it (enclosing ``if``/``&&``/``||`` and earlier early exits),
+so that the POD_IP/HOST_IP guard can be judged (see ``linter.guard``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .k8s import Container, string_list
+from .scalarpos import ScalarMap
+from .sysctls import normalize
+from .tree import Scalar
+
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
+PROC_SYS = "/proc/sys/"
+
+
+@dataclass(slots=True)
+class Operand:
+    """One side of a comparison: a variable ($POD_IP, ${POD_IP}) or literal text."""
+
+    var: str | None
+    text: str
+
+
+@dataclass(slots=True)
+class Fact:
+    """What must hold for a write to run: ``left`` and ``right`` are equal (or not)."""
+
+    left: Operand
+    right: Operand
+    equal: bool
+    line: int  # 1-based line of the condition in the file
+    column: int
+
+
+@dataclass(slots=True)
+class Write:
+    """One sysctl write. ``key`` is None for ``sysctl -p`` (keys in a file)."""
+
+    key: str | None
+    value: str | None
+    how: str  # "sysctl" | "sysctl -p" | "/proc/sys"
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    facts: list[Fact] = field(default_factory=list)
+    in_script: bool = False
+    source_file: str | None = None  # for sysctl -p
+
+
+@dataclass(slots=True)
+class Program:
+    """What a container runs, as far as it can be read statically."""
+
+    writes: list[Write]
+    remounts_proc_sys: bool = False
+    script: Scalar | None = None
+
+
+def analyze(container: Container) -> Program:
+    """The sysctl writes of one container (exec or shell form)."""
+    doc = container.pod.manifest.doc
+    command = string_list(container.node.get("command"))
+    args = string_list(container.node.get("args"))
+    argv = (command or []) + (args or []) if command is not None else (args or [])
+    if not argv:
+        return Program([])
+    words = [a.value for a in argv]
+    program = _basename(words[0])
+    start = 0
+    if program == "busybox" and len(words) > 1:
+        start, program = 1, _basename(words[1])
+    elif program in ("env", "exec", "command", "nice") and len(words) > 1:
+        start, program = 1, _basename(words[1])
+    if program == "sysctl":
+        return Program(_exec_writes(doc, argv[start:], words[start:]))
+    if program in SHELLS:
+        script = _script_argument(argv[start + 1 :])
+        if script is not None:
+            return _script_program(doc, script)
+    return Program([])
+
+
+def _basename(word: str) -> str:
+    return os.path.basename(word.strip())
+
+
+def _script_argument(rest: list[Scalar]) -> Scalar | None:
+    """The SCRIPT of ``sh [-opts] -c SCRIPT``, with combined flags (-ec, -euxc) and -o NAME."""
+    has_c = False
+    i = 0
+    while i < len(rest):
+        word = rest[i].value
+        if word == "--":
+            i += 1
+            break
+        if word in ("-o", "+o"):
+            i += 2
+            continue
+        if len(word) > 1 and word[0] in "-+" and word[1] != "-":
+            if word[0] == "-" and "c" in word[1:]:
+                has_c = True
+            i += 1
+            continue
+        if word.startswith("--"):  # long options (bash --norc)
+            i += 1
+            continue
+        break
+    if has_c and i < len(rest):
+        return rest[i]
+    return None
+
+
+# -- exec form ---------------------------------------------------------------------------
+
+
+def _exec_writes(doc, argv: list[Scalar], words: list[str]) -> list[Write]:
+    writes = []
+    for index, key, value, how in sysctl_arguments(words[1:]):
+        node = argv[index + 1] if index is not None else argv[0]
+        loc = doc.location(node)
+        writes.append(Write(key, value, how, loc.line, loc.column, loc.end_line, loc.end_column, source_file=value if how == "sysctl -p" else None))
+    return writes
+
+
+def sysctl_arguments(args: list[str]) -> list[tuple[int | None, str | None, str | None, str]]:
+    """The writes of ``sysctl ARGS``: (argument index, key, value, how).
+    ``key=value`` pairs write (with or without -w); ``-p [FILE]``, ``--load``, ``--system``
+    load keys from files (key None). Plain names only read."""
+    out: list[tuple[int | None, str | None, str | None, str]] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-p", "--load") or arg.startswith(("--load=", "-p")) and not arg.startswith("--"):
+            if arg.startswith("--load="):
+                out.append((i, None, arg.split("=", 1)[1], "sysctl -p"))
+            elif arg in ("-p", "--load"):
+                nxt = args[i + 1] if i + 1 < len(args) and not args[i + 1].startswith("-") and "=" not in args[i + 1] else None
+                out.append((i, None, nxt or "/etc/sysctl.conf", "sysctl -p"))
+                if nxt is not None:
+                    i += 1
+            else:  # -pFILE
+                out.append((i, None, arg[2:] or "/etc/sysctl.conf", "sysctl -p"))
+        elif arg == "--system":
+            out.append((i, None, "the system sysctl.d files", "sysctl -p"))
+        elif not arg.startswith("-") and "=" in arg:
+            key, value = arg.split("=", 1)
+            out.append((i, normalize(key), value, "sysctl"))
+        i += 1
+    return out
+
+
+# -- shell form --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+
+
+def _script_program(doc, script: Scalar) -> Program:
+    text = script.value
+    if "sysctl" not in text and PROC_SYS not in text:
+        return Program([], script=script)  # nothing to find: skip the parse
+    data = text.encode("utf-8")
+    tree = _parser().parse(data)
+    walker = _ScriptWalker(data, ScalarMap(doc, script))
+    walker.walk(tree.root_node)
+    return Program(walker.writes, walker.remounts, script)
+
+
+class _ScriptWalker:
+    """Finds writes in a parsed script and the facts that dominate each of them."""
+
+    def __init__(self, data: bytes, positions: ScalarMap) -> None:
+        self.data = data
+        self.positions = positions
+        self.writes: list[Write] = []
+        self.remounts = False
+        self._ascii = data.isascii()
+
+    # positions
+    def _offset(self, byte: int) -> int:
+        return byte if self._ascii else len(self.data[:byte].decode("utf-8", errors="replace"))
+
+    def _where(self, node) -> tuple[int, int, int, int]:
+        line, col = self.positions.locate(self._offset(node.start_byte))
+        end = node.end_byte
+        # end of the command's first line: a region that stays inside the file's line
+        newline = self.data.find(b"\n", node.start_byte, end)
+        if newline >= 0:
+            end = newline
+        end_line, end_col = self.positions.locate(self._offset(end))
+        if not self.positions.exact:
+            end_line, end_col = line, col + 1
+        return line, col, end_line, end_col
+
+    def walk(self, root) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            kind = node.type
+            if kind == "command":
+                self._command(node)
+            elif kind == "redirected_statement":
+                self._redirect(node)
+            if node.child_count:
+                stack.extend(reversed(node.children))
+
+    def _command(self, node) -> None:
+        words = [word_text(c) for c in node.children_by_field_name("argument")]
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return
+        name = _basename(word_text(name_node))
+        if name == "busybox" and words:
+            name, words = _basename(words[0]), words[1:]
+        elif name in ("sudo", "exec", "command", "env", "nice") and words:
+            name, words = _basename(words[0]), words[1:]
+        if name == "sysctl":
+            for _, key, value, how in sysctl_arguments(words):
+                self._add(node, key, value, how)
+        elif name == "tee":
+            for word in words:
+                if word.startswith(PROC_SYS):
+                    self._add(node, normalize(word[len(PROC_SYS) :]), _piped_value(node), "/proc/sys")
+        elif name == "mount" and any(w.startswith("/proc/sys") for w in words) and any("remount" in w for w in words):
+            self.remounts = True
+
+    def _redirect(self, node) -> None:
+        for redirect in node.children_by_field_name("redirect"):
+            if redirect.type != "file_redirect":
+                continue
+            operator = next((c.type for c in redirect.children if c.type in (">", ">>", ">|", "&>", "&>>")), None)
+            destination = redirect.child_by_field_name("destination")
+            if operator is None or destination is None:
+                continue
+            target = word_text(destination)
+            if target.startswith(PROC_SYS):
+                body = node.child_by_field_name("body")
+                value = None
+                if body is not None and body.type == "command":
+                    value = " ".join(w for w in (word_text(c) for c in body.children_by_field_name("argument")) if not w.startswith("-")) or None
+                self._add(node, normalize(target[len(PROC_SYS) :]), value, "/proc/sys")
+
+    def _add(self, node, key, value, how) -> None:
+        line, col, end_line, end_col = self._where(node)
+        write = Write(key, value, how, line, col, end_line, end_col, self._facts(node), True)
+        if how == "sysctl -p":
+            write.source_file = value
+        self.writes.append(write)
+
+    # guards
+    def _facts(self, node) -> list[Fact]:
+        """Facts that hold whenever ``node`` runs: from enclosing conditions and from
+        earlier statements that exit when the opposite holds."""
+        facts: list[Fact] = []
+        child = node
+        parent = node.parent
+        while parent is not None:
+            kind = parent.type
+            if kind == "list":
+                self._list_facts(parent, child, facts)
+            elif kind in ("if_statement", "elif_clause", "else_clause"):
+                self._if_facts(parent, child, facts)
+            if kind in _SEQUENCES or kind in ("if_statement", "elif_clause", "else_clause"):
+                self._early_exit_facts(parent, child, facts)
+            if kind == "function_definition":
+                break
+            child, parent = parent, parent.parent
+        return facts
+
+    def _list_facts(self, lst, child, facts: list[Fact]) -> None:
+        operands = [c for c in lst.children if c.is_named]
+        operator = next((c.type for c in lst.children if c.type in ("&&", "||")), None)
+        if len(operands) == 2 and child == operands[1] and operator:
+            facts.extend(self.condition_facts(operands[0], operator == "&&"))
+
+    def _if_facts(self, clause, child, facts: list[Fact]) -> None:
+        """Facts for a statement inside an if/elif/else body."""
+        if clause.type == "if_statement":
+            if child.type in ("elif_clause", "else_clause"):
+                return  # handled when we are inside that clause
+            condition, body = _split_clause(clause)
+            if child in body:
+                facts.extend(self._last_condition(condition, True))
+            return
+        statement = clause.parent
+        if statement is None:
+            return
+        condition, body = _split_clause(clause) if clause.type == "elif_clause" else ([], _clause_body(clause))
+        if child not in body:
+            return
+        facts.extend(self._last_condition(condition, True))
+        # every earlier branch was not taken
+        first_condition, _ = _split_clause(statement)
+        facts.extend(self._last_condition(first_condition, False))
+        for sibling in statement.children:
+            if sibling == clause:
+                break
+            if sibling.type == "elif_clause":
+                facts.extend(self._last_condition(_split_clause(sibling)[0], False))
+
+    def _last_condition(self, condition: list, truth: bool) -> list[Fact]:
+        return self.condition_facts(condition[-1], truth) if condition else []
+
+    def _early_exit_facts(self, block, child, facts: list[Fact]) -> None:
+        """``[ "$POD_IP" = "$HOST_IP" ] && exit 0`` before the write: the opposite holds after."""
+        statements = _clause_body(block) if block.type in ("if_statement", "elif_clause", "else_clause") else [
+            c for c in block.children if c.is_named
+        ]
+        if block.type == "if_statement":
+            statements = _split_clause(block)[1]
+        if child not in statements:
+            return
+        for statement in statements:
+            if statement == child:
+                break
+            if statement.type == "list":
+                operands = [c for c in statement.children if c.is_named]
+                operator = next((c.type for c in statement.children if c.type in ("&&", "||")), None)
+                if len(operands) == 2 and operator and _exits(operands[1]):
+                    facts.extend(self.condition_facts(operands[0], operator == "||"))
+            elif statement.type == "if_statement":
+                condition, body = _split_clause(statement)
+                clauses = [c for c in statement.children if c.type in ("elif_clause", "else_clause")]
+                if not clauses and any(_exits(s) for s in body):
+                    facts.extend(self._last_condition(condition, False))
+                elif len(clauses) == 1 and clauses[0].type == "else_clause":
+                    if any(_exits(s) for s in body) and not any(_exits(s) for s in _clause_body(clauses[0])):
+                        facts.extend(self._last_condition(condition, False))
+                    elif any(_exits(s) for s in _clause_body(clauses[0])) and not any(_exits(s) for s in body):
+                        facts.extend(self._last_condition(condition, True))
+
+    def condition_facts(self, node, truth: bool) -> list[Fact]:
+        """What ``node`` succeeding (truth=True) or failing (False) says about equalities."""
+        kind = node.type
+        if kind == "negated_command":
+            inner = [c for c in node.children if c.is_named]
+            return self.condition_facts(inner[0], not truth) if inner else []
+        if kind == "test_command":
+            inner = [c for c in node.children if c.is_named]
+            return self.condition_facts(inner[0], truth) if len(inner) == 1 else []
+        if kind in ("parenthesized_expression", "subshell", "compound_statement"):
+            inner = [c for c in node.children if c.is_named]
+            return self.condition_facts(inner[-1], truth) if inner else []
+        if kind == "unary_expression":
+            children = node.children
+            if children and children[0].type == "!":
+                inner = [c for c in children[1:] if c.is_named]
+                return self.condition_facts(inner[0], not truth) if inner else []
+            return []
+        if kind == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            op = operator.type if operator is not None else None
+            if op in ("&&", "-a"):
+                return self._conjunction(node, truth, True)
+            if op in ("||", "-o"):
+                return self._conjunction(node, truth, False)
+            if op in ("=", "==", "!="):
+                left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+                if left is None or right is None:
+                    return []
+                equal = (op != "!=") == truth
+                return [self._fact(operand(left), operand(right), equal, node)]
+            return []
+        if kind == "list":
+            operator = next((c.type for c in node.children if c.type in ("&&", "||")), None)
+            operands = [c for c in node.children if c.is_named]
+            if len(operands) != 2:
+                return []
+            if (operator == "&&" and truth) or (operator == "||" and not truth):
+                return self.condition_facts(operands[0], truth) + self.condition_facts(operands[1], truth)
+            return []
+        if kind == "command":
+            name = node.child_by_field_name("name")
+            if name is None or word_text(name) not in ("test", "["):
+                return []
+            args = node.children_by_field_name("argument")
+            texts = [word_text(a) for a in args]
+            if texts and texts[-1] == "]":
+                args, texts = args[:-1], texts[:-1]
+            negate = False
+            if texts and texts[0] == "!":
+                negate, args, texts = True, args[1:], texts[1:]
+            if len(texts) == 3 and texts[1] in ("=", "==", "!="):
+                equal = (texts[1] != "!=") == (truth != negate)
+                return [self._fact(operand(args[0]), operand(args[2]), equal, node)]
+        return []
+
+    def _conjunction(self, node, truth: bool, is_and: bool) -> list[Fact]:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None or truth != is_and:
+            return []
+        return self.condition_facts(left, truth) + self.condition_facts(right, truth)
+
+    def _fact(self, left: Operand, right: Operand, equal: bool, node) -> Fact:
+        line, col = self.positions.locate(self._offset(node.start_byte))
+        return Fact(left, right, equal, line, col)
+
+
+_SEQUENCES = frozenset({"program", "compound_statement", "subshell", "do_group"})
+
+
+def _split_clause(clause) -> tuple[list, list]:
+    """(condition statements, body statements) of an if_statement or elif_clause."""
+    condition: list = []
+    body: list = []
+    seen_then = False
+    for child in clause.children:
+        if child.type == "then":
+            seen_then = True
+            continue
+        if not child.is_named or child.type in ("elif_clause", "else_clause", "comment"):
+            continue
+        (body if seen_then else condition).append(child)
+    return condition, body
+
+
+def _clause_body(clause) -> list:
+    if clause.type == "else_clause":
+        return [c for c in clause.children if c.is_named and c.type != "comment"]
+    return _split_clause(clause)[1]
+
+
+def _exits(statement) -> bool:
+    """True for ``exit``/``return`` (also inside ``{ ...; exit; }``)."""
+    if statement.type == "command":
+        name = statement.child_by_field_name("name")
+        return name is not None and word_text(name) in ("exit", "return")
+    if statement.type == "compound_statement":
+        return any(_exits(c) for c in statement.children if c.is_named)
+    if statement.type == "list":
+        operands = [c for c in statement.children if c.is_named]
+        operator = next((c.type for c in statement.children if c.type in ("&&", "||", ";")), None)
+        return operator is None and any(_exits(c) for c in operands)
+    return False
+
+
+def _piped_value(tee_command) -> str | None:
+    """The value echoed into ``tee``: ``echo 1 | tee /proc/sys/...``."""
+    pipeline = tee_command.parent
+    if pipeline is None or pipeline.type != "pipeline":
+        return None
+    commands = [c for c in pipeline.children if c.is_named]
+    index = commands.index(tee_command) if tee_command in commands else 0
+    if index == 0:
+        return None
+    source = commands[index - 1]
+    if source.type != "command":
+        return None
+    name = source.child_by_field_name("name")
+    if name is None or word_text(name) not in ("echo", "printf"):
+        return None
+    words = [word_text(c) for c in source.children_by_field_name("argument")]
+    return " ".join(w for w in words if not w.startswith("-")) or None
+
+
+def operand(node) -> Operand:
+    """A comparison operand: a variable when the word is exactly one expansion."""
+    inner = node
+    if inner.type == "string":
+        parts = [c for c in inner.children if c.is_named]
+        if len(parts) == 1:
+            inner = parts[0]
+    if inner.type == "simple_expansion" or (inner.type == "expansion" and inner.named_child_count == 1):
+        name = next((c for c in inner.children if c.type == "variable_name"), None)
+        if name is not None:
+            return Operand(name.text.decode("utf-8", "replace"), word_text(node))
+    return Operand(None, word_text(node))
+
+
+def word_text(node) -> str:
+    """A shell word without its quotes ("a"'b'c -> abc); expansions kept as written."""
+    kind = node.type
+    if kind == "raw_string":
+        return node.text.decode("utf-8", "replace")[1:-1]
+    if kind == "string":
+        return "".join(
+            c.text.decode("utf-8", "replace") if c.type != '"' else "" for c in node.children
+        )
+    if kind in ("concatenation", "command_name"):
+        return "".join(word_text(c) for c in node.children)
+    return node.text.decode("utf-8", "replace")

@@ -1,0 +1,76 @@
+"""A POD_IP/HOST_IP guard is there but does not protect the sysctl write.
+
+The guard only works when the write runs exactly when the pod's IP differs from the
+node's IP, with both values from the downward API. Common mistakes, each of which lets the
+write reach the node in a `hostNetwork: true` pod (or makes the guard meaningless):
+- a compared variable is not in the container's `env` (the shell sees an empty string);
+- a variable comes from the wrong `fieldPath` (both from `status.podIP`, or `spec.nodeName`),
+  or holds a literal value instead of a `fieldRef`;
+- the comparison is inverted: `if [ "$POD_IP" = "$HOST_IP" ]; then sysctl -w ...` runs the
+  write only in hostNetwork pods, which is exactly where it must not run.
+
+Reported instead of PL101/PL201 for the writes the guard was meant to protect.
+
+## Bad
+```yaml
+env:
+  - name: POD_IP
+    valueFrom: {fieldRef: {fieldPath: status.podIP}}
+  # HOST_IP is missing: "$HOST_IP" is empty, the test is always true
+command:
+  - sh
+  - -c
+  - |
+    if [ "$POD_IP" != "$HOST_IP" ]; then
+      sysctl -w net.core.somaxconn=1024
+    fi
+```
+
+## Good
+```yaml
+env:
+  - name: POD_IP
+    valueFrom: {fieldRef: {fieldPath: status.podIP}}
+  - name: HOST_IP
+    valueFrom: {fieldRef: {fieldPath: status.hostIP}}
+command:
+  - sh
+  - -c
+  - |
+    if [ "$POD_IP" != "$HOST_IP" ]; then
+      sysctl -w net.core.somaxconn=1024
+    fi
+```
+
+## References
+- Downward API: https://kubernetes.io/docs/concepts/workloads/pods/downward-api/
+- Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
+"""
+
+from linter import writes
+from linter.findings import report
+
+ID = "PL102"
+NAME = "broken-sysctl-guard"
+LEVEL = "error"
+SUMMARY = "A POD_IP/HOST_IP guard around a sysctl write is broken: a variable is missing or wrong, or the test is inverted."
+TAGS = ("reliability", "sysctl", "networking")
+PRECISION = "high"
+SECURITY_SEVERITY = "6.5"
+
+
+def check(manifest, ctx):
+    for cw in writes.container_writes(manifest):
+        if cw.namespace is None or cw.verdict.state != "broken":
+            continue
+        doc = manifest.doc
+        guard_at = doc.point(cw.verdict.line, cw.verdict.column, cw.verdict.line, cw.verdict.column + 1, "The broken guard")
+        yield report(
+            ID,
+            manifest,
+            cw.location,
+            f"The guard of {cw.container.label} does not protect its write of {cw.what}: {cw.verdict.reason}. "
+            f"The pod is {cw.network_mode}; fix the guard: {writes.GUARD_HINT}.{writes.evidence(cw)}",
+            cw.path,
+            [guard_at],
+        )

@@ -1,0 +1,59 @@
+"""A container writes a node-wide sysctl: it changes the node, whatever the pod's network.
+
+Only `net.*` (except the conntrack table limits) and the IPC sysctls (`kernel.shm*`,
+`kernel.msg*`, `kernel.sem`, `fs.mqueue.*`) live in a pod's own namespace. Everything else,
+`vm.max_map_count`, `kernel.pid_max`, `kernel.core_pattern`, `fs.file-max`,
+`net.netfilter.nf_conntrack_max`, is one value for the whole node: a privileged container
+that writes it changes the kernel for every pod on the node, and the POD_IP/HOST_IP guard
+does not help (the pod and node namespaces are not involved).
+
+Reported instead of PL101/PL201 for such writes. When the write is intended (Elasticsearch's
+`vm.max_map_count` init container), own it at the node level, or acknowledge it with a
+`portlint.io/ignore: "PL103"` annotation so that reviewers see the decision.
+
+## Bad
+```yaml
+initContainers:
+  - name: sysctl
+    image: busybox
+    securityContext: {privileged: true}
+    command: [sysctl, -w, vm.max_map_count=262144]
+```
+
+## Good
+```yaml
+# Set vm.max_map_count on the nodes (node image, machine config, a tuning operator),
+# and remove the privileged init container from the workload.
+```
+
+## References
+- Namespaced vs node-level sysctls: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#listing-all-sysctl-parameters
+- Linux /proc/sys/vm documentation: https://docs.kernel.org/admin-guide/sysctl/vm.html
+"""
+
+from linter import writes
+from linter.findings import report
+
+ID = "PL103"
+NAME = "node-wide-sysctl-write"
+LEVEL = "warning"
+SUMMARY = "A container writes a node-wide sysctl (vm.*, most kernel.*): it changes every node the pod runs on, guard or not."
+TAGS = ("reliability", "sysctl", "security")
+PRECISION = "very-high"
+SECURITY_SEVERITY = "5.0"
+
+
+def check(manifest, ctx):
+    for cw in writes.container_writes(manifest):
+        if cw.namespace is not None:
+            continue
+        yield report(
+            ID,
+            manifest,
+            cw.location,
+            f"{cw.container.label} writes {cw.what}, a node-wide sysctl. "
+            "It changes the kernel of every node the pod runs on, whatever the pod's network, and no "
+            "POD_IP/HOST_IP guard prevents that; set it on the nodes instead, or acknowledge it with "
+            f'the annotation portlint.io/ignore: "{ID}".{writes.evidence(cw)}',
+            cw.path,
+        )

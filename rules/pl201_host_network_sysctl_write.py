@@ -1,0 +1,80 @@
+"""A container of a hostNetwork pod writes a namespaced sysctl: it changes the node.
+
+A `hostNetwork: true` pod shares the node's network namespace, so `sysctl -w net.*` from
+any of its privileged containers changes the node's kernel for every pod on it. The classic
+outage: `net.ipv4.ip_local_port_range="1024 65535"` makes the ephemeral range cover the
+NodePort range (30000-32767); outbound connections from the node then take ports that
+kube-proxy intercepts, and kubelet health checks fail at random. (The same holds for IPC
+sysctls in a `hostIPC: true` pod.)
+
+A valid POD_IP/HOST_IP guard makes the write a no-op in such a pod: no finding then.
+
+## Bad
+```yaml
+spec:
+  hostNetwork: true
+  initContainers:
+    - name: tune
+      image: busybox
+      securityContext: {privileged: true}
+      command: [sh, -c, 'sysctl -w net.ipv4.ip_local_port_range="1024 65535"']
+```
+
+## Good
+```yaml
+spec:
+  hostNetwork: true
+  initContainers:
+    - name: tune
+      image: busybox
+      securityContext: {privileged: true}
+      env:
+        - name: POD_IP
+          valueFrom: {fieldRef: {fieldPath: status.podIP}}
+        - name: HOST_IP
+          valueFrom: {fieldRef: {fieldPath: status.hostIP}}
+      command:
+        - sh
+        - -c
+        - |
+          if [ "$POD_IP" != "$HOST_IP" ]; then
+            sysctl -w net.ipv4.ip_local_port_range="1024 65535"
+          fi
+```
+Or drop `hostNetwork` when the pod does not need it.
+
+## References
+- Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
+- kube-proxy and NodePorts in the ephemeral range: https://github.com/kubernetes/kubernetes/pull/108496
+- Linux ip-sysctl documentation: https://docs.kernel.org/networking/ip-sysctl.html
+"""
+
+from linter import writes
+from linter.findings import report
+
+ID = "PL201"
+NAME = "host-network-sysctl-write"
+LEVEL = "error"
+SUMMARY = "A container of a hostNetwork (or hostIPC) pod writes a namespaced sysctl without a valid guard: it changes the node's kernel."
+TAGS = ("reliability", "sysctl", "networking", "security")
+PRECISION = "high"
+SECURITY_SEVERITY = "7.5"
+
+
+def check(manifest, ctx):
+    for cw in writes.container_writes(manifest):
+        if cw.namespace is None or not cw.shares_node or cw.verdict.state != "none":
+            continue
+        flag = "hostIPC" if cw.namespace == "ipc" else "hostNetwork"
+        entry = cw.container.pod.flag_entry(flag)
+        related = [manifest.doc.location(entry[0], entry[1], f"{flag}: true is set here")] if entry else []
+        yield report(
+            ID,
+            manifest,
+            cw.location,
+            f"{cw.container.label} writes {cw.what} in {cw.network_mode}, without a valid POD_IP/HOST_IP guard. "
+            "This changes the node's kernel for every pod on it; "
+            f"{writes.GUARD_HINT}, or drop {flag}.{writes.evidence(cw)}",
+            cw.path,
+            related,
+        )

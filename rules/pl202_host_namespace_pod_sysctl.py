@@ -1,0 +1,67 @@
+"""A pod sets a namespaced sysctl in securityContext.sysctls while sharing the node's namespace.
+
+`securityContext.sysctls` is applied to the pod's own namespaces. With `hostNetwork: true`
+the pod has no network namespace of its own, so a `net.*` sysctl would have to change the
+node: since Kubernetes 1.29 the API server rejects such a pod ("may not be specified when
+'hostNetwork' is true"), and older kubelets reject it at admission with reason
+`SysctlForbidden`. The same holds for IPC sysctls (`kernel.shm*`, `kernel.msg*`,
+`kernel.sem`, `fs.mqueue.*`) with `hostIPC: true`.
+
+## Bad
+```yaml
+spec:
+  hostNetwork: true
+  securityContext:
+    sysctls:
+      - name: net.ipv4.ip_local_port_range
+        value: "1024 65535"
+```
+
+## Good
+```yaml
+spec:
+  # no hostNetwork: the sysctl applies to the pod's own network namespace
+  securityContext:
+    sysctls:
+      - name: net.ipv4.ip_local_port_range
+        value: "1024 65535"
+```
+
+## References
+- Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
+- API validation of pod sysctls with host namespaces (Kubernetes 1.29): https://github.com/kubernetes/kubernetes/pull/118705
+"""
+
+from linter import podsysctls
+from linter.findings import report
+from linter.sysctls import namespace_of
+
+ID = "PL202"
+NAME = "host-namespace-pod-sysctl"
+LEVEL = "error"
+SUMMARY = "securityContext.sysctls sets a net.* sysctl in a hostNetwork pod (or an IPC sysctl in a hostIPC pod): the pod is rejected."
+TAGS = ("correctness", "sysctl")
+PRECISION = "very-high"
+SECURITY_SEVERITY = None
+
+
+def check(manifest, ctx):
+    for sysctl in podsysctls.pod_sysctls(manifest):
+        namespace = namespace_of(sysctl.name)
+        flag = {"net": "hostNetwork", "ipc": "hostIPC"}.get(namespace or "")
+        if flag is None or not sysctl.pod.flag(flag):
+            continue
+        doc = manifest.doc
+        entry = sysctl.pod.flag_entry(flag)
+        related = [doc.location(entry[0], entry[1], f"{flag}: true is set here")] if entry else []
+        yield report(
+            ID,
+            manifest,
+            doc.location(sysctl.name_node),
+            f"securityContext.sysctls sets {sysctl.name} in a {flag} pod. "
+            f"The pod shares the node's {'network' if namespace == 'net' else 'IPC'} namespace, so the API server "
+            f"(Kubernetes 1.29 and later) rejects it: \"may not be specified when '{flag}' is true\", and older kubelets "
+            f"reject the pod with SysctlForbidden; drop {flag}, or remove the sysctl.",
+            sysctl.path,
+            related,
+        )

@@ -1,0 +1,74 @@
+"""A pod sets a sysctl outside the safe set in securityContext.sysctls.
+
+The kubelet only applies "safe" sysctls by default: namespaced ones that cannot affect
+other pods. Any other sysctl makes the pod fail with `SysctlForbidden` on every node whose
+kubelet does not list it in `--allowed-unsafe-sysctls`, and the Pod Security "baseline"
+level rejects the pod. Node-wide sysctls (`vm.*`, most `kernel.*`) cannot be set per pod
+at all.
+
+The safe set grows with Kubernetes versions (`--kubernetes-version` or `kubernetesVersion`
+picks it; default: the newest portlint knows):
+1.0 `kernel.shm_rmid_forced`, `net.ipv4.ip_local_port_range`, `net.ipv4.tcp_syncookies`,
+`net.ipv4.ping_group_range`, `net.ipv4.ip_unprivileged_port_start`;
+1.27 `net.ipv4.ip_local_reserved_ports`; 1.29 `net.ipv4.tcp_keepalive_time`,
+`net.ipv4.tcp_fin_timeout`, `net.ipv4.tcp_keepalive_intvl`, `net.ipv4.tcp_keepalive_probes`;
+1.32 `net.ipv4.tcp_rmem`, `net.ipv4.tcp_wmem`; 1.37 `net.ipv4.tcp_slow_start_after_idle`,
+`net.ipv4.tcp_notsent_lowat`.
+
+## Bad
+```yaml
+securityContext:
+  sysctls:
+    - name: net.core.somaxconn
+      value: "1024"
+```
+
+## Good
+```yaml
+securityContext:
+  sysctls:
+    - name: net.ipv4.tcp_keepalive_time
+      value: "600"
+```
+If the unsafe sysctl is needed, allow it on a dedicated node pool
+(`--allowed-unsafe-sysctls`), schedule the pod there, and acknowledge the finding with a
+`portlint.io/ignore: "PL203"` annotation.
+
+## References
+- Safe and unsafe sysctls: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#safe-and-unsafe-sysctls
+- Pod Security Standards, baseline, Sysctls: https://kubernetes.io/docs/concepts/security/pod-security-standards/
+"""
+
+from linter import podsysctls
+from linter.findings import report
+from linter.sysctls import is_safe, namespace_of
+
+ID = "PL203"
+NAME = "unsafe-pod-sysctl"
+LEVEL = "warning"
+SUMMARY = "securityContext.sysctls sets a sysctl outside the safe set: the pod fails with SysctlForbidden unless kubelets allow it."
+TAGS = ("correctness", "sysctl", "security")
+PRECISION = "very-high"
+SECURITY_SEVERITY = "4.0"
+
+
+def check(manifest, ctx):
+    version = ctx.kubernetes_version
+    for sysctl in podsysctls.pod_sysctls(manifest):
+        if is_safe(sysctl.name, version):
+            continue
+        node_wide = namespace_of(sysctl.name) is None
+        detail = (
+            "It is node-wide, so the kubelet cannot set it for one pod at all"
+            if node_wide
+            else "The pod fails with SysctlForbidden on every node whose kubelet does not allow it with --allowed-unsafe-sysctls"
+        )
+        yield report(
+            ID,
+            manifest,
+            manifest.doc.location(sysctl.name_node),
+            f"securityContext.sysctls sets {sysctl.name}, which is not in the safe sysctl set of Kubernetes "
+            f"{version[0]}.{version[1]}. {detail}, and Pod Security \"baseline\" rejects the pod; use a safe sysctl, "
+            "or allow it on a dedicated node pool and schedule the pod there.",
+            sysctl.path,
+        )
