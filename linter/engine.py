@@ -11,8 +11,9 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Iterable
 
+from . import facts as run_facts
 from . import k8s, sources, tree
 from .config import Settings
 from .findings import LEVEL_RANK, Finding, Location
@@ -24,18 +25,13 @@ PARSE_ERROR = "PL000"
 
 @dataclass
 class Context:
-    """What rules see besides the object: settings, the Kubernetes version, the node
-    network (final only in ``check_run``) and a scratch space per rule for run facts."""
+    """What rules see besides the object: settings, the Kubernetes version, and, in
+    ``check_run``, the facts gathered from every object and the node network they imply."""
 
     settings: Settings
     kubernetes_version: tuple[int, int]
+    facts: run_facts.RunFacts = field(default_factory=run_facts.RunFacts)
     network: NodeNetwork | None = None
-    state: dict[str, Any] = field(default_factory=dict)
-
-    def state_for(self, rule: ModuleType, factory=list) -> Any:
-        if rule.ID not in self.state:
-            self.state[rule.ID] = factory()
-        return self.state[rule.ID]
 
 
 @dataclass
@@ -44,6 +40,7 @@ class RunResult:
     rules: list[ModuleType]  # the enabled rules, in registry order
     files: int = 0
     notifications: list[str] = field(default_factory=list)  # unreadable inputs, internal errors
+    notes: list[str] = field(default_factory=list)  # run-level findings without a file (from flags)
     internal_errors: int = 0
 
     @property
@@ -78,7 +75,6 @@ def lint(
     ctx = Context(settings, parse_version(settings.kubernetes_version))
     result = RunResult([], rules)
     object_rules = [r for r in rules if hasattr(r, "check")]
-    collectors = [r for r in registry if hasattr(r, "collect")]  # facts may serve other rules
     ignore_comments: dict[str, dict[int, set[str]]] = {}
     raw: list[Finding] = []
 
@@ -105,17 +101,24 @@ def lint(
             for manifest in k8s.manifests(doc, root):
                 for rule in object_rules:
                     _guarded(result, rule, doc.path, raw, lambda: rule.check(manifest, ctx))
-                for rule in collectors:
-                    _guarded(result, rule, doc.path, raw, lambda: rule.collect(manifest, ctx))
+                _guarded(result, _COLLECTOR, doc.path, raw, lambda: run_facts.collect(manifest, ctx.facts))
 
     if network_builder is not None:
         ctx.network = network_builder(ctx)
     for rule in rules:
         if hasattr(rule, "check_run"):
             _guarded(result, rule, "the run", raw, lambda: rule.check_run(ctx))
+    for finding in raw:
+        if finding.location.path == "" and finding.rule_id in levels:  # a run-level note
+            result.notes.append(f"{finding.rule_id}: {finding.message}")
+    raw = [f for f in raw if f.location.path != ""]
 
-    result.findings = _finalize(raw, levels, ignore_comments)
+    result.findings = _finalize(raw, levels, settings.rules, ignore_comments)
     return result
+
+
+class _COLLECTOR:  # names the fact collector in internal-error messages
+    ID = "fact collection"
 
 
 def _guarded(result: RunResult, rule: ModuleType, where: str, out: list[Finding], call) -> None:
@@ -147,13 +150,14 @@ def _parse_finding(path: str, message: str, line: int, col: int, end_line: int, 
     )
 
 
-def _finalize(raw: list[Finding], levels: dict[str, str], comments: dict[str, dict[int, set[str]]]) -> list[Finding]:
+def _finalize(raw: list[Finding], levels: dict[str, str], configured: dict[str, str], comments: dict[str, dict[int, set[str]]]) -> list[Finding]:
     kept: list[Finding] = []
     for finding in raw:
         level = levels.get(finding.rule_id)
         if level is None:
             continue
-        finding.level = level
+        if finding.rule_id in configured or not finding.level:
+            finding.level = level
         ids = comments.get(finding.location.path, {}).get(finding.location.line)
         if ids and (finding.rule_id in ids or "ALL" in ids):
             finding.suppressed = True

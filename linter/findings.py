@@ -47,17 +47,18 @@ class Finding:
         return (loc.path, loc.line, loc.column, self.rule_id, self.message)
 
 
-def report(rule_id: str, manifest, location: Location, message: str, path: str, related: list[Location] | None = None) -> Finding:
-    """A finding of rule ``rule_id`` about ``manifest``; ``path`` names the flagged place
-    inside the object (e.g. 'spec.ports[http].nodePort') and keys the fingerprint. The
-    engine sets the level (the rule's default or the configured one)."""
+def report(rule_id: str, obj, location: Location, message: str, path: str, related: list[Location] | None = None, level: str = "") -> Finding:
+    """A finding of rule ``rule_id`` about ``obj`` (a k8s.Manifest or a facts.ObjectRef);
+    ``path`` names the flagged place inside the object (e.g. 'spec.ports[http].nodePort')
+    and keys the fingerprint. The engine sets the level: the configured one, else ``level``
+    when a rule reports some findings below its default, else the rule's default."""
     return Finding(
         rule_id,
-        "",
+        level,
         message,
         location,
         list(related or ()),
-        key=f"{manifest.ident}:{path}",
-        template=manifest.doc.template,
-        suppressed=manifest.ignores_rule(rule_id),
+        key=f"{obj.ident}:{path}",
+        template=obj.template,
+        suppressed=obj.ignores_rule(rule_id),
     )

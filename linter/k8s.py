@@ -37,6 +37,10 @@ class Manifest:
         return f"{self.kind}/{self.namespace}/{name}"
 
     @property
+    def template(self) -> str | None:
+        return self.doc.template
+
+    @property
     def label(self) -> str:
         """How messages name the object: 'Deployment "web"'."""
         return f'{self.kind} "{self.name}"' if self.name else self.kind
@@ -80,6 +84,10 @@ class Container:
     @property
     def path(self) -> str:
         return f"{self.pod.path}.{self.group}[{self.name}]"
+
+    @property
+    def template(self) -> str | None:
+        return self.doc.template
 
     @property
     def label(self) -> str:

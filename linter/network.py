@@ -154,12 +154,16 @@ def default_network() -> NodeNetwork:
 
 def resolve(ctx) -> NodeNetwork:
     """The node network of a run. Precedence: flags > config file > declarations found in
-    the linted manifests (collected in ``ctx.state['declarations']``) > defaults."""
+    the linted manifests (``ctx.facts.declarations``) > defaults."""
     net = default_network()
     settings = ctx.settings
-    declared = ctx.state.get("declarations", {})
+    declared = ctx.facts.declarations
     for kind in ("ephemeral", "reserved", "node_ports"):
-        for decl, value in declared.get(kind, []):
+        for decl, raw, _obj in declared.get(kind, []):
+            try:
+                value = parse_port_set(raw) if kind == "reserved" else parse_range(raw)
+            except RangeError:
+                continue  # PL306 reports malformed values where they are written
             _apply(net, kind, value, decl)
     for attr, kind in (("ephemeral_port_range", "ephemeral"), ("reserved_ports", "reserved"), ("node_port_range", "node_ports")):
         value = getattr(settings, attr)

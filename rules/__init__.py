@@ -14,6 +14,13 @@ from . import (
     pl201_host_network_sysctl_write,
     pl202_host_namespace_pod_sysctl,
     pl203_unsafe_pod_sysctl,
+    pl301_nodeport_in_ephemeral_range,
+    pl302_nodeport_out_of_range,
+    pl303_nodeport_conflict,
+    pl304_ephemeral_range_overlaps_nodeports,
+    pl305_hostport_in_ephemeral_range,
+    pl306_invalid_port_range_sysctl,
+    pl307_nodeport_outside_static_band,
 )
 
 RULES = [
@@ -24,6 +31,13 @@ RULES = [
     pl201_host_network_sysctl_write,
     pl202_host_namespace_pod_sysctl,
     pl203_unsafe_pod_sysctl,
+    pl301_nodeport_in_ephemeral_range,
+    pl302_nodeport_out_of_range,
+    pl303_nodeport_conflict,
+    pl304_ephemeral_range_overlaps_nodeports,
+    pl305_hostport_in_ephemeral_range,
+    pl306_invalid_port_range_sysctl,
+    pl307_nodeport_outside_static_band,
 ]
 
 BY_ID = {rule.ID: rule for rule in RULES}

@@ -1,0 +1,251 @@
+"""The small facts whole-run rules need, gathered once per object while the stream goes by.
+
+Documents are not kept after they are linted; what the port rules need from them (each
+Service port, each hostPort, each declaration of the nodes' port ranges) is copied here as
+plain values with locations, so memory stays flat on huge inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import k8s, writes
+from .findings import Location
+from .network import Declaration
+from .scalarpos import ScalarMap
+from .sysctls import EPHEMERAL_RANGE, RESERVED_PORTS, normalize
+from .tree import Mapping, Node, Scalar, as_int, as_str, dig, sequence_items
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRef:
+    """Enough of an object to report on it after its document is gone."""
+
+    ident: str
+    label: str
+    template: str | None
+    ignores: frozenset[str]
+    origin: str = ""  # file, document and item: tells two definitions of one object apart
+
+    def ignores_rule(self, rule_id: str) -> bool:
+        return bool(self.ignores) and (rule_id in self.ignores or "ALL" in self.ignores)
+
+
+def ref(manifest: k8s.Manifest) -> ObjectRef:
+    origin = f"{manifest.doc.path}#{manifest.doc.index}{manifest.path}"
+    return ObjectRef(manifest.ident, manifest.label, manifest.doc.template, manifest.ignores, origin)
+
+
+@dataclass(slots=True)
+class PortUse:
+    """An explicit nodePort / healthCheckNodePort of a Service, or a container hostPort."""
+
+    obj: ObjectRef
+    field: str  # "nodePort" | "healthCheckNodePort" | "hostPort"
+    port: int | None  # None when the value is not an integer
+    raw: str  # the value as written
+    quoted: bool
+    protocol: str
+    service_type: str  # for Services; "" for hostPorts
+    location: Location
+    path: str  # place inside the object, for fingerprints
+    owner: str  # 'port "http"' or 'container "app"'
+
+
+@dataclass(slots=True)
+class RangeValue:
+    """A value given to a port-range sysctl anywhere in the manifests (for PL306)."""
+
+    obj: ObjectRef
+    key: str
+    value: str
+    location: Location
+    path: str
+    where: str  # "securityContext.sysctls", "a script", "a Tuned profile", ...
+
+
+@dataclass(slots=True)
+class RunFacts:
+    node_ports: list[PortUse] = field(default_factory=list)
+    host_ports: list[PortUse] = field(default_factory=list)
+    # kind ('ephemeral' | 'reserved' | 'node_ports') -> [(declaration, raw value, object)]
+    declarations: dict[str, list[tuple[Declaration, str, ObjectRef]]] = field(default_factory=dict)
+    range_values: list[RangeValue] = field(default_factory=list)
+
+    def declare(self, kind: str, decl: Declaration, value: str, obj: ObjectRef) -> None:
+        self.declarations.setdefault(kind, []).append((decl, value, obj))
+
+
+_SERVICE_NODE_PORT_FLAG = "--service-node-port-range"
+
+
+def collect(manifest: k8s.Manifest, facts: RunFacts) -> None:
+    """Copy what the run rules need out of one object."""
+    kind = manifest.kind
+    if kind == "Service":
+        _service(manifest, facts)
+    elif kind == "Tuned" and manifest.api_version.startswith("tuned.openshift.io/"):
+        _tuned(manifest, facts)
+    elif kind in ("Cluster", "InstanceGroup") and manifest.api_version.startswith("kops.k8s.io/"):
+        _kops(manifest, facts)
+    pod = k8s.pod_spec(manifest)
+    if pod is None:
+        return
+    _host_ports(manifest, pod, facts)
+    _pod_sysctl_values(manifest, facts)
+    _script_declarations(manifest, facts)
+    if kind == "Pod":
+        _api_server_flags(manifest, pod, facts)
+
+
+def _service(manifest: k8s.Manifest, facts: RunFacts) -> None:
+    spec = manifest.get("spec")
+    if type(spec) is not Mapping:
+        return
+    service_type = as_str(spec.get("type")) or "ClusterIP"
+    obj = ref(manifest)
+    doc = manifest.doc
+    for i, port in enumerate(sequence_items(spec.get("ports"))):
+        if type(port) is not Mapping:
+            continue
+        entry = port.entry("nodePort")
+        if entry is None or (type(entry[1]) is Scalar and entry[1].value in ("", "~", "null") and not entry[1].style):
+            continue
+        name = as_str(port.get("name"))
+        number = as_str(port.get("port"))
+        owner = f'port "{name}"' if name else (f"port {number}" if number else f"ports[{i}]")
+        protocol = (as_str(port.get("protocol")) or "TCP").upper()
+        key = name or number or str(i)
+        facts.node_ports.append(_use(obj, doc, "nodePort", entry[1], protocol, service_type, f"spec.ports[{key}/{protocol}].nodePort", owner))
+    entry = spec.entry("healthCheckNodePort")
+    if entry is not None:
+        facts.node_ports.append(_use(obj, doc, "healthCheckNodePort", entry[1], "TCP", service_type, "spec.healthCheckNodePort", "healthCheckNodePort"))
+
+
+def _use(obj, doc, field_name, node: Node, protocol, service_type, path, owner) -> PortUse:
+    raw = node.value if type(node) is Scalar else ""
+    quoted = type(node) is Scalar and bool(node.style)
+    return PortUse(obj, field_name, as_int(node), raw, quoted, protocol, service_type, doc.location(node), path, owner)
+
+
+def _host_ports(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> None:
+    obj = None
+    for container in k8s.containers(pod):
+        for i, port in enumerate(sequence_items(container.node.get("ports"))):
+            node = dig(port, "hostPort")
+            if node is None:
+                continue
+            obj = obj or ref(manifest)
+            protocol = (as_str(dig(port, "protocol")) or "TCP").upper()
+            name = as_str(dig(port, "name")) or str(i)
+            facts.host_ports.append(
+                _use(obj, manifest.doc, "hostPort", node, protocol, "", f"{container.path}.ports[{name}].hostPort", container.label)
+            )
+
+
+def _pod_sysctl_values(manifest: k8s.Manifest, facts: RunFacts) -> None:
+    from .podsysctls import pod_sysctls
+
+    for sysctl in pod_sysctls(manifest):
+        if normalize(sysctl.name) == EPHEMERAL_RANGE and sysctl.value is not None:
+            value_node = sysctl.entry.get("value")
+            facts.range_values.append(
+                RangeValue(ref(manifest), EPHEMERAL_RANGE, sysctl.value, manifest.doc.location(value_node or sysctl.name_node), sysctl.path, "securityContext.sysctls")
+            )
+
+
+def _script_declarations(manifest: k8s.Manifest, facts: RunFacts) -> None:
+    """A hostNetwork container that writes the port sysctls unguarded changes its nodes."""
+    for cw in writes.container_writes(manifest):
+        key = cw.write.key
+        if key not in (EPHEMERAL_RANGE, RESERVED_PORTS) or cw.write.value is None:
+            continue
+        obj = ref(manifest)
+        if key == EPHEMERAL_RANGE:
+            facts.range_values.append(RangeValue(obj, key, cw.write.value, cw.location, cw.path, f"{cw.container.label}"))
+        if cw.shares_node and cw.verdict.state != "guarded":
+            decl = Declaration("manifest", f"{manifest.label} ({cw.container.label} writes {key})", cw.location)
+            facts.declare("ephemeral" if key == EPHEMERAL_RANGE else "reserved", decl, cw.write.value, obj)
+
+
+_INI_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")
+
+
+def _tuned(manifest: k8s.Manifest, facts: RunFacts) -> None:
+    """OpenShift Node Tuning Operator profiles: ``[sysctl]`` lines in spec.profile[].data."""
+    obj = ref(manifest)
+    for i, profile in enumerate(sequence_items(manifest.get("spec", "profile"))):
+        data = dig(profile, "data")
+        if type(data) is not Scalar:
+            continue
+        name = as_str(dig(profile, "name")) or str(i)
+        positions = ScalarMap(manifest.doc, data)
+        section = ""
+        offset = 0
+        for line in data.value.split("\n"):
+            start = offset
+            offset += len(line) + 1
+            match = _INI_SECTION.match(line)
+            if match:
+                section = match.group(1).strip()
+                continue
+            if section != "sysctl" or "=" not in line or line.lstrip().startswith(("#", ";")):
+                continue
+            key, value = (part.strip() for part in line.split("=", 1))
+            key = normalize(key)
+            value = value.strip("\"'")
+            if key not in (EPHEMERAL_RANGE, RESERVED_PORTS):
+                continue
+            indent = len(line) - len(line.lstrip())
+            row, col = positions.locate(start + indent)
+            end_col = col + len(line.strip()) if positions.exact else col + 1
+            loc = Location(manifest.doc.path, row, col, row, end_col)
+            path = f"spec.profile[{name}].data:{key}"
+            if key == EPHEMERAL_RANGE:
+                facts.range_values.append(RangeValue(obj, key, value, loc, path, "a Tuned profile"))
+            decl = Declaration("manifest", f'{manifest.label} (profile "{name}" sets {key})', loc)
+            facts.declare("ephemeral" if key == EPHEMERAL_RANGE else "reserved", decl, value, obj)
+
+
+def _kops(manifest: k8s.Manifest, facts: RunFacts) -> None:
+    """kops Cluster/InstanceGroup: spec.sysctlParameters and spec.kubeAPIServer.serviceNodePortRange."""
+    obj = ref(manifest)
+    doc = manifest.doc
+    for item in sequence_items(manifest.get("spec", "sysctlParameters")):
+        text = as_str(item)
+        if not text or "=" not in text:
+            continue
+        key, value = (part.strip() for part in text.split("=", 1))
+        key = normalize(key)
+        if key not in (EPHEMERAL_RANGE, RESERVED_PORTS):
+            continue
+        loc = doc.location(item)
+        path = f"spec.sysctlParameters[{key}]"
+        if key == EPHEMERAL_RANGE:
+            facts.range_values.append(RangeValue(obj, key, value, loc, path, "kops sysctlParameters"))
+        decl = Declaration("manifest", f"{manifest.label} (spec.sysctlParameters sets {key})", loc)
+        facts.declare("ephemeral" if key == EPHEMERAL_RANGE else "reserved", decl, value, obj)
+    node = manifest.get("spec", "kubeAPIServer", "serviceNodePortRange")
+    value = as_str(node)
+    if value:
+        decl = Declaration("manifest", f"{manifest.label} (spec.kubeAPIServer.serviceNodePortRange)", doc.location(node))
+        facts.declare("node_ports", decl, value, obj)
+
+
+def _api_server_flags(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> None:
+    """A kube-apiserver static Pod's --service-node-port-range flag."""
+    for container in k8s.containers(pod):
+        argv = (k8s.string_list(container.node.get("command")) or []) + (k8s.string_list(container.node.get("args")) or [])
+        if not any("kube-apiserver" in a.value for a in argv[:2]) and container.name != "kube-apiserver":
+            continue
+        for i, arg in enumerate(argv):
+            text = arg.value.strip()
+            value = None
+            if text.startswith(_SERVICE_NODE_PORT_FLAG + "="):
+                value = text.split("=", 1)[1]
+            elif text == _SERVICE_NODE_PORT_FLAG and i + 1 < len(argv):
+                value, arg = argv[i + 1].value, argv[i + 1]
+            if value:
+                decl = Declaration("manifest", f"{manifest.label} ({_SERVICE_NODE_PORT_FLAG})", manifest.doc.location(arg))
+                facts.declare("node_ports", decl, value, ref(manifest))

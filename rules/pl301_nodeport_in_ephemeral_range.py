@@ -1,0 +1,69 @@
+"""A Service pins a nodePort inside the nodes' ephemeral port range.
+
+The kernel hands out ports of `net.ipv4.ip_local_port_range` to outbound connections from
+the node. When one of them is also a NodePort, the reply to that connection is captured by
+the NodePort rule (kube-proxy stopped holding NodePorts open in Kubernetes 1.21-1.24, PR
+108496), and connections fail at random with "Address not available" or are hijacked.
+The Linux default range is 32768-60999, which does not reach the default NodePort range
+30000-32767; it does once a node's range is widened (e.g. to "1024 65535"). Ports listed in
+`net.ipv4.ip_local_reserved_ports` are never handed out, so they cannot collide.
+
+portlint takes the nodes' range from `--ephemeral-port-range`, the config file, or the
+linted manifests (an unguarded write by a hostNetwork pod, an OpenShift Tuned profile, a
+kops Cluster), in that order, else the Linux default; findings cite where it came from.
+
+## Bad
+```yaml
+# the nodes run with net.ipv4.ip_local_port_range = "1024 65535"
+kind: Service
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 30080
+```
+
+## Good
+```yaml
+# the nodes reserve the NodePort range: net.ipv4.ip_local_reserved_ports = "30000-32767"
+kind: Service
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 30080
+```
+
+## References
+- kube-proxy NodePort and ephemeral ports: https://github.com/kubernetes/kubernetes/pull/108496
+- Linux ip-sysctl (ip_local_port_range, ip_local_reserved_ports): https://docs.kernel.org/networking/ip-sysctl.html
+- Service NodePort range: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
+"""
+
+from linter import ports
+from linter.findings import report
+
+ID = "PL301"
+NAME = "nodeport-in-ephemeral-range"
+LEVEL = "error"
+SUMMARY = "An explicit nodePort lies in the nodes' ephemeral port range and is not reserved: outbound connections can take it."
+TAGS = ("reliability", "networking", "ports")
+PRECISION = "high"
+SECURITY_SEVERITY = "5.5"
+
+
+def check_run(ctx):
+    net = ctx.network
+    for use in ctx.facts.node_ports:
+        if not ports.exposed(use) or use.port not in net.ephemeral or use.port in net.reserved:
+            continue
+        yield report(
+            ID,
+            use.obj,
+            use.location,
+            f"{use.field} {use.port} of {use.obj.label} ({use.owner}) lies in the nodes' ephemeral port range "
+            f"{ports.ephemeral_text(net)}. The kernel can give this port to an outbound connection from the node, "
+            f"whose replies the NodePort rule then captures; {ports.RESERVE_HINT}.",
+            use.path,
+            ports.related(net.ephemeral_from, "The ephemeral port range is declared here"),
+        )

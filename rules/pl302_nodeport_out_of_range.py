@@ -1,0 +1,75 @@
+"""A nodePort the API server rejects: outside the NodePort range, not an integer, or on a
+Service type that has no node ports.
+
+The API server only accepts an explicit `nodePort` inside `--service-node-port-range`
+(default 30000-32767): "provided port is not in the valid range". It must be an integer
+(a quoted `"30080"` fails to decode), and it is forbidden on `ClusterIP` and `ExternalName`
+Services ("may not be used when `type` is 'ClusterIP'"). `kubectl apply` fails, often only
+in the environment whose range differs.
+
+## Bad
+```yaml
+kind: Service
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 8080      # outside 30000-32767
+```
+
+## Good
+```yaml
+kind: Service
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 30080
+```
+
+## References
+- Service type NodePort: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
+- kube-apiserver --service-node-port-range: https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/
+"""
+
+from linter import ports
+from linter.findings import report
+
+ID = "PL302"
+NAME = "nodeport-out-of-range"
+LEVEL = "error"
+SUMMARY = "An explicit nodePort is outside the NodePort range, not an integer in 1-65535, or set on a ClusterIP/ExternalName Service."
+TAGS = ("correctness", "networking", "ports")
+PRECISION = "very-high"
+SECURITY_SEVERITY = None
+
+
+def check_run(ctx):
+    net = ctx.network
+    valid = f"{net.node_ports.low}-{net.node_ports.high}"
+    for use in ctx.facts.node_ports:
+        if use.field == "nodePort" and use.service_type in ("ClusterIP", "ExternalName") and use.port != 0:
+            problem = (
+                f"{use.field} {use.raw or 'is'} is set on a Service of type {use.service_type}. "
+                f"The API server rejects it (\"may not be used when `type` is '{use.service_type}'\"); "
+                "remove the nodePort or set type: NodePort"
+            )
+        elif use.port is None:
+            shown = f'"{use.raw}"' if use.quoted else (use.raw or "a non-scalar value")
+            problem = (
+                f"{use.field} {shown} of {use.obj.label} is not an integer. The API server rejects the Service "
+                "when it decodes the manifest; write the port as a plain number"
+            )
+        elif use.port == 0 or use.service_type not in ports.EXPOSING_TYPES:
+            continue
+        elif not 1 <= use.port <= 65535:
+            problem = f"{use.field} {use.port} of {use.obj.label} is not a port: it must be between 1 and 65535"
+        elif use.port not in net.node_ports:
+            problem = (
+                f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is outside the NodePort range {valid} "
+                f"({net.where(net.node_ports_from)}). The API server rejects it: \"provided port is not in the valid range. "
+                f'The range of valid ports is {valid}"; pick a port in the range or leave nodePort out'
+            )
+        else:
+            continue
+        yield report(ID, use.obj, use.location, problem + ".", use.path, ports.related(net.node_ports_from, "The NodePort range is declared here"))

@@ -1,0 +1,86 @@
+"""Two Services pin the same nodePort, or one Service uses the same protocol and nodePort twice.
+
+NodePorts are allocated cluster-wide: the second Service to claim a port fails with
+"provided port is already allocated", so whichever is applied later breaks, and which one
+that is depends on apply order. Within one Service the same nodePort may serve TCP and UDP
+(two entries with different protocols), but not the same protocol twice.
+
+portlint sees the Services of one run: pass all manifests of a cluster together (a
+directory, or pre-commit with `require_serial: true`). When only some files are linted,
+conflicts with Services in other files cannot be seen.
+
+## Bad
+```yaml
+kind: Service
+metadata: {name: web}
+spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
+---
+kind: Service
+metadata: {name: admin}
+spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
+```
+
+## Good
+```yaml
+kind: Service
+metadata: {name: web}
+spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
+---
+kind: Service
+metadata: {name: admin}
+spec: {type: NodePort, ports: [{port: 80, nodePort: 30081}]}
+```
+
+## References
+- Service type NodePort: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
+"""
+
+from linter import ports
+from linter.findings import report
+
+ID = "PL303"
+NAME = "nodeport-conflict"
+LEVEL = "error"
+SUMMARY = "Two Services use the same nodePort, or one Service uses the same protocol and nodePort twice."
+TAGS = ("correctness", "networking", "ports")
+PRECISION = "very-high"
+SECURITY_SEVERITY = None
+
+
+def check_run(ctx):
+    first_by_port = {}
+    for use in ctx.facts.node_ports:
+        if not ports.exposed(use):
+            continue
+        first = first_by_port.get(use.port)
+        if first is None:
+            first_by_port[use.port] = [use]
+            continue
+        clash = None
+        for other in first:
+            if other.obj.ident != use.obj.ident:
+                clash = other
+                break
+            if other.obj.origin != use.obj.origin:
+                continue  # the same Service defined twice (say, a base and an overlay): not a clash
+            if other.protocol == use.protocol:
+                clash = other
+                break
+        first.append(use)
+        if clash is None:
+            continue
+        where = f"{clash.location.path}:{clash.location.line}"
+        if clash.obj.origin == use.obj.origin:
+            detail = f"{use.obj.label} already uses {use.protocol} {use.port} for {clash.owner} ({where})"
+        else:
+            detail = f"{clash.obj.label} already uses it ({clash.owner}, {where})"
+        yield report(
+            ID,
+            use.obj,
+            use.location,
+            f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is already taken: {detail}. "
+            "NodePorts are cluster-wide, so whichever Service is applied second fails with "
+            '"provided port is already allocated"; give each Service its own nodePort.',
+            use.path,
+            [clash.location.at(f"The other user of nodePort {use.port}")],
+        )

@@ -1,0 +1,71 @@
+"""A declared ephemeral port range overlaps the NodePort range, and the overlap is not reserved.
+
+Every port in the overlap can be handed to an outbound connection from the node while a
+Service may hold it as a NodePort, now or after the next allocation: the failure shows up
+later, on whichever Service gets such a port. Reported once per declaration, at the
+declaration: an unguarded `sysctl -w net.ipv4.ip_local_port_range` in a hostNetwork pod,
+an OpenShift Tuned profile, a kops Cluster/InstanceGroup, or the portlint config (a range
+given with `--ephemeral-port-range` is reported as a run-level notification).
+
+## Bad
+```yaml
+# kops Cluster
+spec:
+  sysctlParameters:
+    - net.ipv4.ip_local_port_range=1024 65535
+```
+
+## Good
+```yaml
+spec:
+  sysctlParameters:
+    - net.ipv4.ip_local_port_range=1024 65535
+    - net.ipv4.ip_local_reserved_ports=30000-32767
+```
+
+## References
+- Linux ip-sysctl (ip_local_port_range, ip_local_reserved_ports): https://docs.kernel.org/networking/ip-sysctl.html
+- kube-proxy NodePort and ephemeral ports: https://github.com/kubernetes/kubernetes/pull/108496
+"""
+
+from linter.facts import ObjectRef
+from linter.findings import Location, report
+from linter.network import RangeError, parse_range
+
+ID = "PL304"
+NAME = "ephemeral-range-overlaps-nodeports"
+LEVEL = "error"
+SUMMARY = "A declared ephemeral port range overlaps the NodePort range and the reserved ports do not cover the overlap."
+TAGS = ("reliability", "networking", "ports")
+PRECISION = "high"
+SECURITY_SEVERITY = "5.5"
+
+_CONFIG = ObjectRef("config", "the portlint config", None, frozenset())
+
+
+def check_run(ctx):
+    net = ctx.network
+    declarations = [(decl, raw, obj) for decl, raw, obj in ctx.facts.declarations.get("ephemeral", [])]
+    if net.ephemeral_from.origin in ("config", "flag"):
+        declarations.append((net.ephemeral_from, str(net.ephemeral), _CONFIG))
+    for decl, raw, obj in declarations:
+        try:
+            declared = parse_range(raw)
+        except RangeError:
+            continue  # PL306
+        overlap = declared.overlap(net.node_ports)
+        if overlap is None:
+            continue
+        gaps = net.reserved.uncovered(overlap)
+        if not gaps:
+            continue
+        unreserved = ", ".join(str(g) for g in gaps)
+        message = (
+            f"The ephemeral port range {declared} declared by {decl.description} overlaps the NodePort range "
+            f"{net.node_ports.low}-{net.node_ports.high}, and ports {unreserved} are not reserved. Outbound "
+            "connections from the node can take ports that Services hold as NodePorts; add "
+            f'net.ipv4.ip_local_reserved_ports="{net.node_ports.low}-{net.node_ports.high}" or start the range above '
+            f"{net.node_ports.high}."
+        )
+        location = decl.location or Location("", 0, 0, 0, 0)  # no file: a run-level notification
+        yield report(ID, obj, location, message, f"ephemeral:{decl.description}")

@@ -1,0 +1,56 @@
+"""A container hostPort lies in the nodes' ephemeral port range.
+
+A `hostPort` is forwarded by the CNI portmap plugin with NAT rules on the node, just like a
+NodePort: when the kernel hands the same port to an outbound connection from the node,
+its replies are captured by the hostPort rule. The pod may also fail to start when the
+port is taken. Ports in `net.ipv4.ip_local_reserved_ports` are safe.
+
+## Bad
+```yaml
+# the nodes run with net.ipv4.ip_local_port_range = "1024 65535"
+ports:
+  - containerPort: 9100
+    hostPort: 9100
+```
+
+## Good
+```yaml
+# reserve it on the nodes: net.ipv4.ip_local_reserved_ports = "9100"
+ports:
+  - containerPort: 9100
+    hostPort: 9100
+```
+
+## References
+- CNI portmap plugin: https://www.cni.dev/plugins/current/meta/portmap/
+- Linux ip-sysctl (ip_local_reserved_ports): https://docs.kernel.org/networking/ip-sysctl.html
+"""
+
+from linter import ports
+from linter.findings import report
+
+ID = "PL305"
+NAME = "hostport-in-ephemeral-range"
+LEVEL = "warning"
+SUMMARY = "A container hostPort lies in the nodes' ephemeral port range and is not reserved."
+TAGS = ("reliability", "networking", "ports")
+PRECISION = "high"
+SECURITY_SEVERITY = "4.0"
+
+
+def check_run(ctx):
+    net = ctx.network
+    for use in ctx.facts.host_ports:
+        if use.port is None or use.port not in net.ephemeral or use.port in net.reserved:
+            continue
+        yield report(
+            ID,
+            use.obj,
+            use.location,
+            f"hostPort {use.port} of {use.owner} in {use.obj.label} lies in the nodes' ephemeral port range "
+            f"{ports.ephemeral_text(net)}. Outbound connections from the node can take this port and the CNI "
+            "portmap rule then captures their replies; reserve it with net.ipv4.ip_local_reserved_ports or use a "
+            "port outside the range.",
+            use.path,
+            ports.related(net.ephemeral_from, "The ephemeral port range is declared here"),
+        )

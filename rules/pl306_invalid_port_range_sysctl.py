@@ -1,0 +1,78 @@
+"""A value given to net.ipv4.ip_local_port_range is malformed, reversed or out of range.
+
+The kernel rejects a write that is not two ports "LOW HIGH" with LOW <= HIGH inside
+1-65535 (`sysctl: setting key ... Invalid argument`); an init container that sets it fails,
+and with `set -e` the pod never starts. As notes: a low end under 1024 hands privileged
+ports to outbound connections, and the kernel documentation advises ends of different
+parity ("one even and one odd value") so that connect() and bind() can split the range.
+Checked wherever the value is written: securityContext.sysctls, container scripts, Tuned
+profiles and kops sysctlParameters (a bad value in the portlint config or flags exits 2).
+
+## Bad
+```yaml
+securityContext:
+  sysctls:
+    - name: net.ipv4.ip_local_port_range
+      value: "60999 32768"
+```
+
+## Good
+```yaml
+securityContext:
+  sysctls:
+    - name: net.ipv4.ip_local_port_range
+      value: "32768 60999"
+```
+
+## References
+- Linux ip-sysctl (ip_local_port_range): https://docs.kernel.org/networking/ip-sysctl.html
+"""
+
+from linter.findings import report
+from linter.network import RangeError, parse_range
+
+ID = "PL306"
+NAME = "invalid-port-range-sysctl"
+LEVEL = "error"
+SUMMARY = "A net.ipv4.ip_local_port_range value is malformed, reversed or outside 1-65535 (notes: privileged ports, same parity)."
+TAGS = ("correctness", "sysctl", "ports")
+PRECISION = "very-high"
+SECURITY_SEVERITY = None
+
+
+def check_run(ctx):
+    for item in ctx.facts.range_values:
+        try:
+            value = parse_range(item.value)
+        except RangeError as exc:
+            yield report(
+                ID,
+                item.obj,
+                item.location,
+                f"net.ipv4.ip_local_port_range is set to an invalid value in {item.where} of {item.obj.label}: {exc}. "
+                'The kernel rejects the write with "Invalid argument"; write two ports, low then high, like "32768 60999".',
+                f"{item.path}:value",
+            )
+            continue
+        if value.low < 1024:
+            yield report(
+                ID,
+                item.obj,
+                item.location,
+                f"net.ipv4.ip_local_port_range starts at {value.low} in {item.where} of {item.obj.label}, below 1024. "
+                "Outbound connections may then take privileged ports that services on the node expect to bind; "
+                "start the range at 1024 or above.",
+                f"{item.path}:privileged",
+                level="note",
+            )
+        if value.low % 2 == value.high % 2 and value.low != value.high:
+            yield report(
+                ID,
+                item.obj,
+                item.location,
+                f"net.ipv4.ip_local_port_range {value.low}-{value.high} in {item.where} of {item.obj.label} has ends of "
+                "the same parity. The kernel documentation advises one even and one odd end so that connect() and "
+                f"bind() can each use half the range; use {value.low} {value.high - 1 if value.high > value.low else value.high} or similar.",
+                f"{item.path}:parity",
+                level="note",
+            )

@@ -1,0 +1,60 @@
+"""An explicit nodePort lies outside the static band of the NodePort range.
+
+Since Kubernetes 1.27 (KEP-3668) the API server splits the NodePort range in two: it
+allocates nodePorts for Services that do not pin one from the upper band first, and keeps
+the lowest ports, the static band, for Services that do. The static band is the lowest
+min(max(16, size/32), 128) ports: 30000-30085 for the default range 30000-32767. A pinned
+port above the band can already be taken by a dynamically allocated Service, and a later
+`kubectl apply` fails with "provided port is already allocated".
+
+## Bad
+```yaml
+ports:
+  - port: 80
+    nodePort: 31080
+```
+
+## Good
+```yaml
+ports:
+  - port: 80
+    nodePort: 30080
+```
+
+## References
+- KEP-3668, reserved NodePort ranges for dynamic and static allocation: https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/3668-reserved-service-nodeport-range
+"""
+
+from linter import ports
+from linter.findings import report
+
+ID = "PL307"
+NAME = "nodeport-outside-static-band"
+LEVEL = "note"
+SUMMARY = "An explicit nodePort lies in the upper band of the NodePort range, which the API server fills first for dynamic allocation."
+TAGS = ("reliability", "ports")
+PRECISION = "medium"
+SECURITY_SEVERITY = None
+
+
+def static_band(low: int, high: int) -> tuple[int, int]:
+    size = high - low + 1
+    band = min(max(16, size // 32), 128)
+    return low, min(high, low + band - 1)
+
+
+def check_run(ctx):
+    net = ctx.network
+    low, high = static_band(net.node_ports.low, net.node_ports.high)
+    for use in ctx.facts.node_ports:
+        if not ports.exposed(use) or use.port not in net.node_ports or use.port <= high:
+            continue
+        yield report(
+            ID,
+            use.obj,
+            use.location,
+            f"{use.field} {use.port} of {use.obj.label} ({use.owner}) lies outside the static band {low}-{high} of the "
+            f"NodePort range. The API server gives ports above the band to Services that do not pin one, so a later "
+            f'apply of this Service can fail with "provided port is already allocated"; pick a port in {low}-{high}.',
+            use.path,
+        )
