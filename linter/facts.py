@@ -165,7 +165,7 @@ def _script_declarations(manifest: k8s.Manifest, facts: RunFacts) -> None:
         if key == EPHEMERAL_RANGE:
             facts.range_values.append(RangeValue(obj, key, cw.write.value, cw.location, cw.path, f"{cw.container.label}"))
         if cw.shares_node and cw.verdict.state != "guarded":
-            decl = Declaration("manifest", f"{manifest.label} ({cw.container.label} writes {key})", cw.location)
+            decl = Declaration("manifest", f"{cw.container.label} of {manifest.label}", cw.location)
             facts.declare("ephemeral" if key == EPHEMERAL_RANGE else "reserved", decl, cw.write.value, obj)
 
 
@@ -204,7 +204,7 @@ def _tuned(manifest: k8s.Manifest, facts: RunFacts) -> None:
             path = f"spec.profile[{name}].data:{key}"
             if key == EPHEMERAL_RANGE:
                 facts.range_values.append(RangeValue(obj, key, value, loc, path, "a Tuned profile"))
-            decl = Declaration("manifest", f'{manifest.label} (profile "{name}" sets {key})', loc)
+            decl = Declaration("manifest", f'profile "{name}" of {manifest.label}', loc)
             facts.declare("ephemeral" if key == EPHEMERAL_RANGE else "reserved", decl, value, obj)
 
 
@@ -224,12 +224,12 @@ def _kops(manifest: k8s.Manifest, facts: RunFacts) -> None:
         path = f"spec.sysctlParameters[{key}]"
         if key == EPHEMERAL_RANGE:
             facts.range_values.append(RangeValue(obj, key, value, loc, path, "kops sysctlParameters"))
-        decl = Declaration("manifest", f"{manifest.label} (spec.sysctlParameters sets {key})", loc)
+        decl = Declaration("manifest", f"spec.sysctlParameters of {manifest.label}", loc)
         facts.declare("ephemeral" if key == EPHEMERAL_RANGE else "reserved", decl, value, obj)
     node = manifest.get("spec", "kubeAPIServer", "serviceNodePortRange")
     value = as_str(node)
     if value:
-        decl = Declaration("manifest", f"{manifest.label} (spec.kubeAPIServer.serviceNodePortRange)", doc.location(node))
+        decl = Declaration("manifest", f"spec.kubeAPIServer.serviceNodePortRange of {manifest.label}", doc.location(node))
         facts.declare("node_ports", decl, value, obj)
 
 
@@ -247,5 +247,5 @@ def _api_server_flags(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts)
             elif text == _SERVICE_NODE_PORT_FLAG and i + 1 < len(argv):
                 value, arg = argv[i + 1].value, argv[i + 1]
             if value:
-                decl = Declaration("manifest", f"{manifest.label} ({_SERVICE_NODE_PORT_FLAG})", manifest.doc.location(arg))
+                decl = Declaration("manifest", f"the {_SERVICE_NODE_PORT_FLAG} flag of {manifest.label}", manifest.doc.location(arg))
                 facts.declare("node_ports", decl, value, ref(manifest))

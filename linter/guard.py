@@ -66,7 +66,7 @@ def _is_ip_var(side: Operand, env) -> bool:
 def _source(side: Operand, env) -> tuple[str | None, str]:
     """(fieldPath, description) of one operand."""
     if side.var is None:
-        return None, f"the literal {side.text!r}"
+        return None, f"it compares with the literal {side.text!r} instead of a variable from the downward API"
     entry = env.get(side.var)
     if entry is None:
         return None, f"${side.var} is not set in the container's env"

@@ -136,19 +136,21 @@ class NodeNetwork:
     reserved_from: Declaration | None = None
 
     def where(self, decl: Declaration) -> str:
+        """How messages cite a declaration: 'the Linux default', 'set by --ephemeral-port-range',
+        'declared by init container "x" of DaemonSet "y" at path:line'."""
         if decl.origin == "default":
-            return "the Linux default"
+            return decl.description
         if decl.location is not None:
-            return f"{decl.description} at {decl.location.path}:{decl.location.line}"
-        return decl.description
+            return f"declared by {decl.description} at {decl.location.path}:{decl.location.line}"
+        return f"set by {decl.description}"
 
 
 def default_network() -> NodeNetwork:
     return NodeNetwork(
         parse_range(DEFAULT_EPHEMERAL),
-        Declaration("default", "Linux default net.ipv4.ip_local_port_range"),
+        Declaration("default", "the Linux default"),
         parse_range(DEFAULT_NODE_PORTS),
-        Declaration("default", "kube-apiserver default --service-node-port-range"),
+        Declaration("default", "the kube-apiserver default"),
     )
 
 
@@ -173,7 +175,7 @@ def resolve(ctx) -> NodeNetwork:
         if origin == "flag":
             decl = Declaration("flag", f"--{attr.replace('_', '-')} {value}")
         else:
-            decl = Declaration("config", f"{_CONFIG_KEYS[attr]} in {settings.config_path}")
+            decl = Declaration("config", f"{_CONFIG_KEYS[attr]} in the portlint config", _config_location(settings.config_path, _CONFIG_KEYS[attr]))
         parsed = parse_port_set(value) if kind == "reserved" else parse_range(value)
         _set(net, kind, parsed, decl)
     return net
@@ -202,3 +204,22 @@ def _set(net: NodeNetwork, kind: str, value, decl: Declaration) -> None:
         net.reserved, net.reserved_from = value, decl
     else:
         net.node_ports, net.node_ports_from = value, decl
+
+
+def _config_location(path: str | None, key: str) -> Location | None:
+    """Where ``key`` is written in the config file (its first line when not found)."""
+    if path is None:
+        return None
+    from .sources import display_path
+
+    line, column, width = 1, 1, 1
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            for number, text in enumerate(handle, 1):
+                at = text.find(key)
+                if at >= 0 and not text.lstrip().startswith("#"):
+                    line, column, width = number, at + 1, len(text.rstrip()) - at
+                    break
+    except OSError:
+        pass
+    return Location(display_path(path), line, column, line, column + max(width, 1))

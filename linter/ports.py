@@ -27,6 +27,10 @@ def ephemeral_text(net: NodeNetwork) -> str:
     return f"{net.ephemeral.low}-{net.ephemeral.high} ({net.where(net.ephemeral_from)})"
 
 
+def node_port_text(net: NodeNetwork) -> str:
+    return f"{net.node_ports.low}-{net.node_ports.high} ({net.where(net.node_ports_from)})"
+
+
 RESERVE_HINT = (
     "reserve the NodePort range on the nodes with net.ipv4.ip_local_reserved_ports "
     '(e.g. "30000-32767"), narrow net.ipv4.ip_local_port_range, or pick a port outside it'

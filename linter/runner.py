@@ -35,7 +35,7 @@ def run(
     if format == "sarif":
         from .report import sarif
 
-        report = sarif.render(result.findings, RULES, __version__, result.notifications)
+        report = sarif.render(result.findings, RULES, __version__, result.notifications, result.notes)
     elif format == "json":
         from .report import json as json_report
 
@@ -50,6 +50,8 @@ def run(
         report = text.render(result.findings, colour)
     for note in result.notifications:
         sys.stderr.write(f"portlint: error: {note}\n")
+    for note in result.notes:
+        sys.stderr.write(f"portlint: warning: {note}\n")
     if format == "text":
         from .report import text
 

@@ -253,7 +253,7 @@ class _ScriptWalker:
                 body = node.child_by_field_name("body")
                 value = None
                 if body is not None and body.type == "command":
-                    value = " ".join(w for w in (word_text(c) for c in body.children_by_field_name("argument")) if not w.startswith("-")) or None
+                    value = _printed(body)
                 self._add(node, normalize(target[len(PROC_SYS) :]), value, "/proc/sys")
 
     def _add(self, node, key, value, how) -> None:
@@ -462,11 +462,18 @@ def _piped_value(tee_command) -> str | None:
     source = commands[index - 1]
     if source.type != "command":
         return None
-    name = source.child_by_field_name("name")
+    return _printed(source)
+
+
+def _printed(command) -> str | None:
+    """What ``echo ARGS`` or ``printf FORMAT ARGS`` prints, roughly; None for other commands."""
+    name = command.child_by_field_name("name")
     if name is None or word_text(name) not in ("echo", "printf"):
         return None
-    words = [word_text(c) for c in source.children_by_field_name("argument")]
-    return " ".join(w for w in words if not w.startswith("-")) or None
+    words = [w for w in (word_text(c) for c in command.children_by_field_name("argument")) if not w.startswith("-")]
+    if word_text(name) == "printf" and len(words) > 1 and "%" in words[0]:
+        words = words[1:]
+    return " ".join(words) or None
 
 
 def operand(node) -> Operand:

@@ -371,16 +371,16 @@ def _merge_sources(values: list[Node], problems: _Problems) -> list[Mapping]:
     """The mappings that ``<<`` values merge, in priority order, as Kubernetes' decoder reads them."""
     sources: list[Mapping] = []
     for value in values:
-        for source in value.items if value.__class__ is Sequence else [value]:  # type: ignore[attr-defined]
-            if source.__class__ is Mapping:
-                sources.append(source)  # type: ignore[arg-type]
-            else:
-                mark = start_mark(source)
-                problems.add(
-                    'merge key "<<" needs a mapping or a list of mappings; Kubernetes rejects this document',
-                    mark.line,
-                    mark.column,
-                )
+        items = value.items if value.__class__ is Sequence else [value]  # type: ignore[attr-defined]
+        bad = next((item for item in items if item.__class__ is not Mapping), None)
+        if bad is not None:  # one problem per merge value
+            mark = start_mark(bad)
+            problems.add(
+                'merge key "<<" needs a mapping or a list of mappings; Kubernetes rejects this document',
+                mark.line,
+                mark.column,
+            )
+        sources.extend(item for item in items if item.__class__ is Mapping)  # type: ignore[misc]
     return sources
 
 

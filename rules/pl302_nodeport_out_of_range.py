@@ -50,24 +50,26 @@ def check_run(ctx):
     for use in ctx.facts.node_ports:
         if use.field == "nodePort" and use.service_type in ("ClusterIP", "ExternalName") and use.port != 0:
             problem = (
-                f"{use.field} {use.raw or 'is'} is set on a Service of type {use.service_type}. "
+                f"{use.field} {use.raw} of {use.obj.label} ({use.owner}) is set on a Service of type {use.service_type}. "
                 f"The API server rejects it (\"may not be used when `type` is '{use.service_type}'\"); "
                 "remove the nodePort or set type: NodePort"
             )
         elif use.port is None:
-            shown = f'"{use.raw}"' if use.quoted else (use.raw or "a non-scalar value")
+            shown = f'"{use.raw}"' if use.quoted else (use.raw or "")
+            what = f"{use.field} {shown}".rstrip()
+            kind = "a string" if use.quoted or use.raw else "a list or mapping"
             problem = (
-                f"{use.field} {shown} of {use.obj.label} is not an integer. The API server rejects the Service "
+                f"{what} of {use.obj.label} ({use.owner}) is {kind}, not an integer. The API server rejects the Service "
                 "when it decodes the manifest; write the port as a plain number"
             )
         elif use.port == 0 or use.service_type not in ports.EXPOSING_TYPES:
             continue
         elif not 1 <= use.port <= 65535:
-            problem = f"{use.field} {use.port} of {use.obj.label} is not a port: it must be between 1 and 65535"
+            problem = f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is not a port: it must be between 1 and 65535"
         elif use.port not in net.node_ports:
             problem = (
-                f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is outside the NodePort range {valid} "
-                f"({net.where(net.node_ports_from)}). The API server rejects it: \"provided port is not in the valid range. "
+                f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is outside the NodePort range "
+                f"{ports.node_port_text(net)}. The API server rejects it: \"provided port is not in the valid range. "
                 f'The range of valid ports is {valid}"; pick a port in the range or leave nodePort out'
             )
         else:

@@ -61,7 +61,7 @@ def check_run(ctx):
             continue
         unreserved = ", ".join(str(g) for g in gaps)
         message = (
-            f"The ephemeral port range {declared} declared by {decl.description} overlaps the NodePort range "
+            f"The ephemeral port range {declared} {net.where(decl)} overlaps the NodePort range "
             f"{net.node_ports.low}-{net.node_ports.high}, and ports {unreserved} are not reserved. Outbound "
             "connections from the node can take ports that Services hold as NodePorts; add "
             f'net.ipv4.ip_local_reserved_ports="{net.node_ports.low}-{net.node_ports.high}" or start the range above '

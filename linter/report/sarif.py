@@ -67,10 +67,13 @@ def _result(f: Finding, index: int) -> dict:
     return result
 
 
-def render(findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str]) -> str:
+def render(findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str], warnings: list[str] = ()) -> str:
+    """``notifications`` are errors (unreadable inputs: the run did not succeed);
+    ``warnings`` are run-level findings that have no file (a range given by a flag)."""
     index = {rule.ID: i for i, rule in enumerate(registry)}
     results = [_result(f, index[f.rule_id]) for f in findings[:MAX_RESULTS]]
     notes = [{"level": "error", "message": {"text": _sentence(n)}} for n in notifications]
+    notes += [{"level": "warning", "message": {"text": _sentence(n)}} for n in warnings]
     if len(findings) > MAX_RESULTS:
         notes.append(
             {

@@ -1,0 +1,65 @@
+"""Shared helpers: run the CLI in-process and read its JSON report."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+TESTS = REPO / "tests"
+sys.path.insert(0, str(TESTS))
+
+
+@pytest.fixture(autouse=True)
+def _in_repo_root(monkeypatch):
+    """Reports use paths relative to the working directory: run every test from the repo root."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str):
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+    @property
+    def findings(self) -> list[dict]:
+        return self.json["findings"]
+
+    def triples(self) -> list[tuple[str, int, int]]:
+        return [(f["rule"], f["line"], f["column"]) for f in self.findings if not f["suppressed"]]
+
+
+def cli(*args: str, input: str | bytes | None = None) -> Result:
+    """Run ``portlint ARGS`` in-process, as the console script would."""
+    from linter.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def lint_text(text: str, *args: str, name: str = "manifest.yaml") -> Result:
+    """Lint YAML text given on stdin, named ``name`` in the report."""
+    return cli("check", "-", "--stdin-filename", name, "--format", "json", "--fail-on", "never", *args, input=text)
+
+
+@pytest.fixture
+def tmp_cwd(tmp_path, monkeypatch):
+    """Run in an empty directory (no config file above it is found: it holds a .git)."""
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+os.environ.setdefault("PORTLINT_TESTING", "1")
