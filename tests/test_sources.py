@@ -1,0 +1,108 @@
+"""Finding, reading, decoding and splitting inputs."""
+
+from __future__ import annotations
+
+import codecs
+import os
+
+import pytest
+from conftest import lint_text
+
+from linter import sources
+
+
+def split(text: str):
+    return list(sources.split_documents(sources.SourceFile("s.yaml", text)))
+
+
+def test_documents_keep_their_first_line_and_helm_template():
+    text = "---\n# Source: chart/templates/a.yaml\nkind: A\n---\n# Source: chart/templates/b.yaml\nkind: B\n...\nkind: C\n"
+    docs = split(text)
+    assert [(d.first_line, d.template) for d in docs] == [
+        (1, "chart/templates/a.yaml"),
+        (4, "chart/templates/b.yaml"),
+        (8, None),
+    ]
+
+
+def test_a_source_comment_after_content_is_not_a_template():
+    docs = split("kind: A\n# Source: chart/templates/a.yaml\n")
+    assert docs[0].template is None
+
+
+def test_decode_utf8_bom_and_crlf():
+    text, problem = sources.decode(codecs.BOM_UTF8 + b"a: 1\r\nb: 2\r\n")
+    assert (text, problem) == ("a: 1\nb: 2\n", None)
+
+
+def test_decode_utf16_with_bom():
+    text, problem = sources.decode("a: 1\n".encode("utf-16"))
+    assert (text, problem) == ("a: 1\n", None)
+
+
+def test_binary_file_is_a_problem_with_its_position():
+    _, problem = sources.decode(b"ab\ncd\x00ef")
+    assert problem == ("binary file, not a YAML or JSON manifest (NUL byte at line 2, column 3)", 2, 3)
+
+
+def test_latin1_file_is_a_problem_with_its_position():
+    _, problem = sources.decode("a: 1\nname: caf\u00e9\n".encode("latin-1"))
+    assert problem == (
+        "file is not valid UTF-8 (byte 0xe9 at line 2, column 10); Kubernetes manifests must be UTF-8: "
+        "re-save the file as UTF-8",
+        2,
+        10,
+    )
+
+
+def test_crlf_positions_are_unchanged(tmp_cwd):
+    text = "apiVersion: v1\r\nkind: Pod\r\nmetadata: {name: p}\r\nspec:\r\n  hostNetwork: true\r\n  containers:\r\n  - name: a\r\n    command: [sysctl, -w, net.core.somaxconn=1]\r\n"
+    (tmp_cwd / "crlf.yaml").write_bytes(text.encode())
+    from conftest import cli
+
+    result = cli("check", "crlf.yaml", "--format", "json")
+    assert result.triples() == [("PL201", 8, 27)]
+
+
+def test_discover_walks_directories_skipping_hidden_ones_and_loops(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.yaml").write_text("kind: A\n")
+    (tmp_path / "a" / "y.yml").write_text("kind: A\n")
+    (tmp_path / "a" / "z.json").write_text("{}")
+    (tmp_path / "a" / "notes.txt").write_text("x")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "h.yaml").write_text("kind: A\n")
+    os.symlink(tmp_path, tmp_path / "a" / "loop")
+    found = [os.path.relpath(p, tmp_path) for p in sources.discover([str(tmp_path)])]
+    assert found == ["a/x.yaml", "a/y.yml", "a/z.json"]
+
+
+def test_discover_excludes_globs(tmp_path):
+    (tmp_path / "keep.yaml").write_text("a: 1\n")
+    (tmp_path / "skip.yaml").write_text("a: 1\n")
+    found = [os.path.basename(p) for p in sources.discover([str(tmp_path)], ["skip.*"])]
+    assert found == ["keep.yaml"]
+
+
+def test_missing_path_is_an_input_error():
+    with pytest.raises(sources.InputError, match="^nope.yaml: no such file or directory$"):
+        list(sources.discover(["nope.yaml"]))
+
+
+def test_json_manifests_lint_with_positions():
+    text = '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"},\n "spec": {"hostNetwork": true, "containers": [{"name": "c", "command": ["sysctl", "-w", "net.core.somaxconn=1"]}]}}\n'
+    result = lint_text(text, name="pod.json")
+    assert result.triples() == [("PL201", 2, 89)]
+
+
+def test_a_broken_document_does_not_hide_the_others():
+    text = "kind: Pod\napiVersion: v1\nspec: {hostNetwork: true, containers: [{name: a, command: [sysctl, -w, net.core.somaxconn=1]}]}\n---\na: [\n---\nkind: Pod\napiVersion: v1\nspec: {hostNetwork: true, containers: [{name: b, command: [sysctl, -w, net.core.rmem_max=1]}]}\n"
+    result = lint_text(text)
+    assert result.triples() == [("PL201", 3, 72), ("PL000", 6, 1), ("PL201", 9, 72)]
+
+
+def test_scalars_lists_empty_and_foreign_documents_are_skipped_quietly():
+    text = "just a string\n---\n- a\n- b\n---\n---\n# only a comment\n---\nfoo: bar\nkind: 3\n"
+    result = lint_text(text)
+    assert result.findings == []
+    assert result.exit_code == 0
