@@ -162,7 +162,8 @@ def _finalize(raw: list[Finding], levels: dict[str, str], configured: dict[str, 
         if ids and (finding.rule_id in ids or "ALL" in ids):
             finding.suppressed = True
         if finding.template:
-            finding.message = f"{finding.message} (rendered from Helm template {finding.template})"
+            end = "" if finding.message.endswith(".") else "."
+            finding.message = f"{finding.message}{end} Rendered from the Helm template {finding.template}."
             finding.related.append(Location(finding.template, 1, 1, 1, 1, "the Helm template this object was rendered from"))
         kept.append(finding)
     kept.sort(key=Finding.sort_key)
