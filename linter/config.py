@@ -151,7 +151,7 @@ def _validate(data: dict[str, Any], path: str) -> None:
         unknown = sorted(set(data) - set(error.schema.get("properties", {})))
         known = ", ".join(sorted(error.schema.get("properties", {})))
         raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: {known})")
-    if error.validator == "propertyNames":
+    if error.validator == "propertyNames" or "propertyNames" in error.schema_path:
         raise ConfigError(f"{path}: {where or 'rules'}: {error.instance!r} is not a rule id like PL101")
     if error.validator == "enum" and error.path and error.path[0] == "rules":
         raise ConfigError(f"{path}: rules.{error.path[-1]}: {error.instance!r} is not one of {', '.join(LEVEL_CHOICES)}")

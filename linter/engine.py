@@ -164,7 +164,7 @@ def _finalize(raw: list[Finding], levels: dict[str, str], configured: dict[str, 
         if finding.template:
             end = "" if finding.message.endswith(".") else "."
             finding.message = f"{finding.message}{end} Rendered from the Helm template {finding.template}."
-            finding.related.append(Location(finding.template, 1, 1, 1, 1, "the Helm template this object was rendered from"))
+            finding.related.append(Location(finding.template, 1, 1, 1, 1, "The Helm template this object was rendered from"))
         kept.append(finding)
     kept.sort(key=Finding.sort_key)
     return kept
