@@ -31,6 +31,7 @@ def run(
         from .helm import map_to_chart
 
         map_to_chart(result.findings, helm_chart)
+        result.findings.sort(key=lambda f: f.sort_key())
     names = {rule.ID: rule.NAME for rule in RULES}
     if format == "sarif":
         from .report import sarif

@@ -11,31 +11,49 @@ when the pod's IP differs from the node's IP, both taken from the downward API.
 
 ## Bad
 ```yaml
-initContainers:
-  - name: tune
-    image: busybox
-    securityContext: {privileged: true}
-    command: [sh, -c, 'sysctl -w net.ipv4.ip_local_port_range="1024 65535"']
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: tune
+          image: busybox:1.36
+          securityContext: {privileged: true}
+          command: [sh, -c, 'sysctl -w net.ipv4.ip_local_port_range="1024 65535"']
+      containers:
+        - name: proxy
+          image: envoyproxy/envoy:v1.31.0
 ```
 
 ## Good
 ```yaml
-initContainers:
-  - name: tune
-    image: busybox
-    securityContext: {privileged: true}
-    env:
-      - name: POD_IP
-        valueFrom: {fieldRef: {fieldPath: status.podIP}}
-      - name: HOST_IP
-        valueFrom: {fieldRef: {fieldPath: status.hostIP}}
-    command:
-      - sh
-      - -c
-      - |
-        if [ "$POD_IP" != "$HOST_IP" ]; then
-          sysctl -w net.ipv4.ip_local_port_range="1024 65535"
-        fi
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: tune
+          image: busybox:1.36
+          securityContext: {privileged: true}
+          env:
+            - name: POD_IP
+              valueFrom: {fieldRef: {fieldPath: status.podIP}}
+            - name: HOST_IP
+              valueFrom: {fieldRef: {fieldPath: status.hostIP}}
+          command:
+            - sh
+            - -c
+            - |
+              if [ "$POD_IP" != "$HOST_IP" ]; then
+                sysctl -w net.ipv4.ip_local_port_range="1024 65535"
+              fi
+      containers:
+        - name: proxy
+          image: envoyproxy/envoy:v1.31.0
 ```
 Better still, when the sysctl is in the safe set: drop the init container and set it in
 `spec.securityContext.sysctls`, which the kubelet applies to the pod's namespace only.

@@ -13,33 +13,59 @@ Reported instead of PL101/PL201 for the writes the guard was meant to protect.
 
 ## Bad
 ```yaml
-env:
-  - name: POD_IP
-    valueFrom: {fieldRef: {fieldPath: status.podIP}}
-  # HOST_IP is missing: "$HOST_IP" is empty, the test is always true
-command:
-  - sh
-  - -c
-  - |
-    if [ "$POD_IP" != "$HOST_IP" ]; then
-      sysctl -w net.core.somaxconn=1024
-    fi
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: tune}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      initContainers:
+        - name: tune
+          image: busybox:1.36
+          env:
+            - name: POD_IP
+              valueFrom: {fieldRef: {fieldPath: status.podIP}}
+            # HOST_IP is missing: "$HOST_IP" is empty, so the test is always true
+          command:
+            - sh
+            - -c
+            - |
+              if [ "$POD_IP" != "$HOST_IP" ]; then
+                sysctl -w net.core.somaxconn=1024
+              fi
+      containers:
+        - name: app
+          image: nginx:1.27
 ```
 
 ## Good
 ```yaml
-env:
-  - name: POD_IP
-    valueFrom: {fieldRef: {fieldPath: status.podIP}}
-  - name: HOST_IP
-    valueFrom: {fieldRef: {fieldPath: status.hostIP}}
-command:
-  - sh
-  - -c
-  - |
-    if [ "$POD_IP" != "$HOST_IP" ]; then
-      sysctl -w net.core.somaxconn=1024
-    fi
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: tune}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      initContainers:
+        - name: tune
+          image: busybox:1.36
+          env:
+            - name: POD_IP
+              valueFrom: {fieldRef: {fieldPath: status.podIP}}
+            - name: HOST_IP
+              valueFrom: {fieldRef: {fieldPath: status.hostIP}}
+          command:
+            - sh
+            - -c
+            - |
+              if [ "$POD_IP" != "$HOST_IP" ]; then
+                sysctl -w net.core.somaxconn=1024
+              fi
+      containers:
+        - name: app
+          image: nginx:1.27
 ```
 
 ## References

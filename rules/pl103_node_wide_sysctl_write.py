@@ -13,17 +13,35 @@ Reported instead of PL101/PL201 for such writes. When the write is intended (Ela
 
 ## Bad
 ```yaml
-initContainers:
-  - name: sysctl
-    image: busybox
-    securityContext: {privileged: true}
-    command: [sysctl, -w, vm.max_map_count=262144]
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: search}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: sysctl
+          image: busybox:1.36
+          securityContext: {privileged: true}
+          command: [sysctl, -w, vm.max_map_count=262144]
+      containers:
+        - name: search
+          image: elasticsearch:8.15.0
 ```
 
 ## Good
 ```yaml
-# Set vm.max_map_count on the nodes (node image, machine config, a tuning operator),
-# and remove the privileged init container from the workload.
+# vm.max_map_count is set on the nodes (node image, machine config, a tuning operator);
+# the workload has no privileged init container.
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: search}
+spec:
+  template:
+    spec:
+      containers:
+        - name: search
+          image: elasticsearch:8.15.0
 ```
 
 ## References

@@ -11,35 +11,51 @@ A valid POD_IP/HOST_IP guard makes the write a no-op in such a pod: no finding t
 
 ## Bad
 ```yaml
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: tune}
 spec:
-  hostNetwork: true
-  initContainers:
-    - name: tune
-      image: busybox
-      securityContext: {privileged: true}
-      command: [sh, -c, 'sysctl -w net.ipv4.ip_local_port_range="1024 65535"']
+  template:
+    spec:
+      hostNetwork: true
+      initContainers:
+        - name: tune
+          image: busybox:1.36
+          securityContext: {privileged: true}
+          command: [sh, -c, 'sysctl -w net.ipv4.ip_local_port_range="1024 65535"']
+      containers:
+        - name: app
+          image: nginx:1.27
 ```
 
 ## Good
 ```yaml
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: tune}
 spec:
-  hostNetwork: true
-  initContainers:
-    - name: tune
-      image: busybox
-      securityContext: {privileged: true}
-      env:
-        - name: POD_IP
-          valueFrom: {fieldRef: {fieldPath: status.podIP}}
-        - name: HOST_IP
-          valueFrom: {fieldRef: {fieldPath: status.hostIP}}
-      command:
-        - sh
-        - -c
-        - |
-          if [ "$POD_IP" != "$HOST_IP" ]; then
-            sysctl -w net.ipv4.ip_local_port_range="1024 65535"
-          fi
+  template:
+    spec:
+      hostNetwork: true
+      initContainers:
+        - name: tune
+          image: busybox:1.36
+          securityContext: {privileged: true}
+          env:
+            - name: POD_IP
+              valueFrom: {fieldRef: {fieldPath: status.podIP}}
+            - name: HOST_IP
+              valueFrom: {fieldRef: {fieldPath: status.hostIP}}
+          command:
+            - sh
+            - -c
+            - |
+              if [ "$POD_IP" != "$HOST_IP" ]; then
+                sysctl -w net.ipv4.ip_local_port_range="1024 65535"
+              fi
+      containers:
+        - name: app
+          image: nginx:1.27
 ```
 Or drop `hostNetwork` when the pod does not need it.
 

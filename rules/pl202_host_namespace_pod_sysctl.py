@@ -9,22 +9,34 @@ node: since Kubernetes 1.29 the API server rejects such a pod ("may not be speci
 
 ## Bad
 ```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: edge}
 spec:
   hostNetwork: true
   securityContext:
     sysctls:
       - name: net.ipv4.ip_local_port_range
-        value: "1024 65535"
+        value: "32768 60999"
+  containers:
+    - name: app
+      image: nginx:1.27
 ```
 
 ## Good
 ```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: edge}
 spec:
   # no hostNetwork: the sysctl applies to the pod's own network namespace
   securityContext:
     sysctls:
       - name: net.ipv4.ip_local_port_range
-        value: "1024 65535"
+        value: "32768 60999"
+  containers:
+    - name: app
+      image: nginx:1.27
 ```
 
 ## References

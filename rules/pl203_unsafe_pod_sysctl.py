@@ -17,18 +17,32 @@ picks it; default: the newest portlint knows):
 
 ## Bad
 ```yaml
-securityContext:
-  sysctls:
-    - name: net.core.somaxconn
-      value: "1024"
+apiVersion: v1
+kind: Pod
+metadata: {name: queue}
+spec:
+  securityContext:
+    sysctls:
+      - name: net.core.somaxconn
+        value: "1024"
+  containers:
+    - name: app
+      image: nginx:1.27
 ```
 
 ## Good
 ```yaml
-securityContext:
-  sysctls:
-    - name: net.ipv4.tcp_keepalive_time
-      value: "600"
+apiVersion: v1
+kind: Pod
+metadata: {name: queue}
+spec:
+  securityContext:
+    sysctls:
+      - name: net.ipv4.tcp_keepalive_time
+        value: "600"
+  containers:
+    - name: app
+      image: nginx:1.27
 ```
 If the unsafe sysctl is needed, allow it on a dedicated node pool
 (`--allowed-unsafe-sysctls`), schedule the pod there, and acknowledge the finding with a
@@ -57,12 +71,12 @@ def check(manifest, ctx):
     for sysctl in podsysctls.pod_sysctls(manifest):
         if is_safe(sysctl.name, version):
             continue
-        node_wide = namespace_of(sysctl.name) is None
-        detail = (
-            "It is node-wide, so the kubelet cannot set it for one pod at all"
-            if node_wide
-            else "The pod fails with SysctlForbidden on every node whose kubelet does not allow it with --allowed-unsafe-sysctls"
-        )
+        if "." not in sysctl.name and "/" not in sysctl.name:
+            detail = "It is not a sysctl name (those look like net.ipv4.tcp_syncookies), so the kubelet rejects the pod"
+        elif namespace_of(sysctl.name) is None:
+            detail = "It is node-wide, so the kubelet cannot set it for one pod at all"
+        else:
+            detail = "The pod fails with SysctlForbidden on every node whose kubelet does not allow it with --allowed-unsafe-sysctls"
         yield report(
             ID,
             manifest,

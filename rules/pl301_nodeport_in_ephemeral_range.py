@@ -14,8 +14,10 @@ kops Cluster), in that order, else the Linux default; findings cite where it cam
 
 ## Bad
 ```yaml
-# the nodes run with net.ipv4.ip_local_port_range = "1024 65535"
+# portlint check --ephemeral-port-range "1024 65535"   (the nodes' widened range)
+apiVersion: v1
 kind: Service
+metadata: {name: web}
 spec:
   type: NodePort
   ports:
@@ -25,8 +27,10 @@ spec:
 
 ## Good
 ```yaml
-# the nodes reserve the NodePort range: net.ipv4.ip_local_reserved_ports = "30000-32767"
+# portlint check --ephemeral-port-range "1024 65535" --reserved-ports 30000-32767
+apiVersion: v1
 kind: Service
+metadata: {name: web}
 spec:
   type: NodePort
   ports:

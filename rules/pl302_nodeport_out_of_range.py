@@ -9,7 +9,9 @@ in the environment whose range differs.
 
 ## Bad
 ```yaml
+apiVersion: v1
 kind: Service
+metadata: {name: web}
 spec:
   type: NodePort
   ports:
@@ -19,7 +21,9 @@ spec:
 
 ## Good
 ```yaml
+apiVersion: v1
 kind: Service
+metadata: {name: web}
 spec:
   type: NodePort
   ports:

@@ -11,10 +11,12 @@ conflicts with Services in other files cannot be seen.
 
 ## Bad
 ```yaml
+apiVersion: v1
 kind: Service
 metadata: {name: web}
 spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
 ---
+apiVersion: v1
 kind: Service
 metadata: {name: admin}
 spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
@@ -22,10 +24,12 @@ spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
 
 ## Good
 ```yaml
+apiVersion: v1
 kind: Service
 metadata: {name: web}
 spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
 ---
+apiVersion: v1
 kind: Service
 metadata: {name: admin}
 spec: {type: NodePort, ports: [{port: 80, nodePort: 30081}]}

@@ -9,7 +9,9 @@ given with `--ephemeral-port-range` is reported as a run-level notification).
 
 ## Bad
 ```yaml
-# kops Cluster
+apiVersion: kops.k8s.io/v1alpha2
+kind: Cluster
+metadata: {name: prod.example.com}
 spec:
   sysctlParameters:
     - net.ipv4.ip_local_port_range=1024 65535
@@ -17,6 +19,9 @@ spec:
 
 ## Good
 ```yaml
+apiVersion: kops.k8s.io/v1alpha2
+kind: Cluster
+metadata: {name: prod.example.com}
 spec:
   sysctlParameters:
     - net.ipv4.ip_local_port_range=1024 65535

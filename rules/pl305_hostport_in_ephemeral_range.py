@@ -7,18 +7,34 @@ port is taken. Ports in `net.ipv4.ip_local_reserved_ports` are safe.
 
 ## Bad
 ```yaml
-# the nodes run with net.ipv4.ip_local_port_range = "1024 65535"
-ports:
-  - containerPort: 9100
-    hostPort: 9100
+# portlint check --ephemeral-port-range "1024 65535"   (the nodes' widened range)
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: exporter}
+spec:
+  template:
+    spec:
+      containers:
+        - name: exporter
+          image: quay.io/prometheus/node-exporter:v1.8.2
+          ports:
+            - {containerPort: 9100, hostPort: 9100}
 ```
 
 ## Good
 ```yaml
-# reserve it on the nodes: net.ipv4.ip_local_reserved_ports = "9100"
-ports:
-  - containerPort: 9100
-    hostPort: 9100
+# portlint check --ephemeral-port-range "1024 65535" --reserved-ports 9100
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: exporter}
+spec:
+  template:
+    spec:
+      containers:
+        - name: exporter
+          image: quay.io/prometheus/node-exporter:v1.8.2
+          ports:
+            - {containerPort: 9100, hostPort: 9100}
 ```
 
 ## References

@@ -10,18 +10,32 @@ profiles and kops sysctlParameters (a bad value in the portlint config or flags 
 
 ## Bad
 ```yaml
-securityContext:
-  sysctls:
-    - name: net.ipv4.ip_local_port_range
-      value: "60999 32768"
+apiVersion: v1
+kind: Pod
+metadata: {name: ranges}
+spec:
+  securityContext:
+    sysctls:
+      - name: net.ipv4.ip_local_port_range
+        value: "60999 32768"
+  containers:
+    - name: app
+      image: nginx:1.27
 ```
 
 ## Good
 ```yaml
-securityContext:
-  sysctls:
-    - name: net.ipv4.ip_local_port_range
-      value: "32768 60999"
+apiVersion: v1
+kind: Pod
+metadata: {name: ranges}
+spec:
+  securityContext:
+    sysctls:
+      - name: net.ipv4.ip_local_port_range
+        value: "32768 60999"
+  containers:
+    - name: app
+      image: nginx:1.27
 ```
 
 ## References

@@ -9,16 +9,26 @@ port above the band can already be taken by a dynamically allocated Service, and
 
 ## Bad
 ```yaml
-ports:
-  - port: 80
-    nodePort: 31080
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 31080
 ```
 
 ## Good
 ```yaml
-ports:
-  - port: 80
-    nodePort: 30080
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 30080
 ```
 
 ## References

@@ -184,7 +184,13 @@ def test_version():
 
 
 def test_installed_console_script_runs_as_a_subprocess(tmp_path):
+    import os
+    import sysconfig
+
     exe = shutil.which("portlint")
+    if exe is None:  # installed, but its scripts directory is not on PATH
+        candidate = os.path.join(sysconfig.get_path("scripts"), "portlint")
+        exe = candidate if os.path.exists(candidate) else None
     assert exe is not None, "install the package first (README): the console script is missing"
     (tmp_path / "pod.yaml").write_text(HOSTNET_WRITE)
     done = subprocess.run([exe, "check", "pod.yaml", "--format", "json"], cwd=tmp_path, capture_output=True, text=True, timeout=60)

@@ -1,0 +1,28 @@
+"""Real manifests from public projects and peers' fixtures (tests/corpus/, sources in
+SOURCES.tsv) lint without an error of portlint's own, and give exactly the findings listed
+in tests/data/corpus-findings.txt (each one reviewed; see docs/corpus.md)."""
+
+from __future__ import annotations
+
+import csv
+
+from conftest import REPO, cli
+
+CORPUS = REPO / "tests" / "corpus"
+
+
+def test_every_corpus_file_has_a_source_line():
+    with open(CORPUS / "SOURCES.tsv", encoding="utf-8") as handle:
+        listed = {row["path_in_corpus"] for row in csv.DictReader(handle, delimiter="\t")}
+    files = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file() and p.name != "SOURCES.tsv"}
+    assert files and files <= listed
+
+
+def test_corpus_lints_cleanly_with_the_reviewed_findings():
+    result = cli("check", "tests/corpus", "--format", "json", "--fail-on", "never")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["errors"] == []
+    assert "internal error" not in result.stderr
+    got = [f"{f['rule']} {f['path']} {f['line']}:{f['column']}" for f in result.findings]
+    expected = (REPO / "tests" / "data" / "corpus-findings.txt").read_text().splitlines()
+    assert got == expected

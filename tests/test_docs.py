@@ -1,0 +1,63 @@
+"""Rule documentation: every rule is complete, its pages are current, and its Bad and Good
+examples lint as they claim."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+from conftest import REPO, lint_text
+
+from linter.docs import pages
+from rules import RULES
+
+CONTRACT = ("ID", "NAME", "LEVEL", "SUMMARY", "TAGS", "PRECISION", "SECURITY_SEVERITY")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.ID)
+def test_rule_module_follows_the_contract(rule):
+    for name in CONTRACT:
+        assert hasattr(rule, name), f"{rule.__name__} lacks {name}"
+    assert re.fullmatch(r"PL\d{3}", rule.ID)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.NAME)
+    assert rule.LEVEL in ("note", "warning", "error")
+    assert rule.__doc__ and "## Bad" in rule.__doc__ and "## Good" in rule.__doc__ and "## References" in rule.__doc__
+    assert rule.ID == "PL000" or hasattr(rule, "check") or hasattr(rule, "check_run")
+    assert rule.__name__.rsplit(".", 1)[-1].startswith(rule.ID.lower() + "_")
+
+
+def test_rule_pages_are_current():
+    for name, text in pages().items():
+        path = REPO / "docs" / "rules" / name
+        assert path.exists() and path.read_text(encoding="utf-8") == text, f"run `python -m linter.docs` ({name} is stale)"
+
+
+def _examples(rule, heading):
+    doc = rule.__doc__
+    section = doc.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)```", section, re.S)
+
+
+def _args(snippet: str) -> list[str]:
+    """Flags from a leading '# portlint check ...' comment (the nodes' ranges, say)."""
+    first = snippet.splitlines()[0]
+    if not first.startswith("# portlint check "):
+        return []
+    return shlex.split(first[len("# portlint check ") :].split("  (", 1)[0])
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.ID != "PL000"], ids=lambda r: r.ID)
+def test_bad_example_yields_the_rule_and_good_does_not(rule):
+    bad, good = _examples(rule, "Bad"), _examples(rule, "Good")
+    assert bad and good, f"{rule.ID} needs a yaml Bad and Good example"
+    for text in bad:
+        assert rule.ID in {f["rule"] for f in lint_text(text, *_args(text)).findings}, f"{rule.ID}: Bad does not yield it"
+    for text in good:
+        assert rule.ID not in {f["rule"] for f in lint_text(text, *_args(text)).findings}, f"{rule.ID}: Good yields it"
+
+
+def test_pl000_bad_example_is_a_parse_error():
+    rule = RULES[0]
+    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n" + _examples(rule, "Bad")[0]
+    assert [f["rule"] for f in lint_text(text).findings] == ["PL000"]
