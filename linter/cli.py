@@ -128,11 +128,11 @@ def check(
     if output is not None:
         try:
             with open(output, "w", encoding="utf-8") as handle:
-                handle.write(report)
+                handle.writelines(report)
         except OSError as exc:
             _fail(f"{output}: cannot write the report: {exc.strerror or exc}")
     else:
-        sys.stdout.write(report)
+        sys.stdout.writelines(report)
     raise typer.Exit(code)
 
 

@@ -8,6 +8,7 @@ levels from the config, suppressions and Helm template notes are applied in one 
 
 from __future__ import annotations
 
+import gc
 import traceback
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -71,6 +72,19 @@ def lint(
     stdin_name: str = "-",
     network_builder=None,
 ) -> RunResult:
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # see _lint
+    try:
+        return _lint(paths, settings, registry, levels, stdin_name, network_builder)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _lint(paths, settings, registry, levels, stdin_name, network_builder) -> RunResult:
+    """The run itself, with the cyclic garbage collector paused: the trees and findings
+    hold no cycles, and a full collection walks every node of the document being linted,
+    which made a 10 MB stream three times slower."""
     rules = [r for r in registry if r.ID in levels]
     ctx = Context(settings, parse_version(settings.kubernetes_version))
     result = RunResult([], rules)
@@ -102,6 +116,7 @@ def lint(
                 for rule in object_rules:
                     _guarded(result, rule, doc.path, raw, lambda: rule.check(manifest, ctx))
                 _guarded(result, _COLLECTOR, doc.path, raw, lambda: run_facts.collect(manifest, ctx.facts))
+                manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
 
     if network_builder is not None:
         ctx.network = network_builder(ctx)

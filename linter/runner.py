@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Iterable
 
 from rules import RULES
 
@@ -21,8 +22,8 @@ def run(
     stdin_name: str = "-",
     helm_chart: str | None = None,
     colour: bool = False,
-) -> tuple[int, str]:
-    """Returns (exit code, report text). Input errors raise sources.InputError."""
+) -> tuple[int, Iterable[str]]:
+    """Returns (exit code, report as text chunks). Input errors raise sources.InputError."""
     from .network import resolve
 
     levels = engine.effective_levels(RULES, settings, select or None, ignore or set())
@@ -36,7 +37,7 @@ def run(
     if format == "sarif":
         from .report import sarif
 
-        report = sarif.render(result.findings, RULES, __version__, result.notifications, result.notes)
+        report = sarif.render_chunks(result.findings, RULES, __version__, result.notifications, result.notes)
     elif format == "json":
         from .report import json as json_report
 

@@ -13,8 +13,6 @@ line/column numbers only when a finding needs them (see ``linter.document``).
 from __future__ import annotations
 
 import gc
-import re
-from itertools import accumulate
 from typing import Iterator
 
 try:  # the C parser (ruamel.yaml.clib); fall back to the pure-Python one
@@ -161,18 +159,18 @@ def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[Problem]]:
     ``first_line`` is the first line of ``text``.
     """
     problems = _Problems(first_line - 1)
-    too_deep = _flow_depth_beyond(text, MAX_FLOW_DEPTH)
-    if too_deep is not None:
-        problems.add(
-            f"flow collections nested deeper than {MAX_FLOW_DEPTH} levels; portlint does not parse this document "
-            "(no Kubernetes object comes near that depth, and parsing it would take quadratic time)",
-            *too_deep,
-        )
-        return None, problems.found
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the tree has no cycles; the collector would triple the parse time
     try:
         root = _build(_events(text), problems)
+    except _TooDeep as exc:
+        problems.add(
+            f"flow collections nested deeper than {MAX_FLOW_DEPTH} levels; portlint does not parse this document "
+            "(no Kubernetes object comes near that depth, and parsing it would take quadratic time)",
+            exc.mark.line,
+            exc.mark.column,
+        )
+        return None, problems.found
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
@@ -191,45 +189,15 @@ def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[Problem]]:
 
 
 MAX_FLOW_DEPTH = 1000
-_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"' + r"|'(?:[^'\n]|'')*'|#[^\n]*")
 
 
-def _flow_depth_beyond(text: str, limit: int) -> tuple[int, int] | None:
-    """(line, column), 0-based, where ``[``/``{`` nesting first passes ``limit``, or None.
+class _TooDeep(Exception):
+    """Flow collections nested deeper than MAX_FLOW_DEPTH: libyaml's time grows with the
+    square of the flow depth (20,000 levels take seconds), so the document is abandoned as
+    soon as the builder sees that depth, after a few milliseconds of parsing."""
 
-    libyaml's time grows with the square of the flow depth (20,000 levels take seconds),
-    so deep documents are refused before parsing. Quoted strings and comments are blanked
-    first so that brackets inside them do not count; the scan only runs on documents with
-    enough brackets to matter, and does its work in C (regex, translate, accumulate)."""
-    if text.count("[") + text.count("{") <= limit:
-        return None
-    bare = _QUOTED.sub("", text).translate(_KEEP_BRACKETS)
-    depth = 0
-    for i, depth in enumerate(accumulate(map(_DELTA.__getitem__, bare))):
-        if depth > limit:
-            break
-    else:
-        return None
-    # find the position in the original text: the i-th bracket outside quotes
-    seen = -1
-    for match in _BRACKETS_OUTSIDE_QUOTES.finditer(text):
-        if match.group(1) is None:
-            continue
-        seen += 1
-        if seen == i:
-            pos = match.start(1)
-            return text.count("\n", 0, pos), pos - (text.rfind("\n", 0, pos) + 1)
-    return 0, 0
-
-
-class _DeleteOthers(dict):
-    def __missing__(self, key: int) -> None:
-        return None
-
-
-_KEEP_BRACKETS = _DeleteOthers({ord(c): c for c in "[]{}"})
-_DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
-_BRACKETS_OUTSIDE_QUOTES = re.compile(_QUOTED.pattern + r"|([\[\]{}])")
+    def __init__(self, mark) -> None:
+        self.mark = mark
 
 
 class _Problems:
@@ -274,6 +242,8 @@ def _build(events, problems: _Problems) -> Node | None:
     parents: list[Node] = []  # open collections
     keys: list[Node | None] = []  # for each open mapping: the key waiting for its value
     opened_anchors: list[str | None] = []
+    flows: list[bool] = []
+    flow_depth = 0
     parent: Node | None = None
     pending_key: Node | None = None
     scalar_event, alias_event = ScalarEvent, AliasEvent
@@ -287,16 +257,19 @@ def _build(events, problems: _Problems) -> Node | None:
             if event.anchor:
                 anchors[event.anchor] = node
             opened = False
-        elif cls is mapping_start:
-            node = Mapping(event.start_mark)
+        elif cls is mapping_start or cls is sequence_start:
+            node = Mapping(event.start_mark) if cls is mapping_start else Sequence(event.start_mark)
             opened = True
             opened_anchors.append(event.anchor)
-        elif cls is sequence_start:
-            node = Sequence(event.start_mark)
-            opened = True
-            opened_anchors.append(event.anchor)
+            if event.flow_style:
+                flow_depth += 1
+                if flow_depth > MAX_FLOW_DEPTH:
+                    raise _TooDeep(event.start_mark)
+            flows.append(event.flow_style)
         elif cls in collection_end:
             parent.em = event.end_mark  # type: ignore[union-attr]
+            if flows.pop():
+                flow_depth -= 1
             anchor = opened_anchors.pop()
             if anchor:  # registered when complete: an alias inside its own anchor stays unknown
                 anchors[anchor] = parent  # type: ignore[assignment]

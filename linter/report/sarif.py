@@ -68,10 +68,15 @@ def _result(f: Finding, index: int) -> dict:
 
 
 def render(findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str], warnings: list[str] = ()) -> str:
-    """``notifications`` are errors (unreadable inputs: the run did not succeed);
+    return "".join(render_chunks(findings, registry, version, notifications, warnings))
+
+
+def render_chunks(findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str], warnings: list[str] = ()):
+    """The SARIF log as a stream of text chunks: results are serialised one at a time, so a
+    run with tens of thousands of results never holds them all as dictionaries.
+    ``notifications`` are errors (unreadable inputs: the run did not succeed);
     ``warnings`` are run-level findings that have no file (a range given by a flag)."""
     index = {rule.ID: i for i, rule in enumerate(registry)}
-    results = [_result(f, index[f.rule_id]) for f in findings[:MAX_RESULTS]]
     notes = [{"level": "error", "message": {"text": _sentence(n)}} for n in notifications]
     notes += [{"level": "warning", "message": {"text": _sentence(n)}} for n in warnings]
     if len(findings) > MAX_RESULTS:
@@ -99,6 +104,19 @@ def render(findings: list[Finding], registry: list[ModuleType], version: str, no
         },
         "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
-        "results": results,
+        "results": [_PLACEHOLDER],
     }
-    return json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False) + "\n"
+    head = json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False)
+    before, after = head.split(json.dumps(_PLACEHOLDER), 1)
+    if not findings:
+        yield before.rstrip().rstrip("\n") + after.lstrip() + "\n"
+        return
+    yield before
+    indent = " " * (len(before) - len(before.rstrip(" ")))
+    for i, finding in enumerate(findings[:MAX_RESULTS]):
+        text = json.dumps(_result(finding, index[finding.rule_id]), indent=2, ensure_ascii=False)
+        yield ("" if i == 0 else ",\n" + indent) + text.replace("\n", "\n" + indent)
+    yield after + "\n"
+
+
+_PLACEHOLDER = "\x00portlint-results\x00"
