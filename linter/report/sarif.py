@@ -113,9 +113,10 @@ def render_chunks(findings: list[Finding], registry: list[ModuleType], version: 
         return
     yield before
     indent = " " * (len(before) - len(before.rstrip(" ")))
+    # one result a line, compact: json's C encoder only runs without indent (4x faster)
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     for i, finding in enumerate(findings[:MAX_RESULTS]):
-        text = json.dumps(_result(finding, index[finding.rule_id]), indent=2, ensure_ascii=False)
-        yield ("" if i == 0 else ",\n" + indent) + text.replace("\n", "\n" + indent)
+        yield ("" if i == 0 else ",\n" + indent) + encode(_result(finding, index[finding.rule_id]))
     yield after + "\n"
 
 
