@@ -165,10 +165,14 @@ def sysctl_arguments(args: list[str]) -> list[tuple[int | None, str | None, str 
 
 @lru_cache(maxsize=1)
 def _parser():
+    """The tree-sitter-bash parser and a query for the nodes that can write (imported lazily:
+    most runs that only lint Services never load tree-sitter)."""
     import tree_sitter
     import tree_sitter_bash
 
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    language = tree_sitter.Language(tree_sitter_bash.language())
+    query = tree_sitter.QueryCursor(tree_sitter.Query(language, "(command) @c (redirected_statement) @r"))
+    return tree_sitter.Parser(language), query
 
 
 def _script_program(doc, script: Scalar) -> Program:
@@ -176,9 +180,10 @@ def _script_program(doc, script: Scalar) -> Program:
     if "sysctl" not in text and PROC_SYS not in text:
         return Program([], script=script)  # nothing to find: skip the parse
     data = text.encode("utf-8")
-    tree = _parser().parse(data)
+    parser, query = _parser()
+    tree = parser.parse(data)
     walker = _ScriptWalker(data, ScalarMap(doc, script))
-    walker.walk(tree.root_node)
+    walker.visit(query, tree.root_node)
     return Program(walker.writes, walker.remounts, script)
 
 
@@ -208,17 +213,17 @@ class _ScriptWalker:
             end_line, end_col = line, col + 1
         return line, col, end_line, end_col
 
-    def walk(self, root) -> None:
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            kind = node.type
-            if kind == "command":
+    def visit(self, query, root) -> None:
+        """Commands and redirections in document order, found by a tree-sitter query (in C)
+        rather than by walking every node in Python."""
+        captured = query.captures(root)
+        nodes = captured.get("c", []) + captured.get("r", [])
+        nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        for node in nodes:
+            if node.type == "command":
                 self._command(node)
-            elif kind == "redirected_statement":
+            else:
                 self._redirect(node)
-            if node.child_count:
-                stack.extend(reversed(node.children))
 
     def _command(self, node) -> None:
         words = [word_text(c) for c in node.children_by_field_name("argument")]
