@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Iterable
 
 from . import facts as run_facts
-from . import k8s, sources, tree
+from . import k8s, parallel, sources, tree
 from .config import Settings
 from .findings import LEVEL_RANK, Finding, Location
 from .network import NodeNetwork
@@ -88,35 +88,21 @@ def _lint(paths, settings, registry, levels, stdin_name, network_builder) -> Run
     rules = [r for r in registry if r.ID in levels]
     ctx = Context(settings, parse_version(settings.kubernetes_version))
     result = RunResult([], rules)
-    object_rules = [r for r in rules if hasattr(r, "check")]
     ignore_comments: dict[str, dict[int, set[str]]] = {}
     raw: list[Finding] = []
 
-    for path in sources.discover(paths, settings.exclude):
-        try:
-            source = sources.read(path, stdin_name)
-        except sources.InputError as exc:
-            result.notifications.append(str(exc))
-            continue
-        result.files += 1
-        if source.ignore_comments:
-            ignore_comments[source.path] = source.ignore_comments
-        if source.problem is not None:
-            message, line, col = source.problem
-            raw.append(_parse_finding(source.path, message, line, col, line, col + 1))
-            continue
-        for doc in sources.split_documents(source):
-            root, problems = tree.parse(doc.text, doc.first_line)
-            for p in problems:
-                message = p.message
-                if root is None and "{{" in doc.text:
-                    message += "; this looks like an unrendered Helm template: lint the output of `helm template` instead"
-                raw.append(_parse_finding(doc.path, message, p.line, p.col, p.end_line, p.end_col, doc.template))
-            for manifest in k8s.manifests(doc, root):
-                for rule in object_rules:
-                    _guarded(result, rule, doc.path, raw, lambda: rule.check(manifest, ctx))
-                _guarded(result, _COLLECTOR, doc.path, raw, lambda: run_facts.collect(manifest, ctx.facts))
-                manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
+    documents = _documents(paths, settings, stdin_name, result, ignore_comments, raw)
+    workers = parallel.workers_for(paths, settings.exclude)
+    if workers > 1:
+        for found, facts, notes in parallel.map_batches(_lint_batch, documents, workers, (ctx, rules)):
+            raw.extend(found)
+            ctx.facts.merge(facts)
+            result.notifications.extend(notes)
+            result.internal_errors += len(notes)
+    else:
+        object_rules = [r for r in rules if hasattr(r, "check")]
+        for doc in documents:
+            _lint_document(doc, ctx, object_rules, result, raw)
 
     if network_builder is not None:
         ctx.network = network_builder(ctx)
@@ -130,6 +116,53 @@ def _lint(paths, settings, registry, levels, stdin_name, network_builder) -> Run
 
     result.findings = _finalize(raw, levels, settings.rules, ignore_comments)
     return result
+
+
+def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, raw: list[Finding]):
+    """Every document of every input, in order; unreadable and undecodable inputs are
+    recorded on the way (a notification, or a PL000 finding)."""
+    for path in sources.discover(paths, settings.exclude):
+        try:
+            source = sources.read(path, stdin_name)
+        except sources.InputError as exc:
+            result.notifications.append(str(exc))
+            continue
+        result.files += 1
+        if source.ignore_comments:
+            ignore_comments[source.path] = source.ignore_comments
+        if source.problem is not None:
+            message, line, col = source.problem
+            raw.append(_parse_finding(source.path, message, line, col, line, col + 1))
+            continue
+        yield from sources.split_documents(source)
+
+
+def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw: list[Finding]) -> None:
+    """Parse one document, run the object rules on each of its objects, keep their facts."""
+    root, problems = tree.parse(doc.text, doc.first_line)
+    for p in problems:
+        message = p.message
+        if root is None and "{{" in doc.text:
+            message += "; this looks like an unrendered Helm template: lint the output of `helm template` instead"
+        raw.append(_parse_finding(doc.path, message, p.line, p.col, p.end_line, p.end_col, doc.template))
+    for manifest in k8s.manifests(doc, root):
+        for rule in object_rules:
+            _guarded(result, rule, doc.path, raw, lambda: rule.check(manifest, ctx))
+        _guarded(result, _COLLECTOR, doc.path, raw, lambda: run_facts.collect(manifest, ctx.facts))
+        manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
+
+
+def _lint_batch(batch, shared):
+    """Worker side of a parallel run: lint a batch of documents with a fresh fact store."""
+    ctx, rules = shared
+    ctx = Context(ctx.settings, ctx.kubernetes_version)
+    result = RunResult([], rules)
+    raw: list[Finding] = []
+    object_rules = [r for r in rules if hasattr(r, "check")]
+    gc.disable()
+    for doc in batch:
+        _lint_document(doc, ctx, object_rules, result, raw)
+    return raw, ctx.facts, result.notifications
 
 
 class _COLLECTOR:  # names the fact collector in internal-error messages

@@ -76,6 +76,14 @@ class RunFacts:
     def declare(self, kind: str, decl: Declaration, value: str, obj: ObjectRef) -> None:
         self.declarations.setdefault(kind, []).append((decl, value, obj))
 
+    def merge(self, other: "RunFacts") -> None:
+        """Append the facts of a later part of the run (from a worker process), in order."""
+        self.node_ports.extend(other.node_ports)
+        self.host_ports.extend(other.host_ports)
+        self.range_values.extend(other.range_values)
+        for kind, items in other.declarations.items():
+            self.declarations.setdefault(kind, []).extend(items)
+
 
 _SERVICE_NODE_PORT_FLAG = "--service-node-port-range"
 

@@ -26,3 +26,16 @@ def test_corpus_lints_cleanly_with_the_reviewed_findings():
     got = [f"{f['rule']} {f['path']} {f['line']}:{f['column']}" for f in result.findings]
     expected = (REPO / "tests" / "data" / "corpus-findings.txt").read_text().splitlines()
     assert got == expected
+
+
+def test_parallel_and_sequential_runs_agree(monkeypatch):
+    """The corpus (about 5 MB) is linted on several processes; one process gives the same report."""
+    from linter import parallel
+
+    assert parallel.workers_for(["tests/corpus"], []) == parallel.workers_for(["tests/corpus"], [])
+    monkeypatch.setenv("PORTLINT_JOBS", "2")
+    two = cli("check", "tests/corpus", "--format", "json", "--fail-on", "never").json
+    monkeypatch.setenv("PORTLINT_JOBS", "1")
+    one = cli("check", "tests/corpus", "--format", "json", "--fail-on", "never").json
+    assert two == one
+    assert len(one["findings"]) > 40

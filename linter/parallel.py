@@ -1,0 +1,86 @@
+"""Lint big inputs on several cores.
+
+Parsing is the floor of portlint's cost and it is single-threaded, so inputs of a few
+megabytes are split into batches of whole documents and linted in worker processes (forked:
+they start with every module already imported). Each worker returns its raw findings and
+the run facts of its batch; the parent merges them in input order, so whole-run rules see
+exactly what a sequential run would. Small inputs stay in one process: a worker costs more
+than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from typing import Callable, Iterable, Iterator
+
+PARALLEL_MIN_BYTES = 3_000_000
+BATCH_BYTES = 1_000_000
+ENVIRONMENT_KNOB = "PORTLINT_JOBS"  # "1" forces one process; a number caps the workers
+
+
+def workers_for(paths: list[str], exclude: list[str]) -> int:
+    """How many processes to use for these inputs (1 when it would not pay)."""
+    wanted = os.environ.get(ENVIRONMENT_KNOB, "")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    limit = int(wanted) if wanted.isdigit() and int(wanted) > 0 else cores
+    if limit <= 1 or "-" in paths or sys.platform == "win32":
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    total = 0
+    for path in paths:
+        if os.path.isfile(path):
+            total += os.path.getsize(path)
+        elif os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                total += sum(os.path.getsize(os.path.join(root, f)) for f in files if f.endswith((".yaml", ".yml", ".json")))
+                if total >= PARALLEL_MIN_BYTES:
+                    break
+        if total >= PARALLEL_MIN_BYTES:
+            return min(limit, cores)
+    return 1
+
+
+def batches(documents: Iterable, size: int = BATCH_BYTES) -> Iterator[list]:
+    """Lists of documents of about ``size`` characters, each document detached from its
+    file's whole text so that only its own text is sent to the worker."""
+    from .sources import Document, SourceFile
+
+    batch: list = []
+    held = 0
+    detached: dict[str, SourceFile] = {}
+    for doc in documents:
+        source = detached.get(doc.path)
+        if source is None:
+            detached.clear()
+            source = detached[doc.path] = SourceFile(doc.path)
+        batch.append(Document(source, doc.text, doc.first_line, doc.index, doc.template))
+        held += len(doc.text)
+        if held >= size:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
+
+
+def map_batches(work: Callable, documents: Iterable, workers: int, shared) -> Iterator:
+    """``work(batch, shared)`` for each batch of documents, in order, on ``workers`` processes."""
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_set_shared, initargs=(shared,)) as pool:
+        yield from pool.imap(_call, ((work, batch) for batch in batches(documents)))
+
+
+_SHARED = None
+
+
+def _set_shared(shared) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _call(item):
+    work, batch = item
+    return work(batch, _SHARED)
