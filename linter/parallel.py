@@ -32,16 +32,23 @@ def workers_for(paths: list[str], exclude: list[str]) -> int:
     total = 0
     for path in paths:
         if os.path.isfile(path):
-            total += os.path.getsize(path)
+            total += _size(path)
         elif os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
-                total += sum(os.path.getsize(os.path.join(root, f)) for f in files if f.endswith((".yaml", ".yml", ".json")))
+                total += sum(_size(os.path.join(root, f)) for f in files if f.endswith((".yaml", ".yml", ".json")))
                 if total >= PARALLEL_MIN_BYTES:
                     break
         if total >= PARALLEL_MIN_BYTES:
             return min(limit, cores)
     return 1
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # unreadable or dangling: reported when it is read
+        return 0
 
 
 def batches(documents: Iterable, size: int = BATCH_BYTES) -> Iterator[list]:
