@@ -177,6 +177,7 @@ def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[Problem]]:
         if exc.context and exc.problem:
             what = f"{exc.problem} ({exc.context})"
         line, col = (mark.line, mark.column) if mark is not None else (0, 0)
+        line, col = _inside(text, line, col)
         problems.add(f"YAML syntax error: {what}", line, col)
         return None, problems.found
     except YAMLError as exc:  # errors without a mark
@@ -198,6 +199,20 @@ class _TooDeep(Exception):
 
     def __init__(self, mark) -> None:
         self.mark = mark
+
+
+def _inside(text: str, line: int, col: int) -> tuple[int, int]:
+    """Keep an error position inside the document: libyaml reports an unexpected end of
+    input on the line after the last one, which in a stream is the next document's '---'."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    if lines and line >= len(lines):
+        line = len(lines) - 1
+        while line > 0 and not lines[line].strip():
+            line -= 1
+        col = len(lines[line])
+    return line, col
 
 
 class _Problems:
