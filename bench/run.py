@@ -133,6 +133,8 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", help="write the generated stream into this directory and keep it")
+    parser.add_argument("--files", action="store_true", help="also lint the same pairs as one small file each, in a directory")
+    parser.add_argument("--checkov", metavar="EXE", help="also time this checkov executable on the stream (-o sarif)")
     args = parser.parse_args()
     folder = args.keep or tempfile.mkdtemp(prefix="portlint-bench-")
     os.makedirs(folder, exist_ok=True)
@@ -146,6 +148,17 @@ def main() -> None:
     print(f"bare C parse : {bare_t:6.2f} s  {size / bare_t:6.2f} MB/s  peak RSS {bare_rss / 1024:6.0f} MB")
     print(f"portlint     : {lint_t:6.2f} s  {size / lint_t:6.2f} MB/s  peak RSS {lint_rss / 1024:6.0f} MB")
     print(f"ratio        : {lint_t / bare_t:.2f}x the bare parse")
+    if args.files:
+        many = os.path.join(folder, f"files-{args.pairs}")
+        os.makedirs(many, exist_ok=True)
+        for i, part in enumerate(generate(args.pairs).split("---\n")[1:]):
+            with open(os.path.join(many, f"m{i:06d}.yaml"), "w", encoding="utf-8") as handle:
+                handle.write(part)
+        files_t, files_rss = measure([sys.executable, "-m", "linter", "check", "--format", "sarif", "--output", os.devnull, many], args.runs)
+        print(f"{2 * args.pairs} files  : {files_t:6.2f} s  {size / files_t:6.2f} MB/s  peak RSS {files_rss / 1024:6.0f} MB")
+    if args.checkov:
+        ck_t, ck_rss = measure([args.checkov, "-f", path, "--framework", "kubernetes", "-o", "sarif", "--quiet", "--compact"], 1)
+        print(f"checkov      : {ck_t:6.2f} s  {size / ck_t:6.2f} MB/s  peak RSS {ck_rss / 1024:6.0f} MB (one run)")
     if not args.keep:
         os.remove(path)
 

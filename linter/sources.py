@@ -78,6 +78,8 @@ class Document:
 
 def display_path(path: str) -> str:
     """Path relative to the working directory with forward slashes; never absolute."""
+    if not os.path.isabs(path):  # the common case: no getcwd() per file
+        return os.path.normpath(path).replace(os.sep, "/")
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
@@ -97,7 +99,7 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[str]
             raise InputError(f"{given}: no such file or directory")
         if os.path.isdir(given):
             yield from _walk(given, patterns)
-        elif not _excluded(display_path(given), patterns):
+        elif not patterns or not _excluded(display_path(given), patterns):
             yield given
 
 
@@ -119,12 +121,14 @@ def _walk(top: str, patterns: list[str]) -> Iterator[str]:
             continue
         seen.add(ident)
         dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and not _excluded(display_path(os.path.join(dirpath, d)), patterns)
+            d
+            for d in dirnames
+            if not d.startswith(".") and not (patterns and _excluded(display_path(os.path.join(dirpath, d)), patterns))
         )
         for name in sorted(filenames):
             if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
                 full = os.path.join(dirpath, name)
-                if not _excluded(display_path(full), patterns):
+                if not patterns or not _excluded(display_path(full), patterns):
                     yield full
 
 
