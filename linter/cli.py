@@ -125,6 +125,39 @@ def check(
     except (config_mod.ConfigError, _input_error()) as exc:
         _fail(str(exc))
         return
+    _write(report, output)
+    raise typer.Exit(code)
+
+
+@app.command()
+def helm(
+    chart: str = typer.Argument(..., help="The chart directory.", metavar="CHART"),
+    values: Optional[List[str]] = typer.Option(None, "--values", "-f", help="Values file for helm template (repeatable).", metavar="FILE"),
+    set_values: Optional[List[str]] = typer.Option(None, "--set", help="key=value for helm template (repeatable).", metavar="K=V"),
+    format: Format = typer.Option(Format.text, "--format", help="Report format."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout.", metavar="FILE"),
+    fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Exit 1 when a finding is at or above this level."),
+) -> None:
+    """Render a chart with `helm template` and lint it; findings point at the templates."""
+    from . import config as config_mod
+    from .helm import HelmError, render
+    from .runner import run
+    from .sources import IN_MEMORY
+
+    try:
+        rendered = render(chart, values or [], set_values or [])
+        name = f"{chart.rstrip('/')}/(helm template)"
+        IN_MEMORY[name] = rendered
+        settings = config_mod.load(config_mod.find_config())
+        code, report = run([name], settings, format=format.value, fail_on=fail_on.value, helm_chart=chart)
+    except (HelmError, config_mod.ConfigError, _input_error()) as exc:
+        _fail(str(exc))
+        return
+    _write(report, output)
+    raise typer.Exit(code)
+
+
+def _write(report, output: str | None) -> None:
     if output is not None:
         try:
             with open(output, "w", encoding="utf-8") as handle:
@@ -133,7 +166,6 @@ def check(
             _fail(f"{output}: cannot write the report: {exc.strerror or exc}")
     else:
         sys.stdout.writelines(report)
-    raise typer.Exit(code)
 
 
 def _input_error():

@@ -46,6 +46,10 @@ def _template_path(chart_dir: str, source: str) -> str | None:
 
 @lru_cache(maxsize=64)
 def _lines(path: str) -> tuple[str, ...]:
+    from .sources import IN_MEMORY
+
+    if path in IN_MEMORY:
+        return tuple(IN_MEMORY[path].splitlines())
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as handle:
             return tuple(handle.read().splitlines())
@@ -89,3 +93,33 @@ def _template_pattern(line: str) -> re.Pattern:
     """'a: "{{ .Values.x }}"' -> a regex matching 'a: "anything"'."""
     parts = re.split(r"\{\{.*?\}\}", line)
     return re.compile(".*?".join(re.escape(part) for part in parts), re.S)
+
+
+class HelmError(Exception):
+    """helm is missing or failed: one line for the user, exit code 2."""
+
+
+def render(chart: str, values: list[str], sets: list[str], release: str = "portlint") -> str:
+    """``helm template RELEASE CHART -f ... --set ...``; the rendered stream as text."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("helm")
+    if exe is None:
+        raise HelmError(
+            "helm is not on PATH: install Helm 3, or render the chart yourself and run "
+            f"`helm template {chart} | portlint check - --helm-chart {chart}`"
+        )
+    cmd = [exe, "template", release, chart]
+    for item in values:
+        cmd += ["--values", item]
+    for item in sets:
+        cmd += ["--set", item]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise HelmError(f"could not run helm: {exc}") from None
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise HelmError(f"helm template failed (exit {done.returncode}): {last}")
+    return done.stdout

@@ -25,6 +25,11 @@ _HELM_SOURCE = re.compile(r"^# Source: ([^\n]+?)[ \t]*$", re.M)
 _IGNORE_COMMENT = re.compile(r"#\s*portlint:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 
 
+# Inputs that exist only in memory (the output of `helm template` for `portlint helm`),
+# by display name; read() and the Helm mapping look here before the disk.
+IN_MEMORY: dict[str, str] = {}
+
+
 class InputError(Exception):
     """A path that cannot be read: reported on one line, the run exits 2."""
 
@@ -92,7 +97,7 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[str]
     symlinked directories followed once); a missing path raises InputError."""
     patterns = list(exclude)
     for given in paths:
-        if given == "-":
+        if given == "-" or given in IN_MEMORY:
             yield given
             continue
         if not os.path.lexists(given):
@@ -139,7 +144,10 @@ def _excluded(path: str, patterns: list[str]) -> bool:
 def read(path: str, stdin_name: str = "-") -> SourceFile:
     """Read and decode one input; undecodable bytes become a ``problem``, not an exception.
     Unreadable paths raise InputError."""
-    if path == "-":
+    if path in IN_MEMORY:
+        data = IN_MEMORY[path].encode("utf-8")
+        shown = path
+    elif path == "-":
         data = sys.stdin.buffer.read()
         shown = stdin_name
     else:
