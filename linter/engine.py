@@ -123,18 +123,19 @@ def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, 
     recorded on the way (a notification, or a PL000 finding)."""
     for path in sources.discover(paths, settings.exclude):
         try:
-            source = sources.read(path, stdin_name)
+            source, stream = sources.open_input(path, stdin_name)
         except sources.InputError as exc:
             result.notifications.append(str(exc))
             continue
         result.files += 1
-        if source.ignore_comments:
-            ignore_comments[source.path] = source.ignore_comments
+        ignore_comments[source.path] = source.ignore_comments  # filled as documents are read
+        try:
+            yield from sources.documents(source, stream)
+        except OSError as exc:  # a read error in the middle of a file
+            result.notifications.append(f"{source.path}: {exc.strerror or exc}")
         if source.problem is not None:
             message, line, col = source.problem
             raw.append(_parse_finding(source.path, message, line, col, line, col + 1))
-            continue
-        yield from sources.split_documents(source)
 
 
 def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw: list[Finding]) -> None:

@@ -14,6 +14,7 @@ from .tree import Mapping, Node, Scalar, Sequence, as_bool, as_str, dig, sequenc
 
 CONTAINER_KINDS = ("initContainers", "containers", "ephemeralContainers")
 IGNORE_ANNOTATION = "portlint.io/ignore"
+NO_RULES: frozenset[str] = frozenset()  # shared: most objects ignore nothing
 
 
 @dataclass(slots=True)
@@ -27,7 +28,7 @@ class Manifest:
     name: str
     namespace: str
     path: str = ""
-    ignores: frozenset[str] = frozenset()  # from the portlint.io/ignore annotation
+    ignores: frozenset[str] = NO_RULES  # from the portlint.io/ignore annotation
     cache: dict = field(default_factory=dict)  # analyses shared by several rules (linter.writes)
 
     @property
@@ -136,7 +137,7 @@ def _ignored_rules(metadata: Node | None) -> frozenset[str]:
     """Rule ids listed in the ``portlint.io/ignore`` annotation ('ALL' for every rule)."""
     value = as_str(dig(metadata, "annotations", IGNORE_ANNOTATION))
     if not value:
-        return frozenset()
+        return NO_RULES
     return frozenset(part.strip().upper() for part in value.replace(";", ",").split(",") if part.strip())
 
 

@@ -11,6 +11,7 @@ than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md).
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 import os
 import sys
 from typing import Callable, Iterable, Iterator
@@ -76,8 +77,14 @@ def batches(documents: Iterable, size: int = BATCH_BYTES) -> Iterator[list]:
 def map_batches(work: Callable, documents: Iterable, workers: int, shared) -> Iterator:
     """``work(batch, shared)`` for each batch of documents, in order, on ``workers`` processes."""
     context = multiprocessing.get_context("fork")
+    window: deque = deque()  # at most two batches in flight per worker: memory stays flat
     with context.Pool(workers, initializer=_set_shared, initargs=(shared,)) as pool:
-        yield from pool.imap(_call, ((work, batch) for batch in batches(documents)))
+        for batch in batches(documents):
+            window.append(pool.apply_async(_call, ((work, batch),)))
+            if len(window) >= 2 * workers:
+                yield window.popleft().get()
+        while window:
+            yield window.popleft().get()
 
 
 _SHARED = None

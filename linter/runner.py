@@ -41,7 +41,7 @@ def run(
     elif format == "json":
         from .report import json as json_report
 
-        report = json_report.render(result.findings, names, result.files, result.notifications, __version__)
+        report = json_report.render_chunks(result.findings, names, result.files, result.notifications, __version__)
     elif format == "github":
         from .report import github
 
@@ -49,7 +49,7 @@ def run(
     else:
         from .report import text
 
-        report = text.render(result.findings, colour)
+        report = text.render_lines(result.findings, colour)
     for note in result.notifications:
         sys.stderr.write(f"portlint: error: {note}\n")
     for note in result.notes:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import io
 import os
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from .findings import Location
 from .tree import end_mark, start_mark
@@ -141,60 +142,96 @@ def _excluded(path: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(os.path.basename(path), p) for p in patterns)
 
 
-def read(path: str, stdin_name: str = "-") -> SourceFile:
-    """Read and decode one input; undecodable bytes become a ``problem``, not an exception.
-    Unreadable paths raise InputError."""
+BLOCK_SIZE = 1 << 20  # read and decode inputs a megabyte at a time
+
+
+def open_input(path: str, stdin_name: str = "-") -> tuple[SourceFile, BinaryIO]:
+    """The SourceFile of an input and its byte stream; unreadable paths raise InputError."""
     if path in IN_MEMORY:
-        data = IN_MEMORY[path].encode("utf-8")
-        shown = path
-    elif path == "-":
-        data = sys.stdin.buffer.read()
-        shown = stdin_name
-    else:
-        shown = display_path(path)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise InputError(f"{shown}: {exc.strerror or exc}") from None
-    source = SourceFile(shown)
-    text, problem = decode(data)
-    source.text = text
-    source.problem = problem
-    if "portlint:" in text:
-        source.ignore_comments = _ignore_comments(text)
+        return SourceFile(path), io.BytesIO(IN_MEMORY[path].encode("utf-8"))
+    if path == "-":
+        return SourceFile(stdin_name), sys.stdin.buffer
+    shown = display_path(path)
+    try:
+        return SourceFile(shown), open(path, "rb")  # noqa: SIM115 - closed by documents()
+    except OSError as exc:
+        raise InputError(f"{shown}: {exc.strerror or exc}") from None
+
+
+def documents(source: SourceFile, raw: BinaryIO) -> Iterator[Document]:
+    """The documents of a byte stream, decoded and split as they are read, so that a huge
+    stream is never held whole. Undecodable input ends the stream with ``source.problem``
+    set (a PL000 finding); the documents before it are still linted."""
+    try:
+        yield from split_text_blocks(source, _decoded_blocks(source, raw))
+    finally:
+        if raw is not sys.stdin.buffer:
+            raw.close()
+
+
+def read(path: str, stdin_name: str = "-") -> SourceFile:
+    """Read and decode one whole input (``text`` holds it); for tests and small inputs."""
+    source, raw = open_input(path, stdin_name)
+    parts = [doc.text for doc in documents(source, raw)]
+    source.text = "".join(parts)
     return source
 
 
-def decode(data: bytes) -> tuple[str, tuple[str, int, int] | None]:
-    """UTF-8 (with or without BOM) or UTF-16 with BOM; CRLF and CR become LF."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-        encoding = "utf-8"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+def _decoded_blocks(source: SourceFile, raw: BinaryIO) -> Iterator[str]:
+    """Text blocks of the stream with LF line ends (UTF-8, with or without BOM, or UTF-16
+    with BOM, whose decoder drops the BOM); sets ``source.problem`` and stops on bytes
+    that are not text."""
+    head = raw.read(BLOCK_SIZE)
+    if head.startswith(codecs.BOM_UTF8):
+        head, encoding = head[3:], "utf-8"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     else:
         encoding = "utf-8"
-        nul = data.find(b"\x00")
+        nul = head.find(b"\x00")
         if nul >= 0:
-            line, col = _byte_position(data, nul)
-            return "", (f"binary file, not a YAML or JSON manifest (NUL byte at line {line}, column {col})", line, col)
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line, col = _byte_position(data, exc.start) if encoding == "utf-8" else (1, 1)
-        bad = data[exc.start : exc.start + 1].hex()
-        return "", (
-            f"file is not valid {encoding.upper()} (byte 0x{bad} at line {line}, column {col}); "
-            "Kubernetes manifests must be UTF-8: re-save the file as UTF-8",
-            line,
-            col,
-        )
-    if encoding == "utf-16" and text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, None
+            line, col = _byte_position(head, nul)
+            source.problem = (f"binary file, not a YAML or JSON manifest (NUL byte at line {line}, column {col})", line, col)
+            return
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    lines_before = 0  # newlines in the bytes already decoded (UTF-8 positions only)
+    pending_cr = ""
+    block = head
+    while True:
+        final = not block
+        try:
+            text = decoder.decode(block, final=final)
+        except UnicodeDecodeError as exc:
+            line, col = _byte_position(block, max(exc.start, 0)) if encoding == "utf-8" else (1, 1)
+            line += lines_before
+            bad = block[exc.start : exc.start + 1].hex() if encoding == "utf-8" else "??"
+            source.problem = (
+                f"file is not valid {encoding.upper()} (byte 0x{bad} at line {line}, column {col}); "
+                "Kubernetes manifests must be UTF-8: re-save the file as UTF-8",
+                line,
+                col,
+            )
+            return
+        if encoding == "utf-8":
+            lines_before += block.count(b"\n")
+        text = pending_cr + text
+        pending_cr = ""
+        if text.endswith("\r") and not final:
+            text, pending_cr = text[:-1], "\r"
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if text:
+            yield text
+        if final:
+            return
+        block = raw.read(BLOCK_SIZE)
+
+
+def decode(data: bytes) -> tuple[str, tuple[str, int, int] | None]:
+    """Decode a whole input: (text, None), or ("", (message, line, column)) when it is not text."""
+    source = SourceFile("")
+    text = "".join(_decoded_blocks(source, io.BytesIO(data)))
+    return ("", source.problem) if source.problem is not None else (text, None)
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
@@ -214,28 +251,49 @@ def _ignore_comments(text: str) -> dict[int, set[str]]:
 
 
 def split_documents(source: SourceFile) -> Iterator[Document]:
-    """The documents of a stream, each with its first line and Helm template."""
-    text = source.text
-    start = 0
-    line = 1
+    """The documents of ``source.text``, each with its first line and Helm template."""
+    return split_text_blocks(source, [source.text] if source.text else [])
+
+
+def split_text_blocks(source: SourceFile, blocks) -> Iterator[Document]:
+    """Split text arriving in blocks into documents at '---' and '...' lines. Only whole
+    lines are searched for boundaries; a document is yielded as soon as it is complete."""
+    pending: list[str] = []  # complete lines of the current document
+    first_line = 1  # file line of the current document's first line
+    carry = ""  # the unfinished last line of the text seen so far
     index = 0
-    for match in _BOUNDARY.finditer(text):
-        pos = match.start()
-        if match.group(0) == "...":  # end marker: belongs to the document it ends
-            end = text.find("\n", pos)
-            end = len(text) if end < 0 else end + 1
-        else:
-            end = pos
-        if end > start:
-            yield _document(source, text[start:end], line, index)
-            index += 1
-            line += text.count("\n", start, end)
-            start = end
-    if start < len(text):
-        yield _document(source, text[start:], line, index)
+    for block in blocks:
+        text = carry + block if carry else block
+        cut = text.rfind("\n") + 1
+        if cut == 0:
+            carry = text
+            continue
+        complete, carry = text[:cut], text[cut:]
+        start = 0
+        for match in _BOUNDARY.finditer(complete):
+            pos = match.start()
+            end = complete.find("\n", pos) + 1 if match.group(0) == "..." else pos
+            if end > start or (pending and end == start):
+                pending.append(complete[start:end])
+                chunk = "".join(pending)
+                if chunk:
+                    yield _document(source, chunk, first_line, index)
+                    index += 1
+                    first_line += chunk.count("\n")
+                pending = []
+                start = end
+        pending.append(complete[start:])
+    if carry:
+        pending.append(carry)
+    chunk = "".join(pending)
+    if chunk:
+        yield _document(source, chunk, first_line, index)
 
 
 def _document(source: SourceFile, chunk: str, first_line: int, index: int) -> Document:
+    if "portlint:" in chunk:
+        for line, ids in _ignore_comments(chunk).items():
+            source.ignore_comments.setdefault(line + first_line - 1, set()).update(ids)
     return Document(source, chunk, first_line, index, _helm_template(chunk))
 
 

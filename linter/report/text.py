@@ -9,7 +9,11 @@ _BOLD, _RESET = "\033[1m", "\033[0m"
 
 
 def render(findings: list[Finding], colour: bool = False) -> str:
-    lines = []
+    return "".join(render_lines(findings, colour))
+
+
+def render_lines(findings: list[Finding], colour: bool = False):
+    """One line a finding, produced as they are written (no copy of the whole report)."""
     for f in findings:
         if f.suppressed:
             continue
@@ -19,8 +23,7 @@ def render(findings: list[Finding], colour: bool = False) -> str:
         if colour:
             where = f"{_BOLD}{where}{_RESET}"
             level = f"{_COLOURS.get(f.level, '')}{level}{_RESET}"
-        lines.append(f"{where} {level} {f.message} [{f.rule_id}]")
-    return "".join(line + "\n" for line in lines)
+        yield f"{where} {level} {f.message} [{f.rule_id}]\n"
 
 
 def summary(findings: list[Finding], files: int) -> str:
