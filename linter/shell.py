@@ -141,7 +141,7 @@ def sysctl_arguments(args: list[str]) -> list[tuple[int | None, str | None, str 
     i = 0
     while i < len(args):
         arg = args[i]
-        if arg in ("-p", "--load") or arg.startswith(("--load=", "-p")) and not arg.startswith("--"):
+        if arg in ("-p", "--load") or arg.startswith("--load=") or (arg.startswith("-p") and not arg.startswith("--")):
             if arg.startswith("--load="):
                 out.append((i, None, arg.split("=", 1)[1], "sysctl -p"))
             elif arg in ("-p", "--load"):
@@ -224,6 +224,7 @@ class _ScriptWalker:
                 self._command(node)
             else:
                 self._redirect(node)
+        self.writes.sort(key=lambda w: (w.line, w.column))
 
     def _command(self, node) -> None:
         words = [word_text(c) for c in node.children_by_field_name("argument")]
@@ -255,11 +256,9 @@ class _ScriptWalker:
                 continue
             target = word_text(destination)
             if target.startswith(PROC_SYS):
-                body = node.child_by_field_name("body")
-                value = None
-                if body is not None and body.type == "command":
-                    value = _printed(body)
-                self._add(node, normalize(target[len(PROC_SYS) :]), value, "/proc/sys")
+                writer = _redirected_command(node)
+                value = _printed(writer) if writer.type == "command" else None
+                self._add(writer, normalize(target[len(PROC_SYS) :]), value, "/proc/sys")
 
     def _add(self, node, key, value, how) -> None:
         line, col, end_line, end_col = self._where(node)
@@ -453,6 +452,17 @@ def _exits(statement) -> bool:
         operator = next((c.type for c in statement.children if c.type in ("&&", "||", ";")), None)
         return operator is None and any(_exits(c) for c in operands)
     return False
+
+
+def _redirected_command(statement):
+    """The command a redirection applies to. tree-sitter-bash attaches ``> f`` in
+    ``a && b > f`` to the whole list, but the shell applies it to ``b`` only: take the
+    rightmost command, so that its position and its guarding ``a`` are right."""
+    body = statement.child_by_field_name("body")
+    while body is not None and body.type == "list":
+        operands = [c for c in body.children if c.is_named]
+        body = operands[-1] if operands else None
+    return body if body is not None else statement
 
 
 def _piped_value(tee_command) -> str | None:
