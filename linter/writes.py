@@ -44,6 +44,9 @@ class ContainerWrite:
     @property
     def network_mode(self) -> str:
         flag = "hostIPC" if self.namespace == "ipc" else "hostNetwork"
+        if self.namespace is None:  # node-wide: say which network the pod has, for context
+            host = self.container.pod.flag("hostNetwork")
+            return "a hostNetwork pod" if host else "a pod without hostNetwork"
         if self.shares_node:
             return f"a {flag} pod, which shares the node's {'IPC' if flag == 'hostIPC' else 'network'} namespace"
         return f"a pod without {flag}"

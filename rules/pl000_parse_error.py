@@ -29,6 +29,12 @@ spec:
     - name: sidecar
 ```
 
+## How to fix
+Fix the YAML at the reported position: close the bracket or quote, fix the indentation,
+remove the second copy of a duplicated key (keep the value you meant), merge only mappings
+with `<<`, and save the file as UTF-8. For a Helm chart, lint the output of `helm template`,
+not the templates.
+
 ## References
 - Kubernetes strict field validation: https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
 - YAML 1.2 specification: https://yaml.org/spec/1.2.2/

@@ -58,6 +58,12 @@ spec:
 Better still, when the sysctl is in the safe set: drop the init container and set it in
 `spec.securityContext.sysctls`, which the kubelet applies to the pod's namespace only.
 
+## How to fix
+Wrap the write in the guard (`if [ "$POD_IP" != "$HOST_IP" ]; then ... fi`, or `[ "$POD_IP"
+= "$HOST_IP" ] && exit 0` before it) and add `POD_IP` and `HOST_IP` to the container's `env`
+from `fieldRef: {fieldPath: status.podIP}` and `status.hostIP`; or move a safe sysctl to
+`spec.securityContext.sysctls` and drop the privileged container.
+
 ## References
 - Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
 - Downward API (status.podIP, status.hostIP): https://kubernetes.io/docs/concepts/workloads/pods/downward-api/

@@ -68,6 +68,11 @@ spec:
           image: nginx:1.27
 ```
 
+## How to fix
+Make the guard compare a variable from `status.podIP` with one from `status.hostIP` (both in
+that container's `env`, through `valueFrom.fieldRef`), and run the write only when they
+differ: `!=` around the write, or `=` with an early `exit 0`.
+
 ## References
 - Downward API: https://kubernetes.io/docs/concepts/workloads/pods/downward-api/
 - Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/

@@ -44,6 +44,11 @@ spec:
           image: elasticsearch:8.15.0
 ```
 
+## How to fix
+Set the sysctl on the nodes (node image, kubelet or machine configuration, a node tuning
+operator) and drop the privileged container; if the workload must own it, acknowledge the
+finding with the `portlint.io/ignore: "PL103"` annotation.
+
 ## References
 - Namespaced vs node-level sysctls: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#listing-all-sysctl-parameters
 - Linux /proc/sys/vm documentation: https://docs.kernel.org/admin-guide/sysctl/vm.html
@@ -69,7 +74,7 @@ def check(manifest, ctx):
             ID,
             manifest,
             cw.location,
-            f"{cw.container.label} writes {cw.what}, a node-wide sysctl. "
+            f"{cw.container.label} writes {cw.what}, a node-wide sysctl, in {cw.network_mode}. "
             "It changes the kernel of every node the pod runs on, whatever the pod's network, and no "
             "POD_IP/HOST_IP guard prevents that; set it on the nodes instead, or acknowledge it with "
             f'the annotation portlint.io/ignore: "{ID}".{writes.evidence(cw)}',

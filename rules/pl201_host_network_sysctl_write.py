@@ -59,6 +59,11 @@ spec:
 ```
 Or drop `hostNetwork` when the pod does not need it.
 
+## How to fix
+Add the POD_IP/HOST_IP guard around the write (see PL101), or drop `hostNetwork: true` if
+the pod does not need the node's network; if the node really must be tuned, do it with node
+configuration instead of a workload.
+
 ## References
 - Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
 - kube-proxy and NodePorts in the ephemeral range: https://github.com/kubernetes/kubernetes/pull/108496

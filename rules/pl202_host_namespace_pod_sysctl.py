@@ -39,6 +39,10 @@ spec:
       image: nginx:1.27
 ```
 
+## How to fix
+Drop `hostNetwork` (or `hostIPC`) so that the sysctl applies to the pod's own namespace, or
+remove the sysctl and tune the node by other means.
+
 ## References
 - Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
 - API validation of pod sysctls with host namespaces (Kubernetes 1.29): https://github.com/kubernetes/kubernetes/pull/118705

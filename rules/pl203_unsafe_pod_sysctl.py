@@ -48,6 +48,11 @@ If the unsafe sysctl is needed, allow it on a dedicated node pool
 (`--allowed-unsafe-sysctls`), schedule the pod there, and acknowledge the finding with a
 `portlint.io/ignore: "PL203"` annotation.
 
+## How to fix
+Use a sysctl from the safe set of your Kubernetes version (`--kubernetes-version`), or allow
+the sysctl on a dedicated node pool with the kubelet's `--allowed-unsafe-sysctls`, schedule
+the pod there, and acknowledge the finding with `portlint.io/ignore: "PL203"`.
+
 ## References
 - Safe and unsafe sysctls: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#safe-and-unsafe-sysctls
 - Pod Security Standards, baseline, Sysctls: https://kubernetes.io/docs/concepts/security/pod-security-standards/

@@ -31,6 +31,11 @@ spec:
       nodePort: 30080
 ```
 
+## How to fix
+Pick a nodePort inside the API server's `--service-node-port-range` (default 30000-32767),
+write it as a plain integer, or leave `nodePort` out and let the API server choose; on
+ClusterIP and ExternalName Services remove it or change the type to NodePort.
+
 ## References
 - Service type NodePort: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
 - kube-apiserver --service-node-port-range: https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/

@@ -35,6 +35,10 @@ metadata: {name: admin}
 spec: {type: NodePort, ports: [{port: 80, nodePort: 30081}]}
 ```
 
+## How to fix
+Give each Service its own nodePort (or leave `nodePort` out and let the API server choose);
+within one Service, reuse a nodePort only for a different protocol.
+
 ## References
 - Service type NodePort: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
 """

@@ -28,6 +28,10 @@ spec:
     - net.ipv4.ip_local_reserved_ports=30000-32767
 ```
 
+## How to fix
+Reserve the overlap with `net.ipv4.ip_local_reserved_ports` where the range is declared, or
+start the ephemeral range above the NodePort range.
+
 ## References
 - Linux ip-sysctl (ip_local_port_range, ip_local_reserved_ports): https://docs.kernel.org/networking/ip-sysctl.html
 - kube-proxy NodePort and ephemeral ports: https://github.com/kubernetes/kubernetes/pull/108496

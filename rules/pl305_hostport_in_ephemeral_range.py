@@ -37,6 +37,10 @@ spec:
             - {containerPort: 9100, hostPort: 9100}
 ```
 
+## How to fix
+Reserve the hostPort on the nodes with `net.ipv4.ip_local_reserved_ports`, use a port
+outside the ephemeral range, or expose the pod through a Service instead of a hostPort.
+
 ## References
 - CNI portmap plugin: https://www.cni.dev/plugins/current/meta/portmap/
 - Linux ip-sysctl (ip_local_reserved_ports): https://docs.kernel.org/networking/ip-sysctl.html

@@ -38,6 +38,10 @@ spec:
       image: nginx:1.27
 ```
 
+## How to fix
+Write the range as two ports, low then high, inside 1-65535 (`"32768 60999"`); start it at
+1024 or above, and give the ends different parity.
+
 ## References
 - Linux ip-sysctl (ip_local_port_range): https://docs.kernel.org/networking/ip-sysctl.html
 """

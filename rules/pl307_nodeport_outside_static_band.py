@@ -31,6 +31,10 @@ spec:
       nodePort: 30080
 ```
 
+## How to fix
+Pin nodePorts inside the static band (30000-30085 for the default range), or leave
+`nodePort` out and let the API server choose.
+
 ## References
 - KEP-3668, reserved NodePort ranges for dynamic and static allocation: https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/3668-reserved-service-nodeport-range
 """

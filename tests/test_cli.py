@@ -202,3 +202,30 @@ def test_installed_console_script_runs_as_a_subprocess(tmp_path):
 def test_python_dash_m_linter_runs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "linter", "--version"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("portlint ")
+
+
+def test_a_range_from_flags_is_reported_as_a_run_level_warning(tmp_cwd):
+    write(tmp_cwd, "clean.yaml", CLEAN)
+    args = ("check", "clean.yaml", "--ephemeral-port-range", "20000-40000", "--reserved-ports", "30000-31000")
+    result = cli(*args)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        "portlint: warning: PL304: The ephemeral port range 20000-40000 set by --ephemeral-port-range 20000-40000 "
+        "overlaps the NodePort range 30000-32767, and ports 31001-32767 are not reserved. Outbound connections from "
+        'the node can take ports that Services hold as NodePorts; add net.ipv4.ip_local_reserved_ports="30000-32767" '
+        "or start the range above 32767."
+    )
+    invocation = json.loads(cli(*args, "--format", "sarif").stdout)["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    assert [n["level"] for n in invocation["toolExecutionNotifications"]] == ["warning"]
+
+
+def test_widened_range_on_a_directory_and_reserving_it(tmp_cwd):
+    (tmp_cwd / "deploy").mkdir()
+    (tmp_cwd / "deploy" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n"
+    )
+    widened = cli("check", "--ephemeral-port-range", "1024 65535", "deploy", "--format", "json")
+    assert (widened.exit_code, widened.triples()) == (1, [("PL301", 8, 17)])
+    reserved = cli("check", "--ephemeral-port-range", "1024 65535", "--reserved-ports", "30000-32767", "deploy", "--format", "json")
+    assert (reserved.exit_code, reserved.triples()) == (0, [])

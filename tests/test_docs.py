@@ -22,7 +22,8 @@ def test_rule_module_follows_the_contract(rule):
     assert re.fullmatch(r"PL\d{3}", rule.ID)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.NAME)
     assert rule.LEVEL in ("note", "warning", "error")
-    assert rule.__doc__ and "## Bad" in rule.__doc__ and "## Good" in rule.__doc__ and "## References" in rule.__doc__
+    for heading in ("## Bad", "## Good", "## How to fix", "## References"):
+        assert heading in (rule.__doc__ or ""), f"{rule.ID} lacks {heading}"
     assert rule.ID == "PL000" or hasattr(rule, "check") or hasattr(rule, "check_run")
     assert rule.__name__.rsplit(".", 1)[-1].startswith(rule.ID.lower() + "_")
 

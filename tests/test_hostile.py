@@ -211,3 +211,22 @@ def test_unreadable_directory_exits_2(tmp_cwd):
         os.chmod(tmp_cwd / "locked", 0o755)
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
+
+
+def test_last_resort_handler_turns_a_rule_crash_into_one_line(tmp_cwd, monkeypatch):
+    """The handler the hostile suite must never reach: a broken rule gives one line naming
+    the rule and the file, exit code 2, and the other rules still report."""
+    from rules import pl203_unsafe_pod_sysctl
+
+    def broken(manifest, ctx):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(pl203_unsafe_pod_sysctl, "check", broken)
+    (tmp_cwd / "pod.yaml").write_text(POD)
+    result = cli("check", "pod.yaml", "--format", "json")
+    assert result.exit_code == 2
+    assert result.triples() == [("PL201", 10, 29)]
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("portlint: error: internal error in PL203 on pod.yaml: KeyError: 'boom' (test_hostile.py:")
+    assert first.endswith("); please report it")
+    assert "Traceback" not in result.stderr
