@@ -77,7 +77,7 @@ def load(path: str | None) -> Settings:
         exclude=list(data.get("exclude") or []),
         config_path=path,
     )
-    for key, attr in _RANGE_KEYS.items():
+    for attr in _RANGE_KEYS.values():
         if getattr(settings, attr) is not None:
             settings.origins[attr] = "config"
     check_values(settings, where=lambda key: f"{path}: {key}")

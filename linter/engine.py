@@ -108,7 +108,7 @@ def _lint(paths, settings, registry, levels, stdin_name, network_builder) -> Run
         ctx.network = network_builder(ctx)
     for rule in rules:
         if hasattr(rule, "check_run"):
-            _guarded(result, rule, "the run", raw, lambda: rule.check_run(ctx))
+            _guarded(result, rule, "the run", raw, rule.check_run, ctx)
     for finding in raw:
         if finding.location.path == "" and finding.rule_id in levels:  # a run-level note
             result.notes.append(f"{finding.rule_id}: {finding.message}")
@@ -148,8 +148,8 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw: list
         raw.append(_parse_finding(doc.path, message, p.line, p.col, p.end_line, p.end_col, doc.template))
     for manifest in k8s.manifests(doc, root):
         for rule in object_rules:
-            _guarded(result, rule, doc.path, raw, lambda: rule.check(manifest, ctx))
-        _guarded(result, _COLLECTOR, doc.path, raw, lambda: run_facts.collect(manifest, ctx.facts))
+            _guarded(result, rule, doc.path, raw, rule.check, manifest, ctx)
+        _guarded(result, _COLLECTOR, doc.path, raw, run_facts.collect, manifest, ctx.facts)
         manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
 
 
@@ -170,10 +170,11 @@ class _COLLECTOR:  # names the fact collector in internal-error messages
     ID = "fact collection"
 
 
-def _guarded(result: RunResult, rule: ModuleType, where: str, out: list[Finding], call) -> None:
-    """Last resort: a rule that raises becomes one 'internal error' line, not a traceback."""
+def _guarded(result: RunResult, rule, where: str, out: list[Finding], call, *args) -> None:
+    """``out += call(*args)``. Last resort: a rule that raises becomes one 'internal error'
+    line naming the rule and the file, not a traceback."""
     try:
-        found = call()
+        found = call(*args)
         if found:
             out.extend(found)
     except RecursionError:

@@ -144,9 +144,11 @@ WRONG_TYPES = [
 
 @pytest.mark.parametrize("body", WRONG_TYPES)
 def test_wrong_types_in_pods_never_crash(body):
-    for kind, wrap in (("Pod", body), ("Deployment", "spec: {template: {" + body.replace("\n", ", ").replace("spec:", "spec:", 1) + "}}")):
-        text = f"apiVersion: v1\nkind: {kind}\n{body if kind == 'Pod' else ''}\n"
-        clean(lint_text(text))
+    clean(lint_text(f"apiVersion: v1\nkind: Pod\n{body}\n"))
+    nested = "".join("    " + line + "\n" for line in body.splitlines())  # the same as spec.template
+    result = lint_text(f"apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n{nested}")
+    clean(result)
+    assert [f for f in result.findings if f["rule"] == "PL000"] == []
 
 
 @pytest.mark.parametrize(
