@@ -20,6 +20,7 @@ from .sysctls import normalize
 from .tree import Scalar
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
+MAX_NESTED_SHELLS = 3  # sh -c 'sh -c "..."': deeper nesting is not searched
 PROC_SYS = "/proc/sys/"
 
 
@@ -97,10 +98,16 @@ def _basename(word: str) -> str:
 
 def _script_argument(rest: list[Scalar]) -> Scalar | None:
     """The SCRIPT of ``sh [-opts] -c SCRIPT``, with combined flags (-ec, -euxc) and -o NAME."""
+    index = _script_index([item.value for item in rest])
+    return rest[index] if index is not None else None
+
+
+def _script_index(rest: list[str]) -> int | None:
+    """Index of SCRIPT in the arguments of ``sh [-opts] -c SCRIPT``, or None."""
     has_c = False
     i = 0
     while i < len(rest):
-        word = rest[i].value
+        word = rest[i]
         if word == "--":
             i += 1
             break
@@ -117,7 +124,7 @@ def _script_argument(rest: list[Scalar]) -> Scalar | None:
             continue
         break
     if has_c and i < len(rest):
-        return rest[i]
+        return i
     return None
 
 
@@ -190,16 +197,28 @@ def _script_program(doc, script: Scalar) -> Program:
 class _ScriptWalker:
     """Finds writes in a parsed script and the facts that dominate each of them."""
 
-    def __init__(self, data: bytes, positions: ScalarMap) -> None:
+    def __init__(self, data: bytes, positions: ScalarMap, outer=None, depth: int = 0) -> None:
         self.data = data
         self.positions = positions
         self.writes: list[Write] = []
         self.remounts = False
         self._ascii = data.isascii()
+        # for a script nested in this one (sh -c '...' inside a script): the enclosing walker,
+        # the byte where the inner text starts in it (None when the mapping is not exact),
+        # the enclosing sh command, and the facts that hold where it runs
+        self.outer = outer
+        self.depth = depth
 
     # positions
     def _offset(self, byte: int) -> int:
+        """Character offset in the YAML scalar of a byte of this script."""
+        if self.outer is not None:
+            walker, base, shell_node, _ = self.outer
+            return walker._offset(base + byte if base is not None else shell_node.start_byte)
         return byte if self._ascii else len(self.data[:byte].decode("utf-8", errors="replace"))
+
+    def _exact(self) -> bool:
+        return self.positions.exact and (self.outer is None or (self.outer[1] is not None and self.outer[0]._exact()))
 
     def _where(self, node) -> tuple[int, int, int, int]:
         line, col = self.positions.locate(self._offset(node.start_byte))
@@ -209,7 +228,7 @@ class _ScriptWalker:
         if newline >= 0:
             end = newline
         end_line, end_col = self.positions.locate(self._offset(end))
-        if not self.positions.exact:
+        if not self._exact():
             end_line, end_col = line, col + 1
         return line, col, end_line, end_col
 
@@ -239,6 +258,8 @@ class _ScriptWalker:
         if name == "sysctl":
             for _, key, value, how in sysctl_arguments(words):
                 self._add(node, key, value, how)
+        elif name in SHELLS and self.depth < MAX_NESTED_SHELLS:
+            self._nested_script(node)
         elif name == "tee":
             for word in words:
                 if word.startswith(PROC_SYS):
@@ -260,9 +281,34 @@ class _ScriptWalker:
                 value = _printed(writer) if writer.type == "command" else None
                 self._add(writer, normalize(target[len(PROC_SYS) :]), value, "/proc/sys")
 
+    def _nested_script(self, node) -> None:
+        """``sh -c '...'`` inside the script: search the inner script too. Its writes run
+        only where the sh command runs, so they inherit that command's facts."""
+        arguments = node.children_by_field_name("argument")
+        texts = [word_text(a) for a in arguments]
+        script_index = _script_index(texts)
+        if script_index is None:
+            return
+        argument = arguments[script_index]
+        inner = word_text(argument)
+        if "sysctl" not in inner and PROC_SYS not in inner:
+            return
+        raw = argument.text or b""
+        exact = argument.type == "raw_string" or (argument.type == "string" and b"\\" not in raw)
+        base = argument.start_byte + 1 if exact else None
+        data = inner.encode("utf-8")
+        parser, query = _parser()
+        walker = _ScriptWalker(data, self.positions, (self, base, node, self._facts(node)), self.depth + 1)
+        walker.visit(query, parser.parse(data).root_node)
+        self.writes.extend(walker.writes)
+        self.remounts = self.remounts or walker.remounts
+
     def _add(self, node, key, value, how) -> None:
         line, col, end_line, end_col = self._where(node)
-        write = Write(key, value, how, line, col, end_line, end_col, self._facts(node), True)
+        facts = self._facts(node)
+        if self.outer is not None:
+            facts = self.outer[3] + facts
+        write = Write(key, value, how, line, col, end_line, end_col, facts, True)
         if how == "sysctl -p":
             write.source_file = value
         self.writes.append(write)

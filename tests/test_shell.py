@@ -121,3 +121,28 @@ def test_redirect_after_a_guard_in_a_list_is_guarded():
     (write,) = program.writes
     assert (write.key, write.value, write.column) == ("net.ipv4.ip_forward", "1", 57)
     assert guard.judge(write.facts, k8s.env_field_paths(container)).state == "guarded"
+
+
+def test_nested_shell_scripts_are_searched_with_their_guard():
+    body = (
+        "      env:\n"
+        "        - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
+        "        - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}\n"
+        "      command:\n        - sh\n        - -c\n        - |\n"
+        "          [ \"$POD_IP\" = \"$HOST_IP\" ] && exit 0\n"
+        "          nsenter -t 1 -- true; bash -ec 'sysctl -w net.core.somaxconn=1'\n"
+        "          sh -c \"echo 1 > /proc/sys/net/ipv4/ip_forward\"\n"
+    )
+    container, program = container_writes(pod(body))
+    assert [(w.key, w.line, w.column) for w in program.writes] == [
+        ("net.core.somaxconn", 15, 43),
+        ("net.ipv4.ip_forward", 16, 18),
+    ]
+    env = k8s.env_field_paths(container)
+    assert [guard.judge(w.facts, env).state for w in program.writes] == ["guarded", "guarded"]
+
+
+def test_nested_script_with_escapes_maps_to_the_shell_command():
+    body = "      command: [sh, -c, 'sh -c \"echo \\\\\"x\\\\\"; sysctl -w a.b=1\"']\n"
+    _, program = container_writes(pod(body))
+    assert [(w.key, w.line, w.column) for w in program.writes] == [("a.b", 7, 26)]  # the inner sh command
