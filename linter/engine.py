@@ -17,8 +17,9 @@ from typing import Iterable
 from . import facts as run_facts
 from . import k8s, parallel, sources, tree
 from .config import Settings
-from .findings import LEVEL_RANK, Finding, Location
+from .findings import Finding, Location
 from .network import NodeNetwork
+from .store import FindingStore
 from .sysctls import parse_version
 
 PARSE_ERROR = "PL000"
@@ -37,7 +38,7 @@ class Context:
 
 @dataclass
 class RunResult:
-    findings: list[Finding]
+    findings: FindingStore  # sorted when read
     rules: list[ModuleType]  # the enabled rules, in registry order
     files: int = 0
     notifications: list[str] = field(default_factory=list)  # unreadable inputs, internal errors
@@ -87,9 +88,9 @@ def _lint(paths, settings, registry, levels, stdin_name, network_builder) -> Run
     which made a 10 MB stream three times slower."""
     rules = [r for r in registry if r.ID in levels]
     ctx = Context(settings, parse_version(settings.kubernetes_version))
-    result = RunResult([], rules)
+    result = RunResult(FindingStore(), rules)
     ignore_comments: dict[str, dict[int, set[str]]] = {}
-    raw: list[Finding] = []
+    raw = _Sink(result, levels, settings.rules, ignore_comments)
 
     documents = _documents(paths, settings, stdin_name, result, ignore_comments, raw)
     workers = parallel.workers_for(paths, settings.exclude)
@@ -109,16 +110,45 @@ def _lint(paths, settings, registry, levels, stdin_name, network_builder) -> Run
     for rule in rules:
         if hasattr(rule, "check_run"):
             _guarded(result, rule, "the run", raw, rule.check_run, ctx)
-    for finding in raw:
-        if finding.location.path == "" and finding.rule_id in levels:  # a run-level note
-            result.notes.append(f"{finding.rule_id}: {finding.message}")
-    raw = [f for f in raw if f.location.path != ""]
-
-    result.findings = _finalize(raw, levels, settings.rules, ignore_comments)
     return result
 
 
-def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, raw: list[Finding]):
+class _Sink:
+    """Takes each finding as it is made: applies its level (configured, or the rule's),
+    the ``# portlint: ignore[...]`` comment on its line and the Helm template note, then
+    stores it (or keeps it as a run-level note when it has no file, like a range from a
+    flag). Comments of a document are known before its findings are: they are read with it."""
+
+    def __init__(self, result: RunResult, levels: dict[str, str], configured: dict[str, str], comments) -> None:
+        self.result = result
+        self.levels = levels
+        self.configured = configured
+        self.comments = comments
+
+    def extend(self, findings) -> None:
+        for finding in findings:
+            self.append(finding)
+
+    def append(self, finding: Finding) -> None:
+        level = self.levels.get(finding.rule_id)
+        if level is None:
+            return
+        if finding.rule_id in self.configured or not finding.level:
+            finding.level = level
+        if finding.location.path == "":
+            self.result.notes.append(f"{finding.rule_id}: {finding.message}")
+            return
+        ids = self.comments.get(finding.location.path, {}).get(finding.location.line)
+        if ids and (finding.rule_id in ids or "ALL" in ids):
+            finding.suppressed = True
+        if finding.template:
+            end = "" if finding.message.endswith(".") else "."
+            finding.message = f"{finding.message}{end} Rendered from the Helm template {finding.template}."
+            finding.related.append(Location(finding.template, 1, 1, 1, 1, "The Helm template this object was rendered from"))
+        self.result.findings.add(finding)
+
+
+def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, raw):
     """Every document of every input, in order; unreadable and undecodable inputs are
     recorded on the way (a notification, or a PL000 finding)."""
     for path in sources.discover(paths, settings.exclude):
@@ -138,7 +168,7 @@ def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, 
             raw.append(_parse_finding(source.path, message, line, col, line, col + 1))
 
 
-def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw: list[Finding]) -> None:
+def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> None:
     """Parse one document, run the object rules on each of its objects, keep their facts."""
     root, problems = tree.parse(doc.text, doc.first_line)
     for p in problems:
@@ -157,7 +187,7 @@ def _lint_batch(batch, shared):
     """Worker side of a parallel run: lint a batch of documents with a fresh fact store."""
     ctx, rules = shared
     ctx = Context(ctx.settings, ctx.kubernetes_version)
-    result = RunResult([], rules)
+    result = RunResult(FindingStore(), rules)
     raw: list[Finding] = []
     object_rules = [r for r in rules if hasattr(r, "check")]
     gc.disable()
@@ -170,7 +200,7 @@ class _COLLECTOR:  # names the fact collector in internal-error messages
     ID = "fact collection"
 
 
-def _guarded(result: RunResult, rule, where: str, out: list[Finding], call, *args) -> None:
+def _guarded(result: RunResult, rule, where: str, out, call, *args) -> None:
     """``out += call(*args)``. Last resort: a rule that raises becomes one 'internal error'
     line naming the rule and the file, not a traceback."""
     try:
@@ -200,29 +230,6 @@ def _parse_finding(path: str, message: str, line: int, col: int, end_line: int, 
     )
 
 
-def _finalize(raw: list[Finding], levels: dict[str, str], configured: dict[str, str], comments: dict[str, dict[int, set[str]]]) -> list[Finding]:
-    kept: list[Finding] = []
-    for finding in raw:
-        level = levels.get(finding.rule_id)
-        if level is None:
-            continue
-        if finding.rule_id in configured or not finding.level:
-            finding.level = level
-        ids = comments.get(finding.location.path, {}).get(finding.location.line)
-        if ids and (finding.rule_id in ids or "ALL" in ids):
-            finding.suppressed = True
-        if finding.template:
-            end = "" if finding.message.endswith(".") else "."
-            finding.message = f"{finding.message}{end} Rendered from the Helm template {finding.template}."
-            finding.related.append(Location(finding.template, 1, 1, 1, 1, "The Helm template this object was rendered from"))
-        kept.append(finding)
-    kept.sort(key=Finding.sort_key)
-    return kept
-
-
-def fails(findings: list[Finding], fail_on: str) -> bool:
+def fails(findings: FindingStore, fail_on: str) -> bool:
     """True when an unsuppressed finding is at or above ``fail_on`` (never: always False)."""
-    if fail_on == "never":
-        return False
-    threshold = LEVEL_RANK[fail_on]
-    return any(LEVEL_RANK[f.level] >= threshold for f in findings if not f.suppressed)
+    return fail_on != "never" and findings.at_or_above(fail_on)

@@ -31,8 +31,9 @@ def run(
     if helm_chart is not None:
         from .helm import map_to_chart
 
-        map_to_chart(result.findings, helm_chart)
-        result.findings.sort(key=lambda f: f.sort_key())
+        moved = list(result.findings)
+        map_to_chart(moved, helm_chart)
+        result.findings.replace_all(moved)
     names = {rule.ID: rule.NAME for rule in RULES}
     if format == "sarif":
         from .report import sarif
@@ -57,7 +58,7 @@ def run(
     if format == "text":
         from .report import text
 
-        sys.stderr.write(text.summary(result.findings, result.files) + "\n")
+        sys.stderr.write(text.summary(result.findings.levels, result.findings.suppressed, result.files) + "\n")
     if result.notifications:
         return 2, report
     return (1 if engine.fails(result.findings, fail_on) else 0), report

@@ -4,6 +4,7 @@ described, results with relative URIs, full regions and stable partial fingerpri
 from __future__ import annotations
 
 import json
+from itertools import islice
 from types import ModuleType
 
 from .. import ruledoc
@@ -115,7 +116,7 @@ def render_chunks(findings: list[Finding], registry: list[ModuleType], version: 
     indent = " " * (len(before) - len(before.rstrip(" ")))
     # one result a line, compact: json's C encoder only runs without indent (4x faster)
     encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    for i, finding in enumerate(findings[:MAX_RESULTS]):
+    for i, finding in enumerate(islice(findings, MAX_RESULTS)):
         yield ("" if i == 0 else ",\n" + indent) + encode(_result(finding, index[finding.rule_id]))
     yield after + "\n"
 

@@ -26,14 +26,12 @@ def render_lines(findings: list[Finding], colour: bool = False):
         yield f"{where} {level} {f.message} [{f.rule_id}]\n"
 
 
-def summary(findings: list[Finding], files: int) -> str:
+def summary(levels: dict[str, int], suppressed: int, files: int) -> str:
     """One line for stderr: how many problems of each level, and how many were suppressed."""
-    shown = [f for f in findings if not f.suppressed]
-    counts = {level: sum(1 for f in shown if f.level == level) for level in ("error", "warning", "note")}
-    parts = [f"{n} {level}{'s' if n != 1 else ''}" for level, n in counts.items() if n]
-    suppressed = len(findings) - len(shown)
+    shown = sum(levels.values())
+    parts = [f"{n} {level}{'s' if n != 1 else ''}" for level in ("error", "warning", "note") if (n := levels.get(level, 0))]
     checked = f"{files} file{'s' if files != 1 else ''}"
-    text = f"Found {len(shown)} problem{'s' if len(shown) != 1 else ''} ({', '.join(parts)}) in {checked}" if shown else f"No problems found in {checked}"
+    text = f"Found {shown} problem{'s' if shown != 1 else ''} ({', '.join(parts)}) in {checked}" if shown else f"No problems found in {checked}"
     if suppressed:
         text += f"; {suppressed} suppressed"
     return text + "."

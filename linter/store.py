@@ -1,0 +1,87 @@
+"""Where a run's findings wait to be reported, sorted, without holding them all in memory.
+
+Findings arrive in input order and leave sorted by path and position. The store keeps up to
+``limit`` of them in memory; beyond that it sorts them and writes them to a temporary file
+(a sorted run), and reading merges the runs. Memory then stays flat however many findings a
+huge input has. Counts by level are kept as findings arrive, for the exit code and summary.
+"""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+import tempfile
+from collections import Counter
+from typing import IO, Iterator
+
+from .findings import LEVEL_RANK, Finding
+
+SPILL_AT = 5_000
+
+
+class FindingStore:
+    def __init__(self, limit: int = SPILL_AT) -> None:
+        self.limit = limit
+        self._buffer: list[Finding] = []
+        self._runs: list[IO[bytes]] = []
+        self._count = 0
+        self.levels: Counter[str] = Counter()  # unsuppressed findings by level
+        self.suppressed = 0
+
+    def add(self, finding: Finding) -> None:
+        self._buffer.append(finding)
+        self._count += 1
+        if finding.suppressed:
+            self.suppressed += 1
+        else:
+            self.levels[finding.level] += 1
+        if len(self._buffer) >= self.limit:
+            self._spill()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[Finding]:
+        self._buffer.sort(key=Finding.sort_key)
+        if not self._runs:
+            return iter(list(self._buffer))
+        return heapq.merge(*(self._read(run) for run in self._runs), list(self._buffer), key=Finding.sort_key)
+
+    def at_or_above(self, level: str) -> bool:
+        threshold = LEVEL_RANK[level]
+        return any(n and LEVEL_RANK[name] >= threshold for name, n in self.levels.items())
+
+    def replace_all(self, findings: list[Finding]) -> None:
+        """Put back a changed list (the Helm mapping moves findings to other files)."""
+        self.close()
+        self.__init__(self.limit)
+        for finding in findings:
+            self.add(finding)
+
+    def close(self) -> None:
+        for run in self._runs:
+            run.close()
+        self._runs = []
+
+    def _spill(self) -> None:
+        self._buffer.sort(key=Finding.sort_key)
+        run = tempfile.TemporaryFile(prefix="portlint-findings-")
+        pickler = pickle.Pickler(run, protocol=pickle.HIGHEST_PROTOCOL)
+        for finding in self._buffer:
+            pickler.dump(finding)
+            pickler.clear_memo()
+        self._runs.append(run)
+        self._buffer = []
+
+    @staticmethod
+    def _read(run: IO[bytes]) -> Iterator[Finding]:
+        run.seek(0)
+        unpickler = pickle.Unpickler(run)
+        while True:
+            try:
+                yield unpickler.load()
+            except EOFError:
+                return
