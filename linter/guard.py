@@ -51,7 +51,7 @@ def _guard_shaped(fact: Fact, env) -> bool:
     sides = (fact.left, fact.right)
     if not any(_is_ip_var(side, env) for side in sides):
         return False
-    return all(side.var is not None or _IP_LITERAL.search(side.text) for side in sides)
+    return all(side.var is not None or _IP_LITERAL.search(side.text) or side.text.startswith(("$(", "`")) for side in sides)
 
 
 def _is_ip_var(side: Operand, env) -> bool:
@@ -66,6 +66,8 @@ def _is_ip_var(side: Operand, env) -> bool:
 def _source(side: Operand, env) -> tuple[str | None, str]:
     """(fieldPath, description) of one operand."""
     if side.var is None:
+        if side.text.startswith(("$(", "`")):
+            return None, f"it compares with the output of {side.text!r} instead of a variable from the downward API"
         return None, f"it compares with the literal {side.text!r} instead of a variable from the downward API"
     entry = env.get(side.var)
     if entry is None:

@@ -208,6 +208,7 @@ class _ScriptWalker:
         # the enclosing sh command, and the facts that hold where it runs
         self.outer = outer
         self.depth = depth
+        self.commands: list = []  # every command of the script (call sites of functions)
 
     # positions
     def _offset(self, byte: int) -> int:
@@ -236,7 +237,8 @@ class _ScriptWalker:
         """Commands and redirections in document order, found by a tree-sitter query (in C)
         rather than by walking every node in Python."""
         captured = query.captures(root)
-        nodes = captured.get("c", []) + captured.get("r", [])
+        self.commands = captured.get("c", [])
+        nodes = self.commands + captured.get("r", [])
         nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
         for node in nodes:
             if node.type == "command":
@@ -314,9 +316,10 @@ class _ScriptWalker:
         self.writes.append(write)
 
     # guards
-    def _facts(self, node) -> list[Fact]:
+    def _facts(self, node, depth: int = 0) -> list[Fact]:
         """Facts that hold whenever ``node`` runs: from enclosing conditions and from
-        earlier statements that exit when the opposite holds."""
+        earlier statements that exit when the opposite holds. Inside a shell function, the
+        facts that hold at every call of it count too."""
         facts: list[Fact] = []
         child = node
         parent = node.parent
@@ -329,9 +332,30 @@ class _ScriptWalker:
             if kind in _SEQUENCES or kind in ("if_statement", "elif_clause", "else_clause"):
                 self._early_exit_facts(parent, child, facts)
             if kind == "function_definition":
+                if depth < 3:
+                    facts.extend(self._call_site_facts(parent, depth))
                 break
             child, parent = parent, parent.parent
         return facts
+
+    def _call_site_facts(self, function, depth: int) -> list[Fact]:
+        """The facts that hold at every call of ``function`` (none when it is never called)."""
+        name_node = function.child_by_field_name("name")
+        if name_node is None:
+            return []
+        name = name_node.text.decode("utf-8", "replace")
+        calls = [
+            c for c in self.commands if c.child_by_field_name("name") is not None and word_text(c.child_by_field_name("name")) == name
+        ]
+        common: list[Fact] | None = None
+        for call in calls:
+            found = self._facts(call, depth + 1)
+            if common is None:
+                common = found
+            else:
+                keys = {(f.left.text, f.right.text, f.equal) for f in found}
+                common = [f for f in common if (f.left.text, f.right.text, f.equal) in keys]
+        return common or []
 
     def _list_facts(self, lst, child, facts: list[Fact]) -> None:
         operands = [c for c in lst.children if c.is_named]

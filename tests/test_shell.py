@@ -146,3 +146,37 @@ def test_nested_script_with_escapes_maps_to_the_shell_command():
     body = "      command: [sh, -c, 'sh -c \"echo \\\\\"x\\\\\"; sysctl -w a.b=1\"']\n"
     _, program = container_writes(pod(body))
     assert [(w.key, w.line, w.column) for w in program.writes] == [("a.b", 7, 26)]  # the inner sh command
+
+
+ENV = (
+    "      env:\n"
+    "        - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
+    "        - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}\n"
+)
+
+
+def verdicts(script: str) -> list[tuple[str, str]]:
+    body = ENV + "      command:\n        - sh\n        - -c\n        - |\n" + "".join("          " + line + "\n" for line in script.splitlines())
+    container, program = container_writes(pod(body))
+    env = k8s.env_field_paths(container)
+    return [(w.key, guard.judge(w.facts, env).state) for w in program.writes]
+
+
+def test_a_function_is_guarded_when_every_call_is():
+    script = 'tune() {\n  sysctl -w net.core.somaxconn=1\n}\nif [ "$POD_IP" != "$HOST_IP" ]; then\n  tune\nfi\n[ "$POD_IP" = "$HOST_IP" ] || tune'
+    assert verdicts(script) == [("net.core.somaxconn", "guarded")]
+
+
+def test_a_function_called_once_without_the_guard_is_not():
+    script = 'tune() { sysctl -w net.core.somaxconn=1; }\n[ "$POD_IP" != "$HOST_IP" ] && tune\ntune'
+    assert verdicts(script) == [("net.core.somaxconn", "none")]
+
+
+def test_comparing_with_a_command_output_is_a_broken_guard():
+    body = ENV + "      command: [sh, -c, 'if [ \"$(hostname -i)\" != \"$HOST_IP\" ]; then sysctl -w a.b=1; fi']\n"
+    container, program = container_writes(pod(body))
+    verdict = guard.judge(program.writes[0].facts, k8s.env_field_paths(container))
+    assert (verdict.state, verdict.reason) == (
+        "broken",
+        "it compares with the output of '$(hostname -i)' instead of a variable from the downward API",
+    )
