@@ -250,80 +250,91 @@ def _events(text: str):
 def _build(events, problems: _Problems) -> Node | None:
     """Fold the event stream of one document into a tree, without recursion.
 
-    This loop is the hot path of the whole linter: keep the work per event small.
+    This loop is the hot path of the whole linter: keep the work per event small. Scalars,
+    most of the events, take a short path: the open collection's ``append`` (a sequence) or
+    ``entries`` (a mapping) are kept in locals.
     """
     anchors: dict[str, Node] = {}
     root: Node | None = None
-    parents: list[Node] = []  # open collections
-    keys: list[Node | None] = []  # for each open mapping: the key waiting for its value
-    opened_anchors: list[str | None] = []
-    flows: list[bool] = []
+    # one frame per open collection: (node, pending key, anchor, flow style)
+    frames: list[tuple] = []
     flow_depth = 0
     parent: Node | None = None
+    append = None  # parent.items.append when the parent is a sequence
+    entries: dict | None = None  # parent.entries when the parent is a mapping
     pending_key: Node | None = None
     scalar_event, alias_event = ScalarEvent, AliasEvent
     mapping_start, sequence_start = MappingStartEvent, SequenceStartEvent
     collection_end = (MappingEndEvent, SequenceEndEvent)
+    merge_key = MERGE_KEY
 
     for event in events:
         cls = event.__class__
         if cls is scalar_event:
-            node = event
             if event.anchor:
-                anchors[event.anchor] = node
-            opened = False
-        elif cls is mapping_start or cls is sequence_start:
-            node = Mapping(event.start_mark) if cls is mapping_start else Sequence(event.start_mark)
-            opened = True
-            opened_anchors.append(event.anchor)
+                anchors[event.anchor] = event
+            if append is not None:
+                append(event)
+            elif entries is not None:
+                if pending_key is None:
+                    pending_key = event
+                else:
+                    text = pending_key.value if pending_key.__class__ is scalar_event else None
+                    if text is not None and text != merge_key and text not in entries:
+                        entries[text] = (pending_key, event)
+                    else:
+                        _set_entry(parent, pending_key, event, problems)  # type: ignore[arg-type]
+                    pending_key = None
+            elif root is None:
+                root = event
+            continue
+        if cls is mapping_start or cls is sequence_start:
+            node: Node = Mapping(event.start_mark) if cls is mapping_start else Sequence(event.start_mark)
             if event.flow_style:
                 flow_depth += 1
                 if flow_depth > MAX_FLOW_DEPTH:
                     raise _TooDeep(event.start_mark)
-            flows.append(event.flow_style)
+            opened = True
         elif cls in collection_end:
             parent.em = event.end_mark  # type: ignore[union-attr]
-            if flows.pop():
+            node, pending_key, anchor, flow = frames.pop()
+            if flow:
                 flow_depth -= 1
-            anchor = opened_anchors.pop()
             if anchor:  # registered when complete: an alias inside its own anchor stays unknown
                 anchors[anchor] = parent  # type: ignore[assignment]
-            if parent.__class__ is Mapping and parent.merges:  # type: ignore[union-attr]
+            if entries is not None and parent.merges:  # type: ignore[union-attr]
                 parent.merges = _merge_sources(parent.merges, problems)  # type: ignore[union-attr]
-            parents.pop()
-            pending_key = keys.pop()
-            parent = parents[-1] if parents else None
+            parent = frames[-1][0] if frames else None
+            append = parent.items.append if parent.__class__ is Sequence else None  # type: ignore[union-attr]
+            entries = parent.entries if parent.__class__ is Mapping else None  # type: ignore[union-attr]
             continue
         elif cls is alias_event:
-            target = anchors.get(event.anchor)
-            if target is None:  # the parser normally reports this itself
+            node = anchors.get(event.anchor)  # type: ignore[assignment]
+            if node is None:  # the parser normally reports this itself
                 problems.add(f"unknown alias *{event.anchor}", event.start_mark.line, event.start_mark.column)
                 continue
-            node = target
             opened = False
         else:
             continue
-        # attach the node to its parent
-        if parent is None:
-            if root is None:
-                root = node
-        elif parent.__class__ is Sequence:
-            parent.items.append(node)  # type: ignore[union-attr]
-        elif pending_key is None:
-            pending_key = node
-        else:
-            entries = parent.entries  # type: ignore[union-attr]
-            text = pending_key.value if pending_key.__class__ is scalar_event else None
-            if text is not None and text != MERGE_KEY and text not in entries:
-                entries[text] = (pending_key, node)
+        # attach a collection or an alias to its parent
+        if append is not None:
+            append(node)
+        elif entries is not None:
+            if pending_key is None:
+                pending_key = node
             else:
                 _set_entry(parent, pending_key, node, problems)  # type: ignore[arg-type]
-            pending_key = None
+                pending_key = None
+        elif root is None:
+            root = node
         if opened:
-            parents.append(node)
-            keys.append(pending_key)
+            frames.append((node, pending_key, event.anchor, event.flow_style))
             parent = node
             pending_key = None
+            if cls is sequence_start:
+                append, entries = node.items.append, None  # type: ignore[union-attr]
+            else:
+                append, entries = None, node.entries  # type: ignore[union-attr]
     return root
 
 
