@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from sys import intern
 
 from . import k8s, writes
 from .findings import Location
@@ -132,9 +133,10 @@ def _service(manifest: k8s.Manifest, facts: RunFacts) -> None:
 
 
 def _use(obj, doc, field_name, node: Node, protocol, service_type, path, owner) -> PortUse:
+    """One port use; the short strings repeated across thousands of Services are interned."""
     raw = node.value if type(node) is Scalar else ""
     quoted = type(node) is Scalar and bool(node.style)
-    return PortUse(obj, field_name, as_int(node), raw, quoted, protocol, service_type, doc.location(node), path, owner)
+    return PortUse(obj, field_name, as_int(node), raw, quoted, intern(protocol), intern(service_type), doc.location(node), path, owner)
 
 
 def _host_ports(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> None:

@@ -17,6 +17,7 @@ from typing import IO, Iterator
 from .findings import LEVEL_RANK, Finding
 
 SPILL_AT = 5_000
+CHUNK = 500
 
 
 class FindingStore:
@@ -67,21 +68,21 @@ class FindingStore:
         self._runs = []
 
     def _spill(self) -> None:
+        """Write the buffer, sorted, as pickled chunks of CHUNK findings (one pickle call per
+        chunk is fast; reading a chunk at a time keeps the merge's memory small)."""
         self._buffer.sort(key=Finding.sort_key)
         run = tempfile.TemporaryFile(prefix="portlint-findings-")
-        pickler = pickle.Pickler(run, protocol=pickle.HIGHEST_PROTOCOL)
-        for finding in self._buffer:
-            pickler.dump(finding)
-            pickler.clear_memo()
+        for start in range(0, len(self._buffer), CHUNK):
+            pickle.dump(self._buffer[start : start + CHUNK], run, protocol=pickle.HIGHEST_PROTOCOL)
         self._runs.append(run)
         self._buffer = []
 
     @staticmethod
     def _read(run: IO[bytes]) -> Iterator[Finding]:
         run.seek(0)
-        unpickler = pickle.Unpickler(run)
         while True:
             try:
-                yield unpickler.load()
+                chunk = pickle.load(run)
             except EOFError:
                 return
+            yield from chunk
