@@ -1,9 +1,10 @@
 """The rule registry: an explicit list, in id order. Add a new rule module here.
 
 Each module defines ID, NAME, LEVEL, SUMMARY, TAGS, PRECISION, SECURITY_SEVERITY, a
-Markdown docstring (its help), and ``check(manifest, ctx)`` for one object and/or
-``check_run(ctx)`` for the whole run (with ``collect(manifest, ctx)`` to keep the small
-facts it needs). See docs/DESIGN.md, "The rule contract".
+Markdown docstring (its help: Why / Bad / Good / How to fix / References), and
+``check(manifest, ctx)`` for one object or ``check_run(ctx)`` for the whole run, which
+reads the facts the engine gathered from every object (``ctx.facts``, ``ctx.network``).
+See docs/DESIGN.md, "The rule contract".
 """
 
 from . import (
