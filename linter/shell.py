@@ -404,10 +404,7 @@ class _ScriptWalker:
             if statement == child:
                 break
             if statement.type == "list":
-                operands = [c for c in statement.children if c.is_named]
-                operator = next((c.type for c in statement.children if c.type in ("&&", "||")), None)
-                if len(operands) == 2 and operator and _exits(operands[1]):
-                    facts.extend(self.condition_facts(operands[0], operator == "||"))
+                facts.extend(self._exit_list_facts(statement))
             elif statement.type == "if_statement":
                 condition, body = _split_clause(statement)
                 clauses = [c for c in statement.children if c.type in ("elif_clause", "else_clause")]
@@ -418,6 +415,19 @@ class _ScriptWalker:
                         facts.extend(self._last_condition(condition, False))
                     elif any(_exits(s) for s in _clause_body(clauses[0])) and not any(_exits(s) for s in body):
                         facts.extend(self._last_condition(condition, True))
+
+    def _exit_list_facts(self, statement) -> list[Fact]:
+        """``C && exit`` (C is false after it), ``C || exit`` (C is true after it), also
+        followed by ``|| true`` as scripts under ``set -e`` write it."""
+        operands = [c for c in statement.children if c.is_named]
+        operator = next((c.type for c in statement.children if c.type in ("&&", "||")), None)
+        if len(operands) != 2 or operator is None:
+            return []
+        if _exits(operands[1]):
+            return self.condition_facts(operands[0], operator == "||")
+        if operator == "||" and operands[0].type == "list":  # (C && exit) || true
+            return self._exit_list_facts(operands[0])
+        return []
 
     def condition_facts(self, node, truth: bool) -> list[Fact]:
         """What ``node`` succeeding (truth=True) or failing (False) says about equalities."""

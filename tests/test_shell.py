@@ -180,3 +180,10 @@ def test_comparing_with_a_command_output_is_a_broken_guard():
         "broken",
         "it compares with the output of '$(hostname -i)' instead of a variable from the downward API",
     )
+
+
+def test_early_exit_followed_by_or_true():
+    script = 'set -e\n[ "$POD_IP" = "$HOST_IP" ] && exit 0 || true\nsysctl -w net.core.somaxconn=1'
+    assert verdicts(script) == [("net.core.somaxconn", "guarded")]
+    script = 'set -e\n[ "$POD_IP" = "$HOST_IP" ] && echo same || true\nsysctl -w net.core.somaxconn=1'
+    assert verdicts(script) == [("net.core.somaxconn", "none")]
