@@ -43,8 +43,9 @@ class Manifest:
 
     @property
     def label(self) -> str:
-        """How messages name the object: 'Deployment "web"'."""
-        return f'{self.kind} "{self.name}"' if self.name else self.kind
+        """How messages name the object: 'Deployment "web"' (a kind-less patch: 'the patch')."""
+        kind = self.kind or "the pod template patch"
+        return f'{kind} "{self.name}"' if self.name else kind
 
     def get(self, *keys: str) -> Node | None:
         return dig(self.node, *keys)
@@ -104,6 +105,9 @@ def manifests(doc: Document, root: Node | None) -> Iterator[Manifest]:
         return
     kind = as_str(root.get("kind"))
     api_version = as_str(root.get("apiVersion"))
+    if not kind and not api_version and _is_pod_template_patch(root):
+        yield _patch(doc, root)
+        return
     if not kind or not api_version:
         return  # not a Kubernetes object: skipped quietly
     items = root.get("items")
@@ -139,6 +143,18 @@ def _ignored_rules(metadata: Node | None) -> frozenset[str]:
     if not value:
         return NO_RULES
     return frozenset(part.strip().upper() for part in value.replace(";", ",").split(",") if part.strip())
+
+
+def _is_pod_template_patch(root: Mapping) -> bool:
+    """A patch for ``kubectl patch`` (no kind, no apiVersion) that adds containers to a
+    workload's pod template: its scripts run in the cluster just the same."""
+    spec = dig(root, "spec", "template", "spec")
+    return type(spec) is Mapping and any(type(spec.get(group)) is Sequence for group in CONTAINER_KINDS)
+
+
+def _patch(doc: Document, root: Mapping) -> Manifest:
+    metadata = root.get("metadata")
+    return Manifest(doc, root, "", "", as_str(dig(metadata, "name")) or "", "", "", _ignored_rules(metadata))
 
 
 _POD_SPEC_PATHS = {

@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, cli
 from fixture_expectations import first_sentence, read
 
-FIXTURES = sorted((REPO / "tests" / "fixtures").glob("*/*.yaml"))
+FIXTURES = sorted(p for p in (REPO / "tests" / "fixtures").glob("*/*") if p.suffix in (".yaml", ".json"))
 
 
 def test_there_are_enough_fixtures():
