@@ -229,3 +229,15 @@ def test_widened_range_on_a_directory_and_reserving_it(tmp_cwd):
     assert (widened.exit_code, widened.triples()) == (1, [("PL301", 8, 17)])
     reserved = cli("check", "--ephemeral-port-range", "1024 65535", "--reserved-ports", "30000-32767", "deploy", "--format", "json")
     assert (reserved.exit_code, reserved.triples()) == (0, [])
+
+
+def test_remounting_proc_sys_is_named_as_evidence():
+    result = lint_text(HOSTNET_WRITE.replace(
+        "      command: [sysctl, -w, net.core.somaxconn=1024]\n",
+        "      command: [sh, -c, 'mount -o remount,rw /proc/sys && sysctl -w net.core.somaxconn=1024']\n",
+    ))
+    (finding,) = result.findings
+    assert finding["rule"] == "PL201"
+    assert finding["message"].endswith(
+        "or drop hostNetwork. The script also remounts /proc/sys read-write, so the write does reach the kernel."
+    )
