@@ -329,6 +329,8 @@ class _ScriptWalker:
                 self._list_facts(parent, child, facts)
             elif kind in ("if_statement", "elif_clause", "else_clause"):
                 self._if_facts(parent, child, facts)
+            elif kind == "case_item":
+                facts.extend(self._case_item_facts(parent))
             if kind in _SEQUENCES or kind in ("if_statement", "elif_clause", "else_clause"):
                 self._early_exit_facts(parent, child, facts)
             if kind == "function_definition":
@@ -405,6 +407,8 @@ class _ScriptWalker:
                 break
             if statement.type == "list":
                 facts.extend(self._exit_list_facts(statement))
+            elif statement.type == "case_statement":
+                facts.extend(self._case_exit_facts(statement))
             elif statement.type == "if_statement":
                 condition, body = _split_clause(statement)
                 clauses = [c for c in statement.children if c.type in ("elif_clause", "else_clause")]
@@ -415,6 +419,55 @@ class _ScriptWalker:
                         facts.extend(self._last_condition(condition, False))
                     elif any(_exits(s) for s in _clause_body(clauses[0])) and not any(_exits(s) for s in body):
                         facts.extend(self._last_condition(condition, True))
+
+    def _case_patterns(self, item):
+        """The single exact pattern of a case item (an operand), '*' for the default, or None."""
+        patterns = item.children_by_field_name("value")
+        if len(patterns) != 1:
+            return None
+        text = word_text(patterns[0])
+        if text == "*":
+            return "*"
+        if patterns[0].type in ("extglob_pattern",) or any(ch in text for ch in "*?[|"):
+            return None
+        return operand(patterns[0])
+
+    def _case_item_facts(self, item) -> list[Fact]:
+        """Inside ``case S in P) ...``: S equals P; inside ``*)``: S differs from every
+        earlier single pattern."""
+        statement = item.parent
+        subject = statement.child_by_field_name("value") if statement is not None else None
+        if subject is None:
+            return []
+        pattern = self._case_patterns(item)
+        if pattern is None:
+            return []
+        if pattern != "*":
+            return [self._fact(operand(subject), pattern, True, item)]
+        facts = []
+        for earlier in statement.children:
+            if earlier == item:
+                break
+            if earlier.type == "case_item":
+                other = self._case_patterns(earlier)
+                if other is not None and other != "*":
+                    facts.append(self._fact(operand(subject), other, False, earlier))
+        return facts
+
+    def _case_exit_facts(self, statement) -> list[Fact]:
+        """``case S in P) exit 0;; esac`` before the write: S differs from P after it."""
+        subject = statement.child_by_field_name("value")
+        if subject is None:
+            return []
+        facts = []
+        for item in statement.children:
+            if item.type != "case_item":
+                continue
+            pattern = self._case_patterns(item)
+            body = [c for c in item.children if c.is_named and c not in item.children_by_field_name("value")]
+            if pattern is not None and pattern != "*" and any(_exits(c) for c in body):
+                facts.append(self._fact(operand(subject), pattern, False, item))
+        return facts
 
     def _exit_list_facts(self, statement) -> list[Fact]:
         """``C && exit`` (C is false after it), ``C || exit`` (C is true after it), also

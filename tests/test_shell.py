@@ -187,3 +187,10 @@ def test_early_exit_followed_by_or_true():
     assert verdicts(script) == [("net.core.somaxconn", "guarded")]
     script = 'set -e\n[ "$POD_IP" = "$HOST_IP" ] && echo same || true\nsysctl -w net.core.somaxconn=1'
     assert verdicts(script) == [("net.core.somaxconn", "none")]
+
+
+def test_case_statements_as_guards():
+    assert verdicts('case "$POD_IP" in\n  "$HOST_IP") exit 0 ;;\nesac\nsysctl -w net.core.somaxconn=1') == [("net.core.somaxconn", "guarded")]
+    assert verdicts('case "$POD_IP" in\n  "$HOST_IP") echo same ;;\n  *) sysctl -w net.core.somaxconn=1 ;;\nesac') == [("net.core.somaxconn", "guarded")]
+    assert verdicts('case "$POD_IP" in\n  "$HOST_IP") sysctl -w net.core.somaxconn=1 ;;\nesac') == [("net.core.somaxconn", "broken")]
+    assert verdicts('case "$MODE" in\n  tune) sysctl -w net.core.somaxconn=1 ;;\nesac') == [("net.core.somaxconn", "none")]
