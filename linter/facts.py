@@ -52,6 +52,7 @@ class PortUse:
     location: Location
     path: str  # place inside the object, for fingerprints
     owner: str  # 'port "http"' or 'container "app"'
+    traffic_policy: str = ""  # the Service's externalTrafficPolicy (for healthCheckNodePort)
 
 
 @dataclass(slots=True)
@@ -128,8 +129,10 @@ def _service(manifest: k8s.Manifest, facts: RunFacts) -> None:
         key = name or number or str(i)
         facts.node_ports.append(_use(obj, doc, "nodePort", entry[1], protocol, service_type, f"spec.ports[{key}/{protocol}].nodePort", owner))
     entry = spec.entry("healthCheckNodePort")
-    if entry is not None:
-        facts.node_ports.append(_use(obj, doc, "healthCheckNodePort", entry[1], "TCP", service_type, "spec.healthCheckNodePort", "healthCheckNodePort"))
+    if entry is not None and not (type(entry[1]) is Scalar and not entry[1].style and entry[1].value in ("", "~", "null")):
+        use = _use(obj, doc, "healthCheckNodePort", entry[1], "TCP", service_type, "spec.healthCheckNodePort", "healthCheckNodePort")
+        use.traffic_policy = as_str(spec.get("externalTrafficPolicy")) or "Cluster"
+        facts.node_ports.append(use)
 
 
 def _use(obj, doc, field_name, node: Node, protocol, service_type, path, owner) -> PortUse:

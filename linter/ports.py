@@ -15,7 +15,7 @@ def exposed(use: PortUse) -> bool:
     if use.port is None or use.port == 0:
         return False
     if use.field == "healthCheckNodePort":
-        return use.service_type == "LoadBalancer"
+        return use.service_type == "LoadBalancer" and use.traffic_policy == "Local"
     return use.service_type in EXPOSING_TYPES
 
 

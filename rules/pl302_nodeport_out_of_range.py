@@ -4,7 +4,9 @@ Service type that has no node ports.
 The API server only accepts an explicit `nodePort` inside `--service-node-port-range`
 (default 30000-32767): "provided port is not in the valid range". It must be an integer
 (a quoted `"30080"` fails to decode), and it is forbidden on `ClusterIP` and `ExternalName`
-Services ("may not be used when `type` is 'ClusterIP'"). `kubectl apply` fails, often only
+Services ("may not be used when `type` is 'ClusterIP'"). The same holds for
+`healthCheckNodePort`, which is only allowed on a LoadBalancer Service with
+`externalTrafficPolicy: Local`. `kubectl apply` fails, often only
 in the environment whose range differs.
 
 ## Bad
@@ -57,7 +59,13 @@ def check_run(ctx):
     net = ctx.network
     valid = f"{net.node_ports.low}-{net.node_ports.high}"
     for use in ctx.facts.node_ports:
-        if use.field == "nodePort" and use.service_type in ("ClusterIP", "ExternalName") and use.port != 0:
+        if use.field == "healthCheckNodePort" and use.port != 0 and (use.service_type != "LoadBalancer" or use.traffic_policy != "Local"):
+            problem = (
+                f"healthCheckNodePort {use.raw} of {use.obj.label} is set on a Service of type {use.service_type} with "
+                f"externalTrafficPolicy {use.traffic_policy}. The API server rejects it (\"may only be set when `type` is "
+                "'LoadBalancer' and `externalTrafficPolicy` is 'Local'\"); remove it or use both settings"
+            )
+        elif use.field == "nodePort" and use.service_type in ("ClusterIP", "ExternalName") and use.port != 0:
             problem = (
                 f"{use.field} {use.raw} of {use.obj.label} ({use.owner}) is set on a Service of type {use.service_type}. "
                 f"The API server rejects it (\"may not be used when `type` is '{use.service_type}'\"); "
