@@ -166,7 +166,16 @@ _POD_SPEC_PATHS = {
 
 def pod_spec(manifest: Manifest) -> PodSpec | None:
     """The pod spec of a workload: Pod, CronJob, PodTemplate, and any kind with
-    ``spec.template.spec`` (Deployment, StatefulSet, DaemonSet, Job, Argo Rollout, ...)."""
+    ``spec.template.spec`` (Deployment, StatefulSet, DaemonSet, Job, Argo Rollout, ...).
+    Found once per object: several rules ask."""
+    cached = manifest.cache.get("pod", False)
+    if cached is not False:
+        return cached
+    manifest.cache["pod"] = found = _find_pod_spec(manifest)
+    return found
+
+
+def _find_pod_spec(manifest: Manifest) -> PodSpec | None:
     keys = _POD_SPEC_PATHS.get(manifest.kind, ("spec", "template", "spec"))
     node = manifest.get(*keys)
     if type(node) is not Mapping:

@@ -248,14 +248,16 @@ class _ScriptWalker:
         self.writes.sort(key=lambda w: (w.line, w.column))
 
     def _command(self, node) -> None:
-        words = [word_text(c) for c in node.children_by_field_name("argument")]
         name_node = node.child_by_field_name("name")
         if name_node is None:
             return
         name = _basename(word_text(name_node))
+        if name not in _WRITERS and name not in _PREFIXES and name not in SHELLS:
+            return  # echo, set, ulimit...: nothing to read (most commands)
+        words = [word_text(c) for c in node.children_by_field_name("argument")]
         if name == "busybox" and words:
             name, words = _basename(words[0]), words[1:]
-        elif name in ("sudo", "exec", "command", "env", "nice") and words:
+        elif name in _PREFIXES and words:
             name, words = _basename(words[0]), words[1:]
         if name == "sysctl":
             for _, key, value, how in sysctl_arguments(words):
@@ -550,6 +552,8 @@ class _ScriptWalker:
 
 
 _SEQUENCES = frozenset({"program", "compound_statement", "subshell", "do_group"})
+_WRITERS = frozenset({"sysctl", "tee", "mount"})
+_PREFIXES = frozenset({"busybox", "sudo", "exec", "command", "env", "nice"})
 
 
 def _split_clause(clause) -> tuple[list, list]:
