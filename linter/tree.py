@@ -323,7 +323,11 @@ def _build(events, problems: _Problems) -> Node | None:
             if pending_key is None:
                 pending_key = node
             else:
-                _set_entry(parent, pending_key, node, problems)  # type: ignore[arg-type]
+                text = pending_key.value if pending_key.__class__ is scalar_event else None
+                if text is not None and text != merge_key and text not in entries:
+                    entries[text] = (pending_key, node)
+                else:
+                    _set_entry(parent, pending_key, node, problems)  # type: ignore[arg-type]
                 pending_key = None
         elif root is None:
             root = node
