@@ -26,6 +26,13 @@ def run(
     """Returns (exit code, report as text chunks). Input errors raise sources.InputError."""
     from .network import resolve
 
+    if helm_chart is not None and "-" in paths:
+        # the Helm mapping rereads the rendered lines: keep stdin's text to read it again
+        from .sources import IN_MEMORY
+
+        name = stdin_name if stdin_name != "-" else "(stdin)"
+        IN_MEMORY[name] = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        paths = [name if p == "-" else p for p in paths]
     levels = engine.effective_levels(RULES, settings, select or None, ignore or set())
     result = engine.lint(paths, settings, RULES, levels, stdin_name, network_builder=resolve)
     if helm_chart is not None:

@@ -61,3 +61,16 @@ def test_failing_helm_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
     result = cli("helm", "nochart")
     assert (result.exit_code, result.stderr) == (2, "portlint: error: helm template failed (exit 1): Error: Chart.yaml file is missing\n")
+
+
+def test_rendered_stream_on_stdin_maps_too():
+    from conftest import REPO
+
+    rendered = (REPO / "tests" / "helm" / "rendered.yaml").read_text()
+    result = cli("check", "-", "--helm-chart", "tests/helm/netchart", "--format", "json", "--fail-on", "never", input=rendered)
+    got = [(f["rule"], f["path"], f["line"], f["column"], f["related"][0]["path"]) for f in result.findings]
+    assert got == [
+        ("PL201", "tests/helm/netchart/templates/daemonset.yaml", 17, 15, "(stdin)"),
+        ("PL304", "tests/helm/netchart/templates/daemonset.yaml", 17, 15, "(stdin)"),
+        ("PL301", "tests/helm/netchart/templates/service.yaml", 9, 17, "(stdin)"),
+    ]
