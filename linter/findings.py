@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-LEVELS = ("note", "warning", "error")
 LEVEL_RANK = {"none": -1, "note": 0, "warning": 1, "error": 2}
 
 

@@ -169,14 +169,6 @@ def documents(source: SourceFile, raw: BinaryIO) -> Iterator[Document]:
             raw.close()
 
 
-def read(path: str, stdin_name: str = "-") -> SourceFile:
-    """Read and decode one whole input (``text`` holds it); for tests and small inputs."""
-    source, raw = open_input(path, stdin_name)
-    parts = [doc.text for doc in documents(source, raw)]
-    source.text = "".join(parts)
-    return source
-
-
 def _decoded_blocks(source: SourceFile, raw: BinaryIO) -> Iterator[str]:
     """Text blocks of the stream with LF line ends (UTF-8, with or without BOM, or UTF-16
     with BOM, whose decoder drops the BOM); sets ``source.problem`` and stops on bytes

@@ -60,10 +60,6 @@ def namespace_of(name: str) -> str | None:
     return None
 
 
-def is_namespaced(name: str) -> bool:
-    return namespace_of(name) is not None
-
-
 def parse_version(text: str | None) -> tuple[int, int]:
     """'1.31', 'v1.31' or '1.31.2' -> (1, 31); None -> the newest version known."""
     if not text:

@@ -438,9 +438,5 @@ def dig(node: Node | None, *keys: str) -> Node | None:
     return node
 
 
-def mapping_items(node: Node | None) -> Iterator[tuple[str, Scalar, Node]]:
-    return node.items() if type(node) is Mapping else iter(())
-
-
 def sequence_items(node: Node | None) -> list[Node]:
     return node.items if type(node) is Sequence else []
