@@ -250,9 +250,8 @@ def _events(text: str):
 def _build(events, problems: _Problems) -> Node | None:
     """Fold the event stream of one document into a tree, without recursion.
 
-    This loop is the hot path of the whole linter: keep the work per event small. Scalars,
-    most of the events, take a short path: the open collection's ``append`` (a sequence) or
-    ``entries`` (a mapping) are kept in locals.
+    This loop is the hot path of the whole linter: keep the work per event small. The open
+    collection's ``append`` (a sequence) or ``entries`` (a mapping) are kept in locals.
     """
     anchors: dict[str, Node] = {}
     root: Node | None = None
@@ -271,25 +270,12 @@ def _build(events, problems: _Problems) -> Node | None:
     for event in events:
         cls = event.__class__
         if cls is scalar_event:
+            node = event
             if event.anchor:
                 anchors[event.anchor] = event
-            if append is not None:
-                append(event)
-            elif entries is not None:
-                if pending_key is None:
-                    pending_key = event
-                else:
-                    text = pending_key.value if pending_key.__class__ is scalar_event else None
-                    if text is not None and text != merge_key and text not in entries:
-                        entries[text] = (pending_key, event)
-                    else:
-                        _set_entry(parent, pending_key, event, problems)  # type: ignore[arg-type]
-                    pending_key = None
-            elif root is None:
-                root = event
-            continue
-        if cls is mapping_start or cls is sequence_start:
-            node: Node = Mapping(event.start_mark) if cls is mapping_start else Sequence(event.start_mark)
+            opened = False
+        elif cls is mapping_start or cls is sequence_start:
+            node = Mapping(event.start_mark) if cls is mapping_start else Sequence(event.start_mark)
             if event.flow_style:
                 flow_depth += 1
                 if flow_depth > MAX_FLOW_DEPTH:
@@ -316,7 +302,7 @@ def _build(events, problems: _Problems) -> Node | None:
             opened = False
         else:
             continue
-        # attach a collection or an alias to its parent
+        # attach the node to the open collection
         if append is not None:
             append(node)
         elif entries is not None:
