@@ -39,3 +39,12 @@ def pod_sysctls(manifest: k8s.Manifest) -> Iterator[PodSysctl]:
         if value is None and value_node is not None and hasattr(value_node, "value"):
             value = value_node.value
         yield PodSysctl(pod, name, value, name_node, entry, i)
+
+
+def rejected_for_host_namespace(sysctl: PodSysctl) -> str | None:
+    """'hostNetwork' or 'hostIPC' when the pod shares the namespace this sysctl lives in
+    (PL202: the pod is rejected, whatever else is wrong with the sysctl)."""
+    from .sysctls import namespace_of
+
+    flag = {"net": "hostNetwork", "ipc": "hostIPC"}.get(namespace_of(sysctl.name) or "")
+    return flag if flag is not None and sysctl.pod.flag(flag) else None

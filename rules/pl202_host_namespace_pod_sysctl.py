@@ -63,10 +63,10 @@ SECURITY_SEVERITY = None
 
 def check(manifest, ctx):
     for sysctl in podsysctls.pod_sysctls(manifest):
-        namespace = namespace_of(sysctl.name)
-        flag = {"net": "hostNetwork", "ipc": "hostIPC"}.get(namespace or "")
-        if flag is None or not sysctl.pod.flag(flag):
+        flag = podsysctls.rejected_for_host_namespace(sysctl)
+        if flag is None:
             continue
+        namespace = namespace_of(sysctl.name)
         doc = manifest.doc
         entry = sysctl.pod.flag_entry(flag)
         related = [doc.location(entry[0], entry[1], f"{flag}: true is set here")] if entry else []

@@ -4,7 +4,8 @@ The kubelet only applies "safe" sysctls by default: namespaced ones that cannot 
 other pods. Any other sysctl makes the pod fail with `SysctlForbidden` on every node whose
 kubelet does not list it in `--allowed-unsafe-sysctls`, and the Pod Security "baseline"
 level rejects the pod. Node-wide sysctls (`vm.*`, most `kernel.*`) cannot be set per pod
-at all.
+at all. (A namespaced sysctl in a pod that shares that namespace with the node is PL202's,
+not reported again here.)
 
 The safe set grows with Kubernetes versions (`--kubernetes-version` or `kubernetesVersion`
 picks it; default: the newest portlint knows):
@@ -74,8 +75,8 @@ SECURITY_SEVERITY = "4.0"
 def check(manifest, ctx):
     version = ctx.kubernetes_version
     for sysctl in podsysctls.pod_sysctls(manifest):
-        if is_safe(sysctl.name, version):
-            continue
+        if is_safe(sysctl.name, version) or podsysctls.rejected_for_host_namespace(sysctl):
+            continue  # safe, or PL202 already says the pod is rejected
         if "." not in sysctl.name and "/" not in sysctl.name:
             detail = "It is not a sysctl name (those look like net.ipv4.tcp_syncookies), so the kubelet rejects the pod"
         elif namespace_of(sysctl.name) is None:
