@@ -41,8 +41,8 @@ spec:
 ## How to fix
 Reserve the NodePort range on the nodes (`net.ipv4.ip_local_reserved_ports=30000-32767`),
 narrow the ephemeral range so that it starts above the NodePort range, or pick a nodePort
-outside the ephemeral range. Tell portlint the nodes' ranges with `--ephemeral-port-
-range`/`--reserved-ports` or `.portlint.yaml`.
+outside the ephemeral range. Tell portlint the nodes' ranges with
+`--ephemeral-port-range`/`--reserved-ports` or `.portlint.yaml`.
 
 ## References
 - kube-proxy NodePort and ephemeral ports: https://github.com/kubernetes/kubernetes/pull/108496
