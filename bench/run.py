@@ -144,7 +144,9 @@ def main() -> None:
     subprocess.run([sys.executable, __file__, "--write-stream", path, str(args.pairs)], check=True)
     size = os.path.getsize(path) / 1e6
     bare_t, bare_rss = measure([sys.executable, "-c", BARE, path], args.runs)
-    lint_t, lint_rss = measure([sys.executable, "-m", "linter", "check", "--format", "sarif", "--output", os.devnull, path], args.runs)
+    lint_t, lint_rss = measure(
+        [sys.executable, "-m", "linter", "check", "--format", "sarif", "--output", os.devnull, path], args.runs
+    )
     print(f"input: {args.pairs} Deployment+Service pairs, {size:.1f} MB ({path})")
     print(f"bare C parse : {bare_t:6.2f} s  {size / bare_t:6.2f} MB/s  peak RSS {bare_rss / 1024:6.0f} MB")
     print(f"portlint     : {lint_t:6.2f} s  {size / lint_t:6.2f} MB/s  peak RSS {lint_rss / 1024:6.0f} MB")
@@ -158,7 +160,9 @@ def main() -> None:
             with open(os.path.join(many, f"m{i:06d}.yaml"), "w", encoding="utf-8") as handle:
                 handle.write(part)
         del parts
-        files_t, files_rss = measure([sys.executable, "-m", "linter", "check", "--format", "sarif", "--output", os.devnull, many], args.runs)
+        files_t, files_rss = measure(
+            [sys.executable, "-m", "linter", "check", "--format", "sarif", "--output", os.devnull, many], args.runs
+        )
         print(f"{2 * args.pairs} files  : {files_t:6.2f} s  {size / files_t:6.2f} MB/s  peak RSS {files_rss / 1024:6.0f} MB")
     if args.checkov:
         ck_t, ck_rss = measure([args.checkov, "-f", path, "--framework", "kubernetes", "-o", "sarif", "--quiet", "--compact"], 1)

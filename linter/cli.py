@@ -72,19 +72,54 @@ def _ids(values: List[str] | None) -> set[str]:
 
 @app.command()
 def check(
-    paths: List[str] = typer.Argument(None, help="Files and directories to lint (directories recursively: *.yaml, *.yml, *.json); '-' reads stdin.", show_default=False, metavar="PATHS..."),
+    paths: List[str] = typer.Argument(
+        None,
+        help="Files and directories to lint (directories recursively: *.yaml, *.yml, *.json); '-' reads stdin.",
+        show_default=False,
+        metavar="PATHS...",
+    ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout.", metavar="FILE"),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: nearest .portlint.yaml or [tool.portlint] in pyproject.toml).", metavar="FILE"),
-    ephemeral_port_range: Optional[str] = typer.Option(None, "--ephemeral-port-range", help='The nodes\' net.ipv4.ip_local_port_range, e.g. "32768 60999" (default: as declared in the manifests, else 32768-60999).', metavar="RANGE"),
-    node_port_range: Optional[str] = typer.Option(None, "--node-port-range", help="The API server's --service-node-port-range (default 30000-32767).", metavar="RANGE"),
-    reserved_ports: Optional[str] = typer.Option(None, "--reserved-ports", help='The nodes\' net.ipv4.ip_local_reserved_ports, e.g. "30000-32767,40000".', metavar="PORTS"),
-    kubernetes_version: Optional[str] = typer.Option(None, "--kubernetes-version", help="Kubernetes version for the safe sysctl set, e.g. 1.31 (default: newest known).", metavar="X.Y"),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rules (ids or prefixes, comma-separated).", metavar="IDS"),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rules (ids or prefixes, comma-separated).", metavar="IDS"),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", help="Write the report to FILE instead of stdout.", metavar="FILE"
+    ),
+    config: Optional[str] = typer.Option(
+        None,
+        "--config",
+        help="Config file (default: nearest .portlint.yaml or [tool.portlint] in pyproject.toml).",
+        metavar="FILE",
+    ),
+    ephemeral_port_range: Optional[str] = typer.Option(
+        None,
+        "--ephemeral-port-range",
+        help='The nodes\' net.ipv4.ip_local_port_range, e.g. "32768 60999" (default: as declared in the manifests, else 32768-60999).',
+        metavar="RANGE",
+    ),
+    node_port_range: Optional[str] = typer.Option(
+        None, "--node-port-range", help="The API server's --service-node-port-range (default 30000-32767).", metavar="RANGE"
+    ),
+    reserved_ports: Optional[str] = typer.Option(
+        None, "--reserved-ports", help='The nodes\' net.ipv4.ip_local_reserved_ports, e.g. "30000-32767,40000".', metavar="PORTS"
+    ),
+    kubernetes_version: Optional[str] = typer.Option(
+        None,
+        "--kubernetes-version",
+        help="Kubernetes version for the safe sysctl set, e.g. 1.31 (default: newest known).",
+        metavar="X.Y",
+    ),
+    select: Optional[List[str]] = typer.Option(
+        None, "--select", help="Only these rules (ids or prefixes, comma-separated).", metavar="IDS"
+    ),
+    ignore: Optional[List[str]] = typer.Option(
+        None, "--ignore", help="Skip these rules (ids or prefixes, comma-separated).", metavar="IDS"
+    ),
     fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Exit 1 when a finding is at or above this level."),
     stdin_filename: str = typer.Option("-", "--stdin-filename", help="Name for stdin input in reports.", metavar="NAME"),
-    helm_chart: Optional[str] = typer.Option(None, "--helm-chart", help="Chart directory: move findings of a rendered stream to the chart's template files.", metavar="DIR"),
+    helm_chart: Optional[str] = typer.Option(
+        None,
+        "--helm-chart",
+        help="Chart directory: move findings of a rendered stream to the chart's template files.",
+        metavar="DIR",
+    ),
 ) -> None:
     """Lint manifests and report problems.
 
@@ -132,10 +167,16 @@ def check(
 @app.command()
 def helm(
     chart: str = typer.Argument(..., help="The chart directory.", metavar="CHART"),
-    values: Optional[List[str]] = typer.Option(None, "--values", "-f", help="Values file for helm template (repeatable).", metavar="FILE"),
-    set_values: Optional[List[str]] = typer.Option(None, "--set", help="key=value for helm template (repeatable).", metavar="K=V"),
+    values: Optional[List[str]] = typer.Option(
+        None, "--values", "-f", help="Values file for helm template (repeatable).", metavar="FILE"
+    ),
+    set_values: Optional[List[str]] = typer.Option(
+        None, "--set", help="key=value for helm template (repeatable).", metavar="K=V"
+    ),
     format: Format = typer.Option(Format.text, "--format", help="Report format."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout.", metavar="FILE"),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", help="Write the report to FILE instead of stdout.", metavar="FILE"
+    ),
     fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Exit 1 when a finding is at or above this level."),
 ) -> None:
     """Render a chart with `helm template` and lint it; findings point at the templates."""
@@ -175,7 +216,9 @@ def _input_error():
 
 
 def _flag_name(key: str) -> str:
-    return {"ephemeralPortRange": "ephemeral-port-range", "reservedPorts": "reserved-ports", "nodePortRange": "node-port-range"}[key]
+    return {"ephemeralPortRange": "ephemeral-port-range", "reservedPorts": "reserved-ports", "nodePortRange": "node-port-range"}[
+        key
+    ]
 
 
 @app.command("rules")
@@ -189,7 +232,9 @@ def list_rules() -> None:
 
 
 @app.command()
-def explain(rule_id: str = typer.Argument(..., help="A rule id (PL101) or name (unguarded-sysctl-write).", metavar="RULE")) -> None:
+def explain(
+    rule_id: str = typer.Argument(..., help="A rule id (PL101) or name (unguarded-sysctl-write).", metavar="RULE"),
+) -> None:
     """Print a rule's help: why it matters, bad and good examples."""
     from rules import RULES
 

@@ -50,7 +50,9 @@ class RunResult:
         return not self.notifications
 
 
-def effective_levels(registry: Iterable[ModuleType], settings: Settings, select: set[str] | None, ignore: set[str]) -> dict[str, str]:
+def effective_levels(
+    registry: Iterable[ModuleType], settings: Settings, select: set[str] | None, ignore: set[str]
+) -> dict[str, str]:
     """Rule id -> level for every enabled rule (config ``rules``, then --select/--ignore)."""
     levels: dict[str, str] = {}
     for rule in registry:
@@ -219,7 +221,9 @@ def _guarded(result: RunResult, rule, where: str, out, call, *args) -> None:
         )
 
 
-def _parse_finding(path: str, message: str, line: int, col: int, end_line: int, end_col: int, template: str | None = None) -> Finding:
+def _parse_finding(
+    path: str, message: str, line: int, col: int, end_line: int, end_col: int, template: str | None = None
+) -> Finding:
     return Finding(
         PARSE_ERROR,
         "error",

@@ -127,10 +127,14 @@ def _service(manifest: k8s.Manifest, facts: RunFacts) -> None:
         owner = f'port "{name}"' if name else (f"port {number}" if number else f"ports[{i}]")
         protocol = (as_str(port.get("protocol")) or "TCP").upper()
         key = name or number or str(i)
-        facts.node_ports.append(_use(obj, doc, "nodePort", entry[1], protocol, service_type, f"spec.ports[{key}/{protocol}].nodePort", owner))
+        facts.node_ports.append(
+            _use(obj, doc, "nodePort", entry[1], protocol, service_type, f"spec.ports[{key}/{protocol}].nodePort", owner)
+        )
     entry = spec.entry("healthCheckNodePort")
     if entry is not None and not (type(entry[1]) is Scalar and not entry[1].style and entry[1].value in ("", "~", "null")):
-        use = _use(obj, doc, "healthCheckNodePort", entry[1], "TCP", service_type, "spec.healthCheckNodePort", "healthCheckNodePort")
+        use = _use(
+            obj, doc, "healthCheckNodePort", entry[1], "TCP", service_type, "spec.healthCheckNodePort", "healthCheckNodePort"
+        )
         use.traffic_policy = as_str(spec.get("externalTrafficPolicy")) or "Cluster"
         facts.node_ports.append(use)
 
@@ -139,7 +143,9 @@ def _use(obj, doc, field_name, node: Node, protocol, service_type, path, owner) 
     """One port use; the short strings repeated across thousands of Services are interned."""
     raw = node.value if type(node) is Scalar else ""
     quoted = type(node) is Scalar and bool(node.style)
-    return PortUse(obj, field_name, as_int(node), raw, quoted, intern(protocol), intern(service_type), doc.location(node), path, owner)
+    return PortUse(
+        obj, field_name, as_int(node), raw, quoted, intern(protocol), intern(service_type), doc.location(node), path, owner
+    )
 
 
 def _host_ports(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> None:
@@ -153,7 +159,9 @@ def _host_ports(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> No
             protocol = (as_str(dig(port, "protocol")) or "TCP").upper()
             name = as_str(dig(port, "name")) or str(i)
             facts.host_ports.append(
-                _use(obj, manifest.doc, "hostPort", node, protocol, "", f"{container.path}.ports[{name}].hostPort", container.label)
+                _use(
+                    obj, manifest.doc, "hostPort", node, protocol, "", f"{container.path}.ports[{name}].hostPort", container.label
+                )
             )
 
 
@@ -164,7 +172,14 @@ def _pod_sysctl_values(manifest: k8s.Manifest, facts: RunFacts) -> None:
         if normalize(sysctl.name) == EPHEMERAL_RANGE and sysctl.value is not None:
             value_node = sysctl.entry.get("value")
             facts.range_values.append(
-                RangeValue(ref(manifest), EPHEMERAL_RANGE, sysctl.value, manifest.doc.location(value_node or sysctl.name_node), sysctl.path, "securityContext.sysctls")
+                RangeValue(
+                    ref(manifest),
+                    EPHEMERAL_RANGE,
+                    sysctl.value,
+                    manifest.doc.location(value_node or sysctl.name_node),
+                    sysctl.path,
+                    "securityContext.sysctls",
+                )
             )
 
 
@@ -260,5 +275,7 @@ def _api_server_flags(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts)
             elif text == _SERVICE_NODE_PORT_FLAG and i + 1 < len(argv):
                 value, arg = argv[i + 1].value, argv[i + 1]
             if value:
-                decl = Declaration("manifest", f"the {_SERVICE_NODE_PORT_FLAG} flag of {manifest.label}", manifest.doc.location(arg))
+                decl = Declaration(
+                    "manifest", f"the {_SERVICE_NODE_PORT_FLAG} flag of {manifest.label}", manifest.doc.location(arg)
+                )
                 facts.declare("node_ports", decl, value, ref(manifest))

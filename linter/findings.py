@@ -46,7 +46,9 @@ class Finding:
         return (loc.path, loc.line, loc.column, self.rule_id, self.message)
 
 
-def report(rule_id: str, obj, location: Location, message: str, path: str, related: list[Location] | None = None, level: str = "") -> Finding:
+def report(
+    rule_id: str, obj, location: Location, message: str, path: str, related: list[Location] | None = None, level: str = ""
+) -> Finding:
     """A finding of rule ``rule_id`` about ``obj`` (a k8s.Manifest or a facts.ObjectRef);
     ``path`` names the flagged place inside the object (e.g. 'spec.ports[http].nodePort')
     and keys the fingerprint. The engine sets the level: the configured one, else ``level``

@@ -93,9 +93,7 @@ class Container:
 
     @property
     def label(self) -> str:
-        kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}.get(
-            self.group, "container"
-        )
+        kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}.get(self.group, "container")
         return f'{kind} "{self.name}"'
 
 

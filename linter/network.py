@@ -175,13 +175,21 @@ def resolve(ctx) -> NodeNetwork:
         if origin == "flag":
             decl = Declaration("flag", f"--{attr.replace('_', '-')} {value}")
         else:
-            decl = Declaration("config", f"{_CONFIG_KEYS[attr]} in the portlint config", _config_location(settings.config_path, _CONFIG_KEYS[attr]))
+            decl = Declaration(
+                "config",
+                f"{_CONFIG_KEYS[attr]} in the portlint config",
+                _config_location(settings.config_path, _CONFIG_KEYS[attr]),
+            )
         parsed = parse_port_set(value) if kind == "reserved" else parse_range(value)
         _set(net, kind, parsed, decl)
     return net
 
 
-_CONFIG_KEYS = {"ephemeral_port_range": "ephemeralPortRange", "reserved_ports": "reservedPorts", "node_port_range": "nodePortRange"}
+_CONFIG_KEYS = {
+    "ephemeral_port_range": "ephemeralPortRange",
+    "reserved_ports": "reservedPorts",
+    "node_port_range": "nodePortRange",
+}
 
 
 def _apply(net: NodeNetwork, kind: str, value, decl: Declaration) -> None:

@@ -11,9 +11,9 @@ than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md).
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
 import os
 import sys
+from collections import deque
 from typing import Callable, Iterable, Iterator
 
 PARALLEL_MIN_BYTES = 3_000_000

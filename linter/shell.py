@@ -136,7 +136,18 @@ def _exec_writes(doc, argv: list[Scalar], words: list[str]) -> list[Write]:
     for index, key, value, how in sysctl_arguments(words[1:]):
         node = argv[index + 1] if index is not None else argv[0]
         loc = doc.location(node)
-        writes.append(Write(key, value, how, loc.line, loc.column, loc.end_line, loc.end_column, source_file=value if how == "sysctl -p" else None))
+        writes.append(
+            Write(
+                key,
+                value,
+                how,
+                loc.line,
+                loc.column,
+                loc.end_line,
+                loc.end_column,
+                source_file=value if how == "sysctl -p" else None,
+            )
+        )
     return writes
 
 
@@ -349,7 +360,9 @@ class _ScriptWalker:
             return []
         name = name_node.text.decode("utf-8", "replace")
         calls = [
-            c for c in self.commands if c.child_by_field_name("name") is not None and word_text(c.child_by_field_name("name")) == name
+            c
+            for c in self.commands
+            if c.child_by_field_name("name") is not None and word_text(c.child_by_field_name("name")) == name
         ]
         common: list[Fact] | None = None
         for call in calls:
@@ -397,9 +410,11 @@ class _ScriptWalker:
 
     def _early_exit_facts(self, block, child, facts: list[Fact]) -> None:
         """``[ "$POD_IP" = "$HOST_IP" ] && exit 0`` before the write: the opposite holds after."""
-        statements = _clause_body(block) if block.type in ("if_statement", "elif_clause", "else_clause") else [
-            c for c in block.children if c.is_named
-        ]
+        statements = (
+            _clause_body(block)
+            if block.type in ("if_statement", "elif_clause", "else_clause")
+            else [c for c in block.children if c.is_named]
+        )
         if block.type == "if_statement":
             statements = _split_clause(block)[1]
         if child not in statements:
@@ -648,9 +663,7 @@ def word_text(node) -> str:
     if kind == "raw_string":
         return node.text.decode("utf-8", "replace")[1:-1]
     if kind == "string":
-        return "".join(
-            c.text.decode("utf-8", "replace") if c.type != '"' else "" for c in node.children
-        )
+        return "".join(c.text.decode("utf-8", "replace") if c.type != '"' else "" for c in node.children)
     if kind in ("concatenation", "command_name"):
         return "".join(word_text(c) for c in node.children)
     return node.text.decode("utf-8", "replace")

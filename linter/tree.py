@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - exercised only without the C extension
     def _Parser(text: str):  # type: ignore[no-redef]
         return _YAML(typ="safe", pure=True).parse(text)
 
+
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,

@@ -81,4 +81,6 @@ GUARD_HINT = (
 
 
 def evidence(write: ContainerWrite) -> str:
-    return " The script also remounts /proc/sys read-write, so the write does reach the kernel." if write.remounts_proc_sys else ""
+    return (
+        " The script also remounts /proc/sys read-write, so the write does reach the kernel." if write.remounts_proc_sys else ""
+    )

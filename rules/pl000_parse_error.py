@@ -43,7 +43,9 @@ not the templates.
 ID = "PL000"
 NAME = "parse-error"
 LEVEL = "error"
-SUMMARY = "The manifest cannot be parsed as Kubernetes would parse it (YAML syntax, duplicate keys, invalid merge keys, not text)."
+SUMMARY = (
+    "The manifest cannot be parsed as Kubernetes would parse it (YAML syntax, duplicate keys, invalid merge keys, not text)."
+)
 TAGS = ("correctness", "yaml")
 PRECISION = "very-high"
 SECURITY_SEVERITY = None

@@ -96,4 +96,3 @@ def check(manifest, ctx):
             f"{writes.GUARD_HINT}, or set the sysctl in securityContext.sysctls instead.{writes.evidence(cw)}",
             cw.path,
         )
-

@@ -55,7 +55,9 @@ from linter.sysctls import namespace_of
 ID = "PL202"
 NAME = "host-namespace-pod-sysctl"
 LEVEL = "error"
-SUMMARY = "securityContext.sysctls sets a net.* sysctl in a hostNetwork pod (or an IPC sysctl in a hostIPC pod): the pod is rejected."
+SUMMARY = (
+    "securityContext.sysctls sets a net.* sysctl in a hostNetwork pod (or an IPC sysctl in a hostIPC pod): the pod is rejected."
+)
 TAGS = ("correctness", "sysctl")
 PRECISION = "very-high"
 SECURITY_SEVERITY = None

@@ -66,7 +66,9 @@ from linter.sysctls import is_safe, namespace_of
 ID = "PL203"
 NAME = "unsafe-pod-sysctl"
 LEVEL = "warning"
-SUMMARY = "securityContext.sysctls sets a sysctl outside the safe set: the pod fails with SysctlForbidden unless kubelets allow it."
+SUMMARY = (
+    "securityContext.sysctls sets a sysctl outside the safe set: the pod fails with SysctlForbidden unless kubelets allow it."
+)
 TAGS = ("correctness", "sysctl", "security")
 PRECISION = "very-high"
 SECURITY_SEVERITY = "4.0"
@@ -82,13 +84,15 @@ def check(manifest, ctx):
         elif namespace_of(sysctl.name) is None:
             detail = "It is node-wide, so the kubelet cannot set it for one pod at all"
         else:
-            detail = "The pod fails with SysctlForbidden on every node whose kubelet does not allow it with --allowed-unsafe-sysctls"
+            detail = (
+                "The pod fails with SysctlForbidden on every node whose kubelet does not allow it with --allowed-unsafe-sysctls"
+            )
         yield report(
             ID,
             manifest,
             manifest.doc.location(sysctl.name_node),
             f"securityContext.sysctls sets {sysctl.name}, which is not in the safe sysctl set of Kubernetes "
-            f"{version[0]}.{version[1]}. {detail}, and Pod Security \"baseline\" rejects the pod; use a safe sysctl, "
+            f'{version[0]}.{version[1]}. {detail}, and Pod Security "baseline" rejects the pod; use a safe sysctl, '
             "or allow it on a dedicated node pool and schedule the pod there.",
             sysctl.path,
         )

@@ -49,7 +49,9 @@ from linter.findings import report
 ID = "PL302"
 NAME = "nodeport-out-of-range"
 LEVEL = "error"
-SUMMARY = "An explicit nodePort is outside the NodePort range, not an integer in 1-65535, or set on a ClusterIP/ExternalName Service."
+SUMMARY = (
+    "An explicit nodePort is outside the NodePort range, not an integer in 1-65535, or set on a ClusterIP/ExternalName Service."
+)
 TAGS = ("correctness", "networking", "ports")
 PRECISION = "very-high"
 SECURITY_SEVERITY = None
@@ -59,10 +61,14 @@ def check_run(ctx):
     net = ctx.network
     valid = f"{net.node_ports.low}-{net.node_ports.high}"
     for use in ctx.facts.node_ports:
-        if use.field == "healthCheckNodePort" and use.port != 0 and (use.service_type != "LoadBalancer" or use.traffic_policy != "Local"):
+        if (
+            use.field == "healthCheckNodePort"
+            and use.port != 0
+            and (use.service_type != "LoadBalancer" or use.traffic_policy != "Local")
+        ):
             problem = (
                 f"healthCheckNodePort {use.raw} of {use.obj.label} is set on a Service of type {use.service_type} with "
-                f"externalTrafficPolicy {use.traffic_policy}. The API server rejects it (\"may only be set when `type` is "
+                f'externalTrafficPolicy {use.traffic_policy}. The API server rejects it ("may only be set when `type` is '
                 "'LoadBalancer' and `externalTrafficPolicy` is 'Local'\"); remove it or use both settings"
             )
         elif use.field == "nodePort" and use.service_type in ("ClusterIP", "ExternalName") and use.port != 0:
@@ -86,9 +92,16 @@ def check_run(ctx):
         elif use.port not in net.node_ports:
             problem = (
                 f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is outside the NodePort range "
-                f"{ports.node_port_text(net)}. The API server rejects it: \"provided port is not in the valid range. "
+                f'{ports.node_port_text(net)}. The API server rejects it: "provided port is not in the valid range. '
                 f'The range of valid ports is {valid}"; pick a port in the range or leave nodePort out'
             )
         else:
             continue
-        yield report(ID, use.obj, use.location, problem + ".", use.path, ports.related(net.node_ports_from, "The NodePort range is declared here"))
+        yield report(
+            ID,
+            use.obj,
+            use.location,
+            problem + ".",
+            use.path,
+            ports.related(net.node_ports_from, "The NodePort range is declared here"),
+        )

@@ -45,7 +45,9 @@ from linter.findings import report
 ID = "PL307"
 NAME = "nodeport-outside-static-band"
 LEVEL = "note"
-SUMMARY = "An explicit nodePort lies in the upper band of the NodePort range, which the API server fills first for dynamic allocation."
+SUMMARY = (
+    "An explicit nodePort lies in the upper band of the NodePort range, which the API server fills first for dynamic allocation."
+)
 TAGS = ("reliability", "ports")
 PRECISION = "medium"
 SECURITY_SEVERITY = None

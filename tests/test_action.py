@@ -27,7 +27,14 @@ def run_step(tmp_path, **inputs) -> subprocess.CompletedProcess:
 @pytest.mark.skipif(shutil.which("portlint") is None, reason="the console script is installed by the README's commands")
 def test_action_writes_sarif_annotates_and_fails(tmp_path):
     shutil.copytree(REPO / "examples", tmp_path / "examples")
-    done = run_step(tmp_path, paths="examples/", args='--ephemeral-port-range "32768 60999"', sarif="out.sarif", fail_on="error", annotations="true")
+    done = run_step(
+        tmp_path,
+        paths="examples/",
+        args='--ephemeral-port-range "32768 60999"',
+        sarif="out.sarif",
+        fail_on="error",
+        annotations="true",
+    )
     assert done.returncode == 1, done.stderr
     sarif = json.loads((tmp_path / "out.sarif").read_text())
     # the quoted flag reached portlint: it overrides the range the DaemonSet declares, so the

@@ -128,7 +128,21 @@ def test_json_format_is_documented_and_stable(tmp_cwd):
     assert data["version"] == 1 and data["files"] == 1 and data["errors"] == []
     finding = data["findings"][0]
     assert sorted(finding) == sorted(
-        ["rule", "name", "level", "message", "path", "line", "column", "endLine", "endColumn", "related", "template", "suppressed", "fingerprint"]
+        [
+            "rule",
+            "name",
+            "level",
+            "message",
+            "path",
+            "line",
+            "column",
+            "endLine",
+            "endColumn",
+            "related",
+            "template",
+            "suppressed",
+            "fingerprint",
+        ]
     )
     assert (finding["rule"], finding["name"], finding["level"]) == ("PL201", "host-network-sysctl-write", "error")
     assert (finding["line"], finding["column"], finding["endLine"], finding["endColumn"]) == (10, 29, 10, 52)
@@ -193,7 +207,9 @@ def test_installed_console_script_runs_as_a_subprocess(tmp_path):
         exe = candidate if os.path.exists(candidate) else None
     assert exe is not None, "install the package first (README): the console script is missing"
     (tmp_path / "pod.yaml").write_text(HOSTNET_WRITE)
-    done = subprocess.run([exe, "check", "pod.yaml", "--format", "json"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [exe, "check", "pod.yaml", "--format", "json"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1, done.stderr
     assert [(f["rule"], f["line"], f["column"]) for f in json.loads(done.stdout)["findings"]] == [("PL201", 10, 29)]
     assert "Traceback" not in done.stderr
@@ -227,15 +243,19 @@ def test_widened_range_on_a_directory_and_reserving_it(tmp_cwd):
     )
     widened = cli("check", "--ephemeral-port-range", "1024 65535", "deploy", "--format", "json")
     assert (widened.exit_code, widened.triples()) == (1, [("PL301", 8, 17)])
-    reserved = cli("check", "--ephemeral-port-range", "1024 65535", "--reserved-ports", "30000-32767", "deploy", "--format", "json")
+    reserved = cli(
+        "check", "--ephemeral-port-range", "1024 65535", "--reserved-ports", "30000-32767", "deploy", "--format", "json"
+    )
     assert (reserved.exit_code, reserved.triples()) == (0, [])
 
 
 def test_remounting_proc_sys_is_named_as_evidence():
-    result = lint_text(HOSTNET_WRITE.replace(
-        "      command: [sysctl, -w, net.core.somaxconn=1024]\n",
-        "      command: [sh, -c, 'mount -o remount,rw /proc/sys && sysctl -w net.core.somaxconn=1024']\n",
-    ))
+    result = lint_text(
+        HOSTNET_WRITE.replace(
+            "      command: [sysctl, -w, net.core.somaxconn=1024]\n",
+            "      command: [sh, -c, 'mount -o remount,rw /proc/sys && sysctl -w net.core.somaxconn=1024']\n",
+        )
+    )
     (finding,) = result.findings
     assert finding["rule"] == "PL201"
     assert finding["message"].endswith(

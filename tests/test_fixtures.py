@@ -26,9 +26,5 @@ def test_fixture(path: Path):
     rel = str(path.relative_to(REPO))
     result = cli("check", rel, "--format", "json", "--fail-on", "never", *args)
     assert result.exit_code == 0, result.stderr
-    actual = [
-        (f["rule"], f["line"], f["column"], first_sentence(f["message"]))
-        for f in result.findings
-        if not f["suppressed"]
-    ]
+    actual = [(f["rule"], f["line"], f["column"], first_sentence(f["message"])) for f in result.findings if not f["suppressed"]]
     assert sorted(actual) == sorted(expected)

@@ -72,7 +72,10 @@ def test_alias_bomb_in_a_pod_spec_stays_cheap(tmp_path):
     for i in range(1, 12):
         lines.append(f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     bomb = "\n".join(lines) + "\n"
-    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: bomb}\n" + bomb + """spec:
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: bomb}\n"
+        + bomb
+        + """spec:
   hostNetwork: true
   containers:
     - name: c
@@ -82,6 +85,7 @@ def test_alias_bomb_in_a_pod_spec_stays_cheap(tmp_path):
       env: *a11
     - *a11
 """
+    )
     (tmp_path / "bomb.yaml").write_text(text)
     data = run_subprocess(tmp_path / "bomb.yaml", timeout=20)  # 10^11 nodes if expanded
     assert data["findings"] == []
@@ -110,10 +114,22 @@ def test_ten_megabyte_single_line_json(tmp_path):
         "apiVersion": "v1",
         "kind": "List",
         "items": [
-            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"c{i}"}, "data": {"k": "v" * 40, "n": [1, 2, {"a": "b"}]}}
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": f"c{i}"},
+                "data": {"k": "v" * 40, "n": [1, 2, {"a": "b"}]},
+            }
             for i in range(70000)
         ]
-        + [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"type": "NodePort", "ports": [{"port": 1, "nodePort": 8080}]}}],
+        + [
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "s"},
+                "spec": {"type": "NodePort", "ports": [{"port": 1, "nodePort": 8080}]},
+            }
+        ],
     }
     text = json.dumps(obj)
     assert len(text) > 10_000_000 and "\n" not in text
@@ -179,7 +195,12 @@ spec: {sysctlParameters: [1, null, "net.ipv4.ip_local_reserved_ports=x-y"], kube
 
 
 def test_scripts_tree_sitter_cannot_parse():
-    scripts = ["if [ ; then ((( sysctl -w net.core.somaxconn=1", "$(( `sysctl -w net.core.somaxconn=1", "case x in *) sysctl -w net.core.somaxconn=1 ;; esac }}}}", "\x00\x01 sysctl -w net.core.somaxconn=1"]
+    scripts = [
+        "if [ ; then ((( sysctl -w net.core.somaxconn=1",
+        "$(( `sysctl -w net.core.somaxconn=1",
+        "case x in *) sysctl -w net.core.somaxconn=1 ;; esac }}}}",
+        "\x00\x01 sysctl -w net.core.somaxconn=1",
+    ]
     for script in scripts:
         text = POD.replace("command: [sysctl, -w, net.core.somaxconn=1024]", "command: [sh, -c, " + json.dumps(script) + "]")
         clean(lint_text(text))
@@ -187,7 +208,10 @@ def test_scripts_tree_sitter_cannot_parse():
 
 def test_very_long_script(tmp_path):
     body = "".join(f"      echo line {i}\n" for i in range(50000)) + "      sysctl -w net.core.somaxconn=1\n"
-    text = POD.replace("      command: [sysctl, -w, net.core.somaxconn=1024]\n", "      command:\n        - sh\n        - -c\n        - |\n" + body.replace("      ", "          "))
+    text = POD.replace(
+        "      command: [sysctl, -w, net.core.somaxconn=1024]\n",
+        "      command:\n        - sh\n        - -c\n        - |\n" + body.replace("      ", "          "),
+    )
     (tmp_path / "long.yaml").write_text(text)
     data = run_subprocess(tmp_path / "long.yaml", timeout=60)
     assert [(f["rule"], f["line"], f["column"]) for f in data["findings"]] == [("PL201", 50014, 11)]

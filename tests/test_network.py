@@ -42,6 +42,8 @@ def test_port_sets_and_coverage():
         parse_port_set("30000-x")
 
 
-@pytest.mark.parametrize("low, high, band", [(30000, 32767, (30000, 30085)), (30000, 30099, (30000, 30015)), (20000, 40000, (20000, 20127))])
+@pytest.mark.parametrize(
+    "low, high, band", [(30000, 32767, (30000, 30085)), (30000, 30099, (30000, 30015)), (20000, 40000, (20000, 20127))]
+)
 def test_static_band_follows_kep_3668(low, high, band):
     assert static_band(low, high) == band

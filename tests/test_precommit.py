@@ -31,7 +31,7 @@ GOOD = BAD.replace("      hostNetwork: true\n", "").replace(
     "          env:\n"
     "            - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
     "            - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}\n"
-    "          command: [sh, -c, '[ \"$POD_IP\" = \"$HOST_IP\" ] || sysctl -w net.core.somaxconn=4096']\n",
+    '          command: [sh, -c, \'[ "$POD_IP" = "$HOST_IP" ] || sysctl -w net.core.somaxconn=4096\']\n',
 )
 
 

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 scalars = st.one_of(
     st.none(),
@@ -22,7 +24,11 @@ scalars = st.one_of(
     st.sampled_from(["true", "30080", "1024 65535", "status.podIP", "status.hostIP", "", "sh", "-c", "${X}", "a: b", "- x", "#"]),
     st.text(max_size=12),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=20)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=20,
+)
 
 
 def check(text: str) -> None:
@@ -48,7 +54,9 @@ def test_random_json_documents(value):
     check(json.dumps(value))
 
 
-POD_KEYS = st.sampled_from(["hostNetwork", "hostIPC", "containers", "initContainers", "ephemeralContainers", "securityContext", "volumes"])
+POD_KEYS = st.sampled_from(
+    ["hostNetwork", "hostIPC", "containers", "initContainers", "ephemeralContainers", "securityContext", "volumes"]
+)
 CONTAINER_KEYS = st.sampled_from(["name", "image", "command", "args", "env", "ports", "securityContext"])
 
 
@@ -56,7 +64,9 @@ CONTAINER_KEYS = st.sampled_from(["name", "image", "command", "args", "env", "po
 def k8s_objects(draw):
     container = draw(st.dictionaries(CONTAINER_KEYS, values, max_size=5))
     if draw(st.booleans()):
-        container["command"] = draw(st.sampled_from([["sh", "-c"], ["sysctl", "-w"], "sh", 42, None, ["bash", "-ec", "sysctl -w net.core.somaxconn=1"]]))
+        container["command"] = draw(
+            st.sampled_from([["sh", "-c"], ["sysctl", "-w"], "sh", 42, None, ["bash", "-ec", "sysctl -w net.core.somaxconn=1"]])
+        )
     pod = draw(st.dictionaries(POD_KEYS, values, max_size=4))
     pod[draw(st.sampled_from(["containers", "initContainers"]))] = draw(st.sampled_from([[container], container, "x", None]))
     kind = draw(st.sampled_from(["Pod", "Deployment", "CronJob", "Service", "List", "Tuned", "Cluster"]))
@@ -65,11 +75,20 @@ def k8s_objects(draw):
     if kind == "Pod":
         obj["spec"] = pod
     elif kind == "Service":
-        obj["spec"] = {"type": draw(st.sampled_from(["NodePort", "ClusterIP", 3])), "ports": draw(st.lists(st.dictionaries(st.sampled_from(["port", "nodePort", "protocol", "name"]), values), max_size=3))}
+        obj["spec"] = {
+            "type": draw(st.sampled_from(["NodePort", "ClusterIP", 3])),
+            "ports": draw(
+                st.lists(st.dictionaries(st.sampled_from(["port", "nodePort", "protocol", "name"]), values), max_size=3)
+            ),
+        }
     elif kind == "List":
         obj["items"] = draw(st.one_of(values, st.just([{"apiVersion": "v1", "kind": "Pod", "spec": pod}])))
     else:
-        obj["spec"] = draw(st.one_of(values, st.just({"template": {"spec": pod}}), st.just({"jobTemplate": {"spec": {"template": {"spec": pod}}}})))
+        obj["spec"] = draw(
+            st.one_of(
+                values, st.just({"template": {"spec": pod}}), st.just({"jobTemplate": {"spec": {"template": {"spec": pod}}}})
+            )
+        )
     return obj
 
 
@@ -81,9 +100,35 @@ def test_random_kubernetes_objects_with_wrong_types(objects):
 
 WORDS = st.sampled_from(
     [
-        "sysctl -w net.core.somaxconn=1", "sysctl -p", "echo 1 > /proc/sys/net/ipv4/ip_forward", "echo 1 | tee /proc/sys/vm/x",
-        '[ "$POD_IP" = "$HOST_IP" ] && exit 0', 'if [ "$POD_IP" != "$HOST_IP" ]; then', "then", "else", "elif true; then", "fi",
-        "&&", "||", ";", "|", "(", ")", "{", "}", "!", "[[", "]]", "$(", "`", "'", '"', "case x in", "esac", "\\", "exit 1",
+        "sysctl -w net.core.somaxconn=1",
+        "sysctl -p",
+        "echo 1 > /proc/sys/net/ipv4/ip_forward",
+        "echo 1 | tee /proc/sys/vm/x",
+        '[ "$POD_IP" = "$HOST_IP" ] && exit 0',
+        'if [ "$POD_IP" != "$HOST_IP" ]; then',
+        "then",
+        "else",
+        "elif true; then",
+        "fi",
+        "&&",
+        "||",
+        ";",
+        "|",
+        "(",
+        ")",
+        "{",
+        "}",
+        "!",
+        "[[",
+        "]]",
+        "$(",
+        "`",
+        "'",
+        '"',
+        "case x in",
+        "esac",
+        "\\",
+        "exit 1",
     ]
 )
 
@@ -97,10 +142,14 @@ def test_random_scripts_around_sysctl_writes(words, style):
         "        - name: HOST_IP\n          valueFrom: {fieldRef: {fieldPath: status.hostIP}}\n"
     )
     if style == "|":
-        body = "      command:\n        - sh\n        - -c\n        - |\n" + "".join("          " + line + "\n" for line in script.replace(" ; ", "\n").split("\n"))
+        body = "      command:\n        - sh\n        - -c\n        - |\n" + "".join(
+            "          " + line + "\n" for line in script.replace(" ; ", "\n").split("\n")
+        )
     else:
         body = f"      command: [sh, -c, {json.dumps(script)}]\n"
-    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers:\n    - name: c\n" + env + body
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers:\n    - name: c\n" + env + body
+    )
     check(text)
 
 

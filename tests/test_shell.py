@@ -26,7 +26,10 @@ def pod(container_body: str) -> str:
     [
         (["-w", "net.core.somaxconn=1024"], [(1, "net.core.somaxconn", "1024", "sysctl")]),
         (["-w", "a.b=1", "c/d=2"], [(1, "a.b", "1", "sysctl"), (2, "c.d", "2", "sysctl")]),
-        (["-q", "-e", "-w", "net.ipv4.ip_local_port_range=1024 65535"], [(3, "net.ipv4.ip_local_port_range", "1024 65535", "sysctl")]),
+        (
+            ["-q", "-e", "-w", "net.ipv4.ip_local_port_range=1024 65535"],
+            [(3, "net.ipv4.ip_local_port_range", "1024 65535", "sysctl")],
+        ),
         (["net.core.somaxconn"], []),
         (["-a"], []),
         (["-p"], [(0, None, "/etc/sysctl.conf", "sysctl -p")]),
@@ -93,7 +96,7 @@ def test_guard_facts_and_judgement():
         "      env:\n"
         "        - {name: A, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}\n"
         "        - {name: B, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
-        "      command: [sh, -c, 'if [ \"${A}\" != \"$B\" ]; then sysctl -w a.b=1; fi']\n"
+        '      command: [sh, -c, \'if [ "${A}" != "$B" ]; then sysctl -w a.b=1; fi\']\n'
     )
     container, program = container_writes(pod(body))
     (write,) = program.writes
@@ -115,7 +118,7 @@ def test_redirect_after_a_guard_in_a_list_is_guarded():
         "      env:\n"
         "        - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
         "        - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}\n"
-        "      command: [sh, -c, '[ \"$POD_IP\" != \"$HOST_IP\" ] && echo 1 > /proc/sys/net/ipv4/ip_forward']\n"
+        '      command: [sh, -c, \'[ "$POD_IP" != "$HOST_IP" ] && echo 1 > /proc/sys/net/ipv4/ip_forward\']\n'
     )
     container, program = container_writes(pod(body))
     (write,) = program.writes
@@ -129,9 +132,9 @@ def test_nested_shell_scripts_are_searched_with_their_guard():
         "        - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
         "        - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}\n"
         "      command:\n        - sh\n        - -c\n        - |\n"
-        "          [ \"$POD_IP\" = \"$HOST_IP\" ] && exit 0\n"
+        '          [ "$POD_IP" = "$HOST_IP" ] && exit 0\n'
         "          nsenter -t 1 -- true; bash -ec 'sysctl -w net.core.somaxconn=1'\n"
-        "          sh -c \"echo 1 > /proc/sys/net/ipv4/ip_forward\"\n"
+        '          sh -c "echo 1 > /proc/sys/net/ipv4/ip_forward"\n'
     )
     container, program = container_writes(pod(body))
     assert [(w.key, w.line, w.column) for w in program.writes] == [
@@ -143,7 +146,7 @@ def test_nested_shell_scripts_are_searched_with_their_guard():
 
 
 def test_nested_script_with_escapes_maps_to_the_shell_command():
-    body = "      command: [sh, -c, 'sh -c \"echo \\\\\"x\\\\\"; sysctl -w a.b=1\"']\n"
+    body = '      command: [sh, -c, \'sh -c "echo \\\\"x\\\\"; sysctl -w a.b=1"\']\n'
     _, program = container_writes(pod(body))
     assert [(w.key, w.line, w.column) for w in program.writes] == [("a.b", 7, 26)]  # the inner sh command
 
@@ -156,7 +159,11 @@ ENV = (
 
 
 def verdicts(script: str) -> list[tuple[str, str]]:
-    body = ENV + "      command:\n        - sh\n        - -c\n        - |\n" + "".join("          " + line + "\n" for line in script.splitlines())
+    body = (
+        ENV
+        + "      command:\n        - sh\n        - -c\n        - |\n"
+        + "".join("          " + line + "\n" for line in script.splitlines())
+    )
     container, program = container_writes(pod(body))
     env = k8s.env_field_paths(container)
     return [(w.key, guard.judge(w.facts, env).state) for w in program.writes]
@@ -173,7 +180,7 @@ def test_a_function_called_once_without_the_guard_is_not():
 
 
 def test_comparing_with_a_command_output_is_a_broken_guard():
-    body = ENV + "      command: [sh, -c, 'if [ \"$(hostname -i)\" != \"$HOST_IP\" ]; then sysctl -w a.b=1; fi']\n"
+    body = ENV + '      command: [sh, -c, \'if [ "$(hostname -i)" != "$HOST_IP" ]; then sysctl -w a.b=1; fi\']\n'
     container, program = container_writes(pod(body))
     verdict = guard.judge(program.writes[0].facts, k8s.env_field_paths(container))
     assert (verdict.state, verdict.reason) == (
@@ -190,7 +197,13 @@ def test_early_exit_followed_by_or_true():
 
 
 def test_case_statements_as_guards():
-    assert verdicts('case "$POD_IP" in\n  "$HOST_IP") exit 0 ;;\nesac\nsysctl -w net.core.somaxconn=1') == [("net.core.somaxconn", "guarded")]
-    assert verdicts('case "$POD_IP" in\n  "$HOST_IP") echo same ;;\n  *) sysctl -w net.core.somaxconn=1 ;;\nesac') == [("net.core.somaxconn", "guarded")]
-    assert verdicts('case "$POD_IP" in\n  "$HOST_IP") sysctl -w net.core.somaxconn=1 ;;\nesac') == [("net.core.somaxconn", "broken")]
+    assert verdicts('case "$POD_IP" in\n  "$HOST_IP") exit 0 ;;\nesac\nsysctl -w net.core.somaxconn=1') == [
+        ("net.core.somaxconn", "guarded")
+    ]
+    assert verdicts('case "$POD_IP" in\n  "$HOST_IP") echo same ;;\n  *) sysctl -w net.core.somaxconn=1 ;;\nesac') == [
+        ("net.core.somaxconn", "guarded")
+    ]
+    assert verdicts('case "$POD_IP" in\n  "$HOST_IP") sysctl -w net.core.somaxconn=1 ;;\nesac') == [
+        ("net.core.somaxconn", "broken")
+    ]
     assert verdicts('case "$MODE" in\n  tune) sysctl -w net.core.somaxconn=1 ;;\nesac') == [("net.core.somaxconn", "none")]

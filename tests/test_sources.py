@@ -48,8 +48,7 @@ def test_binary_file_is_a_problem_with_its_position():
 def test_latin1_file_is_a_problem_with_its_position():
     _, problem = sources.decode("a: 1\nname: caf\u00e9\n".encode("latin-1"))
     assert problem == (
-        "file is not valid UTF-8 (byte 0xe9 at line 2, column 10); Kubernetes manifests must be UTF-8: "
-        "re-save the file as UTF-8",
+        "file is not valid UTF-8 (byte 0xe9 at line 2, column 10); Kubernetes manifests must be UTF-8: re-save the file as UTF-8",
         2,
         10,
     )

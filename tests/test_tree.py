@@ -82,7 +82,7 @@ def test_deep_flow_nesting_is_refused_before_parsing():
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
-    text = "a: '" + "[" * 1500 + "'\nb: \"" + "{" * 1500 + "\"\n"
+    text = "a: '" + "[" * 1500 + "'\nb: \"" + "{" * 1500 + '"\n'
     root, problems = tree.parse(text)
     assert problems == []
     assert len(tree.as_str(root.get("a"))) == 1500

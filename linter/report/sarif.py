@@ -68,11 +68,15 @@ def _result(f: Finding, index: int) -> dict:
     return result
 
 
-def render(findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str], warnings: list[str] = ()) -> str:
+def render(
+    findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str], warnings: list[str] = ()
+) -> str:
     return "".join(render_chunks(findings, registry, version, notifications, warnings))
 
 
-def render_chunks(findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str], warnings: list[str] = ()):
+def render_chunks(
+    findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str], warnings: list[str] = ()
+):
     """The SARIF log as a stream of text chunks: results are serialised one at a time, so a
     run with tens of thousands of results never holds them all as dictionaries.
     ``notifications`` are errors (unreadable inputs: the run did not succeed);

@@ -31,7 +31,11 @@ def summary(levels: dict[str, int], suppressed: int, files: int) -> str:
     shown = sum(levels.values())
     parts = [f"{n} {level}{'s' if n != 1 else ''}" for level in ("error", "warning", "note") if (n := levels.get(level, 0))]
     checked = f"{files} file{'s' if files != 1 else ''}"
-    text = f"Found {shown} problem{'s' if shown != 1 else ''} ({', '.join(parts)}) in {checked}" if shown else f"No problems found in {checked}"
+    text = (
+        f"Found {shown} problem{'s' if shown != 1 else ''} ({', '.join(parts)}) in {checked}"
+        if shown
+        else f"No problems found in {checked}"
+    )
     if suppressed:
         text += f"; {suppressed} suppressed"
     return text + "."
