@@ -115,7 +115,9 @@ class Mapping(Node):
         return None
 
     def get(self, key: str) -> Node | None:
-        found = self.entry(key)
+        found = self.entries.get(key)  # the common case, without a second call
+        if found is None and self.merges is not None:
+            found = self.entry(key)
         return found[1] if found is not None else None
 
     def items(self) -> Iterator[tuple[str, Scalar, Node]]:
