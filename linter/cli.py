@@ -128,6 +128,7 @@ def check(
     """
     from . import config as config_mod
     from .runner import run
+    from .sources import InputError
 
     if not paths:
         _fail("no paths given: pass files, directories, or '-' for stdin")
@@ -157,7 +158,7 @@ def check(
             helm_chart=helm_chart,
             colour=output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
         )
-    except (config_mod.ConfigError, _input_error()) as exc:
+    except (config_mod.ConfigError, InputError) as exc:
         _fail(str(exc))
         return
     _write(report, output)
@@ -183,7 +184,7 @@ def helm(
     from . import config as config_mod
     from .helm import HelmError, render
     from .runner import run
-    from .sources import IN_MEMORY
+    from .sources import IN_MEMORY, InputError
 
     try:
         rendered = render(chart, values or [], set_values or [])
@@ -191,7 +192,7 @@ def helm(
         IN_MEMORY[name] = rendered
         settings = config_mod.load(config_mod.find_config())
         code, report = run([name], settings, format=format.value, fail_on=fail_on.value, helm_chart=chart)
-    except (HelmError, config_mod.ConfigError, _input_error()) as exc:
+    except (HelmError, config_mod.ConfigError, InputError) as exc:
         _fail(str(exc))
         return
     _write(report, output)
@@ -207,12 +208,6 @@ def _write(report, output: str | None) -> None:
             _fail(f"{output}: cannot write the report: {exc.strerror or exc}")
     else:
         sys.stdout.writelines(report)
-
-
-def _input_error():
-    from .sources import InputError
-
-    return InputError
 
 
 def _flag_name(key: str) -> str:

@@ -43,7 +43,6 @@ class RunResult:
     files: int = 0
     notifications: list[str] = field(default_factory=list)  # unreadable inputs, internal errors
     notes: list[str] = field(default_factory=list)  # run-level findings without a file (from flags)
-    internal_errors: int = 0
 
     @property
     def successful(self) -> bool:
@@ -101,7 +100,6 @@ def _lint(paths, settings, registry, levels, stdin_name, network_builder) -> Run
             raw.extend(found)
             ctx.facts.merge(facts)
             result.notifications.extend(notes)
-            result.internal_errors += len(notes)
     else:
         object_rules = [r for r in rules if hasattr(r, "check")]
         for doc in documents:
@@ -210,10 +208,8 @@ def _guarded(result: RunResult, rule, where: str, out, call, *args) -> None:
         if found:
             out.extend(found)
     except RecursionError:
-        result.internal_errors += 1
         result.notifications.append(f"internal error in {rule.ID} on {where}: input nested too deeply")
     except Exception as exc:  # noqa: BLE001 - deliberately broad: see docstring
-        result.internal_errors += 1
         origin = traceback.extract_tb(exc.__traceback__)[-1]
         result.notifications.append(
             f"internal error in {rule.ID} on {where}: {type(exc).__name__}: {exc} "

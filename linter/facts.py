@@ -14,6 +14,7 @@ from sys import intern
 from . import k8s, writes
 from .findings import Location
 from .network import Declaration
+from .podsysctls import pod_sysctls
 from .scalarpos import ScalarMap
 from .sysctls import EPHEMERAL_RANGE, RESERVED_PORTS, normalize
 from .tree import Mapping, Node, Scalar, as_int, as_str, dig, sequence_items
@@ -30,7 +31,7 @@ class ObjectRef:
     origin: str = ""  # file, document and item: tells two definitions of one object apart
 
     def ignores_rule(self, rule_id: str) -> bool:
-        return bool(self.ignores) and (rule_id in self.ignores or "ALL" in self.ignores)
+        return k8s.ignored(self.ignores, rule_id)
 
 
 def ref(manifest: k8s.Manifest) -> ObjectRef:
@@ -166,8 +167,6 @@ def _host_ports(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> No
 
 
 def _pod_sysctl_values(manifest: k8s.Manifest, facts: RunFacts) -> None:
-    from .podsysctls import pod_sysctls
-
     for sysctl in pod_sysctls(manifest):
         if normalize(sysctl.name) == EPHEMERAL_RANGE and sysctl.value is not None:
             value_node = sysctl.entry.get("value")

@@ -31,7 +31,7 @@ class Verdict:
 NONE = Verdict("none")
 
 
-def judge(facts: list[Fact], env: dict[str, tuple[str | None, object]]) -> Verdict:
+def judge(facts: list[Fact], env: dict[str, str | None]) -> Verdict:
     """The verdict for one write given the facts that hold when it runs."""
     broken: Verdict | None = None
     for fact in facts:
@@ -57,8 +57,7 @@ def _guard_shaped(fact: Fact, env) -> bool:
 def _is_ip_var(side: Operand, env) -> bool:
     if side.var is None:
         return False
-    entry = env.get(side.var)
-    if entry is not None and entry[0] in (POD_IP, HOST_IP, "status.podIPs", "status.hostIPs"):
+    if env.get(side.var) in (POD_IP, HOST_IP, "status.podIPs", "status.hostIPs"):
         return True
     return bool(_IP_NAME.search(side.var))
 
@@ -69,10 +68,9 @@ def _source(side: Operand, env) -> tuple[str | None, str]:
         if side.text.startswith(("$(", "`")):
             return None, f"it compares with the output of {side.text!r} instead of a variable from the downward API"
         return None, f"it compares with the literal {side.text!r} instead of a variable from the downward API"
-    entry = env.get(side.var)
-    if entry is None:
+    if side.var not in env:
         return None, f"${side.var} is not set in the container's env"
-    field_path = entry[0]
+    field_path = env[side.var]
     if field_path is None:
         return None, f"${side.var} is not taken from the downward API (it has no valueFrom.fieldRef)"
     return field_path, f"${side.var} comes from fieldPath {field_path}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from .findings import Location
 from .sources import Document
 from .tree import Mapping, Node, Scalar, Sequence, as_bool, as_str, dig, sequence_items
 
@@ -51,7 +52,7 @@ class Manifest:
         return dig(self.node, *keys)
 
     def ignores_rule(self, rule_id: str) -> bool:
-        return bool(self.ignores) and (rule_id in self.ignores or "ALL" in self.ignores)
+        return ignored(self.ignores, rule_id)
 
 
 @dataclass(slots=True)
@@ -66,8 +67,12 @@ class PodSpec:
         """hostNetwork / hostIPC / hostPID as Kubernetes reads them: only ``true`` is true."""
         return as_bool(self.node.get(key)) is True
 
-    def flag_entry(self, key: str) -> tuple[Scalar, Node] | None:
-        return self.node.entry(key)
+    def flag_location(self, key: str) -> list[Location]:
+        """Where ``key: true`` is set, as a related location (empty when it is not there)."""
+        entry = self.node.entry(key)
+        if entry is None:
+            return []
+        return [self.manifest.doc.location(entry[0], entry[1], f"{key}: true is set here")]
 
 
 @dataclass(slots=True)
@@ -135,6 +140,11 @@ def _one(doc: Document, node: Mapping, path: str) -> Iterator[Manifest]:
     )
 
 
+def ignored(ids: frozenset[str], rule_id: str) -> bool:
+    """Does a ``portlint.io/ignore`` list (ids or ALL) cover ``rule_id``?"""
+    return bool(ids) and (rule_id in ids or "ALL" in ids)
+
+
 def _ignored_rules(metadata: Node | None) -> frozenset[str]:
     """Rule ids listed in the ``portlint.io/ignore`` annotation ('ALL' for every rule)."""
     value = as_str(dig(metadata, "annotations", IGNORE_ANNOTATION))
@@ -190,16 +200,14 @@ def containers(pod: PodSpec) -> Iterator[Container]:
                 yield Container(pod, node, group, i)
 
 
-def env_field_paths(container: Container) -> dict[str, tuple[str | None, Node]]:
-    """Env var name -> (downward API fieldPath or None, the entry's node), last one wins
-    as in Kubernetes. Merge keys and anchors in ``env`` are already resolved by the tree."""
-    found: dict[str, tuple[str | None, Node]] = {}
+def env_field_paths(container: Container) -> dict[str, str | None]:
+    """Env var name -> its downward API fieldPath (None for a literal or another source);
+    the last one wins, as in Kubernetes. Anchors and merge keys are already resolved."""
+    found: dict[str, str | None] = {}
     for entry in sequence_items(container.node.get("env")):
         name = as_str(dig(entry, "name"))
-        if not name:
-            continue
-        field_path = as_str(dig(entry, "valueFrom", "fieldRef", "fieldPath"))
-        found[name] = (field_path, entry)
+        if name:
+            found[name] = as_str(dig(entry, "valueFrom", "fieldRef", "fieldPath"))
     return found
 
 

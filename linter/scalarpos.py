@@ -29,13 +29,12 @@ class ScalarMap:
             self._init_block(doc, node)
         elif "\n" not in value and sm.line == em.line:
             source = doc.text[sm.index : em.index]
-            if style in ("'", '"'):
+            quoted = style in ("'", '"')
+            if quoted:
                 source = source[1:-1] if len(source) >= 2 else source
-                self.col += 1
-            if source == value:
+            if source == value:  # no escapes, tags or anchors in the way
                 self.exact = True
-            elif style == "" and source.startswith(("!", "&")):
-                pass  # a tag or anchor before the value: map to the start
+                self.col += 1 if quoted else 0
         self._line_starts = _line_starts(value) if self._block else None
 
     def _init_block(self, doc: Document, node: Scalar) -> None:
@@ -50,10 +49,8 @@ class ScalarMap:
         indent = None
         if indicator:
             # explicit indentation is relative to the parent node's indentation
-            parent_indent = len(text[text.rfind("\n", 0, node.start_mark.index) + 1 : node.start_mark.index]) - len(
-                text[text.rfind("\n", 0, node.start_mark.index) + 1 : node.start_mark.index].lstrip(" ")
-            )
-            indent = parent_indent + int(indicator)
+            before = text[text.rfind("\n", 0, node.start_mark.index) + 1 : node.start_mark.index]
+            indent = len(before) - len(before.lstrip(" ")) + int(indicator)
         else:
             pos = body_start
             while pos < len(text):

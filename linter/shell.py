@@ -65,7 +65,6 @@ class Program:
 
     writes: list[Write]
     remounts_proc_sys: bool = False
-    script: Scalar | None = None
 
 
 def analyze(container: Container) -> Program:
@@ -196,13 +195,13 @@ def _parser():
 def _script_program(doc, script: Scalar) -> Program:
     text = script.value
     if "sysctl" not in text and PROC_SYS not in text:
-        return Program([], script=script)  # nothing to find: skip the parse
+        return Program([])  # nothing to find: skip the parse
     data = text.encode("utf-8")
     parser, query = _parser()
     tree = parser.parse(data)
     walker = _ScriptWalker(data, ScalarMap(doc, script))
     walker.visit(query, tree.root_node)
-    return Program(walker.writes, walker.remounts, script)
+    return Program(walker.writes, walker.remounts)
 
 
 class _ScriptWalker:

@@ -42,8 +42,13 @@ class ContainerWrite:
         return f"{self.container.path}:{self.write.how}:{self.write.key or self.write.source_file}"
 
     @property
+    def flag(self) -> str:
+        """The pod setting that makes this write reach the node: hostIPC for IPC sysctls."""
+        return "hostIPC" if self.namespace == "ipc" else "hostNetwork"
+
+    @property
     def network_mode(self) -> str:
-        flag = "hostIPC" if self.namespace == "ipc" else "hostNetwork"
+        flag = self.flag
         if self.namespace is None:  # node-wide: say which network the pod has, for context
             host = self.container.pod.flag("hostNetwork")
             return "a hostNetwork pod" if host else "a pod without hostNetwork"

@@ -92,7 +92,7 @@ def check(manifest, ctx):
             cw.location,
             f"{cw.container.label} writes {cw.what} without the POD_IP/HOST_IP guard. "
             f"In {cw.network_mode} this only changes the pod's own namespace, but the same write in a "
-            f"{'hostIPC' if cw.namespace == 'ipc' else 'hostNetwork'} pod changes the node; "
+            f"{cw.flag} pod changes the node; "
             f"{writes.GUARD_HINT}, or set the sysctl in securityContext.sysctls instead.{writes.evidence(cw)}",
             cw.path,
         )

@@ -86,9 +86,7 @@ def check(manifest, ctx):
     for cw in writes.container_writes(manifest):
         if cw.namespace is None or not cw.shares_node or cw.verdict.state != "none":
             continue
-        flag = "hostIPC" if cw.namespace == "ipc" else "hostNetwork"
-        entry = cw.container.pod.flag_entry(flag)
-        related = [manifest.doc.location(entry[0], entry[1], f"{flag}: true is set here")] if entry else []
+        flag = cw.flag
         yield report(
             ID,
             manifest,
@@ -97,5 +95,5 @@ def check(manifest, ctx):
             "This changes the node's kernel for every pod on it; "
             f"{writes.GUARD_HINT}, or drop {flag}.{writes.evidence(cw)}",
             cw.path,
-            related,
+            cw.container.pod.flag_location(flag),
         )

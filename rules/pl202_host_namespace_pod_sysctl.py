@@ -70,8 +70,6 @@ def check(manifest, ctx):
             continue
         namespace = namespace_of(sysctl.name)
         doc = manifest.doc
-        entry = sysctl.pod.flag_entry(flag)
-        related = [doc.location(entry[0], entry[1], f"{flag}: true is set here")] if entry else []
         yield report(
             ID,
             manifest,
@@ -81,5 +79,5 @@ def check(manifest, ctx):
             f"(Kubernetes 1.29 and later) rejects it: \"may not be specified when '{flag}' is true\", and older kubelets "
             f"reject the pod with SysctlForbidden; drop {flag}, or remove the sysctl.",
             sysctl.path,
-            related,
+            sysctl.pod.flag_location(flag),
         )

@@ -102,7 +102,7 @@ def test_guard_facts_and_judgement():
     (write,) = program.writes
     assert [(f.left.var, f.right.var, f.equal) for f in write.facts] == [("A", "B", False)]
     assert guard.judge(write.facts, k8s.env_field_paths(container)).state == "guarded"
-    only_host = {"A": ("status.hostIP", None)}
+    only_host = {"A": "status.hostIP"}
     assert guard.judge(write.facts, only_host).reason == "$B is not set in the container's env"
 
 
