@@ -145,7 +145,7 @@ def main() -> None:
     size = os.path.getsize(path) / 1e6
     bare_t, bare_rss = measure([sys.executable, "-c", BARE, path], args.runs)
     lint_t, lint_rss = measure(
-        [sys.executable, "-m", "linter", "check", "--format", "sarif", "--output", os.devnull, path], args.runs
+        [sys.executable, "-m", "portlint", "check", "--format", "sarif", "--output", os.devnull, path], args.runs
     )
     print(f"input: {args.pairs} Deployment+Service pairs, {size:.1f} MB ({path})")
     print(f"bare C parse : {bare_t:6.2f} s  {size / bare_t:6.2f} MB/s  peak RSS {bare_rss / 1024:6.0f} MB")
@@ -161,7 +161,7 @@ def main() -> None:
                 handle.write(part)
         del parts
         files_t, files_rss = measure(
-            [sys.executable, "-m", "linter", "check", "--format", "sarif", "--output", os.devnull, many], args.runs
+            [sys.executable, "-m", "portlint", "check", "--format", "sarif", "--output", os.devnull, many], args.runs
         )
         print(f"{2 * args.pairs} files  : {files_t:6.2f} s  {size / files_t:6.2f} MB/s  peak RSS {files_rss / 1024:6.0f} MB")
     if args.checkov:

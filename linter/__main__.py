@@ -1,4 +1,4 @@
-"""``python -m linter`` runs the portlint command."""
+"""``python -m portlint`` runs the portlint command."""
 
 from .cli import main
 

@@ -219,7 +219,7 @@ def _flag_name(key: str) -> str:
 @app.command("rules")
 def list_rules() -> None:
     """Print the table of rules: id, name, default level, summary."""
-    from rules import RULES
+    from .rules import RULES
 
     width = max(len(r.NAME) for r in RULES)
     for rule in RULES:
@@ -231,7 +231,7 @@ def explain(
     rule_id: str = typer.Argument(..., help="A rule id (PL101) or name (unguarded-sysctl-write).", metavar="RULE"),
 ) -> None:
     """Print a rule's help: why it matters, bad and good examples."""
-    from rules import RULES
+    from .rules import RULES
 
     from . import ruledoc
 

@@ -135,7 +135,7 @@ def _read(path: str) -> dict[str, Any]:
 
 
 def schema() -> dict[str, Any]:
-    return json.loads(resources.files("linter").joinpath("config.schema.json").read_text("utf-8"))
+    return json.loads(resources.files("portlint").joinpath("config.schema.json").read_text("utf-8"))
 
 
 def _validate(data: dict[str, Any], path: str) -> None:

@@ -1,4 +1,4 @@
-"""Write docs/rules/PLxxx.md from the rule modules: ``python -m linter.docs [DIR]``.
+"""Write docs/rules/PLxxx.md from the rule modules: ``python -m portlint.docs [DIR]``.
 
 The pages, ``portlint explain`` and the SARIF rule help all come from the module
 docstrings (see ``linter.ruledoc``); tests/test_docs.py fails when a page is stale.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from rules import RULES
+from .rules import RULES
 
 from . import ruledoc
 

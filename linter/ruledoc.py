@@ -47,5 +47,5 @@ def page(rule: ModuleType) -> str:
     head = f"# {rule.ID} {rule.NAME}\n\n*Default level: {rule.LEVEL}.* {rule.SUMMARY}\n\n"
     body = help_markdown(rule).split("\n", 1)
     rest = body[1].strip() if len(body) > 1 else ""
-    note = f"<!-- generated from rules/{rule.__name__.rsplit('.', 1)[-1]}.py by `python -m linter.docs`; do not edit -->\n"
+    note = f"<!-- generated from rules/{rule.__name__.rsplit('.', 1)[-1]}.py by `python -m portlint.docs`; do not edit -->\n"
     return note + head + f"**{body[0].strip()}**\n\n" + rest + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Iterable
 
-from rules import RULES
+from .rules import RULES
 
 from . import __version__, engine
 from .config import Settings

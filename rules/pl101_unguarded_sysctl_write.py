@@ -70,8 +70,8 @@ from `fieldRef: {fieldPath: status.podIP}` and `status.hostIP`; or move a safe s
 - Linux ip-sysctl documentation (ip_local_port_range): https://docs.kernel.org/networking/ip-sysctl.html
 """
 
-from linter import writes
-from linter.findings import report
+from .. import writes
+from ..findings import report
 
 ID = "PL101"
 NAME = "unguarded-sysctl-write"

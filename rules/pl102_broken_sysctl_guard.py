@@ -78,8 +78,8 @@ differ: `!=` around the write, or `=` with an early `exit 0`.
 - Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
 """
 
-from linter import writes
-from linter.findings import report
+from .. import writes
+from ..findings import report
 
 ID = "PL102"
 NAME = "broken-sysctl-guard"

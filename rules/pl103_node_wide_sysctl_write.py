@@ -54,8 +54,8 @@ finding with the `portlint.io/ignore: "PL103"` annotation.
 - Linux /proc/sys/vm documentation: https://docs.kernel.org/admin-guide/sysctl/vm.html
 """
 
-from linter import writes
-from linter.findings import report
+from .. import writes
+from ..findings import report
 
 ID = "PL103"
 NAME = "node-wide-sysctl-write"

@@ -70,8 +70,8 @@ configuration instead of a workload.
 - Linux ip-sysctl documentation: https://docs.kernel.org/networking/ip-sysctl.html
 """
 
-from linter import writes
-from linter.findings import report
+from .. import writes
+from ..findings import report
 
 ID = "PL201"
 NAME = "host-network-sysctl-write"

@@ -48,9 +48,9 @@ remove the sysctl and tune the node by other means.
 - API validation of pod sysctls with host namespaces (Kubernetes 1.29): https://github.com/kubernetes/kubernetes/pull/118705
 """
 
-from linter import podsysctls
-from linter.findings import report
-from linter.sysctls import namespace_of
+from .. import podsysctls
+from ..findings import report
+from ..sysctls import namespace_of
 
 ID = "PL202"
 NAME = "host-namespace-pod-sysctl"

@@ -59,9 +59,9 @@ the pod there, and acknowledge the finding with `portlint.io/ignore: "PL203"`.
 - Pod Security Standards, baseline, Sysctls: https://kubernetes.io/docs/concepts/security/pod-security-standards/
 """
 
-from linter import podsysctls
-from linter.findings import report
-from linter.sysctls import is_safe, namespace_of
+from .. import podsysctls
+from ..findings import report
+from ..sysctls import is_safe, namespace_of
 
 ID = "PL203"
 NAME = "unsafe-pod-sysctl"

@@ -50,8 +50,8 @@ outside the ephemeral range. Tell portlint the nodes' ranges with
 - Service NodePort range: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
 """
 
-from linter import ports
-from linter.findings import report
+from .. import ports
+from ..findings import report
 
 ID = "PL301"
 NAME = "nodeport-in-ephemeral-range"

@@ -43,8 +43,8 @@ ClusterIP and ExternalName Services remove it or change the type to NodePort.
 - kube-apiserver --service-node-port-range: https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/
 """
 
-from linter import ports
-from linter.findings import report
+from .. import ports
+from ..findings import report
 
 ID = "PL302"
 NAME = "nodeport-out-of-range"

@@ -43,8 +43,8 @@ within one Service, reuse a nodePort only for a different protocol.
 - Service type NodePort: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
 """
 
-from linter import ports
-from linter.findings import report
+from .. import ports
+from ..findings import report
 
 ID = "PL303"
 NAME = "nodeport-conflict"

@@ -37,9 +37,9 @@ start the ephemeral range above the NodePort range.
 - kube-proxy NodePort and ephemeral ports: https://github.com/kubernetes/kubernetes/pull/108496
 """
 
-from linter.facts import ObjectRef
-from linter.findings import Location, report
-from linter.network import RangeError, parse_range
+from ..facts import ObjectRef
+from ..findings import Location, report
+from ..network import RangeError, parse_range
 
 ID = "PL304"
 NAME = "ephemeral-range-overlaps-nodeports"

@@ -46,8 +46,8 @@ outside the ephemeral range, or expose the pod through a Service instead of a ho
 - Linux ip-sysctl (ip_local_reserved_ports): https://docs.kernel.org/networking/ip-sysctl.html
 """
 
-from linter import ports
-from linter.findings import report
+from .. import ports
+from ..findings import report
 
 ID = "PL305"
 NAME = "hostport-in-ephemeral-range"

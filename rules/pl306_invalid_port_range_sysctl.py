@@ -46,8 +46,8 @@ Write the range as two ports, low then high, inside 1-65535 (`"32768 60999"`); s
 - Linux ip-sysctl (ip_local_port_range): https://docs.kernel.org/networking/ip-sysctl.html
 """
 
-from linter.findings import report
-from linter.network import RangeError, parse_range
+from ..findings import report
+from ..network import RangeError, parse_range
 
 ID = "PL306"
 NAME = "invalid-port-range-sysctl"

@@ -39,8 +39,8 @@ Pin nodePorts inside the static band (30000-30085 for the default range), or lea
 - KEP-3668, reserved NodePort ranges for dynamic and static allocation: https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/3668-reserved-service-nodeport-range
 """
 
-from linter import ports
-from linter.findings import report
+from .. import ports
+from ..findings import report
 
 ID = "PL307"
 NAME = "nodeport-outside-static-band"

@@ -42,7 +42,7 @@ class Result:
 
 def cli(*args: str, input: str | bytes | None = None) -> Result:
     """Run ``portlint ARGS`` in-process, as the console script would."""
-    from linter.cli import app
+    from portlint.cli import app
 
     runner = CliRunner()
     result = runner.invoke(app, list(args), input=input, catch_exceptions=False)

@@ -152,8 +152,8 @@ def test_json_format_is_documented_and_stable(tmp_cwd):
 
 
 def test_github_annotations_are_escaped(tmp_cwd):
-    from linter.findings import Finding, Location
-    from linter.report import github
+    from portlint.findings import Finding, Location
+    from portlint.report import github
 
     finding = Finding("PL101", "warning", "100% bad\nsecond line", Location("a,b:c.yaml", 3, 4, 3, 9))
     out = github.render([finding], {"PL101": "unguarded-sysctl-write"})
@@ -171,7 +171,7 @@ def test_select_and_ignore(tmp_cwd):
 
 
 def test_rules_table_lists_every_rule():
-    from rules import RULES
+    from portlint.rules import RULES
 
     result = cli("rules")
     assert result.exit_code == 0
@@ -191,7 +191,7 @@ def test_explain_prints_the_help():
 
 
 def test_version():
-    from linter import __version__
+    from portlint import __version__
 
     result = cli("--version")
     assert (result.exit_code, result.stdout) == (0, f"portlint {__version__}\n")
@@ -216,7 +216,7 @@ def test_installed_console_script_runs_as_a_subprocess(tmp_path):
 
 
 def test_python_dash_m_linter_runs(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "linter", "--version"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "portlint", "--version"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("portlint ")
 
 

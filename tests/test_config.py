@@ -123,6 +123,6 @@ def test_missing_config_file_exits_2(tmp_cwd):
 def test_schema_is_shipped_and_valid():
     import jsonschema
 
-    from linter.config import schema
+    from portlint.config import schema
 
     jsonschema.Draft202012Validator.check_schema(schema())

@@ -30,7 +30,7 @@ def test_corpus_lints_cleanly_with_the_reviewed_findings():
 
 def test_parallel_and_sequential_runs_agree(monkeypatch):
     """The corpus (about 5 MB) is linted on several processes; one process gives the same report."""
-    from linter import parallel
+    from portlint import parallel
 
     assert parallel.workers_for(["tests/corpus"], []) == parallel.workers_for(["tests/corpus"], [])
     monkeypatch.setenv("PORTLINT_JOBS", "2")

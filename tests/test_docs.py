@@ -9,8 +9,8 @@ import shlex
 import pytest
 from conftest import REPO, lint_text
 
-from linter.docs import pages
-from rules import RULES
+from portlint.docs import pages
+from portlint.rules import RULES
 
 CONTRACT = ("ID", "NAME", "LEVEL", "SUMMARY", "TAGS", "PRECISION", "SECURITY_SEVERITY")
 
@@ -31,7 +31,7 @@ def test_rule_module_follows_the_contract(rule):
 def test_rule_pages_are_current():
     for name, text in pages().items():
         path = REPO / "docs" / "rules" / name
-        assert path.exists() and path.read_text(encoding="utf-8") == text, f"run `python -m linter.docs` ({name} is stale)"
+        assert path.exists() and path.read_text(encoding="utf-8") == text, f"run `python -m portlint.docs` ({name} is stale)"
 
 
 def _examples(rule, heading):

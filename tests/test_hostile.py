@@ -35,7 +35,7 @@ def clean(result) -> None:
 
 def run_subprocess(path, *args, timeout=60):
     done = subprocess.run(
-        [sys.executable, "-m", "linter", "check", str(path), "--format", "json", "--fail-on", "never", *args],
+        [sys.executable, "-m", "portlint", "check", str(path), "--format", "json", "--fail-on", "never", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -242,7 +242,7 @@ def test_unreadable_directory_exits_2(tmp_cwd):
 def test_last_resort_handler_turns_a_rule_crash_into_one_line(tmp_cwd, monkeypatch):
     """The handler the hostile suite must never reach: a broken rule gives one line naming
     the rule and the file, exit code 2, and the other rules still report."""
-    from rules import pl203_unsafe_pod_sysctl
+    from portlint.rules import pl203_unsafe_pod_sysctl
 
     def broken(manifest, ctx):
         raise KeyError("boom")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from linter.network import PortRange, PortSet, RangeError, parse_port_set, parse_range
-from rules.pl307_nodeport_outside_static_band import static_band
+from portlint.network import PortRange, PortSet, RangeError, parse_port_set, parse_range
+from portlint.rules.pl307_nodeport_outside_static_band import static_band
 
 
 @pytest.mark.parametrize("text", ["32768 60999", "32768\t60999", "32768-60999", " 32768   60999 ", "32768 - 60999"])

@@ -67,7 +67,7 @@ def test_examples_results():
 
 
 def test_driver_describes_every_rule_within_github_limits():
-    from rules import RULES
+    from portlint.rules import RULES
 
     driver = sarif("examples/")["runs"][0]["tool"]["driver"]
     assert driver["name"] == "portlint" and driver["semanticVersion"] == driver["version"]
@@ -140,9 +140,9 @@ def test_unreadable_input_is_a_notification(tmp_cwd):
 
 
 def test_too_many_results_are_truncated_with_a_note():
-    from linter.findings import Finding, Location
-    from linter.report import sarif as writer
-    from rules import RULES
+    from portlint.findings import Finding, Location
+    from portlint.report import sarif as writer
+    from portlint.rules import RULES
 
     findings = [Finding("PL101", "warning", "x.", Location("a.yaml", i, 1, i, 2)) for i in range(1, 25_003)]
     data = json.loads(writer.render(findings, RULES, "0", []))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from linter import guard, k8s, shell, tree
-from linter.sources import SourceFile, split_documents
+from portlint import guard, k8s, shell, tree
+from portlint.sources import SourceFile, split_documents
 
 
 def container_writes(yaml_text: str):

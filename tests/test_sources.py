@@ -8,7 +8,7 @@ import os
 import pytest
 from conftest import lint_text
 
-from linter import sources
+from portlint import sources
 
 
 def split(text: str):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from linter.findings import Finding, Location
-from linter.store import FindingStore
+from portlint.findings import Finding, Location
+from portlint.store import FindingStore
 
 
 def finding(path: str, line: int, level: str = "error", suppressed: bool = False) -> Finding:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from linter import tree
-from linter.sources import Document, SourceFile
+from portlint import tree
+from portlint.sources import Document, SourceFile
 
 
 def doc_of(text: str, first_line: int = 1) -> Document:
