@@ -1,9 +1,14 @@
 """Runs the rules over a stream of inputs and returns findings ready to report.
 
-Per document: parse (PL000 for syntax errors, duplicate keys, bad merges), then for each
-Kubernetes object every enabled ``check`` rule and every ``collect`` hook. After the last
-input: every ``check_run`` rule, which sees only the small facts the hooks kept. Then
-levels from the config, suppressions and Helm template notes are applied in one place.
+Three phases, named by each rule's ``SCOPE``:
+- "input": PL000, reported here while reading and parsing (syntax errors, duplicate keys,
+  bad merges, undecodable bytes);
+- "object": ``check(manifest, ctx)`` on each Kubernetes object as the stream goes by, beside
+  ``facts.collect``, which keeps the small facts the run rules need;
+- "run": ``check(ctx)`` once after the last input, on those facts and the node network
+  they imply (built here, from flags, config, declarations and defaults).
+Levels from the config, suppressions and Helm template notes are applied in one place, the
+sink every finding passes through.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from types import ModuleType
 from typing import Iterable
 
 from . import facts as run_facts
-from . import k8s, parallel, sources, tree
+from . import k8s, network, parallel, sources, tree
 from .config import Settings
 from .findings import Finding, Location
 from .network import NodeNetwork
@@ -42,11 +47,6 @@ class RunResult:
     rules: list[ModuleType]  # the enabled rules, in registry order
     files: int = 0
     notifications: list[str] = field(default_factory=list)  # unreadable inputs, internal errors
-    notes: list[str] = field(default_factory=list)  # run-level findings without a file (from flags)
-
-    @property
-    def successful(self) -> bool:
-        return not self.notifications
 
 
 def effective_levels(
@@ -72,18 +72,17 @@ def lint(
     registry: list[ModuleType],
     levels: dict[str, str],
     stdin_name: str = "-",
-    network_builder=None,
 ) -> RunResult:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # see _lint
     try:
-        return _lint(paths, settings, registry, levels, stdin_name, network_builder)
+        return _lint(paths, settings, registry, levels, stdin_name)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _lint(paths, settings, registry, levels, stdin_name, network_builder) -> RunResult:
+def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
     """The run itself, with the cyclic garbage collector paused: the trees and findings
     hold no cycles, and a full collection walks every node of the document being linted,
     which made a 10 MB stream three times slower."""
@@ -101,23 +100,25 @@ def _lint(paths, settings, registry, levels, stdin_name, network_builder) -> Run
             ctx.facts.merge(facts)
             result.notifications.extend(notes)
     else:
-        object_rules = [r for r in rules if hasattr(r, "check")]
+        object_rules = _in_scope(rules, "object")
         for doc in documents:
             _lint_document(doc, ctx, object_rules, result, raw)
 
-    if network_builder is not None:
-        ctx.network = network_builder(ctx)
-    for rule in rules:
-        if hasattr(rule, "check_run"):
-            _guarded(result, rule, "the run", raw, rule.check_run, ctx)
+    ctx.network = network.resolve(settings, ctx.facts)
+    for rule in _in_scope(rules, "run"):
+        _guarded(result, rule, "the run", raw, rule.check, ctx)
     return result
+
+
+def _in_scope(rules: list[ModuleType], scope: str) -> list[ModuleType]:
+    return [rule for rule in rules if rule.SCOPE == scope]
 
 
 class _Sink:
     """Takes each finding as it is made: applies its level (configured, or the rule's),
     the ``# portlint: ignore[...]`` comment on its line and the Helm template note, then
-    stores it (or keeps it as a run-level note when it has no file, like a range from a
-    flag). Comments of a document are known before its findings are: they are read with it."""
+    stores it. Comments of a document are known before its findings are: they are read
+    with it."""
 
     def __init__(self, result: RunResult, levels: dict[str, str], configured: dict[str, str], comments) -> None:
         self.result = result
@@ -135,8 +136,8 @@ class _Sink:
             return
         if finding.rule_id in self.configured or not finding.level:
             finding.level = level
-        if finding.location.path == "":
-            self.result.notes.append(f"{finding.rule_id}: {finding.message}")
+        if finding.location is None:  # the run's own: nothing to suppress or map
+            self.result.findings.add(finding)
             return
         ids = self.comments.get(finding.location.path, {}).get(finding.location.line)
         if ids and (finding.rule_id in ids or "ALL" in ids):
@@ -189,7 +190,7 @@ def _lint_batch(batch, shared):
     ctx = Context(ctx.settings, ctx.kubernetes_version)
     result = RunResult(FindingStore(), rules)
     raw: list[Finding] = []
-    object_rules = [r for r in rules if hasattr(r, "check")]
+    object_rules = _in_scope(rules, "object")
     gc.disable()
     for doc in batch:
         _lint_document(doc, ctx, object_rules, result, raw)

@@ -31,18 +31,25 @@ class Finding:
     rule_id: str
     level: str
     message: str
-    location: Location
+    location: Location | None  # None: the finding belongs to the run (a range given as a flag)
     related: list[Location] = field(default_factory=list)
     key: str = ""
     template: str | None = None  # Helm template the object was rendered from
     suppressed: bool = False
 
+    @property
+    def path(self) -> str | None:
+        return self.location.path if self.location is not None else None
+
     def fingerprint(self) -> str:
-        basis = "\x1f".join((self.rule_id, self.location.path, self.key or self.message))
+        basis = "\x1f".join((self.rule_id, self.path or "", self.key or self.message))
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
     def sort_key(self) -> tuple:
+        """Run-level findings first, then by file and position."""
         loc = self.location
+        if loc is None:
+            return ("", 0, 0, self.rule_id, self.message)
         return (loc.path, loc.line, loc.column, self.rule_id, self.message)
 
 
@@ -63,3 +70,10 @@ def report(
         template=obj.template,
         suppressed=obj.ignores_rule(rule_id),
     )
+
+
+def run_report(rule_id: str, location: Location | None, message: str, key: str) -> Finding:
+    """A finding about the run's settings rather than an object: a range from the config
+    file (located there) or from a flag (``location`` None). No annotation can suppress it;
+    the config's ``rules`` and ``--ignore`` can."""
+    return Finding(rule_id, "", message, location, key=key)

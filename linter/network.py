@@ -154,12 +154,11 @@ def default_network() -> NodeNetwork:
     )
 
 
-def resolve(ctx) -> NodeNetwork:
+def resolve(settings, facts) -> NodeNetwork:
     """The node network of a run. Precedence: flags > config file > declarations found in
-    the linted manifests (``ctx.facts.declarations``) > defaults."""
+    the linted manifests (``facts.declarations``) > defaults."""
     net = default_network()
-    settings = ctx.settings
-    declared = ctx.facts.declarations
+    declared = facts.declarations
     for kind in ("ephemeral", "reserved", "node_ports"):
         for decl, raw, _obj in declared.get(kind, []):
             try:

@@ -24,8 +24,6 @@ def run(
     colour: bool = False,
 ) -> tuple[int, Iterable[str]]:
     """Returns (exit code, report as text chunks). Input errors raise sources.InputError."""
-    from .network import resolve
-
     if helm_chart is not None and "-" in paths:
         # the Helm mapping rereads the rendered lines: keep stdin's text to read it again
         from .sources import IN_MEMORY
@@ -34,7 +32,7 @@ def run(
         IN_MEMORY[name] = sys.stdin.buffer.read().decode("utf-8", errors="replace")
         paths = [name if p == "-" else p for p in paths]
     levels = engine.effective_levels(RULES, settings, select or None, ignore or set())
-    result = engine.lint(paths, settings, RULES, levels, stdin_name, network_builder=resolve)
+    result = engine.lint(paths, settings, RULES, levels, stdin_name)
     if helm_chart is not None:
         from .helm import map_to_chart
 
@@ -45,7 +43,7 @@ def run(
     if format == "sarif":
         from .report import sarif
 
-        report = sarif.render_chunks(result.findings, RULES, __version__, result.notifications, result.notes)
+        report = sarif.render_chunks(result.findings, RULES, __version__, result.notifications)
     elif format == "json":
         from .report import json as json_report
 
@@ -60,8 +58,6 @@ def run(
         report = text.render_lines(result.findings, colour)
     for note in result.notifications:
         sys.stderr.write(f"portlint: error: {note}\n")
-    for note in result.notes:
-        sys.stderr.write(f"portlint: warning: {note}\n")
     if format == "text":
         from .report import text
 

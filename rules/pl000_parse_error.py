@@ -43,6 +43,7 @@ not the templates.
 ID = "PL000"
 NAME = "parse-error"
 LEVEL = "error"
+SCOPE = "input"  # no check: the engine reports it while reading and parsing each input
 SUMMARY = (
     "The manifest cannot be parsed as Kubernetes would parse it (YAML syntax, duplicate keys, invalid merge keys, not text)."
 )
@@ -50,4 +51,3 @@ TAGS = ("correctness", "yaml")
 PRECISION = "very-high"
 SECURITY_SEVERITY = None
 
-# The engine reports this rule itself while parsing (linter.engine.PARSE_ERROR).

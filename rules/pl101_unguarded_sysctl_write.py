@@ -76,6 +76,7 @@ from ..findings import report
 ID = "PL101"
 NAME = "unguarded-sysctl-write"
 LEVEL = "warning"
+SCOPE = "object"  # check(manifest, ctx): each object
 SUMMARY = "A container writes a namespaced sysctl without the POD_IP/HOST_IP guard; with hostNetwork it would change the node."
 TAGS = ("reliability", "sysctl", "networking")
 PRECISION = "high"

@@ -84,6 +84,7 @@ from ..findings import report
 ID = "PL102"
 NAME = "broken-sysctl-guard"
 LEVEL = "error"
+SCOPE = "object"  # check(manifest, ctx): each object
 SUMMARY = "A POD_IP/HOST_IP guard around a sysctl write is broken: a variable is missing or wrong, or the test is inverted."
 TAGS = ("reliability", "sysctl", "networking")
 PRECISION = "high"

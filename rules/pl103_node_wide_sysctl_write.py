@@ -60,6 +60,7 @@ from ..findings import report
 ID = "PL103"
 NAME = "node-wide-sysctl-write"
 LEVEL = "warning"
+SCOPE = "object"  # check(manifest, ctx): each object
 SUMMARY = "A container writes a node-wide sysctl (vm.*, most kernel.*): it changes every node the pod runs on, guard or not."
 TAGS = ("reliability", "sysctl", "security")
 PRECISION = "very-high"

@@ -76,6 +76,7 @@ from ..findings import report
 ID = "PL201"
 NAME = "host-network-sysctl-write"
 LEVEL = "error"
+SCOPE = "object"  # check(manifest, ctx): each object
 SUMMARY = "A container of a hostNetwork (or hostIPC) pod writes a namespaced sysctl without a valid guard: it changes the node's kernel."
 TAGS = ("reliability", "sysctl", "networking", "security")
 PRECISION = "high"

@@ -55,6 +55,7 @@ from ..sysctls import namespace_of
 ID = "PL202"
 NAME = "host-namespace-pod-sysctl"
 LEVEL = "error"
+SCOPE = "object"  # check(manifest, ctx): each object
 SUMMARY = (
     "securityContext.sysctls sets a net.* sysctl in a hostNetwork pod (or an IPC sysctl in a hostIPC pod): the pod is rejected."
 )

@@ -66,6 +66,7 @@ from ..sysctls import is_safe, namespace_of
 ID = "PL203"
 NAME = "unsafe-pod-sysctl"
 LEVEL = "warning"
+SCOPE = "object"  # check(manifest, ctx): each object
 SUMMARY = (
     "securityContext.sysctls sets a sysctl outside the safe set: the pod fails with SysctlForbidden unless kubelets allow it."
 )

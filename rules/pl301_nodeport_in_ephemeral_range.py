@@ -56,13 +56,14 @@ from ..findings import report
 ID = "PL301"
 NAME = "nodeport-in-ephemeral-range"
 LEVEL = "error"
+SCOPE = "run"  # check(ctx): once, after every object
 SUMMARY = "An explicit nodePort lies in the nodes' ephemeral port range and is not reserved: outbound connections can take it."
 TAGS = ("reliability", "networking", "ports")
 PRECISION = "high"
 SECURITY_SEVERITY = "5.5"
 
 
-def check_run(ctx):
+def check(ctx):
     net = ctx.network
     for use in ctx.facts.node_ports:
         if not ports.exposed(use) or use.port not in net.ephemeral or use.port in net.reserved:

@@ -49,6 +49,7 @@ from ..findings import report
 ID = "PL302"
 NAME = "nodeport-out-of-range"
 LEVEL = "error"
+SCOPE = "run"  # check(ctx): once, after every object
 SUMMARY = (
     "An explicit nodePort is outside the NodePort range, not an integer in 1-65535, or set on a ClusterIP/ExternalName Service."
 )
@@ -57,7 +58,7 @@ PRECISION = "very-high"
 SECURITY_SEVERITY = None
 
 
-def check_run(ctx):
+def check(ctx):
     net = ctx.network
     valid = f"{net.node_ports.low}-{net.node_ports.high}"
     for use in ctx.facts.node_ports:

@@ -49,13 +49,14 @@ from ..findings import report
 ID = "PL303"
 NAME = "nodeport-conflict"
 LEVEL = "error"
+SCOPE = "run"  # check(ctx): once, after every object
 SUMMARY = "Two Services use the same nodePort, or one Service uses the same protocol and nodePort twice."
 TAGS = ("correctness", "networking", "ports")
 PRECISION = "very-high"
 SECURITY_SEVERITY = None
 
 
-def check_run(ctx):
+def check(ctx):
     first_by_port = {}
     for use in ctx.facts.node_ports:
         if not ports.exposed(use):

@@ -37,26 +37,23 @@ start the ephemeral range above the NodePort range.
 - kube-proxy NodePort and ephemeral ports: https://github.com/kubernetes/kubernetes/pull/108496
 """
 
-from ..facts import ObjectRef
-from ..findings import Location, report
+from ..findings import report, run_report
 from ..network import RangeError, parse_range
 
 ID = "PL304"
 NAME = "ephemeral-range-overlaps-nodeports"
 LEVEL = "error"
+SCOPE = "run"  # check(ctx): once, after every object
 SUMMARY = "A declared ephemeral port range overlaps the NodePort range and the reserved ports do not cover the overlap."
 TAGS = ("reliability", "networking", "ports")
 PRECISION = "high"
 SECURITY_SEVERITY = "5.5"
 
-_CONFIG = ObjectRef("config", "the portlint config", None, frozenset())
-
-
-def check_run(ctx):
+def check(ctx):
     net = ctx.network
-    declarations = [(decl, raw, obj) for decl, raw, obj in ctx.facts.declarations.get("ephemeral", [])]
+    declarations = list(ctx.facts.declarations.get("ephemeral", []))
     if net.ephemeral_from.origin in ("config", "flag"):
-        declarations.append((net.ephemeral_from, str(net.ephemeral), _CONFIG))
+        declarations.append((net.ephemeral_from, str(net.ephemeral), None))  # the run's own setting
     for decl, raw, obj in declarations:
         try:
             declared = parse_range(raw)
@@ -76,5 +73,8 @@ def check_run(ctx):
             f'net.ipv4.ip_local_reserved_ports="{net.node_ports.low}-{net.node_ports.high}" or start the range above '
             f"{net.node_ports.high}."
         )
-        location = decl.location or Location("", 0, 0, 0, 0)  # no file: a run-level notification
-        yield report(ID, obj, location, message, f"ephemeral:{decl.description}")
+        key = f"ephemeral:{decl.description}"
+        if obj is None:  # from the config file (located there) or a flag (no file)
+            yield run_report(ID, decl.location, message, key)
+        else:
+            yield report(ID, obj, decl.location, message, key)

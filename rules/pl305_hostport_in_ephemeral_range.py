@@ -52,13 +52,14 @@ from ..findings import report
 ID = "PL305"
 NAME = "hostport-in-ephemeral-range"
 LEVEL = "warning"
+SCOPE = "run"  # check(ctx): once, after every object
 SUMMARY = "A container hostPort lies in the nodes' ephemeral port range and is not reserved."
 TAGS = ("reliability", "networking", "ports")
 PRECISION = "high"
 SECURITY_SEVERITY = "4.0"
 
 
-def check_run(ctx):
+def check(ctx):
     net = ctx.network
     for use in ctx.facts.host_ports:
         if use.port is None or use.port not in net.ephemeral or use.port in net.reserved:

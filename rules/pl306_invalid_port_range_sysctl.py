@@ -52,13 +52,14 @@ from ..network import RangeError, parse_range
 ID = "PL306"
 NAME = "invalid-port-range-sysctl"
 LEVEL = "error"
+SCOPE = "run"  # check(ctx): once, after every object
 SUMMARY = "A net.ipv4.ip_local_port_range value is malformed, reversed or outside 1-65535 (notes: privileged ports, same parity)."
 TAGS = ("correctness", "sysctl", "ports")
 PRECISION = "very-high"
 SECURITY_SEVERITY = None
 
 
-def check_run(ctx):
+def check(ctx):
     for item in ctx.facts.range_values:
         try:
             value = parse_range(item.value)

@@ -45,6 +45,7 @@ from ..findings import report
 ID = "PL307"
 NAME = "nodeport-outside-static-band"
 LEVEL = "note"
+SCOPE = "run"  # check(ctx): once, after every object
 SUMMARY = (
     "An explicit nodePort lies in the upper band of the NodePort range, which the API server fills first for dynamic allocation."
 )
@@ -59,7 +60,7 @@ def static_band(low: int, high: int) -> tuple[int, int]:
     return low, min(high, low + band - 1)
 
 
-def check_run(ctx):
+def check(ctx):
     net = ctx.network
     low, high = static_band(net.node_ports.low, net.node_ports.high)
     for use in ctx.facts.node_ports:
