@@ -78,14 +78,3 @@ def container_writes(manifest: k8s.Manifest) -> list[ContainerWrite]:
     manifest.cache["writes"] = found
     return found
 
-
-GUARD_HINT = (
-    'run the write only if [ "$POD_IP" != "$HOST_IP" ], with POD_IP from fieldRef status.podIP '
-    "and HOST_IP from fieldRef status.hostIP in the container's env"
-)
-
-
-def evidence(write: ContainerWrite) -> str:
-    return (
-        " The script also remounts /proc/sys read-write, so the write does reach the kernel." if write.remounts_proc_sys else ""
-    )

@@ -71,6 +71,7 @@ from `fieldRef: {fieldPath: status.podIP}` and `status.hostIP`; or move a safe s
 """
 
 from .. import writes
+from ._sysctl_owners import GUARD_HINT, evidence, write_owner
 from ..findings import report
 
 ID = "PL101"
@@ -85,7 +86,7 @@ SECURITY_SEVERITY = "4.0"
 
 def check(manifest, ctx):
     for cw in writes.container_writes(manifest):
-        if cw.namespace is None or cw.shares_node or cw.verdict.state != "none":
+        if write_owner(cw) != ID:
             continue
         yield report(
             ID,
@@ -94,6 +95,6 @@ def check(manifest, ctx):
             f"{cw.container.label} writes {cw.what} without the POD_IP/HOST_IP guard. "
             f"In {cw.network_mode} this only changes the pod's own namespace, but the same write in a "
             f"{cw.flag} pod changes the node; "
-            f"{writes.GUARD_HINT}, or set the sysctl in securityContext.sysctls instead.{writes.evidence(cw)}",
+            f"{GUARD_HINT}, or set the sysctl in securityContext.sysctls instead.{evidence(cw)}",
             cw.path,
         )

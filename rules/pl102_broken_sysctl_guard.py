@@ -79,6 +79,7 @@ differ: `!=` around the write, or `=` with an early `exit 0`.
 """
 
 from .. import writes
+from ._sysctl_owners import GUARD_HINT, evidence, write_owner
 from ..findings import report
 
 ID = "PL102"
@@ -93,7 +94,7 @@ SECURITY_SEVERITY = "6.5"
 
 def check(manifest, ctx):
     for cw in writes.container_writes(manifest):
-        if cw.namespace is None or cw.verdict.state != "broken":
+        if write_owner(cw) != ID:
             continue
         doc = manifest.doc
         guard_at = doc.point(cw.verdict.line, cw.verdict.column, cw.verdict.line, cw.verdict.column + 1, "The broken guard")
@@ -102,7 +103,7 @@ def check(manifest, ctx):
             manifest,
             cw.location,
             f"The guard of {cw.container.label} does not protect its write of {cw.what}: {cw.verdict.reason}. "
-            f"The pod is {cw.network_mode}; fix the guard: {writes.GUARD_HINT}.{writes.evidence(cw)}",
+            f"The pod is {cw.network_mode}; fix the guard: {GUARD_HINT}.{evidence(cw)}",
             cw.path,
             [guard_at],
         )

@@ -55,6 +55,7 @@ finding with the `portlint.io/ignore: "PL103"` annotation.
 """
 
 from .. import writes
+from ._sysctl_owners import evidence, write_owner
 from ..findings import report
 
 ID = "PL103"
@@ -69,7 +70,7 @@ SECURITY_SEVERITY = "5.0"
 
 def check(manifest, ctx):
     for cw in writes.container_writes(manifest):
-        if cw.namespace is not None:
+        if write_owner(cw) != ID:
             continue
         yield report(
             ID,
@@ -78,6 +79,6 @@ def check(manifest, ctx):
             f"{cw.container.label} writes {cw.what}, a node-wide sysctl, in {cw.network_mode}. "
             "It changes the kernel of every node the pod runs on, whatever the pod's network, and no "
             "POD_IP/HOST_IP guard prevents that; set it on the nodes instead, or acknowledge it with "
-            f'the annotation portlint.io/ignore: "{ID}".{writes.evidence(cw)}',
+            f'the annotation portlint.io/ignore: "{ID}".{evidence(cw)}',
             cw.path,
         )

@@ -71,6 +71,7 @@ configuration instead of a workload.
 """
 
 from .. import writes
+from ._sysctl_owners import GUARD_HINT, evidence, write_owner
 from ..findings import report
 
 ID = "PL201"
@@ -85,7 +86,7 @@ SECURITY_SEVERITY = "7.5"
 
 def check(manifest, ctx):
     for cw in writes.container_writes(manifest):
-        if cw.namespace is None or not cw.shares_node or cw.verdict.state != "none":
+        if write_owner(cw) != ID:
             continue
         flag = cw.flag
         yield report(
@@ -94,7 +95,7 @@ def check(manifest, ctx):
             cw.location,
             f"{cw.container.label} writes {cw.what} in {cw.network_mode}, without a valid POD_IP/HOST_IP guard. "
             "This changes the node's kernel for every pod on it; "
-            f"{writes.GUARD_HINT}, or drop {flag}.{writes.evidence(cw)}",
+            f"{GUARD_HINT}, or drop {flag}.{evidence(cw)}",
             cw.path,
             cw.container.pod.flag_location(flag),
         )

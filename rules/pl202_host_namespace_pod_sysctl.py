@@ -51,6 +51,7 @@ remove the sysctl and tune the node by other means.
 from .. import podsysctls
 from ..findings import report
 from ..sysctls import namespace_of
+from ._sysctl_owners import pod_sysctl_owner
 
 ID = "PL202"
 NAME = "host-namespace-pod-sysctl"
@@ -66,9 +67,9 @@ SECURITY_SEVERITY = None
 
 def check(manifest, ctx):
     for sysctl in podsysctls.pod_sysctls(manifest):
-        flag = podsysctls.rejected_for_host_namespace(sysctl)
-        if flag is None:
+        if pod_sysctl_owner(sysctl, ctx.kubernetes_version) != ID:
             continue
+        flag = podsysctls.rejected_for_host_namespace(sysctl)
         namespace = namespace_of(sysctl.name)
         doc = manifest.doc
         yield report(

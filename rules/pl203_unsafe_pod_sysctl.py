@@ -61,7 +61,8 @@ the pod there, and acknowledge the finding with `portlint.io/ignore: "PL203"`.
 
 from .. import podsysctls
 from ..findings import report
-from ..sysctls import is_safe, namespace_of
+from ..sysctls import namespace_of
+from ._sysctl_owners import pod_sysctl_owner
 
 ID = "PL203"
 NAME = "unsafe-pod-sysctl"
@@ -78,8 +79,8 @@ SECURITY_SEVERITY = "4.0"
 def check(manifest, ctx):
     version = ctx.kubernetes_version
     for sysctl in podsysctls.pod_sysctls(manifest):
-        if is_safe(sysctl.name, version) or podsysctls.rejected_for_host_namespace(sysctl):
-            continue  # safe, or PL202 already says the pod is rejected
+        if pod_sysctl_owner(sysctl, version) != ID:
+            continue
         if "." not in sysctl.name and "/" not in sysctl.name:
             detail = "It is not a sysctl name (those look like net.ipv4.tcp_syncookies), so the kubelet rejects the pod"
         elif namespace_of(sysctl.name) is None:

@@ -50,8 +50,8 @@ outside the ephemeral range. Tell portlint the nodes' ranges with
 - Service NodePort range: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
 """
 
-from .. import ports
 from ..findings import report
+from . import _node_ports as ports
 
 ID = "PL301"
 NAME = "nodeport-in-ephemeral-range"
@@ -66,10 +66,8 @@ SECURITY_SEVERITY = "5.5"
 def check(ctx):
     net = ctx.network
     for use in ctx.facts.node_ports:
-        if not ports.exposed(use) or use.port not in net.ephemeral or use.port in net.reserved:
+        if not ports.is_open(use, net) or use.port not in net.ephemeral or use.port in net.reserved:
             continue
-        if use.port not in net.node_ports:
-            continue  # the API server rejects it first: PL302
         yield report(
             ID,
             use.obj,

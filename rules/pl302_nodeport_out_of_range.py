@@ -43,8 +43,8 @@ ClusterIP and ExternalName Services remove it or change the type to NodePort.
 - kube-apiserver --service-node-port-range: https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/
 """
 
-from .. import ports
 from ..findings import report
+from . import _node_ports as ports
 
 ID = "PL302"
 NAME = "nodeport-out-of-range"
@@ -60,49 +60,47 @@ SECURITY_SEVERITY = None
 
 def check(ctx):
     net = ctx.network
-    valid = f"{net.node_ports.low}-{net.node_ports.high}"
     for use in ctx.facts.node_ports:
-        if (
-            use.field == "healthCheckNodePort"
-            and use.port != 0
-            and (use.service_type != "LoadBalancer" or use.traffic_policy != "Local")
-        ):
-            problem = (
-                f"healthCheckNodePort {use.raw} of {use.obj.label} is set on a Service of type {use.service_type} with "
-                f'externalTrafficPolicy {use.traffic_policy}. The API server rejects it ("may only be set when `type` is '
-                "'LoadBalancer' and `externalTrafficPolicy` is 'Local'\"); remove it or use both settings"
-            )
-        elif use.field == "nodePort" and use.service_type in ("ClusterIP", "ExternalName") and use.port != 0:
-            problem = (
-                f"{use.field} {use.raw} of {use.obj.label} ({use.owner}) is set on a Service of type {use.service_type}. "
-                f"The API server rejects it (\"may not be used when `type` is '{use.service_type}'\"); "
-                "remove the nodePort or set type: NodePort"
-            )
-        elif use.port is None:
-            shown = f'"{use.raw}"' if use.quoted else (use.raw or "")
-            what = f"{use.field} {shown}".rstrip()
-            kind = "a string" if use.quoted or use.raw else "a list or mapping"
-            problem = (
-                f"{what} of {use.obj.label} ({use.owner}) is {kind}, not an integer. The API server rejects the Service "
-                "when it decodes the manifest; write the port as a plain number"
-            )
-        elif use.port == 0 or use.service_type not in ports.EXPOSING_TYPES:
-            continue
-        elif not 1 <= use.port <= 65535:
-            problem = f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is not a port: it must be between 1 and 65535"
-        elif use.port not in net.node_ports:
-            problem = (
-                f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is outside the NodePort range "
-                f'{ports.node_port_text(net)}. The API server rejects it: "provided port is not in the valid range. '
-                f'The range of valid ports is {valid}"; pick a port in the range or leave nodePort out'
-            )
-        else:
+        verdict, reason = ports.admission(use, net)
+        if verdict != ports.REJECTED:
             continue
         yield report(
             ID,
             use.obj,
             use.location,
-            problem + ".",
+            _problem(use, reason, net) + ".",
             use.path,
             ports.related(net.node_ports_from, "The NodePort range is declared here"),
         )
+
+
+def _problem(use, reason: str, net) -> str:
+    """What the API server says about a rejected port, with the values."""
+    if reason == ports.HEALTH_CHECK_TYPE:
+        return (
+            f"healthCheckNodePort {use.raw} of {use.obj.label} is set on a Service of type {use.service_type} with "
+            f'externalTrafficPolicy {use.traffic_policy}. The API server rejects it ("may only be set when `type` is '
+            "'LoadBalancer' and `externalTrafficPolicy` is 'Local'\"); remove it or use both settings"
+        )
+    if reason == ports.NO_NODE_PORTS_TYPE:
+        return (
+            f"{use.field} {use.raw} of {use.obj.label} ({use.owner}) is set on a Service of type {use.service_type}. "
+            f"The API server rejects it (\"may not be used when `type` is '{use.service_type}'\"); "
+            "remove the nodePort or set type: NodePort"
+        )
+    if reason == ports.NOT_INTEGER:
+        shown = f'"{use.raw}"' if use.quoted else (use.raw or "")
+        what = f"{use.field} {shown}".rstrip()
+        kind = "a string" if use.quoted or use.raw else "a list or mapping"
+        return (
+            f"{what} of {use.obj.label} ({use.owner}) is {kind}, not an integer. The API server rejects the Service "
+            "when it decodes the manifest; write the port as a plain number"
+        )
+    if reason == ports.NOT_A_PORT:
+        return f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is not a port: it must be between 1 and 65535"
+    valid = f"{net.node_ports.low}-{net.node_ports.high}"
+    return (
+        f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is outside the NodePort range "
+        f'{ports.node_port_text(net)}. The API server rejects it: "provided port is not in the valid range. '
+        f'The range of valid ports is {valid}"; pick a port in the range or leave nodePort out'
+    )

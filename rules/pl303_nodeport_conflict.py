@@ -43,8 +43,8 @@ within one Service, reuse a nodePort only for a different protocol.
 - Service type NodePort: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
 """
 
-from .. import ports
 from ..findings import report
+from . import _node_ports as ports
 
 ID = "PL303"
 NAME = "nodeport-conflict"
@@ -59,7 +59,7 @@ SECURITY_SEVERITY = None
 def check(ctx):
     first_by_port = {}
     for use in ctx.facts.node_ports:
-        if not ports.exposed(use):
+        if not ports.is_open(use, ctx.network):  # a rejected port is PL302's
             continue
         first = first_by_port.get(use.port)
         if first is None:

@@ -46,8 +46,8 @@ outside the ephemeral range, or expose the pod through a Service instead of a ho
 - Linux ip-sysctl (ip_local_reserved_ports): https://docs.kernel.org/networking/ip-sysctl.html
 """
 
-from .. import ports
 from ..findings import report
+from . import _node_ports as ports
 
 ID = "PL305"
 NAME = "hostport-in-ephemeral-range"

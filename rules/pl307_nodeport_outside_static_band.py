@@ -39,8 +39,8 @@ Pin nodePorts inside the static band (30000-30085 for the default range), or lea
 - KEP-3668, reserved NodePort ranges for dynamic and static allocation: https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/3668-reserved-service-nodeport-range
 """
 
-from .. import ports
 from ..findings import report
+from . import _node_ports as ports
 
 ID = "PL307"
 NAME = "nodeport-outside-static-band"
@@ -64,7 +64,7 @@ def check(ctx):
     net = ctx.network
     low, high = static_band(net.node_ports.low, net.node_ports.high)
     for use in ctx.facts.node_ports:
-        if not ports.exposed(use) or use.port not in net.node_ports or use.port <= high:
+        if not ports.is_open(use, net) or use.port <= high:
             continue
         yield report(
             ID,

@@ -33,6 +33,10 @@ def test_annotation_lists_rules():
 def test_comment_on_the_flagged_line():
     text = POD.format(ids="").replace("vm.swappiness=10]", "vm.swappiness=10]  # portlint: ignore[PL201, PL103]")
     assert suppressed(lint_text(text)) == [("PL201", True), ("PL103", True)]
+    lower_case = POD.format(ids="").replace("vm.swappiness=10]", "vm.swappiness=10]  # portlint: ignore[pl201]")
+    assert suppressed(lint_text(lower_case)) == [("PL201", True), ("PL103", False)]
+    everything = POD.format(ids="").replace("vm.swappiness=10]", "vm.swappiness=10]  # portlint: ignore[all]")
+    assert suppressed(lint_text(everything)) == [("PL201", True), ("PL103", True)]
     other_line = POD.format(ids="").replace("  hostNetwork: true\n", "  hostNetwork: true  # portlint: ignore[PL201]\n")
     assert suppressed(lint_text(other_line)) == [("PL201", False), ("PL103", False)]
 

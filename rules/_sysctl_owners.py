@@ -1,0 +1,61 @@
+"""Which rule owns a sysctl write or a pod sysctl: one table each, read in one place.
+
+Every sysctl write a container makes gets at most one finding, and the tables below say
+which: a node-wide key is PL103's whatever the guard; a namespaced key with a guard that
+does not protect is PL102's; with no guard it is PL201's when the pod shares that
+namespace with the node, else PL101's; a valid guard makes it nobody's. The rules filter on
+``write_owner(cw) == ID``; tests/test_owners.py checks the table as a property.
+"""
+
+from __future__ import annotations
+
+from ..sysctls import is_safe
+from ..podsysctls import PodSysctl, rejected_for_host_namespace
+from ..writes import ContainerWrite
+
+NODE_WIDE, SHARED, OWN = "node-wide", "shared with the node", "the pod's own"
+
+# (where the write lands, guard state) -> the rule that reports it; None: safe
+WRITE_OWNERS: dict[tuple[str, str], str | None] = {
+    (NODE_WIDE, "none"): "PL103",
+    (NODE_WIDE, "broken"): "PL103",
+    (NODE_WIDE, "guarded"): "PL103",  # the guard cannot help: there is no pod namespace
+    (SHARED, "none"): "PL201",
+    (SHARED, "broken"): "PL102",
+    (SHARED, "guarded"): None,
+    (OWN, "none"): "PL101",
+    (OWN, "broken"): "PL102",
+    (OWN, "guarded"): None,
+}
+
+
+def landing(cw: ContainerWrite) -> str:
+    """Which kernel the write changes, before any guard."""
+    if cw.namespace is None:
+        return NODE_WIDE
+    return SHARED if cw.shares_node else OWN
+
+
+def write_owner(cw: ContainerWrite) -> str | None:
+    return WRITE_OWNERS[landing(cw), cw.verdict.state]
+
+
+def pod_sysctl_owner(sysctl: PodSysctl, version: tuple[int, int]) -> str | None:
+    """PL202 when the pod is rejected for sharing the sysctl's namespace with the node (one
+    root cause, one finding), else PL203 when the sysctl is outside the safe set."""
+    if rejected_for_host_namespace(sysctl):
+        return "PL202"
+    return None if is_safe(sysctl.name, version) else "PL203"
+
+
+GUARD_HINT = (
+    'run the write only if [ "$POD_IP" != "$HOST_IP" ], with POD_IP from fieldRef status.podIP '
+    "and HOST_IP from fieldRef status.hostIP in the container's env"
+)
+
+
+def evidence(cw: ContainerWrite) -> str:
+    """The remount of /proc/sys read-write proves the write is meant to reach the kernel."""
+    if cw.remounts_proc_sys:
+        return " The script also remounts /proc/sys read-write, so the write does reach the kernel."
+    return ""
