@@ -134,18 +134,12 @@ def check(
         _fail("no paths given: pass files, directories, or '-' for stdin")
     try:
         settings = config_mod.load(config if config is not None else config_mod.find_config())
-        flags = {
-            "ephemeral_port_range": ephemeral_port_range,
-            "reserved_ports": reserved_ports,
-            "node_port_range": node_port_range,
-        }
-        for attr, value in flags.items():
+        flags = {"ephemeral": ephemeral_port_range, "reserved": reserved_ports, "node_ports": node_port_range}
+        for kind, value in flags.items():
             if value is not None:
-                setattr(settings, attr, value)
-                settings.origins[attr] = "flag"
+                settings.set_from_flag(kind, value)
         if kubernetes_version is not None:
             settings.kubernetes_version = kubernetes_version
-        config_mod.check_values(settings, where=lambda key: f"--{_flag_name(key)}")
         config_mod.check_version(settings.kubernetes_version)
         code, report = run(
             paths,
@@ -208,12 +202,6 @@ def _write(report, output: str | None) -> None:
             _fail(f"{output}: cannot write the report: {exc.strerror or exc}")
     else:
         sys.stdout.writelines(report)
-
-
-def _flag_name(key: str) -> str:
-    return {"ephemeralPortRange": "ephemeral-port-range", "reservedPorts": "reserved-ports", "nodePortRange": "node-port-range"}[
-        key
-    ]
 
 
 @app.command("rules")

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from .network import RangeError, parse_port_set, parse_range
+from .findings import Location
+from .network import CONFIG, FLAG, KINDS, Declaration, RangeError
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
 LEVEL_CHOICES = ("off", "note", "warning", "error")
@@ -23,17 +24,28 @@ class ConfigError(Exception):
     """A configuration or usage problem: reported on one line, exit code 2."""
 
 
+# the node-network settings: kind (network.KINDS) -> (config key, command-line flag)
+RANGE_SETTINGS = {
+    "ephemeral": ("ephemeralPortRange", "--ephemeral-port-range"),
+    "reserved": ("reservedPorts", "--reserved-ports"),
+    "node_ports": ("nodePortRange", "--node-port-range"),
+}
+
+
 @dataclass(slots=True)
 class Settings:
-    ephemeral_port_range: str | None = None
-    reserved_ports: str | None = None
-    node_port_range: str | None = None
     kubernetes_version: str | None = None
     rules: dict[str, str] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     config_path: str | None = None  # the file the settings came from
-    # where each range setting came from: "config" or "flag"
-    origins: dict[str, str] = field(default_factory=dict)
+    # the node-network settings given to portlint, by kind: from the config file, or a flag
+    declared: dict[str, Declaration] = field(default_factory=dict)
+
+    def set_from_flag(self, kind: str, value: str) -> None:
+        """A range flag overrides the config file; a bad value is a ConfigError naming the flag."""
+        flag = RANGE_SETTINGS[kind][1]
+        _check_range(kind, value, flag)
+        self.declared[kind] = Declaration(FLAG, f"{flag} {value}", None, value)
 
 
 def find_config(start: str = ".") -> str | None:
@@ -66,44 +78,47 @@ def load(path: str | None) -> Settings:
     """Settings from a config file (None: defaults)."""
     if path is None:
         return Settings()
-    data = _read(path)
+    data, text = _read(path)
     _validate(data, path)
     settings = Settings(
-        ephemeral_port_range=data.get("ephemeralPortRange"),
-        reserved_ports=data.get("reservedPorts"),
-        node_port_range=data.get("nodePortRange"),
         kubernetes_version=data.get("kubernetesVersion"),
         rules={k.upper(): v for k, v in (data.get("rules") or {}).items()},
         exclude=list(data.get("exclude") or []),
         config_path=path,
     )
-    for attr in _RANGE_KEYS.values():
-        if getattr(settings, attr) is not None:
-            settings.origins[attr] = "config"
-    check_values(settings, where=lambda key: f"{path}: {key}")
+    for kind, (key, _flag) in RANGE_SETTINGS.items():
+        value = data.get(key)
+        if value is not None:
+            _check_range(kind, value, f"{path}: {key}")
+            where = _key_location(path, text, key)
+            settings.declared[kind] = Declaration(CONFIG, f"{key} in the portlint config", where, value)
     return settings
 
 
-_RANGE_KEYS = {
-    "ephemeralPortRange": "ephemeral_port_range",
-    "reservedPorts": "reserved_ports",
-    "nodePortRange": "node_port_range",
-}
+def _check_range(kind: str, value: str, where: str) -> None:
+    """Parse a range setting once, so that a bad value fails early, named."""
+    try:
+        KINDS[kind](value)
+    except RangeError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
-def check_values(settings: Settings, where) -> None:
-    """Parse the range settings once so that a bad value fails early with its name."""
-    for key, attr in _RANGE_KEYS.items():
-        value = getattr(settings, attr)
-        if value is None:
-            continue
-        try:
-            parse_port_set(value) if attr == "reserved_ports" else parse_range(value)
-        except RangeError as exc:
-            raise ConfigError(f"{where(key)}: {exc}") from None
+def _key_location(path: str, text: str, key: str) -> Location:
+    """Where ``key`` is written in the config text (its first line when not found), so that a
+    finding about a configured range points at it."""
+    from .sources import display_path
+
+    line, column, width = 1, 1, 1
+    for number, row in enumerate(text.splitlines(), 1):
+        at = row.find(key)
+        if at >= 0 and not row.lstrip().startswith("#"):
+            line, column, width = number, at + 1, len(row.rstrip()) - at
+            break
+    return Location(display_path(path), line, column, line, column + max(width, 1))
 
 
-def _read(path: str) -> dict[str, Any]:
+def _read(path: str) -> tuple[dict[str, Any], str]:
+    """The config's data and its text."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -115,23 +130,25 @@ def _read(path: str) -> dict[str, Any]:
         except ImportError:  # Python 3.10
             import tomli as tomllib  # type: ignore[no-redef]
         try:
-            data = tomllib.loads(raw.decode("utf-8")).get("tool", {}).get("portlint", {})
+            text = raw.decode("utf-8")
+            data = tomllib.loads(text).get("tool", {}).get("portlint", {})
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-        return data
+        return data, text
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     try:
-        data = YAML(typ="safe").load(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        data = YAML(typ="safe").load(text)
     except (YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(f"{path}: invalid YAML: {first}") from None
     if data is None:
-        return {}
+        return {}, text
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys, not a {type(data).__name__}")
-    return data
+    return data, text
 
 
 def schema() -> dict[str, Any]:

@@ -13,7 +13,7 @@ from sys import intern
 
 from . import k8s, writes
 from .findings import Location
-from .network import Declaration
+from .network import MANIFEST, Declaration
 from .podsysctls import pod_sysctls
 from .scalarpos import ScalarMap
 from .sysctls import EPHEMERAL_RANGE, RESERVED_PORTS, normalize
@@ -72,12 +72,21 @@ class RangeValue:
 class RunFacts:
     node_ports: list[PortUse] = field(default_factory=list)
     host_ports: list[PortUse] = field(default_factory=list)
-    # kind ('ephemeral' | 'reserved' | 'node_ports') -> [(declaration, raw value, object)]
-    declarations: dict[str, list[tuple[Declaration, str, ObjectRef]]] = field(default_factory=dict)
+    # kind (network.KINDS: 'ephemeral' | 'reserved' | 'node_ports') -> declarations in the manifests
+    declarations: dict[str, list[Declaration]] = field(default_factory=dict)
     range_values: list[RangeValue] = field(default_factory=list)
 
-    def declare(self, kind: str, decl: Declaration, value: str, obj: ObjectRef) -> None:
-        self.declarations.setdefault(kind, []).append((decl, value, obj))
+    def declare(self, kind: str, description: str, location: Location, value: str, obj: ObjectRef) -> None:
+        self.declarations.setdefault(kind, []).append(Declaration(MANIFEST, description, location, value, obj))
+
+    def port_sysctl(self, key: str, value: str, location: Location, obj: ObjectRef, path: str, where: str, by: str) -> None:
+        """A value written to one of the port-range sysctls by node configuration (a Tuned
+        profile, kops): checked by PL306 when it is the ephemeral range, and a declaration
+        of the nodes' ranges either way. ``where`` names the place for PL306, ``by`` the
+        declaration in other rules' messages."""
+        if key == EPHEMERAL_RANGE:
+            self.range_values.append(RangeValue(obj, key, value, location, path, where))
+        self.declare(_KIND_OF[key], by, location, value, obj)
 
     def merge(self, other: "RunFacts") -> None:
         """Append the facts of a later part of the run (from a worker process), in order."""
@@ -89,6 +98,7 @@ class RunFacts:
 
 
 _SERVICE_NODE_PORT_FLAG = "--service-node-port-range"
+_KIND_OF = {EPHEMERAL_RANGE: "ephemeral", RESERVED_PORTS: "reserved"}
 
 
 def collect(manifest: k8s.Manifest, facts: RunFacts) -> None:
@@ -191,9 +201,8 @@ def _script_declarations(manifest: k8s.Manifest, facts: RunFacts) -> None:
         obj = ref(manifest)
         if key == EPHEMERAL_RANGE:
             facts.range_values.append(RangeValue(obj, key, cw.write.value, cw.location, cw.path, f"{cw.container.label}"))
-        if cw.shares_node and cw.verdict.state != "guarded":
-            decl = Declaration("manifest", f"{cw.container.label} of {manifest.label}", cw.location)
-            facts.declare("ephemeral" if key == EPHEMERAL_RANGE else "reserved", decl, cw.write.value, obj)
+        if cw.shares_node and cw.verdict.state != "guarded":  # it changes the node
+            facts.declare(_KIND_OF[key], f"{cw.container.label} of {manifest.label}", cw.location, cw.write.value, obj)
 
 
 _INI_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")
@@ -229,10 +238,7 @@ def _tuned(manifest: k8s.Manifest, facts: RunFacts) -> None:
             end_col = col + len(line.strip()) if positions.exact else col + 1
             loc = Location(manifest.doc.path, row, col, row, end_col)
             path = f"spec.profile[{name}].data:{key}"
-            if key == EPHEMERAL_RANGE:
-                facts.range_values.append(RangeValue(obj, key, value, loc, path, "a Tuned profile"))
-            decl = Declaration("manifest", f'profile "{name}" of {manifest.label}', loc)
-            facts.declare("ephemeral" if key == EPHEMERAL_RANGE else "reserved", decl, value, obj)
+            facts.port_sysctl(key, value, loc, obj, path, "a Tuned profile", f'profile "{name}" of {manifest.label}')
 
 
 def _kops(manifest: k8s.Manifest, facts: RunFacts) -> None:
@@ -247,17 +253,15 @@ def _kops(manifest: k8s.Manifest, facts: RunFacts) -> None:
         key = normalize(key)
         if key not in (EPHEMERAL_RANGE, RESERVED_PORTS):
             continue
-        loc = doc.location(item)
         path = f"spec.sysctlParameters[{key}]"
-        if key == EPHEMERAL_RANGE:
-            facts.range_values.append(RangeValue(obj, key, value, loc, path, "kops sysctlParameters"))
-        decl = Declaration("manifest", f"spec.sysctlParameters of {manifest.label}", loc)
-        facts.declare("ephemeral" if key == EPHEMERAL_RANGE else "reserved", decl, value, obj)
+        facts.port_sysctl(
+            key, value, doc.location(item), obj, path, "kops sysctlParameters", f"spec.sysctlParameters of {manifest.label}"
+        )
     node = manifest.get("spec", "kubeAPIServer", "serviceNodePortRange")
     value = as_str(node)
     if value:
-        decl = Declaration("manifest", f"spec.kubeAPIServer.serviceNodePortRange of {manifest.label}", doc.location(node))
-        facts.declare("node_ports", decl, value, obj)
+        description = f"spec.kubeAPIServer.serviceNodePortRange of {manifest.label}"
+        facts.declare("node_ports", description, doc.location(node), value, obj)
 
 
 def _api_server_flags(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> None:
@@ -274,7 +278,5 @@ def _api_server_flags(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts)
             elif text == _SERVICE_NODE_PORT_FLAG and i + 1 < len(argv):
                 value, arg = argv[i + 1].value, argv[i + 1]
             if value:
-                decl = Declaration(
-                    "manifest", f"the {_SERVICE_NODE_PORT_FLAG} flag of {manifest.label}", manifest.doc.location(arg)
-                )
-                facts.declare("node_ports", decl, value, ref(manifest))
+                description = f"the {_SERVICE_NODE_PORT_FLAG} flag of {manifest.label}"
+                facts.declare("node_ports", description, manifest.doc.location(arg), value, ref(manifest))

@@ -114,14 +114,26 @@ def parse_port_set(text: str) -> PortSet:
     return PortSet(tuple(ranges))
 
 
+# Where a setting of the node network comes from, from weakest to strongest.
+DEFAULT, MANIFEST, CONFIG, FLAG = "default", "manifest", "config", "flag"
+
+
 @dataclass(slots=True)
 class Declaration:
-    """Where a setting of the node network comes from: the defaults, the command line,
-    the config file, or an object in the linted manifests (with its location)."""
+    """One statement of a node-network setting: its value as written, where it comes from
+    (the defaults, an object of the linted manifests, the config file, a flag), a phrase
+    that names it in messages, and its location (None for defaults and flags)."""
 
-    origin: str  # "default" | "flag" | "config" | "manifest"
-    description: str  # e.g. 'DaemonSet "tune" writes net.ipv4.ip_local_port_range'
+    origin: str  # DEFAULT | MANIFEST | CONFIG | FLAG
+    description: str  # e.g. 'init container "tune" of DaemonSet "t"', 'ephemeralPortRange in the portlint config'
     location: Location | None = None
+    value: str = ""
+    obj: object = None  # the facts.ObjectRef of a manifest declaration (for fingerprints, suppression)
+
+    @property
+    def from_settings(self) -> bool:
+        """Given to portlint (config file or flag) rather than found in the manifests."""
+        return self.origin in (CONFIG, FLAG)
 
 
 @dataclass(slots=True)
@@ -138,7 +150,7 @@ class NodeNetwork:
     def where(self, decl: Declaration) -> str:
         """How messages cite a declaration: 'the Linux default', 'set by --ephemeral-port-range',
         'declared by init container "x" of DaemonSet "y" at path:line'."""
-        if decl.origin == "default":
+        if decl.origin == DEFAULT:
             return decl.description
         if decl.location is not None:
             return f"declared by {decl.description} at {decl.location.path}:{decl.location.line}"
@@ -148,53 +160,36 @@ class NodeNetwork:
 def default_network() -> NodeNetwork:
     return NodeNetwork(
         parse_range(DEFAULT_EPHEMERAL),
-        Declaration("default", "the Linux default"),
+        Declaration(DEFAULT, "the Linux default"),
         parse_range(DEFAULT_NODE_PORTS),
-        Declaration("default", "the kube-apiserver default"),
+        Declaration(DEFAULT, "the kube-apiserver default"),
     )
+
+
+# the three node-network settings: facts/config key -> parser
+KINDS = {"ephemeral": parse_range, "reserved": parse_port_set, "node_ports": parse_range}
 
 
 def resolve(settings, facts) -> NodeNetwork:
     """The node network of a run. Precedence: flags > config file > declarations found in
     the linted manifests (``facts.declarations``) > defaults."""
     net = default_network()
-    declared = facts.declarations
-    for kind in ("ephemeral", "reserved", "node_ports"):
-        for decl, raw, _obj in declared.get(kind, []):
+    for kind, parse in KINDS.items():
+        for decl in facts.declarations.get(kind, []):
             try:
-                value = parse_port_set(raw) if kind == "reserved" else parse_range(raw)
+                value = parse(decl.value)
             except RangeError:
                 continue  # PL306 reports malformed values where they are written
             _apply(net, kind, value, decl)
-    for attr, kind in (("ephemeral_port_range", "ephemeral"), ("reserved_ports", "reserved"), ("node_port_range", "node_ports")):
-        value = getattr(settings, attr)
-        if value is None:
-            continue
-        origin = settings.origins.get(attr, "config")
-        if origin == "flag":
-            decl = Declaration("flag", f"--{attr.replace('_', '-')} {value}")
-        else:
-            decl = Declaration(
-                "config",
-                f"{_CONFIG_KEYS[attr]} in the portlint config",
-                _config_location(settings.config_path, _CONFIG_KEYS[attr]),
-            )
-        parsed = parse_port_set(value) if kind == "reserved" else parse_range(value)
-        _set(net, kind, parsed, decl)
+    for kind, decl in settings.declared.items():  # checked when the settings were read
+        _set(net, kind, KINDS[kind](decl.value), decl)
     return net
-
-
-_CONFIG_KEYS = {
-    "ephemeral_port_range": "ephemeralPortRange",
-    "reserved_ports": "reservedPorts",
-    "node_port_range": "nodePortRange",
-}
 
 
 def _apply(net: NodeNetwork, kind: str, value, decl: Declaration) -> None:
     """A manifest declaration: the widest ephemeral range wins (the worst case across nodes)."""
     if kind == "ephemeral":
-        current = net.ephemeral if net.ephemeral_from.origin == "manifest" else None
+        current = net.ephemeral if net.ephemeral_from.origin == MANIFEST else None
         if current is None or value.size > current.size:
             _set(net, kind, value, decl)
     elif kind == "reserved":
@@ -211,22 +206,3 @@ def _set(net: NodeNetwork, kind: str, value, decl: Declaration) -> None:
         net.reserved, net.reserved_from = value, decl
     else:
         net.node_ports, net.node_ports_from = value, decl
-
-
-def _config_location(path: str | None, key: str) -> Location | None:
-    """Where ``key`` is written in the config file (its first line when not found)."""
-    if path is None:
-        return None
-    from .sources import display_path
-
-    line, column, width = 1, 1, 1
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for number, text in enumerate(handle, 1):
-                at = text.find(key)
-                if at >= 0 and not text.lstrip().startswith("#"):
-                    line, column, width = number, at + 1, len(text.rstrip()) - at
-                    break
-    except OSError:
-        pass
-    return Location(display_path(path), line, column, line, column + max(width, 1))

@@ -52,11 +52,11 @@ SECURITY_SEVERITY = "5.5"
 def check(ctx):
     net = ctx.network
     declarations = list(ctx.facts.declarations.get("ephemeral", []))
-    if net.ephemeral_from.origin in ("config", "flag"):
-        declarations.append((net.ephemeral_from, str(net.ephemeral), None))  # the run's own setting
-    for decl, raw, obj in declarations:
+    if net.ephemeral_from.from_settings:
+        declarations.append(net.ephemeral_from)
+    for decl in declarations:
         try:
-            declared = parse_range(raw)
+            declared = parse_range(decl.value)
         except RangeError:
             continue  # PL306
         overlap = declared.overlap(net.node_ports)
@@ -74,7 +74,7 @@ def check(ctx):
             f"{net.node_ports.high}."
         )
         key = f"ephemeral:{decl.description}"
-        if obj is None:  # from the config file (located there) or a flag (no file)
+        if decl.from_settings:  # the config file (located there) or a flag (no file)
             yield run_report(ID, decl.location, message, key)
         else:
-            yield report(ID, obj, decl.location, message, key)
+            yield report(ID, decl.obj, decl.location, message, key)

@@ -47,3 +47,43 @@ def test_port_sets_and_coverage():
 )
 def test_static_band_follows_kep_3668(low, high, band):
     assert static_band(low, high) == band
+
+
+def _facts_with(*declarations):
+    from portlint.facts import RunFacts
+    from portlint.findings import Location
+
+    facts = RunFacts()
+    for kind, value, line in declarations:
+        facts.declare(kind, f"object at line {line}", Location("m.yaml", line, 1, line, 2), value, None)
+    return facts
+
+
+def test_the_node_network_takes_flags_over_config_over_manifests_over_defaults(tmp_path):
+    from portlint.config import Settings, load
+    from portlint.network import resolve
+
+    net = resolve(Settings(), _facts_with())
+    assert (str(net.ephemeral), net.ephemeral_from.origin, str(net.node_ports), str(net.reserved)) == (
+        "32768-60999",
+        "default",
+        "30000-32767",
+        "none",
+    )
+    # in the manifests the widest ephemeral range wins: the worst case over the nodes
+    facts = _facts_with(("ephemeral", "1024 65535", 3), ("ephemeral", "20000 40000", 9), ("node_ports", "20000-22767", 5))
+    net = resolve(Settings(), facts)
+    assert (str(net.ephemeral), net.ephemeral_from.location.line, str(net.node_ports)) == ("1024-65535", 3, "20000-22767")
+
+    config = tmp_path / ".portlint.yaml"
+    config.write_text("# ephemeralPortRange is the nodes' range\nrules: {}\nephemeralPortRange: '40000 50000'\n")
+    settings = load(str(config))
+    net = resolve(settings, facts)
+    assert (str(net.ephemeral), net.ephemeral_from.origin) == ("40000-50000", "config")
+    # located on its own line, not on the comment that mentions it
+    assert (net.ephemeral_from.location.line, net.ephemeral_from.location.column) == (3, 1)
+
+    settings.set_from_flag("ephemeral", "45000 46001")
+    net = resolve(settings, facts)
+    assert (str(net.ephemeral), net.ephemeral_from.origin, net.ephemeral_from.location) == ("45000-46001", "flag", None)
+    assert net.where(net.ephemeral_from) == "set by --ephemeral-port-range 45000 46001"
