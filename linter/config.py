@@ -37,7 +37,6 @@ class Settings:
     kubernetes_version: str | None = None
     rules: dict[str, str] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
-    config_path: str | None = None  # the file the settings came from
     # the node-network settings given to portlint, by kind: from the config file, or a flag
     declared: dict[str, Declaration] = field(default_factory=dict)
 
@@ -84,7 +83,6 @@ def load(path: str | None) -> Settings:
         kubernetes_version=data.get("kubernetesVersion"),
         rules={k.upper(): v for k, v in (data.get("rules") or {}).items()},
         exclude=list(data.get("exclude") or []),
-        config_path=path,
     )
     for kind, (key, _flag) in RANGE_SETTINGS.items():
         value = data.get(key)

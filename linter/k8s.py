@@ -93,10 +93,6 @@ class Container:
         return f"{self.pod.path}.{self.group}[{self.name}]"
 
     @property
-    def template(self) -> str | None:
-        return self.doc.template
-
-    @property
     def label(self) -> str:
         kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}.get(self.group, "container")
         return f'{kind} "{self.name}"'

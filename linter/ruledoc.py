@@ -1,9 +1,15 @@
-"""A rule's documentation, read from its module: used by ``portlint explain``, the SARIF
-rule descriptors and the generated docs/rules/PLxxx.md pages, so all three agree."""
+"""A rule's documentation, read from its module docstring: used by ``portlint explain``,
+the SARIF rule descriptors and the docs/rules/PLxxx.md pages, so all three agree.
+
+``python -m portlint.ruledoc [DIR]`` writes the pages (default docs/rules);
+tests/test_docs.py fails when one is stale.
+"""
 
 from __future__ import annotations
 
 import inspect
+import sys
+from pathlib import Path
 from types import ModuleType
 
 DOCS_URL = "https://github.com/portlint/portlint/blob/main/docs/rules/{id}.md"
@@ -11,10 +17,6 @@ DOCS_URL = "https://github.com/portlint/portlint/blob/main/docs/rules/{id}.md"
 
 def help_markdown(rule: ModuleType) -> str:
     return inspect.cleandoc(rule.__doc__ or rule.SUMMARY)
-
-
-def title(rule: ModuleType) -> str:
-    return help_markdown(rule).split("\n", 1)[0].strip()
 
 
 def full_description(rule: ModuleType) -> str:
@@ -47,5 +49,32 @@ def page(rule: ModuleType) -> str:
     head = f"# {rule.ID} {rule.NAME}\n\n*Default level: {rule.LEVEL}.* {rule.SUMMARY}\n\n"
     body = help_markdown(rule).split("\n", 1)
     rest = body[1].strip() if len(body) > 1 else ""
-    note = f"<!-- generated from rules/{rule.__name__.rsplit('.', 1)[-1]}.py by `python -m portlint.docs`; do not edit -->\n"
+    note = f"<!-- generated from rules/{rule.__name__.rsplit('.', 1)[-1]}.py by `python -m portlint.ruledoc`; do not edit -->\n"
     return note + head + f"**{body[0].strip()}**\n\n" + rest + "\n"
+
+
+def pages() -> dict[str, str]:
+    """File name -> text of every page: one per rule and the index."""
+    from .rules import RULES
+
+    index = ["# Rules\n", "| id | name | level | summary |", "|---|---|---|---|"]
+    out = {}
+    for rule in RULES:
+        out[f"{rule.ID}.md"] = page(rule)
+        index.append(f"| [{rule.ID}]({rule.ID}.md) | {rule.NAME} | {rule.LEVEL} | {rule.SUMMARY} |")
+    out["README.md"] = "\n".join(index) + "\n"
+    return out
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[0] if argv else "docs/rules")
+    target.mkdir(parents=True, exist_ok=True)
+    written = pages()
+    for name, text in written.items():
+        (target / name).write_text(text, encoding="utf-8")
+    print(f"wrote {len(written)} pages to {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

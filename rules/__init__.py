@@ -1,9 +1,11 @@
 """The rule registry: an explicit list, in id order. Add a new rule module here.
 
-Each module defines ID, NAME, LEVEL, SUMMARY, TAGS, PRECISION, SECURITY_SEVERITY, a
-Markdown docstring (its help: Why / Bad / Good / How to fix / References), and
-``check(manifest, ctx)`` for one object or ``check_run(ctx)`` for the whole run, which
-reads the facts the engine gathered from every object (``ctx.facts``, ``ctx.network``).
+Each module defines ID, NAME, LEVEL, SCOPE, SUMMARY, TAGS, PRECISION, SECURITY_SEVERITY,
+a Markdown docstring (its help: Why / Bad / Good / How to fix / References), and ``check``:
+``check(manifest, ctx)`` when SCOPE is "object" (each Kubernetes object as the stream goes
+by), ``check(ctx)`` when SCOPE is "run" (once, on the facts gathered from every object:
+``ctx.facts``, ``ctx.network``); PL000's SCOPE is "input" and the engine reports it.
+Helpers shared by several rules live in the ``_``-prefixed modules here.
 See docs/DESIGN.md, "The rule contract".
 """
 

@@ -3,16 +3,17 @@ examples lint as they claim."""
 
 from __future__ import annotations
 
+import inspect
 import re
 import shlex
 
 import pytest
 from conftest import REPO, lint_text
 
-from portlint.docs import pages
+from portlint.ruledoc import pages
 from portlint.rules import RULES
 
-CONTRACT = ("ID", "NAME", "LEVEL", "SUMMARY", "TAGS", "PRECISION", "SECURITY_SEVERITY")
+CONTRACT = ("ID", "NAME", "LEVEL", "SCOPE", "SUMMARY", "TAGS", "PRECISION", "SECURITY_SEVERITY")
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.ID)
@@ -24,14 +25,19 @@ def test_rule_module_follows_the_contract(rule):
     assert rule.LEVEL in ("note", "warning", "error")
     for heading in ("## Bad", "## Good", "## How to fix", "## References"):
         assert heading in (rule.__doc__ or ""), f"{rule.ID} lacks {heading}"
-    assert rule.ID == "PL000" or hasattr(rule, "check") or hasattr(rule, "check_run")
+    assert rule.SCOPE in ("input", "object", "run")
+    if rule.SCOPE == "input":  # PL000: the engine reports it while reading
+        assert not hasattr(rule, "check")
+    else:
+        wanted = ["manifest", "ctx"] if rule.SCOPE == "object" else ["ctx"]
+        assert list(inspect.signature(rule.check).parameters) == wanted
     assert rule.__name__.rsplit(".", 1)[-1].startswith(rule.ID.lower() + "_")
 
 
 def test_rule_pages_are_current():
     for name, text in pages().items():
         path = REPO / "docs" / "rules" / name
-        assert path.exists() and path.read_text(encoding="utf-8") == text, f"run `python -m portlint.docs` ({name} is stale)"
+        assert path.exists() and path.read_text(encoding="utf-8") == text, f"run `python -m portlint.ruledoc` ({name} is stale)"
 
 
 def _examples(rule, heading):
@@ -62,3 +68,4 @@ def test_pl000_bad_example_is_a_parse_error():
     rule = RULES[0]
     text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n" + _examples(rule, "Bad")[0]
     assert [f["rule"] for f in lint_text(text).findings] == ["PL000"]
+
