@@ -172,6 +172,8 @@ def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, 
 def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> None:
     """Parse one document, run the object rules on each of its objects, keep their facts."""
     root, problems = tree.parse(doc.text, doc.first_line)
+    if problems and not (k8s.is_object(root) if root is not None else k8s.looks_like_object(doc.text)):
+        problems = []  # not a Kubernetes document: its syntax is not portlint's business
     for p in problems:
         message = p.message
         if root is None and "{{" in doc.text:

@@ -6,6 +6,8 @@ as names. What does not have the expected shape is skipped, and the rest is stil
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -96,6 +98,26 @@ class Container:
     def label(self) -> str:
         kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}.get(self.group, "container")
         return f'{kind} "{self.name}"'
+
+
+_API_VERSION_KEY = re.compile(r"""(?:^|[{,])\s*["']?apiVersion["']?\s*:""", re.M)
+_KIND_KEY = re.compile(r"""(?:^|[{,])\s*["']?kind["']?\s*:""", re.M)
+
+
+def is_object(root: Node | None) -> bool:
+    """A Kubernetes object (apiVersion and kind) or a kind-less pod template patch."""
+    if type(root) is not Mapping:
+        return False
+    if as_str(root.get("kind")) and as_str(root.get("apiVersion")):
+        return True
+    return not root.get("kind") and not root.get("apiVersion") and _is_pod_template_patch(root)
+
+
+def looks_like_object(text: str) -> bool:
+    """For a document that does not parse: does its text hold apiVersion and kind keys?
+    Compose files, workflows, values files and JSON with comments do not, and their syntax
+    is not portlint's business."""
+    return _API_VERSION_KEY.search(text) is not None and _KIND_KEY.search(text) is not None
 
 
 def manifests(doc: Document, root: Node | None) -> Iterator[Manifest]:

@@ -56,9 +56,10 @@ def run_subprocess(path, *args, timeout=60):
         (b"", []),
         (b"# only a comment\n# and another\n", []),
         (b"---\n---\n...\n---\n", []),
-        (b"\t- tab\n", [("PL000", 1, 1)]),
+        (b"apiVersion: v1\nkind: Pod\n\t- tab\n", [("PL000", 3, 1)]),
+        (b"\t- tab\n", []),  # not a Kubernetes document: its syntax is not portlint's business
     ],
-    ids=["binary", "latin-1", "utf-16-bom", "bom-crlf", "empty", "comments", "only-markers", "tab-indent"],
+    ids=["binary", "latin-1", "utf-16-bom", "bom-crlf", "empty", "comments", "only-markers", "tab-indent", "tab-not-k8s"],
 )
 def test_encodings_and_empty_inputs(tmp_cwd, data, expected):
     (tmp_cwd / "in.yaml").write_bytes(data)
@@ -102,9 +103,9 @@ def test_merge_bomb_stays_cheap(tmp_path):
 
 
 def test_deep_nesting(tmp_path):
-    (tmp_path / "flow.yaml").write_text("a: " + "[" * 20000 + "]" * 20000 + "\n")
+    (tmp_path / "flow.yaml").write_text("apiVersion: v1\nkind: ConfigMap\na: " + "[" * 20000 + "]" * 20000 + "\n")
     data = run_subprocess(tmp_path / "flow.yaml", timeout=20)
-    assert [(f["rule"], f["line"], f["column"]) for f in data["findings"]] == [("PL000", 1, 1004)]
+    assert [(f["rule"], f["line"], f["column"]) for f in data["findings"]] == [("PL000", 3, 1004)]
     (tmp_path / "block.yaml").write_text("".join(" " * i + "k:\n" for i in range(2000)))
     assert run_subprocess(tmp_path / "block.yaml", timeout=20)["findings"] == []
 

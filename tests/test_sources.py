@@ -95,9 +95,33 @@ def test_json_manifests_lint_with_positions():
 
 
 def test_a_broken_document_does_not_hide_the_others():
-    text = "kind: Pod\napiVersion: v1\nspec: {hostNetwork: true, containers: [{name: a, command: [sysctl, -w, net.core.somaxconn=1]}]}\n---\na: [\n---\nkind: Pod\napiVersion: v1\nspec: {hostNetwork: true, containers: [{name: b, command: [sysctl, -w, net.core.rmem_max=1]}]}\n"
+    text = "kind: Pod\napiVersion: v1\nspec: {hostNetwork: true, containers: [{name: a, command: [sysctl, -w, net.core.somaxconn=1]}]}\n---\nkind: Pod\napiVersion: v1\na: [\n---\nkind: Pod\napiVersion: v1\nspec: {hostNetwork: true, containers: [{name: b, command: [sysctl, -w, net.core.rmem_max=1]}]}\n"
     result = lint_text(text)
-    assert result.triples() == [("PL201", 3, 72), ("PL000", 5, 5), ("PL201", 9, 72)]  # "a: [" ends at column 4
+    assert result.triples() == [("PL201", 3, 72), ("PL000", 7, 5), ("PL201", 11, 72)]  # "a: [" ends at column 4
+
+
+NOT_KUBERNETES = [
+    # a compose file with a duplicate key
+    "services:\n  web: {image: nginx}\n  web: {image: httpd}\n",
+    # tsconfig.json / .vscode/settings.json: JSON with comments
+    '{\n  // the compiler\n  "compilerOptions": {"strict": true}\n}\n',
+    # a GitHub workflow that does not parse
+    "on: push\njobs:\n  a: [\n",
+    # a values file with a tab
+    "replicas: 1\n\tname: x\n",
+]
+
+
+@pytest.mark.parametrize("text", NOT_KUBERNETES, ids=["compose-duplicate", "json-comments", "workflow", "values-tab"])
+def test_documents_that_are_not_kubernetes_objects_are_skipped_even_when_broken(text):
+    assert lint_text(text, name="other.yaml").findings == []
+
+
+def test_a_broken_kubernetes_document_is_still_a_parse_error():
+    duplicate = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nmetadata: {name: b}\n"
+    assert lint_text(duplicate).triples() == [("PL000", 4, 1)]
+    tab = "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n"  # YAML forbids tabs for indentation
+    assert lint_text(tab).triples() == [("PL000", 4, 1)]
 
 
 def test_scalars_lists_empty_and_foreign_documents_are_skipped_quietly():
