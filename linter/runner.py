@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Iterable
 
@@ -24,20 +25,21 @@ def run(
     colour: bool = False,
 ) -> tuple[int, Iterable[str]]:
     """Returns (exit code, report as text chunks). Input errors raise sources.InputError."""
+    from .sources import InputError, MemoryInput
+
+    if helm_chart is not None and not os.path.isfile(os.path.join(helm_chart, "Chart.yaml")):
+        raise InputError(f"--helm-chart {helm_chart}: not a chart directory (no Chart.yaml)")
     if helm_chart is not None and "-" in paths:
         # the Helm mapping rereads the rendered lines: keep stdin's text to read it again
-        from .sources import IN_MEMORY
-
         name = stdin_name if stdin_name != "-" else "(stdin)"
-        IN_MEMORY[name] = sys.stdin.buffer.read().decode("utf-8", errors="replace")
-        paths = [name if p == "-" else p for p in paths]
+        paths = [MemoryInput(name, sys.stdin.buffer.read().decode("utf-8", errors="replace")) if p == "-" else p for p in paths]
     levels = engine.effective_levels(RULES, settings, select or None, ignore or set())
     result = engine.lint(paths, settings, RULES, levels, stdin_name)
     if helm_chart is not None:
         from .helm import map_to_chart
 
         moved = list(result.findings)
-        map_to_chart(moved, helm_chart)
+        map_to_chart(moved, helm_chart, {str(p): p.text for p in paths if isinstance(p, MemoryInput)})
         result.findings.replace_all(moved)
     names = {rule.ID: rule.NAME for rule in RULES}
     if format == "sarif":
