@@ -159,7 +159,6 @@ def check(
     raise typer.Exit(code)
 
 
-@app.command()
 def helm(
     chart: str = typer.Argument(..., help="The chart directory.", metavar="CHART"),
     values: Optional[List[str]] = typer.Option(
@@ -168,29 +167,45 @@ def helm(
     set_values: Optional[List[str]] = typer.Option(
         None, "--set", help="key=value for helm template (repeatable).", metavar="K=V"
     ),
-    format: Format = typer.Option(Format.text, "--format", help="Report format."),
-    output: Optional[str] = typer.Option(
-        None, "--output", "-o", help="Write the report to FILE instead of stdout.", metavar="FILE"
-    ),
-    fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Exit 1 when a finding is at or above this level."),
+    release_name: str = typer.Option("portlint", "--release-name", help="Release name for helm template.", metavar="NAME"),
+    namespace: Optional[str] = typer.Option(None, "--namespace", help="Namespace for helm template.", metavar="NAME"),
+    **options,
 ) -> None:
-    """Render a chart with `helm template` and lint it; findings point at the templates."""
-    from . import config as config_mod
+    """Render a chart with `helm template` and lint it as `check` does; findings point at the
+    template lines (the rendered stream is never reported as a file of its own)."""
     from .helm import HelmError, render
-    from .runner import run
-    from .sources import IN_MEMORY, InputError
+    from .sources import MemoryInput
 
     try:
-        rendered = render(chart, values or [], set_values or [])
-        name = f"{chart.rstrip('/')}/(helm template)"
-        IN_MEMORY[name] = rendered
-        settings = config_mod.load(config_mod.find_config())
-        code, report = run([name], settings, format=format.value, fail_on=fail_on.value, helm_chart=chart)
-    except (HelmError, config_mod.ConfigError, InputError) as exc:
+        rendered = render(chart, values or [], set_values or [], release_name, namespace)
+    except HelmError as exc:
         _fail(str(exc))
-        return
-    _write(report, output)
-    raise typer.Exit(code)
+    check(paths=[MemoryInput(f"{chart.rstrip('/')}/(helm template)", rendered)], stdin_filename="-", helm_chart=chart, **options)
+
+
+def _with_check_options(command, mine: tuple[str, ...]):
+    """Give ``command`` check's options (one definition for both commands), except the ones
+    about inputs; -f stays --values for helm, so --format has no short name there."""
+    import copy
+    import inspect
+    from typing import get_type_hints
+
+    own = inspect.signature(command)
+    hints = get_type_hints(command)
+    hints.update(get_type_hints(check))
+    params = [own.parameters[name] for name in mine]
+    for name, param in inspect.signature(check).parameters.items():
+        if name in ("paths", "stdin_filename", "helm_chart") or name in own.parameters:
+            continue
+        info = copy.copy(param.default)
+        info.param_decls = tuple(d for d in info.param_decls if d != "-f")
+        params.append(param.replace(default=info, kind=inspect.Parameter.KEYWORD_ONLY))
+    command.__signature__ = own.replace(parameters=params)
+    command.__annotations__ = {name: hints[name] for name in (p.name for p in params)} | {"return": None}
+    return command
+
+
+app.command("helm")(_with_check_options(helm, ("chart", "values", "set_values", "release_name", "namespace")))
 
 
 def _write(report, output: str | None) -> None:

@@ -26,9 +26,17 @@ _HELM_SOURCE = re.compile(r"^# Source: ([^\n]+?)[ \t]*$", re.M)
 _IGNORE_COMMENT = re.compile(r"#\s*portlint:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 
 
-# Inputs that exist only in memory (the output of `helm template` for `portlint helm`),
-# by display name; read() and the Helm mapping look here before the disk.
-IN_MEMORY: dict[str, str] = {}
+class MemoryInput(str):
+    """An input that exists only in memory (stdin kept for the Helm mapping, the output of
+    `helm template`): the string is its display name, ``text`` its content. A ``str`` so that
+    it passes wherever input paths do."""
+
+    text: str
+
+    def __new__(cls, name: str, text: str) -> "MemoryInput":
+        self = super().__new__(cls, name)
+        self.text = text
+        return self
 
 
 class InputError(Exception):
@@ -98,7 +106,7 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[str]
     symlinked directories followed once); a missing path raises InputError."""
     patterns = list(exclude)
     for given in paths:
-        if given == "-" or given in IN_MEMORY:
+        if given == "-" or isinstance(given, MemoryInput):
             yield given
             continue
         if not os.path.lexists(given):
@@ -147,8 +155,8 @@ BLOCK_SIZE = 1 << 20  # read and decode inputs a megabyte at a time
 
 def open_input(path: str, stdin_name: str = "-") -> tuple[SourceFile, BinaryIO]:
     """The SourceFile of an input and its byte stream; unreadable paths raise InputError."""
-    if path in IN_MEMORY:
-        return SourceFile(path), io.BytesIO(IN_MEMORY[path].encode("utf-8"))
+    if isinstance(path, MemoryInput):
+        return SourceFile(str(path)), io.BytesIO(path.text.encode("utf-8"))
     if path == "-":
         return SourceFile(stdin_name), sys.stdin.buffer
     shown = display_path(path)
