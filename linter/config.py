@@ -36,7 +36,8 @@ RANGE_SETTINGS = {
 class Settings:
     kubernetes_version: str | None = None
     rules: dict[str, str] = field(default_factory=dict)
-    exclude: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)  # gitignore-style, relative to config_dir
+    config_dir: str = "."  # the directory of the config file
     # the node-network settings given to portlint, by kind: from the config file, or a flag
     declared: dict[str, Declaration] = field(default_factory=dict)
 
@@ -83,6 +84,7 @@ def load(path: str | None) -> Settings:
         kubernetes_version=data.get("kubernetesVersion"),
         rules={k.upper(): v for k, v in (data.get("rules") or {}).items()},
         exclude=list(data.get("exclude") or []),
+        config_dir=os.path.dirname(os.path.abspath(path)),
     )
     for kind, (key, _flag) in RANGE_SETTINGS.items():
         value = data.get(key)

@@ -22,6 +22,7 @@ from typing import Iterable
 from . import facts as run_facts
 from . import k8s, network, parallel, sources, tree
 from .config import Settings
+from .excludes import Excludes
 from .findings import Finding, Location
 from .network import NodeNetwork
 from .store import FindingStore
@@ -93,7 +94,7 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
     raw = _Sink(result, levels, settings.rules, ignore_comments)
 
     documents = _documents(paths, settings, stdin_name, result, ignore_comments, raw)
-    workers = parallel.workers_for(paths, settings.exclude)
+    workers = parallel.workers_for(paths)
     if workers > 1:
         for found, facts, notes in parallel.map_batches(_lint_batch, documents, workers, (ctx, rules)):
             raw.extend(found)
@@ -152,7 +153,7 @@ class _Sink:
 def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, raw):
     """Every document of every input, in order; unreadable and undecodable inputs are
     recorded on the way (a notification, or a PL000 finding)."""
-    for path in sources.discover(paths, settings.exclude):
+    for path in sources.discover(paths, Excludes(settings.exclude, settings.config_dir)):
         try:
             source, stream = sources.open_input(path, stdin_name)
         except sources.InputError as exc:

@@ -21,7 +21,7 @@ BATCH_BYTES = 1_000_000
 ENVIRONMENT_KNOB = "PORTLINT_JOBS"  # "1" forces one process; a number caps the workers
 
 
-def workers_for(paths: list[str], exclude: list[str]) -> int:
+def workers_for(paths: list[str]) -> int:
     """How many processes to use for these inputs (1 when it would not pay)."""
     wanted = os.environ.get(ENVIRONMENT_KNOB, "")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

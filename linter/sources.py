@@ -9,7 +9,6 @@ from (the ``# Source:`` comment ``helm template`` writes after ``---``).
 from __future__ import annotations
 
 import codecs
-import fnmatch
 import io
 import os
 import re
@@ -17,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable, Iterator
 
+from .excludes import NOTHING, Excludes
 from .findings import Location
 from .tree import end_mark, start_mark
 
@@ -101,10 +101,9 @@ def display_path(path: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[str]:
+def discover(paths: Iterable[str], excludes: Excludes = NOTHING) -> Iterator[str]:
     """File paths to lint, in a stable order. Directories are walked (hidden ones skipped,
     symlinked directories followed once); a missing path raises InputError."""
-    patterns = list(exclude)
     for given in paths:
         if given == "-" or isinstance(given, MemoryInput):
             yield given
@@ -112,12 +111,12 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[str]
         if not os.path.lexists(given):
             raise InputError(f"{given}: no such file or directory")
         if os.path.isdir(given):
-            yield from _walk(given, patterns)
-        elif not patterns or not _excluded(display_path(given), patterns):
+            yield from _walk(given, excludes)
+        elif not excludes.match(given):
             yield given
 
 
-def _walk(top: str, patterns: list[str]) -> Iterator[str]:
+def _walk(top: str, excludes: Excludes) -> Iterator[str]:
     seen: set[tuple[int, int]] = set()
 
     def onerror(exc: OSError) -> None:
@@ -135,19 +134,13 @@ def _walk(top: str, patterns: list[str]) -> Iterator[str]:
             continue
         seen.add(ident)
         dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".") and not (patterns and _excluded(display_path(os.path.join(dirpath, d)), patterns))
+            d for d in dirnames if not d.startswith(".") and not excludes.match(os.path.join(dirpath, d), is_dir=True)
         )
         for name in sorted(filenames):
             if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
                 full = os.path.join(dirpath, name)
-                if not patterns or not _excluded(display_path(full), patterns):
+                if not excludes.match(full):
                     yield full
-
-
-def _excluded(path: str, patterns: list[str]) -> bool:
-    return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(os.path.basename(path), p) for p in patterns)
 
 
 BLOCK_SIZE = 1 << 20  # read and decode inputs a megabyte at a time

@@ -84,6 +84,20 @@ def test_exclude_globs(tmp_cwd):
     assert (result.exit_code, result.findings) == (0, [])
 
 
+def test_exclude_patterns_are_relative_to_the_config_file(tmp_cwd, monkeypatch):
+    writes = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, command: [sysctl, -w, vm.swappiness=10]}]\n"
+    (tmp_cwd / "charts" / "web").mkdir(parents=True)
+    (tmp_cwd / "charts" / "web" / "pod.yaml").write_text(writes)
+    (tmp_cwd / "deploy").mkdir()
+    (tmp_cwd / "deploy" / "pod.yaml").write_text(writes)
+    (tmp_cwd / ".portlint.yaml").write_text("exclude: ['/charts/']\n")
+    monkeypatch.chdir(tmp_cwd / "deploy")
+    assert cli("check", "../charts", "--format", "json").findings == []
+    # the same pattern does not reach deploy/, and deploy/pod.yaml is linted
+    found = cli("check", "..", "--format", "json", "--fail-on", "never").findings
+    assert [(f["rule"], f["path"]) for f in found] == [("PL103", "../deploy/pod.yaml")]
+
+
 def test_unknown_key_exits_2_naming_it(tmp_cwd):
     (tmp_cwd / ".portlint.yaml").write_text("ephemeralRange: 1024-65535\n")
     (tmp_cwd / "svc.yaml").write_text(SERVICE)

@@ -9,6 +9,7 @@ import pytest
 from conftest import lint_text
 
 from portlint import sources
+from portlint.excludes import Excludes
 
 
 def split(text: str):
@@ -79,8 +80,34 @@ def test_discover_walks_directories_skipping_hidden_ones_and_loops(tmp_path):
 def test_discover_excludes_globs(tmp_path):
     (tmp_path / "keep.yaml").write_text("a: 1\n")
     (tmp_path / "skip.yaml").write_text("a: 1\n")
-    found = [os.path.basename(p) for p in sources.discover([str(tmp_path)], ["skip.*"])]
+    found = [os.path.basename(p) for p in sources.discover([str(tmp_path)], Excludes(["skip.*"], str(tmp_path)))]
     assert found == ["keep.yaml"]
+
+
+def test_excludes_are_gitignore_style_and_relative_to_their_base(tmp_path):
+    for name in ("charts/a.yaml", "charts/sub/b.yaml", "deploy/c.yaml", "deploy/gen/d.yaml", "e.yaml", "x/charts/f.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("a: 1\n")
+
+    def kept(patterns, top="."):
+        excludes = Excludes(patterns, str(tmp_path))
+        found = sources.discover([str(tmp_path / top)], excludes)
+        return sorted(os.path.relpath(p, tmp_path).replace(os.sep, "/") for p in found)
+
+    everything = ["charts/a.yaml", "charts/sub/b.yaml", "deploy/c.yaml", "deploy/gen/d.yaml", "e.yaml", "x/charts/f.yaml"]
+    assert kept([]) == everything
+    # '*' does not cross '/': charts/a.yaml goes, charts/sub/b.yaml stays
+    assert kept(["/charts/*.yaml"]) == [p for p in everything if p != "charts/a.yaml"]
+    # a name with only a trailing slash matches a directory at any depth
+    assert kept(["charts/"]) == ["deploy/c.yaml", "deploy/gen/d.yaml", "e.yaml"]
+    assert kept(["**/gen/**"]) == [p for p in everything if p != "deploy/gen/d.yaml"]
+    assert kept(["*.yaml", "!e.yaml"]) == ["e.yaml"]
+    # a config in deploy/ excludes nothing outside deploy/
+    outside = Excludes(["*.yaml"], str(tmp_path / "deploy"))
+    found = sorted(os.path.relpath(p, tmp_path).replace(os.sep, "/") for p in sources.discover([str(tmp_path)], outside))
+    assert found == ["charts/a.yaml", "charts/sub/b.yaml", "e.yaml", "x/charts/f.yaml"]
+    # patterns are relative to the base (the config's directory), wherever the walk starts
+    assert kept(["/deploy/c.yaml"], top="deploy") == ["deploy/gen/d.yaml"]
 
 
 def test_missing_path_is_an_input_error():
