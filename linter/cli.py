@@ -14,6 +14,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
+from .report import WRITERS
 
 app = typer.Typer(
     name="portlint",
@@ -31,11 +32,14 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    text = "text"
-    sarif = "sarif"
-    json = "json"
-    github = "github"
+# --format choices: the writers table (linter/report/__init__.py), nothing else
+Format = Enum("Format", {name: name for name in WRITERS}, type=str)
+
+
+class Colour(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 class FailOn(str, Enum):
@@ -63,11 +67,29 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _ids(values: List[str] | None) -> set[str]:
+def _ids(values: List[str] | None, flag: str) -> set[str] | str:
+    """Rule ids or prefixes from ``--select``/``--ignore`` (comma-separated, repeatable);
+    the error message instead when one matches no rule (a typo must not lint nothing)."""
+    from .rules import RULES
+
     out: set[str] = set()
     for value in values or []:
         out.update(part.strip().upper() for part in value.split(",") if part.strip())
+    unknown = sorted(i for i in out if not any(rule.ID.startswith(i) for rule in RULES))
+    if unknown:
+        named = ", ".join(f"'{i}'" for i in unknown)
+        return f"{flag}: unknown rule id{'s' if len(unknown) > 1 else ''} {named}; `portlint rules` lists them"
     return out
+
+
+def _colour(choice: Colour, output: str | None) -> bool:
+    """--color always/never; auto: not into a file, never when NO_COLOR is set (non-empty),
+    always when FORCE_COLOR is (CI logs), else when stdout is a terminal."""
+    if choice is not Colour.auto:
+        return choice is Colour.always
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
 @app.command()
@@ -81,6 +103,17 @@ def check(
     format: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
     output: Optional[str] = typer.Option(
         None, "--output", "-o", help="Write the report to FILE instead of stdout.", metavar="FILE"
+    ),
+    color: Colour = typer.Option(
+        Colour.auto,
+        "--color",
+        help="Colour the text report: auto (a terminal, or FORCE_COLOR set; never when NO_COLOR is set), always, never.",
+    ),
+    sarif_category: str = typer.Option(
+        "portlint",
+        "--sarif-category",
+        help="SARIF automationDetails.id, GitHub's category of the analysis (a trailing / is added when it has none).",
+        metavar="CATEGORY",
     ),
     config: Optional[str] = typer.Option(
         None,
@@ -130,8 +163,24 @@ def check(
     from .runner import run
     from .sources import InputError
 
+    automation_id = sarif_category if "/" in sarif_category else sarif_category + "/"
+
+    def fail(message: str) -> None:
+        """An error before any finding: still write the report (SARIF with executionSuccessful
+        false), so that a CI step uploading it finds a valid file; then exit 2."""
+        from .runner import failed
+
+        _write(failed(format.value, message, automation_id), output)
+        _fail(message)
+
+    if not sarif_category.strip("/ "):
+        fail("--sarif-category: must not be empty")
     if not paths:
-        _fail("no paths given: pass files, directories, or '-' for stdin")
+        fail("no paths given: pass files, directories, or '-' for stdin")
+    selected, ignored = _ids(select, "--select"), _ids(ignore, "--ignore")
+    for problem in (selected, ignored):
+        if isinstance(problem, str):
+            fail(problem)
     try:
         settings = config_mod.load(config if config is not None else config_mod.find_config())
         flags = {"ephemeral": ephemeral_port_range, "reserved": reserved_ports, "node_ports": node_port_range}
@@ -145,15 +194,16 @@ def check(
             paths,
             settings,
             format=format.value,
-            select=_ids(select),
-            ignore=_ids(ignore),
+            select=selected,
+            ignore=ignored,
             fail_on=fail_on.value,
             stdin_name=stdin_filename,
             helm_chart=helm_chart,
-            colour=output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+            colour=_colour(color, output),
+            automation_id=automation_id,
         )
     except (config_mod.ConfigError, InputError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     _write(report, output)
     raise typer.Exit(code)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .rules import RULES
 
-from . import __version__, engine
+from . import __version__, engine, report
 from .config import Settings
 
 
@@ -23,6 +23,7 @@ def run(
     stdin_name: str = "-",
     helm_chart: str | None = None,
     colour: bool = False,
+    automation_id: str = "portlint/",
 ) -> tuple[int, Iterable[str]]:
     """Returns (exit code, report as text chunks). Input errors raise sources.InputError."""
     from .sources import InputError, MemoryInput
@@ -41,29 +42,31 @@ def run(
         moved = list(result.findings)
         map_to_chart(moved, helm_chart, {str(p): p.text for p in paths if isinstance(p, MemoryInput)})
         result.findings.replace_all(moved)
-    names = {rule.ID: rule.NAME for rule in RULES}
-    if format == "sarif":
-        from .report import sarif
-
-        report = sarif.render_chunks(result.findings, RULES, __version__, result.notifications)
-    elif format == "json":
-        from .report import json as json_report
-
-        report = json_report.render_chunks(result.findings, names, result.files, result.notifications, __version__)
-    elif format == "github":
-        from .report import github
-
-        report = github.render(result.findings, names)
-    else:
-        from .report import text
-
-        report = text.render_lines(result.findings, colour)
-    for note in result.notifications:
-        sys.stderr.write(f"portlint: error: {note}\n")
+    summary = report.Summary(result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications))
+    info = report.RunInfo(__version__, RULES, colour=colour, automation_id=automation_id)
+    stderr = [f"portlint: error: {note}" for note in result.notifications]
     if format == "text":
-        from .report import text
+        from .report.text import summary_line
 
-        sys.stderr.write(text.summary(result.findings.levels, result.findings.suppressed, result.files) + "\n")
+        stderr.append(summary_line(summary))
+    chunks = _then_stderr(report.render(format, info, result.findings, summary), stderr)
     if result.notifications:
-        return 2, report
-    return (1 if engine.fails(result.findings, fail_on) else 0), report
+        return 2, chunks
+    return (1 if engine.fails(result.findings, fail_on) else 0), chunks
+
+
+def failed(format: str, message: str, automation_id: str = "portlint/") -> Iterable[str]:
+    """The report of a run that could not start (a bad config, a missing path): no findings,
+    the error in it (SARIF: executionSuccessful false), so a CI step that uploads the report
+    always finds a valid one. The caller writes the error line on stderr."""
+    info = report.RunInfo(__version__, RULES, automation_id=automation_id)
+    return report.render(format, info, (), report.Summary(errors=(message,)))
+
+
+def _then_stderr(chunks: Iterable[str], lines: list[str]) -> Iterator[str]:
+    """The report, then the lines for stderr once its last chunk is taken: stdout is flushed
+    first, so on a terminal the summary comes after the findings."""
+    yield from chunks
+    sys.stdout.flush()
+    for line in lines:
+        sys.stderr.write(line + "\n")

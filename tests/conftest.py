@@ -15,11 +15,25 @@ TESTS = REPO / "tests"
 sys.path.insert(0, str(TESTS))
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/data/golden/ from the current output; review every changed line (tests/data/SOURCES.md)",
+    )
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
 @pytest.fixture(autouse=True)
 def _in_repo_root(monkeypatch):
     """Reports use paths relative to the working directory: run every test from the repo root."""
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
 
 
 class Result:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO, cli, lint_text
 
 HOSTNET_WRITE = """apiVersion: v1
@@ -151,16 +152,66 @@ def test_json_format_is_documented_and_stable(tmp_cwd):
     ]
 
 
+def _render(format: str, findings, colour: bool = False) -> str:
+    from portlint import report
+    from portlint.rules import RULES
+
+    return report.render_text(format, report.RunInfo("0", RULES, colour=colour, cwd="/w"), findings, report.Summary(files=1))
+
+
 def test_github_annotations_are_escaped(tmp_cwd):
     from portlint.findings import Finding, Location
-    from portlint.report import github
 
     finding = Finding("PL101", "warning", "100% bad\nsecond line", Location("a,b:c.yaml", 3, 4, 3, 9))
-    out = github.render([finding], {"PL101": "unguarded-sysctl-write"})
-    assert out == (
+    assert _render("github", [finding]) == (
         "::warning file=a%2Cb%3Ac.yaml,line=3,col=4,endLine=3,endColumn=9,title=PL101 unguarded-sysctl-write"
         "::100%25 bad%0Asecond line\n"
     )
+
+
+def test_format_choices_are_the_writers_table():
+    from portlint.cli import Format
+    from portlint.report import WRITERS
+
+    assert [f.value for f in Format] == list(WRITERS) == ["text", "sarif", "json", "github"]
+    for writer in WRITERS.values():
+        assert all(callable(getattr(writer, method, None)) for method in ("start", "result", "finish"))
+    help_text = cli("check", "--help").stdout
+    assert "<text|sarif|json|github>" in help_text
+    bad = cli("check", "x.yaml", "--format", "xml")
+    assert bad.exit_code == 2 and "'xml' is not one of 'text', 'sarif', 'json', 'github'" in bad.stderr
+
+
+def test_every_writer_streams_one_chunk_a_finding():
+    """start, one chunk a finding (suppressed ones: text and github leave them out), finish."""
+    from portlint import report
+    from portlint.findings import Finding, Location
+    from portlint.rules import RULES
+
+    findings = [
+        Finding("PL304", "error", "Run level.", None),
+        Finding("PL101", "warning", "Shown.", Location("a.yaml", 3, 4, 3, 9)),
+        Finding("PL101", "warning", "Hidden.", Location("a.yaml", 5, 1, 5, 2), suppressed=True),
+    ]
+    info = report.RunInfo("0", RULES, cwd="/w")
+    chunks = {name: list(report.render(name, info, findings, report.Summary(files=1))) for name in report.WRITERS}
+    # text and github leave the suppressed one out; SARIF keeps it (inSource) but turns the
+    # run-level one into a notification written by finish; JSON writes all three
+    assert [len(c) for c in chunks.values()] == [2 + 2, 2 + 2, 2 + 3, 2 + 2]
+    assert chunks["text"][1:3] == ["portlint: error: Run level. [PL304]\n", "a.yaml:3:4: warning: Shown. [PL101]\n"]
+
+
+def test_json_is_written_as_one_json_dumps_would(tmp_cwd):
+    """Streamed in chunks, yet the same bytes as json.dumps(report, indent=2), with or
+    without findings; the counts and errors come last (known at the end)."""
+    write(tmp_cwd, "pod.yaml", HOSTNET_WRITE)
+    write(tmp_cwd, "clean.yaml", CLEAN)
+    for path in ("pod.yaml", "clean.yaml"):
+        out = cli("check", path, "--format", "json").stdout
+        data = json.loads(out)
+        assert out == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        assert list(data) == ["version", "tool", "findings", "files", "errors"]
+    assert json.loads(cli("check", "clean.yaml", "--format", "json").stdout)["findings"] == []
 
 
 def test_select_and_ignore(tmp_cwd):
@@ -168,6 +219,21 @@ def test_select_and_ignore(tmp_cwd):
     assert cli("check", "pod.yaml", "--select", "PL3").exit_code == 0
     assert cli("check", "pod.yaml", "--ignore", "PL201").exit_code == 0
     assert cli("check", "pod.yaml", "--select", "PL101,PL201").exit_code == 1
+    assert cli("check", "pod.yaml", "--select", "pl2").exit_code == 1  # ids are case-insensitive
+    assert cli("check", "pod.yaml", "--select", "PL1", "--select", "PL20").exit_code == 1
+
+
+def test_unknown_rule_ids_are_usage_errors_not_an_empty_run(tmp_cwd):
+    write(tmp_cwd, "pod.yaml", HOSTNET_WRITE)
+    result = cli("check", "pod.yaml", "--select", "PL201,PL999")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "portlint: error: --select: unknown rule id 'PL999'; `portlint rules` lists them\n"
+    result = cli("check", "pod.yaml", "--ignore", "PL9", "--ignore", "PL2O1")
+    assert result.exit_code == 2
+    assert result.stderr == "portlint: error: --ignore: unknown rule ids 'PL2O1', 'PL9'; `portlint rules` lists them\n"
+    # a prefix is valid when it matches some rule, an id only when it is one
+    assert cli("check", "pod.yaml", "--ignore", "PL30").exit_code == 1
+    assert cli("check", "pod.yaml", "--ignore", "PL2010").exit_code == 2
 
 
 def test_rules_table_lists_every_rule():
@@ -220,20 +286,176 @@ def test_python_dash_m_linter_runs(tmp_path):
     assert done.returncode == 0 and done.stdout.startswith("portlint ")
 
 
-def test_a_range_from_flags_is_reported_as_a_run_level_warning(tmp_cwd):
+RUN_LEVEL_ARGS = ("--ephemeral-port-range", "20000-40000", "--reserved-ports", "30000-31000")
+# 20000-40000 covers the whole NodePort range 30000-32767; 30000-31000 is reserved
+RUN_LEVEL_MESSAGE = (
+    "The ephemeral port range 20000-40000 set by --ephemeral-port-range 20000-40000 overlaps the NodePort range "
+    "30000-32767, and ports 31001-32767 are not reserved. Outbound connections from the node can take ports that "
+    'Services hold as NodePorts; add net.ipv4.ip_local_reserved_ports="30000-32767" or start the range above 32767.'
+)
+
+
+def test_a_range_from_flags_is_a_run_level_error_in_text(tmp_cwd):
     write(tmp_cwd, "clean.yaml", CLEAN)
-    args = ("check", "clean.yaml", "--ephemeral-port-range", "20000-40000", "--reserved-ports", "30000-31000")
-    result = cli(*args)
-    assert result.exit_code == 0
-    assert result.stderr.splitlines()[0] == (
-        "portlint: warning: PL304: The ephemeral port range 20000-40000 set by --ephemeral-port-range 20000-40000 "
-        "overlaps the NodePort range 30000-32767, and ports 31001-32767 are not reserved. Outbound connections from "
-        'the node can take ports that Services hold as NodePorts; add net.ipv4.ip_local_reserved_ports="30000-32767" '
-        "or start the range above 32767."
+    result = cli("check", "clean.yaml", *RUN_LEVEL_ARGS)
+    assert result.exit_code == 1
+    assert result.stdout == f"portlint: error: {RUN_LEVEL_MESSAGE} [PL304]\n"
+    assert result.stderr == "Found 1 problem (1 error) in 1 file.\n"
+    assert cli("check", "clean.yaml", *RUN_LEVEL_ARGS, "--fail-on", "never").exit_code == 0
+    ignored = cli("check", "clean.yaml", *RUN_LEVEL_ARGS, "--ignore", "PL304")
+    assert (ignored.exit_code, ignored.stdout) == (0, "")
+
+
+def test_run_level_findings_come_first_and_editors_do_not_take_them_for_files(tmp_cwd):
+    import re
+
+    write(tmp_cwd, "pod.yaml", HOSTNET_WRITE)
+    lines = cli("check", "pod.yaml", *RUN_LEVEL_ARGS).stdout.splitlines()
+    assert [line[:26] for line in lines] == ["portlint: error: The ephem", "pod.yaml:10:29: error: con"]
+    docs = (REPO / "docs" / "editors.md").read_text()
+    vscode = json.loads(re.search(r"```json\n(.*?)```", docs, re.S).group(1))["tasks"][0]["problemMatcher"]["pattern"]
+    sublime = r"^(.+?):(\d+):(\d+): (.*)$"
+    for pattern in (vscode["regexp"], sublime):
+        assert re.match(pattern, lines[0]) is None
+        assert re.match(pattern, lines[1]) is not None
+
+
+def test_a_range_from_flags_is_a_run_level_error_in_json(tmp_cwd):
+    write(tmp_cwd, "clean.yaml", CLEAN)
+    result = cli("check", "clean.yaml", *RUN_LEVEL_ARGS, "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = result.findings
+    fingerprint = finding.pop("fingerprint")
+    assert len(fingerprint) == 32
+    assert finding == {
+        "rule": "PL304",
+        "name": "ephemeral-range-overlaps-nodeports",
+        "level": "error",
+        "message": RUN_LEVEL_MESSAGE,
+        "path": None,
+        "line": None,
+        "column": None,
+        "endLine": None,
+        "endColumn": None,
+        "related": [],
+        "template": None,
+        "suppressed": False,
+    }
+
+
+def test_a_range_from_flags_is_a_run_level_error_in_github(tmp_cwd):
+    write(tmp_cwd, "clean.yaml", CLEAN)
+    result = cli("check", "clean.yaml", *RUN_LEVEL_ARGS, "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout == f"::error title=PL304 ephemeral-range-overlaps-nodeports::{RUN_LEVEL_MESSAGE}\n"
+
+
+def test_a_range_from_flags_is_a_run_level_error_in_sarif(tmp_cwd):
+    write(tmp_cwd, "clean.yaml", CLEAN)
+    result = cli("check", "clean.yaml", *RUN_LEVEL_ARGS, "--format", "sarif")
+    assert result.exit_code == 1
+    run = json.loads(result.stdout)["runs"][0]
+    assert run["results"] == []
+    assert run["invocations"] == [
+        {
+            "executionSuccessful": True,
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": RUN_LEVEL_MESSAGE}, "associatedRule": {"id": "PL304", "index": 10}}
+            ],
+        }
+    ]
+
+
+def test_input_errors_still_write_the_json_report(tmp_cwd):
+    result = cli("check", "nowhere.yaml", "--format", "json")
+    assert result.exit_code == 2
+    assert result.stderr == "portlint: error: nowhere.yaml: no such file or directory\n"
+    data = result.json
+    assert (data["findings"], data["files"], data["errors"]) == ([], 0, ["nowhere.yaml: no such file or directory"])
+
+
+def test_the_summary_comes_after_the_findings_on_one_terminal(tmp_path):
+    """stdout and stderr into one pipe, as a terminal or a CI log shows them: the summary
+    (stderr) must follow the findings (stdout, block-buffered when not a tty)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pod.yaml").write_text(HOSTNET_WRITE)
+    (tmp_path / "warn.yaml").write_text(POD_NET_WRITE)
+    done = subprocess.run(
+        [sys.executable, "-m", "portlint", "check", ".", "nowhere.yaml"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=60,
     )
-    invocation = json.loads(cli(*args, "--format", "sarif").stdout)["runs"][0]["invocations"][0]
-    assert invocation["executionSuccessful"] is True
-    assert [n["level"] for n in invocation["toolExecutionNotifications"]] == ["warning"]
+    assert done.returncode == 2
+    assert done.stdout == "portlint: error: nowhere.yaml: no such file or directory\n"
+    os_symlink = tmp_path / "dangling.yaml"
+    os_symlink.symlink_to(tmp_path / "gone.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "portlint", "check", "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=60,
+    )
+    lines = done.stdout.splitlines()
+    assert done.returncode == 2
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "pod.yaml:10:29:",
+        "warn.yaml:9:29:",
+        "portlint:",
+        "Found",
+    ]
+    assert lines[2:] == [
+        "portlint: error: dangling.yaml: No such file or directory",
+        "Found 2 problems (1 error, 1 warning) in 2 files.",
+    ]
+
+
+COLOURED = "\x1b[1mpod.yaml:10:29:\x1b[0m \x1b[31merror:\x1b[0m container"
+PLAIN = "pod.yaml:10:29: error: container"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        ((), {}, PLAIN),  # not a terminal
+        (("--color", "always"), {}, COLOURED),
+        (("--color", "always"), {"NO_COLOR": "1"}, COLOURED),  # the flag wins
+        (("--color", "never"), {"FORCE_COLOR": "1"}, PLAIN),
+        ((), {"FORCE_COLOR": "1"}, COLOURED),
+        ((), {"FORCE_COLOR": ""}, PLAIN),  # empty: not set
+        ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, PLAIN),  # NO_COLOR wins over FORCE_COLOR
+        ((), {"FORCE_COLOR": "1", "NO_COLOR": ""}, COLOURED),  # empty NO_COLOR does not count
+        (("--output", "out.txt"), {"FORCE_COLOR": "1"}, PLAIN),  # auto: never into a file
+    ],
+)
+def test_colour(tmp_cwd, monkeypatch, args, env, expected):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    write(tmp_cwd, "pod.yaml", HOSTNET_WRITE)
+    result = cli("check", "pod.yaml", *args)
+    out = (tmp_cwd / "out.txt").read_text() if "--output" in args else result.stdout
+    assert out.startswith(expected + " ")
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"), [({}, True), ({"NO_COLOR": ""}, True), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": "0"}, False)]
+)
+def test_colour_on_a_terminal(monkeypatch, env, expected):
+    from portlint import cli as cli_mod
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    assert cli_mod._colour(cli_mod.Colour.auto, None) is expected
+    assert cli_mod._colour(cli_mod.Colour.auto, "report.txt") is False
 
 
 def test_widened_range_on_a_directory_and_reserving_it(tmp_cwd):
@@ -242,7 +464,8 @@ def test_widened_range_on_a_directory_and_reserving_it(tmp_cwd):
         "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n"
     )
     widened = cli("check", "--ephemeral-port-range", "1024 65535", "deploy", "--format", "json")
-    assert (widened.exit_code, widened.triples()) == (1, [("PL301", 8, 17)])
+    # the widened range itself overlaps the unreserved NodePort range: PL304, of the run (no file)
+    assert (widened.exit_code, widened.triples()) == (1, [("PL304", None, None), ("PL301", 8, 17)])
     reserved = cli(
         "check", "--ephemeral-port-range", "1024 65535", "--reserved-ports", "30000-32767", "deploy", "--format", "json"
     )

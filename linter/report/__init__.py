@@ -1,3 +1,89 @@
-"""Report writers: pure functions from a run's findings to text. One module per format."""
+"""Report writers: one module per format, one interface, one table.
 
-FORMATS = ("text", "sarif", "json", "github")
+Every writer is a class with three methods, each returning a chunk of the report as text
+(as ShellCheck's formatters have a header, one call per result, and a footer):
+
+- ``start(run: RunInfo) -> str``: what comes before the first finding;
+- ``result(finding: Finding) -> str``: one finding, in the store's order (run-level
+  findings, whose ``location`` is None, come first); may return "" (e.g. suppressed
+  findings in text);
+- ``finish(summary: Summary) -> str``: what comes after the last one, with the counts and
+  the input errors, which are known only then.
+
+A writer instance serves one report. ``render`` drives it, so the report is streamed: no
+writer holds more than one finding at a time (the findings store may spill to disk).
+
+``WRITERS`` is the only list of formats: the CLI's ``--format`` choices come from it. To add
+a format, write ``linter/report/<name>.py`` with a writer class and add one line here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Iterable, Iterator, Mapping, Protocol, Sequence
+
+from ..findings import Finding
+from .github import GithubWriter
+from .json import JsonWriter
+from .sarif import SarifWriter
+from .text import TextWriter
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a writer knows before the first finding."""
+
+    version: str
+    rules: Sequence[ModuleType]  # the whole registry, in order (SARIF describes every rule)
+    colour: bool = False  # text: ANSI colours
+    automation_id: str = "portlint/"  # SARIF runAutomationDetails.id (GitHub's category)
+    cwd: str = field(default_factory=os.getcwd)  # SARIF %SRCROOT%: relative paths are relative to it
+
+    def name(self, rule_id: str) -> str:
+        for rule in self.rules:
+            if rule.ID == rule_id:
+                return rule.NAME
+        return ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a writer learns after the last finding."""
+
+    files: int = 0
+    levels: Mapping[str, int] = field(default_factory=dict)  # unsuppressed findings by level
+    suppressed: int = 0
+    errors: Sequence[str] = ()  # inputs that could not be read, bad config: the run did not succeed
+
+
+class Writer(Protocol):
+    def start(self, run: RunInfo) -> str: ...
+
+    def result(self, finding: Finding) -> str: ...
+
+    def finish(self, summary: Summary) -> str: ...
+
+
+WRITERS: dict[str, type[Writer]] = {
+    "text": TextWriter,
+    "sarif": SarifWriter,
+    "json": JsonWriter,
+    "github": GithubWriter,
+}
+
+
+def render(format: str, run: RunInfo, findings: Iterable[Finding], summary: Summary) -> Iterator[str]:
+    """The report in ``format`` as text chunks: start, one chunk a finding, finish."""
+    writer = WRITERS[format]()
+    yield writer.start(run)
+    for finding in findings:
+        chunk = writer.result(finding)
+        if chunk:
+            yield chunk
+    yield writer.finish(summary)
+
+
+def render_text(format: str, run: RunInfo, findings: Iterable[Finding], summary: Summary) -> str:
+    return "".join(render(format, run, findings, summary))

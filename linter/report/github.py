@@ -1,9 +1,15 @@
 """GitHub Actions workflow commands (``::error file=...::message``), escaped as the
-Actions toolkit escapes them (@actions/core ``escapeData`` / ``escapeProperty``)."""
+Actions toolkit escapes them (@actions/core ``escapeData`` / ``escapeProperty``).
+A finding of the run itself (no file) is an annotation without ``file``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..findings import Finding
+
+if TYPE_CHECKING:
+    from . import RunInfo, Summary
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -16,20 +22,29 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(findings: list[Finding], names: dict[str, str]) -> str:
-    out = []
-    for f in findings:
+class GithubWriter:
+    """One workflow command a finding; suppressed findings are left out."""
+
+    def start(self, run: RunInfo) -> str:
+        self.run = run
+        return ""
+
+    def result(self, f: Finding) -> str:
         if f.suppressed:
-            continue
+            return ""
         loc = f.location
-        props = {
-            "file": loc.path,
-            "line": str(loc.line),
-            "col": str(loc.column),
-            "endLine": str(loc.end_line),
-            "endColumn": str(loc.end_column),
-            "title": f"{f.rule_id} {names.get(f.rule_id, '')}".strip(),
-        }
+        props = {}
+        if loc is not None:
+            props = {
+                "file": loc.path,
+                "line": str(loc.line),
+                "col": str(loc.column),
+                "endLine": str(loc.end_line),
+                "endColumn": str(loc.end_column),
+            }
+        props["title"] = f"{f.rule_id} {self.run.name(f.rule_id)}".strip()
         joined = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
-        out.append(f"::{_COMMAND[f.level]} {joined}::{escape_data(f.message)}\n")
-    return "".join(out)
+        return f"::{_COMMAND[f.level]} {joined}::{escape_data(f.message)}\n"
+
+    def finish(self, summary: Summary) -> str:
+        return ""

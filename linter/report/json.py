@@ -1,12 +1,20 @@
-"""A stable JSON report (documented in docs/output.md). Version 1: add fields, never rename."""
+"""A stable JSON report (documented in docs/output.md). Version 1: add fields, never rename.
+
+Written as it goes: the head, one finding at a time, then the counts and errors, which are
+known only at the end. The bytes are those of one ``json.dumps(report, indent=2)``."""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, Location
 
+if TYPE_CHECKING:
+    from . import RunInfo, Summary
+
 SCHEMA_VERSION = 1
+_NO_PLACE = {"path": None, "line": None, "column": None, "endLine": None, "endColumn": None}
 
 
 def _location(loc: Location) -> dict:
@@ -16,31 +24,24 @@ def _location(loc: Location) -> dict:
     return out
 
 
-def render(findings: list[Finding], names: dict[str, str], files: int, notifications: list[str], version: str) -> str:
-    return "".join(render_chunks(findings, names, files, notifications, version))
+class JsonWriter:
+    def start(self, run: RunInfo) -> str:
+        self.run = run
+        self.count = 0
+        head = json.dumps({"version": SCHEMA_VERSION, "tool": {"name": "portlint", "version": run.version}}, indent=2)
+        return head[: -len("\n}")] + ',\n  "findings": ['
 
-
-def render_chunks(findings: list[Finding], names: dict[str, str], files: int, notifications: list[str], version: str):
-    """The report as text chunks, one finding at a time (same bytes as one json.dumps)."""
-    head = {
-        "version": SCHEMA_VERSION,
-        "tool": {"name": "portlint", "version": version},
-        "files": files,
-        "errors": notifications,
-        "findings": [],
-    }
-    text = json.dumps(head, indent=2, ensure_ascii=False)
-    if not findings:
-        yield text + "\n"
-        return
-    yield text[: -len("[]\n}")] + "[\n"
-    for i, f in enumerate(findings):
-        item = {"rule": f.rule_id, "name": names.get(f.rule_id, ""), "level": f.level, "message": f.message}
-        item.update(_location(f.location))
+    def result(self, f: Finding) -> str:
+        item = {"rule": f.rule_id, "name": self.run.name(f.rule_id), "level": f.level, "message": f.message}
+        item.update(_NO_PLACE if f.location is None else _location(f.location))  # None: the run's own finding
         item["related"] = [_location(r) for r in f.related]
         item["template"] = f.template
         item["suppressed"] = f.suppressed
         item["fingerprint"] = f.fingerprint()
         body = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        yield ("    " if i == 0 else ",\n    ") + body
-    yield "\n  ]\n}\n"
+        self.count += 1
+        return ("\n    " if self.count == 1 else ",\n    ") + body
+
+    def finish(self, summary: Summary) -> str:
+        tail = json.dumps({"files": summary.files, "errors": list(summary.errors)}, indent=2, ensure_ascii=False)
+        return ("\n  ]," if self.count else "],") + tail[1:] + "\n"

@@ -1,25 +1,45 @@
 """SARIF 2.1.0 for GitHub code scanning and SARIF viewers: one run, every registered rule
-described, results with relative URIs, full regions and stable partial fingerprints."""
+described, results with percent-encoded URIs relative to %SRCROOT% (the working directory),
+full regions and stable partial fingerprints.
+
+Written as it goes: the log up to ``"results": [``, one result a line, then the invocation,
+whose notifications (input errors, truncation, the run's own findings) are known only at
+the end. A finding without a file (a range given by a flag) cannot be a result: GitHub
+rejects a whole upload when one result has no location ("locationFromSarifResult: expected
+at least one location"). It is a ``toolExecutionNotification`` at the finding's level, with
+``associatedRule`` naming its rule; the run still succeeded."""
 
 from __future__ import annotations
 
 import json
-from itertools import islice
+import os
+from pathlib import PurePosixPath
 from types import ModuleType
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-from .. import ruledoc
 from ..findings import Finding, Location
+
+if TYPE_CHECKING:
+    from . import RunInfo, Summary
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/portlint/portlint"
 FINGERPRINT_KEY = "portlintFingerprint/v1"
+SRCROOT = "%SRCROOT%"
 MAX_RESULTS = 25_000  # GitHub code scanning's limit per run
+_PLACEHOLDER = "\x00portlint-results\x00"
 
 
 def rule_descriptor(rule: ModuleType) -> dict:
-    properties: dict = {"tags": list(rule.TAGS), "precision": rule.PRECISION}
+    from .. import ruledoc
+
+    tags = list(rule.TAGS)
+    properties: dict = {"tags": tags, "precision": rule.PRECISION}
     if rule.SECURITY_SEVERITY is not None:
         properties["security-severity"] = rule.SECURITY_SEVERITY
+        if "security" not in tags:  # GitHub uses security-severity only on rules tagged security
+            tags.append("security")
     return {
         "id": rule.ID,
         "name": rule.NAME,
@@ -32,16 +52,20 @@ def rule_descriptor(rule: ModuleType) -> dict:
     }
 
 
-def _physical(loc: Location) -> dict:
-    return {
-        "artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"},
-        "region": {
-            "startLine": loc.line,
-            "startColumn": loc.column,
-            "endLine": loc.end_line,
-            "endColumn": loc.end_column,
-        },
-    }
+def directory_uri(path: str) -> str:
+    """An absolute directory as a file:// URI ending in '/' (what %SRCROOT% stands for)."""
+    uri = PurePosixPath(os.path.abspath(path).replace(os.sep, "/")).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def artifact_location(path: str, cwd: str) -> dict:
+    """A report path (relative to ``cwd``, forward slashes) as a SARIF artifactLocation:
+    percent-encoded and relative to %SRCROOT% inside the working directory, an absolute
+    file:// URI outside it."""
+    if path == ".." or path.startswith("../") or os.path.isabs(path):
+        absolute = os.path.normpath(os.path.join(cwd, path)).replace(os.sep, "/")
+        return {"uri": PurePosixPath(absolute).as_uri()}
+    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
 
 
 def _sentence(text: str) -> str:
@@ -49,80 +73,104 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _result(f: Finding, index: int) -> dict:
-    result: dict = {
-        "ruleId": f.rule_id,
-        "ruleIndex": index,
-        "level": f.level,
-        "message": {"text": _sentence(f.message)},
-        "locations": [{"physicalLocation": _physical(f.location)}],
-        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint()},
-    }
-    if f.related:
-        result["relatedLocations"] = [
-            {"id": i, "physicalLocation": _physical(r), "message": {"text": _sentence(r.label or "Related location")}}
-            for i, r in enumerate(f.related, 1)
-        ]
-    if f.suppressed:
-        result["suppressions"] = [{"kind": "inSource"}]
-    return result
+class SarifWriter:
+    """``start`` writes the driver (every rule), ``result`` one result a line (at most
+    MAX_RESULTS), ``finish`` the invocation with its notifications."""
 
+    def start(self, run: RunInfo) -> str:
+        self.cwd = run.cwd
+        self.index = {rule.ID: i for i, rule in enumerate(run.rules)}
+        self.written = 0
+        self.dropped = 0
+        self.run_level: list[dict] = []  # notifications for the run's own findings
+        # one result a line, compact: json's C encoder only runs without indent (4x faster)
+        self.encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+        log = {
+            "$schema": SCHEMA_URI,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "portlint",
+                            "version": run.version,
+                            "semanticVersion": run.version,
+                            "informationUri": INFORMATION_URI,
+                            "rules": [rule_descriptor(rule) for rule in run.rules],
+                        }
+                    },
+                    "automationDetails": {"id": run.automation_id},
+                    "originalUriBaseIds": {SRCROOT: {"uri": directory_uri(run.cwd)}},
+                    "columnKind": "unicodeCodePoints",
+                    "results": _PLACEHOLDER,
+                }
+            ],
+        }
+        head = json.dumps(log, indent=2, ensure_ascii=False)
+        before, self.after = head.split(json.dumps(_PLACEHOLDER), 1)
+        line = before.rsplit("\n", 1)[-1]
+        self.indent = line[: len(line) - len(line.lstrip(" "))]  # the "results" key's
+        return before + "["
 
-def render(
-    findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str], warnings: list[str] = ()
-) -> str:
-    return "".join(render_chunks(findings, registry, version, notifications, warnings))
+    def _physical(self, loc: Location) -> dict:
+        return {
+            "artifactLocation": artifact_location(loc.path, self.cwd),
+            "region": {
+                "startLine": loc.line,
+                "startColumn": loc.column,
+                "endLine": loc.end_line,
+                "endColumn": loc.end_column,
+            },
+        }
 
+    def result(self, f: Finding) -> str:
+        if f.location is None:
+            self.run_level.append(
+                {
+                    "level": f.level,
+                    "message": {"text": _sentence(f.message)},
+                    "associatedRule": {"id": f.rule_id, "index": self.index[f.rule_id]},
+                }
+            )
+            return ""
+        if self.written >= MAX_RESULTS:
+            self.dropped += 1
+            return ""
+        result: dict = {
+            "ruleId": f.rule_id,
+            "ruleIndex": self.index[f.rule_id],
+            "level": f.level,
+            "message": {"text": _sentence(f.message)},
+            "locations": [{"physicalLocation": self._physical(f.location)}],
+            "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint()},
+        }
+        if f.related:
+            result["relatedLocations"] = [
+                {"id": i, "physicalLocation": self._physical(r), "message": {"text": _sentence(r.label or "Related location")}}
+                for i, r in enumerate(f.related, 1)
+            ]
+        if f.suppressed:
+            result["suppressions"] = [{"kind": "inSource"}]
+        self.written += 1
+        return ("\n" if self.written == 1 else ",\n") + self.indent + "  " + self.encode(result)
 
-def render_chunks(
-    findings: list[Finding], registry: list[ModuleType], version: str, notifications: list[str], warnings: list[str] = ()
-):
-    """The SARIF log as a stream of text chunks: results are serialised one at a time, so a
-    run with tens of thousands of results never holds them all as dictionaries.
-    ``notifications`` are errors (unreadable inputs: the run did not succeed);
-    ``warnings`` are run-level findings that have no file (a range given by a flag)."""
-    index = {rule.ID: i for i, rule in enumerate(registry)}
-    notes = [{"level": "error", "message": {"text": _sentence(n)}} for n in notifications]
-    notes += [{"level": "warning", "message": {"text": _sentence(n)}} for n in warnings]
-    if len(findings) > MAX_RESULTS:
-        notes.append(
-            {
-                "level": "warning",
-                "message": {
-                    "text": f"Only the first {MAX_RESULTS} of {len(findings)} results are included: "
-                    "GitHub code scanning accepts at most 25,000 results per run."
-                },
-            }
-        )
-    invocation: dict = {"executionSuccessful": not notifications}
-    if notes:
-        invocation["toolExecutionNotifications"] = notes
-    run = {
-        "tool": {
-            "driver": {
-                "name": "portlint",
-                "version": version,
-                "semanticVersion": version,
-                "informationUri": INFORMATION_URI,
-                "rules": [rule_descriptor(rule) for rule in registry],
-            }
-        },
-        "invocations": [invocation],
-        "columnKind": "unicodeCodePoints",
-        "results": [_PLACEHOLDER],
-    }
-    head = json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False)
-    before, after = head.split(json.dumps(_PLACEHOLDER), 1)
-    if not findings:
-        yield before.rstrip().rstrip("\n") + after.lstrip() + "\n"
-        return
-    yield before
-    indent = " " * (len(before) - len(before.rstrip(" ")))
-    # one result a line, compact: json's C encoder only runs without indent (4x faster)
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    for i, finding in enumerate(islice(findings, MAX_RESULTS)):
-        yield ("" if i == 0 else ",\n" + indent) + encode(_result(finding, index[finding.rule_id]))
-    yield after + "\n"
-
-
-_PLACEHOLDER = "\x00portlint-results\x00"
+    def finish(self, summary: Summary) -> str:
+        notes = [{"level": "error", "message": {"text": _sentence(e)}} for e in summary.errors]
+        notes += self.run_level
+        if self.dropped:
+            total = self.written + self.dropped
+            notes.append(
+                {
+                    "level": "warning",
+                    "message": {
+                        "text": f"Only the first {MAX_RESULTS} of {total} results are included: "
+                        "GitHub code scanning accepts at most 25,000 results per run."
+                    },
+                }
+            )
+        invocation: dict = {"executionSuccessful": not summary.errors}
+        if notes:
+            invocation["toolExecutionNotifications"] = notes
+        invocations = json.dumps([invocation], indent=2, ensure_ascii=False).replace("\n", "\n" + self.indent)
+        close = ("\n" + self.indent + "]") if self.written else "]"
+        return f'{close},\n{self.indent}"invocations": {invocations}{self.after}\n'

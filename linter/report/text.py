@@ -1,41 +1,59 @@
-"""gcc-style lines, ``path:line:col: level: message [PLxxx]``: what editor problem matchers parse."""
+"""gcc-style lines, ``path:line:col: level: message [PLxxx]``: what editor problem matchers parse.
+
+A finding of the run itself (no file: a range given by a flag) is a line that starts like a
+compiler's own diagnostics, ``portlint: level: message [PLxxx]``: it has no ``:line:col:``,
+so problem matchers (VS Code, Vim's errorformat, Emacs' compile) do not take ``portlint``
+for a file name."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..findings import Finding
+
+if TYPE_CHECKING:
+    from . import RunInfo, Summary
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
 
 
-def render(findings: list[Finding], colour: bool = False) -> str:
-    return "".join(render_lines(findings, colour))
+class TextWriter:
+    """One line a finding on stdout; suppressed findings are left out. The summary line is
+    not part of the report: the runner writes ``summary_line`` on stderr after it."""
 
+    colour = False
 
-def render_lines(findings: list[Finding], colour: bool = False):
-    """One line a finding, produced as they are written (no copy of the whole report)."""
-    for f in findings:
+    def start(self, run: RunInfo) -> str:
+        self.colour = run.colour
+        return ""
+
+    def result(self, f: Finding) -> str:
         if f.suppressed:
-            continue
+            return ""
         loc = f.location
-        where = f"{loc.path}:{loc.line}:{loc.column}:"
+        where = "portlint:" if loc is None else f"{loc.path}:{loc.line}:{loc.column}:"
         level = f"{f.level}:"
-        if colour:
+        if self.colour:
             where = f"{_BOLD}{where}{_RESET}"
             level = f"{_COLOURS.get(f.level, '')}{level}{_RESET}"
-        yield f"{where} {level} {f.message} [{f.rule_id}]\n"
+        return f"{where} {level} {f.message} [{f.rule_id}]\n"
+
+    def finish(self, summary: Summary) -> str:
+        return ""
 
 
-def summary(levels: dict[str, int], suppressed: int, files: int) -> str:
+def summary_line(summary: Summary) -> str:
     """One line for stderr: how many problems of each level, and how many were suppressed."""
+    levels = summary.levels
     shown = sum(levels.values())
     parts = [f"{n} {level}{'s' if n != 1 else ''}" for level in ("error", "warning", "note") if (n := levels.get(level, 0))]
-    checked = f"{files} file{'s' if files != 1 else ''}"
+    checked = f"{summary.files} file{'s' if summary.files != 1 else ''}"
     text = (
         f"Found {shown} problem{'s' if shown != 1 else ''} ({', '.join(parts)}) in {checked}"
         if shown
         else f"No problems found in {checked}"
     )
-    if suppressed:
-        text += f"; {suppressed} suppressed"
+    if summary.suppressed:
+        text += f"; {summary.suppressed} suppressed"
     return text + "."
