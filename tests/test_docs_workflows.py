@@ -98,8 +98,14 @@ def action_as_workflow(text: str | None = None) -> str:
     """actionlint reads workflows, not action metadata: the action's steps as one job of a
     reusable workflow whose inputs are the action's, so that every expression is checked."""
     spec = load(text) if text is not None else action()
-    inputs = {name: {"type": "string", "required": False, "default": str(field.get("default", ""))} for name, field in spec["inputs"].items()}
-    workflow = {"on": {"workflow_call": {"inputs": inputs}}, "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": spec["runs"]["steps"]}}}
+    inputs = {
+        name: {"type": "string", "required": False, "default": str(field.get("default", ""))}
+        for name, field in spec["inputs"].items()
+    }
+    workflow = {
+        "on": {"workflow_call": {"inputs": inputs}},
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": spec["runs"]["steps"]}},
+    }
     out = StringIO()
     YAML().dump(workflow, out)
     return out.getvalue()
