@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .shell import Fact, Operand
+from .conditions import Fact, Operand
 
 POD_IP, HOST_IP = "status.podIP", "status.hostIP"
 _IP_NAME = re.compile(r"IPS?$", re.I)

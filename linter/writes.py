@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import guard, k8s, shell
+from . import argv, guard, k8s, shell
 from .findings import Location
 from .sysctls import namespace_of
 
@@ -66,7 +66,7 @@ def container_writes(manifest: k8s.Manifest) -> list[ContainerWrite]:
     if pod is not None:
         host_network, host_ipc = pod.flag("hostNetwork"), pod.flag("hostIPC")
         for container in k8s.containers(pod):
-            program = shell.analyze(container)
+            program = shell.analyze(argv.of_container(container.node), container.pod.manifest.doc)
             if not program.writes:
                 continue
             env = k8s.env_field_paths(container)

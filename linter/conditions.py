@@ -1,0 +1,366 @@
+"""What must hold for a command of a script to run: the comparisons a guard is made of.
+
+``facts_at`` collects the equalities that dominate a node of a parsed script: enclosing
+``if``/``elif``/``else`` branches and ``&&``/``||`` lists, ``case`` items, earlier
+statements that leave when the opposite holds (``exit``; ``return`` inside a function, and
+at the top level where the shell treats it as ``exit``), and, inside a function, what holds
+at every call of it. ``linter.guard`` judges them against the container's env.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .script import Script, word_text
+
+
+@dataclass(slots=True)
+class Operand:
+    """One side of a comparison: a variable ($POD_IP, ${POD_IP}) or literal text."""
+
+    var: str | None
+    text: str
+
+
+@dataclass(slots=True)
+class Fact:
+    """What must hold for a write to run: ``left`` and ``right`` are equal (or not)."""
+
+    left: Operand
+    right: Operand
+    equal: bool
+    line: int  # 1-based line of the condition in the file
+    column: int
+
+
+_SEQUENCES = frozenset({"program", "compound_statement", "subshell", "do_group"})
+_BRANCHES = frozenset({"if_statement", "elif_clause", "else_clause"})
+MAX_CALL_DEPTH = 3  # a function called from a function called from...: deeper calls add nothing
+
+
+def facts_at(script: Script, node, depth: int = 0) -> list[Fact]:
+    """Facts that hold whenever ``node`` runs: from enclosing conditions and from earlier
+    statements that leave when the opposite holds. Inside a shell function, the facts that
+    hold at every call of it count too."""
+    returns = script.top_level_return_exits or _in_function(node)
+    facts: list[Fact] = []
+    child = node
+    parent = node.parent
+    while parent is not None:
+        kind = parent.type
+        if kind == "list":
+            _list_facts(script, parent, child, facts)
+        elif kind in _BRANCHES:
+            _if_facts(script, parent, child, facts)
+        elif kind == "case_item":
+            facts.extend(_case_item_facts(script, parent))
+        if kind in _SEQUENCES or kind in _BRANCHES:
+            _early_exit_facts(script, parent, child, facts, returns)
+        if kind == "function_definition":
+            if depth < MAX_CALL_DEPTH:
+                facts.extend(_call_site_facts(script, parent, depth))
+            break
+        child, parent = parent, parent.parent
+    return facts
+
+
+def _in_function(node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "function_definition":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _call_site_facts(script: Script, function, depth: int) -> list[Fact]:
+    """The facts that hold at every call of ``function`` (none when it is never called),
+    placed where the first call in the script finds them."""
+    name_node = function.child_by_field_name("name")
+    if name_node is None:
+        return []
+    name = name_node.text.decode("utf-8", "replace")
+    calls = [
+        c
+        for c in script.commands
+        if c.child_by_field_name("name") is not None and word_text(c.child_by_field_name("name")) == name
+    ]
+    calls.sort(key=lambda c: c.start_byte)  # a reused query cursor does not return them in order
+    common: list[Fact] | None = None
+    for call in calls:
+        found = facts_at(script, call, depth + 1)
+        if common is None:
+            common = found
+        else:
+            keys = {(f.left.text, f.right.text, f.equal) for f in found}
+            common = [f for f in common if (f.left.text, f.right.text, f.equal) in keys]
+    return common or []
+
+
+def _list_facts(script: Script, lst, child, facts: list[Fact]) -> None:
+    """``C && child`` (C held), ``C || child`` (C failed)."""
+    operands = [c for c in lst.children if c.is_named]
+    operator = next((c.type for c in lst.children if c.type in ("&&", "||")), None)
+    if len(operands) == 2 and child == operands[1] and operator:
+        facts.extend(condition_facts(script, operands[0], operator == "&&"))
+
+
+def _if_facts(script: Script, clause, child, facts: list[Fact]) -> None:
+    """Facts for a statement inside an if/elif/else body."""
+    if clause.type == "if_statement":
+        if child.type in ("elif_clause", "else_clause"):
+            return  # handled when we are inside that clause
+        condition, body = _split_clause(clause)
+        if child in body:
+            facts.extend(_last_condition(script, condition, True))
+        return
+    statement = clause.parent
+    if statement is None:
+        return
+    condition, body = _split_clause(clause) if clause.type == "elif_clause" else ([], _clause_body(clause))
+    if child not in body:
+        return
+    facts.extend(_last_condition(script, condition, True))
+    # every earlier branch was not taken
+    first_condition, _ = _split_clause(statement)
+    facts.extend(_last_condition(script, first_condition, False))
+    for sibling in statement.children:
+        if sibling == clause:
+            break
+        if sibling.type == "elif_clause":
+            facts.extend(_last_condition(script, _split_clause(sibling)[0], False))
+
+
+def _last_condition(script: Script, condition: list, truth: bool) -> list[Fact]:
+    return condition_facts(script, condition[-1], truth) if condition else []
+
+
+def _early_exit_facts(script: Script, block, child, facts: list[Fact], returns: bool) -> None:
+    """``[ "$POD_IP" = "$HOST_IP" ] && exit 0`` before the write: the opposite holds after."""
+    if block.type == "if_statement":
+        statements = _split_clause(block)[1]
+    elif block.type in _BRANCHES:
+        statements = _clause_body(block)
+    else:
+        statements = [c for c in block.children if c.is_named]
+    if child not in statements:
+        return
+    for statement in statements:
+        if statement == child:
+            break
+        if statement.type == "list":
+            facts.extend(_exit_list_facts(script, statement, returns))
+        elif statement.type == "case_statement":
+            facts.extend(_case_exit_facts(script, statement, returns))
+        elif statement.type == "if_statement":
+            condition, body = _split_clause(statement)
+            clauses = [c for c in statement.children if c.type in ("elif_clause", "else_clause")]
+            body_leaves = any(_leaves(s, returns) for s in body)
+            if not clauses and body_leaves:
+                facts.extend(_last_condition(script, condition, False))
+            elif len(clauses) == 1 and clauses[0].type == "else_clause":
+                else_leaves = any(_leaves(s, returns) for s in _clause_body(clauses[0]))
+                if body_leaves and not else_leaves:
+                    facts.extend(_last_condition(script, condition, False))
+                elif else_leaves and not body_leaves:
+                    facts.extend(_last_condition(script, condition, True))
+
+
+def _case_pattern(item):
+    """The single exact pattern of a case item (an operand), '*' for the default, or None."""
+    patterns = item.children_by_field_name("value")
+    if len(patterns) != 1:
+        return None
+    text = word_text(patterns[0])
+    if text == "*":
+        return "*"
+    if patterns[0].type == "extglob_pattern" or any(ch in text for ch in "*?[|"):
+        return None
+    return operand(patterns[0])
+
+
+def _case_item_facts(script: Script, item) -> list[Fact]:
+    """Inside ``case S in P) ...``: S equals P; inside ``*)``: S differs from every
+    earlier single pattern."""
+    statement = item.parent
+    subject = statement.child_by_field_name("value") if statement is not None else None
+    if subject is None:
+        return []
+    pattern = _case_pattern(item)
+    if pattern is None:
+        return []
+    if pattern != "*":
+        return [_fact(script, operand(subject), pattern, True, item)]
+    facts = []
+    for earlier in statement.children:
+        if earlier == item:
+            break
+        if earlier.type == "case_item":
+            other = _case_pattern(earlier)
+            if other is not None and other != "*":
+                facts.append(_fact(script, operand(subject), other, False, earlier))
+    return facts
+
+
+def _case_exit_facts(script: Script, statement, returns: bool) -> list[Fact]:
+    """``case S in P) exit 0;; esac`` before the write: S differs from P after it."""
+    subject = statement.child_by_field_name("value")
+    if subject is None:
+        return []
+    facts = []
+    for item in statement.children:
+        if item.type != "case_item":
+            continue
+        pattern = _case_pattern(item)
+        body = [c for c in item.children if c.is_named and c not in item.children_by_field_name("value")]
+        if pattern is not None and pattern != "*" and any(_leaves(c, returns) for c in body):
+            facts.append(_fact(script, operand(subject), pattern, False, item))
+    return facts
+
+
+def _exit_list_facts(script: Script, statement, returns: bool) -> list[Fact]:
+    """``C && exit`` (C is false after it), ``C || exit`` (C is true after it), also
+    followed by ``|| true`` as scripts under ``set -e`` write it."""
+    operands = [c for c in statement.children if c.is_named]
+    operator = next((c.type for c in statement.children if c.type in ("&&", "||")), None)
+    if len(operands) != 2 or operator is None:
+        return []
+    if _leaves(operands[1], returns):
+        return condition_facts(script, operands[0], operator == "||")
+    if operator == "||" and operands[0].type == "list":  # (C && exit) || true
+        return _exit_list_facts(script, operands[0], returns)
+    return []
+
+
+def condition_facts(script: Script, node, truth: bool) -> list[Fact]:
+    """What ``node`` succeeding (truth=True) or failing (False) says about equalities."""
+    kind = node.type
+    if kind == "negated_command":
+        inner = [c for c in node.children if c.is_named]
+        return condition_facts(script, inner[0], not truth) if inner else []
+    if kind == "test_command":
+        inner = [c for c in node.children if c.is_named]
+        return condition_facts(script, inner[0], truth) if len(inner) == 1 else []
+    if kind in ("parenthesized_expression", "subshell", "compound_statement"):
+        inner = [c for c in node.children if c.is_named]
+        return condition_facts(script, inner[-1], truth) if inner else []
+    if kind == "unary_expression":
+        children = node.children
+        if children and children[0].type == "!":
+            inner = [c for c in children[1:] if c.is_named]
+            return condition_facts(script, inner[0], not truth) if inner else []
+        return []
+    if kind == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        op = operator.type if operator is not None else None
+        if op in ("&&", "-a"):
+            return _conjunction(script, node, truth, True)
+        if op in ("||", "-o"):
+            return _conjunction(script, node, truth, False)
+        if op in ("=", "==", "!="):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None:
+                return []
+            negated = _negated_operand(left)
+            if negated is not None:  # [ ! A = B ] is read as (! A) = B; test(1) means ! (A = B)
+                left, truth = negated, not truth
+            equal = (op != "!=") == truth
+            return [_fact(script, operand(left), operand(right), equal, node)]
+        return []
+    if kind == "list":
+        operator = next((c.type for c in node.children if c.type in ("&&", "||")), None)
+        operands = [c for c in node.children if c.is_named]
+        if len(operands) != 2:
+            return []
+        if (operator == "&&" and truth) or (operator == "||" and not truth):
+            return condition_facts(script, operands[0], truth) + condition_facts(script, operands[1], truth)
+        return []
+    if kind == "command":
+        name = node.child_by_field_name("name")
+        if name is None or word_text(name) not in ("test", "["):
+            return []
+        args = node.children_by_field_name("argument")
+        texts = [word_text(a) for a in args]
+        if texts and texts[-1] == "]":
+            args, texts = args[:-1], texts[:-1]
+        negate = False
+        if texts and texts[0] == "!":
+            negate, args, texts = True, args[1:], texts[1:]
+        if len(texts) == 3 and texts[1] in ("=", "==", "!="):
+            equal = (texts[1] != "!=") == (truth != negate)
+            return [_fact(script, operand(args[0]), operand(args[2]), equal, node)]
+    return []
+
+
+def _negated_operand(node):
+    """A in ``! A`` when tree-sitter made ``! A`` the left side of a comparison, else None."""
+    if node.type != "unary_expression" or not node.children or node.children[0].type != "!":
+        return None
+    inner = [c for c in node.children[1:] if c.is_named]
+    return inner[0] if len(inner) == 1 else None
+
+
+def _conjunction(script: Script, node, truth: bool, is_and: bool) -> list[Fact]:
+    """``A && B`` true, or ``A || B`` false: both sides say it; otherwise nothing certain."""
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None or truth != is_and:
+        return []
+    return condition_facts(script, left, truth) + condition_facts(script, right, truth)
+
+
+def _fact(script: Script, left: Operand, right: Operand, equal: bool, node) -> Fact:
+    line, col = script.locate(node)
+    return Fact(left, right, equal, line, col)
+
+
+def _split_clause(clause) -> tuple[list, list]:
+    """(condition statements, body statements) of an if_statement or elif_clause."""
+    condition: list = []
+    body: list = []
+    seen_then = False
+    for child in clause.children:
+        if child.type == "then":
+            seen_then = True
+            continue
+        if not child.is_named or child.type in ("elif_clause", "else_clause", "comment"):
+            continue
+        (body if seen_then else condition).append(child)
+    return condition, body
+
+
+def _clause_body(clause) -> list:
+    if clause.type == "else_clause":
+        return [c for c in clause.children if c.is_named and c.type != "comment"]
+    return _split_clause(clause)[1]
+
+
+def _leaves(statement, returns: bool) -> bool:
+    """True when ``statement`` leaves the script (``exit``) or, with ``returns``, the
+    function it is in (``return``); also inside ``{ ...; exit; }``."""
+    if statement.type == "command":
+        name = statement.child_by_field_name("name")
+        if name is None:
+            return False
+        word = word_text(name)
+        return word == "exit" or (returns and word == "return")
+    if statement.type == "compound_statement":
+        return any(_leaves(c, returns) for c in statement.children if c.is_named)
+    if statement.type == "list":
+        operands = [c for c in statement.children if c.is_named]
+        operator = next((c.type for c in statement.children if c.type in ("&&", "||", ";")), None)
+        return operator is None and any(_leaves(c, returns) for c in operands)
+    return False
+
+
+def operand(node) -> Operand:
+    """A comparison operand: a variable when the word is exactly one expansion."""
+    inner = node
+    if inner.type == "string":
+        parts = [c for c in inner.children if c.is_named]
+        if len(parts) == 1:
+            inner = parts[0]
+    if inner.type == "simple_expansion" or (inner.type == "expansion" and inner.named_child_count == 1):
+        name = next((c for c in inner.children if c.type == "variable_name"), None)
+        if name is not None:
+            return Operand(name.text.decode("utf-8", "replace"), word_text(node))
+    return Operand(None, word_text(node))

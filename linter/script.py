@@ -1,0 +1,104 @@
+"""A shell script parsed with tree-sitter-bash, and where its nodes are in the YAML file.
+
+tree-sitter tolerates syntax errors and gives byte offsets. ``Script`` maps those back
+through the YAML scalar the script came from (``ScalarMap``) and, for a script nested in
+another one (``sh -c '...'`` inside a script), through the script around it. The commands
+and redirections are found by one tree-sitter query (in C), not by walking every node in
+Python: scripts are the hot path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .argv import basename
+from .scalarpos import ScalarMap
+
+if TYPE_CHECKING:
+    from .conditions import Fact
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    """The tree-sitter-bash parser and a query for the nodes that can write (imported lazily:
+    most runs that only lint Services never load tree-sitter)."""
+    import tree_sitter
+    import tree_sitter_bash
+
+    language = tree_sitter.Language(tree_sitter_bash.language())
+    query = tree_sitter.QueryCursor(tree_sitter.Query(language, "(command) @c (redirected_statement) @r"))
+    return tree_sitter.Parser(language), query
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosing:
+    """Where a nested script (``sh -c '...'`` inside a script) sits in the script that runs it."""
+
+    script: Script
+    start: int | None  # byte where the inner text starts in ``script``; None when not exact (escapes)
+    command: object  # the ``sh -c`` node in ``script``: every position when ``start`` is None
+    facts: tuple[Fact, ...]  # what holds wherever that command runs
+
+
+class Script:
+    """One parsed script: its bytes, its commands and redirections, and their positions.
+
+    ``shell`` is the program that runs it: at the top level of a script, ``return`` leaves
+    it in sh, dash, ash and bash's POSIX mode, but plain ``bash`` reports an error and
+    goes on (``top_level_return_exits``)."""
+
+    __slots__ = ("data", "positions", "enclosing", "commands", "redirects", "top_level_return_exits", "_ascii")
+
+    def __init__(self, text: str, positions: ScalarMap, shell: str, enclosing: Enclosing | None = None) -> None:
+        self.data = text.encode("utf-8")
+        self.positions = positions
+        self.enclosing = enclosing
+        self.top_level_return_exits = basename(shell) != "bash"
+        self._ascii = self.data.isascii()
+        parser, query = _parser()
+        captured = query.captures(parser.parse(self.data).root_node)
+        self.commands: list = captured.get("c", [])  # every command, in no set order (also the calls of functions)
+        self.redirects: list = captured.get("r", [])
+
+    def _offset(self, byte: int) -> int:
+        """Character offset in the YAML scalar of a byte of this script."""
+        outer = self.enclosing
+        if outer is not None:
+            return outer.script._offset(outer.start + byte if outer.start is not None else outer.command.start_byte)
+        return byte if self._ascii else len(self.data[:byte].decode("utf-8", errors="replace"))
+
+    def _exact(self) -> bool:
+        outer = self.enclosing
+        return self.positions.exact and (outer is None or (outer.start is not None and outer.script._exact()))
+
+    def locate(self, node) -> tuple[int, int]:
+        """1-based (line, column) of the start of ``node`` in the file."""
+        return self.positions.locate(self._offset(node.start_byte))
+
+    def region(self, node) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) of ``node`` in the file, ended at its first
+        line's end so that the region stays on the flagged line; one character when the
+        mapping cannot be exact."""
+        line, col = self.locate(node)
+        if not self._exact():
+            return line, col, line, col + 1
+        end = node.end_byte
+        newline = self.data.find(b"\n", node.start_byte, end)
+        if newline >= 0:
+            end = newline
+        end_line, end_col = self.positions.locate(self._offset(end))
+        return line, col, end_line, end_col
+
+
+def word_text(node) -> str:
+    """A shell word without its quotes ("a"'b'c -> abc); expansions kept as written."""
+    kind = node.type
+    if kind == "raw_string":
+        return node.text.decode("utf-8", "replace")[1:-1]
+    if kind == "string":
+        return "".join(c.text.decode("utf-8", "replace") if c.type != '"' else "" for c in node.children)
+    if kind in ("concatenation", "command_name"):
+        return "".join(word_text(c) for c in node.children)
+    return node.text.decode("utf-8", "replace")

@@ -1,0 +1,317 @@
+"""The POD_IP/HOST_IP guard of a write: the facts a script gives (linter.conditions) and the
+verdict against the container's env (linter.guard)."""
+
+from __future__ import annotations
+
+import pytest
+
+from portlint import argv, guard, k8s, shell, tree
+from portlint import script as script_module
+from portlint.conditions import Fact, Operand
+from portlint.sources import SourceFile, split_documents
+
+POD_HOST_ENV = (
+    "      env:\n"
+    "        - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
+    "        - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}\n"
+)
+INVERTED = (
+    "the comparison is inverted: the write runs only when the pod IP equals the host IP, "
+    "which is exactly when the pod shares the node's network"
+)
+
+
+def judged(script: str, env: str = POD_HOST_ENV, shell_name: str = "sh"):
+    """(key, state, reason, line, column) of each write of ``script``, run as ``shell_name -c``.
+
+    The container's body starts on line 7 with ``env``; the script is a block scalar whose
+    line 1 is the file line after env + 4 and whose column 1 is column 11."""
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n"
+        + env
+        + f"      command:\n        - {shell_name}\n        - -c\n        - |\n"
+        + "".join("          " + line + "\n" for line in script.splitlines())
+    )
+    docs = list(split_documents(SourceFile("m.yaml", text)))
+    root, problems = tree.parse(docs[0].text, docs[0].first_line)
+    assert problems == []
+    manifest = next(k8s.manifests(docs[0], root))
+    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    program = shell.analyze(argv.of_container(container.node), manifest.doc)
+    env_paths = k8s.env_field_paths(container)
+    out = []
+    for w in program.writes:
+        v = guard.judge(w.facts, env_paths)
+        out.append((w.key, v.state, v.reason, v.line, v.column))
+    return out
+
+
+# With POD_HOST_ENV (3 lines), script line N is file line 13 + N.
+KEY = "net.core.somaxconn"
+WRITE = f"sysctl -w {KEY}=1"
+
+
+def test_valid_guard_points_at_its_condition():
+    assert judged(f'if [ "$POD_IP" != "$HOST_IP" ]; then\n  {WRITE}\nfi') == [(KEY, "guarded", "", 14, 16)]
+
+
+def test_facts_of_an_if_condition():
+    env = (
+        "      env:\n"
+        "        - {name: A, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}\n"
+        "        - {name: B, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
+    )
+    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n" + env
+    text += f"      command: [sh, -c, 'if [ \"${{A}}\" != \"$B\" ]; then {WRITE}; fi']\n"
+    docs = list(split_documents(SourceFile("m.yaml", text)))
+    root, _ = tree.parse(docs[0].text, docs[0].first_line)
+    manifest = next(k8s.manifests(docs[0], root))
+    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    (write,) = shell.analyze(argv.of_container(container.node), manifest.doc).writes
+    # line 10: the script starts at column 26; 'if [ ' puts the comparison at column 31
+    assert [(f.left.var, f.left.text, f.right.var, f.right.text, f.equal, f.line, f.column) for f in write.facts] == [
+        ("A", "${A}", "B", "$B", False, 10, 31)
+    ]
+    assert guard.judge(write.facts, k8s.env_field_paths(container)) == guard.Verdict("guarded", "", 10, 31)
+    assert guard.judge(write.facts, {"A": "status.hostIP"}) == guard.Verdict(
+        "broken", "$B is not set in the container's env", 10, 31
+    )
+
+
+@pytest.mark.parametrize(
+    "script, column",
+    [
+        # the fact is where the comparison starts: "[ " puts it at column 13
+        (f'[ "$POD_IP" != "$HOST_IP" ] && {WRITE}', 13),
+        (f'[ "$POD_IP" = "$HOST_IP" ] || {WRITE}', 13),
+        (f'[ "$HOST_IP" != "$POD_IP" ] && {WRITE}', 13),
+        (f'test "$POD_IP" != "$HOST_IP" && {WRITE}', 11),  # the test command itself
+        (f'[[ "$POD_IP" != "$HOST_IP" ]] && {WRITE}', 14),
+        (f'[ ! "$POD_IP" = "$HOST_IP" ] && {WRITE}', 13),
+        (f'! [ "$POD_IP" = "$HOST_IP" ] && {WRITE}', 15),
+        (f'if [ "$POD_IP" = "$HOST_IP" ]; then echo same; else {WRITE}; fi', 16),
+        (f'if [ "$POD_IP" = "$HOST_IP" ]; then echo same; elif true; then {WRITE}; fi', 16),
+        (f'if [ -n "$POD_IP" ] && [ "$POD_IP" != "$HOST_IP" ]; then {WRITE}; fi', 36),
+    ],
+)
+def test_guard_forms(script, column):
+    assert judged(script) == [(KEY, "guarded", "", 14, column)]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        f'if [ "$POD_IP" = "$HOST_IP" ]; then {WRITE}; fi',
+        f'[ "$POD_IP" == "$HOST_IP" ] && {WRITE}',
+        f'[ "$POD_IP" != "$HOST_IP" ] || {WRITE}',
+        f'if [ "$POD_IP" != "$HOST_IP" ]; then echo differ; else {WRITE}; fi',
+    ],
+)
+def test_inverted_guards_are_broken(script):
+    assert [(key, state, reason) for key, state, reason, _, _ in judged(script)] == [(KEY, "broken", INVERTED)]
+
+
+def test_conditions_that_say_nothing_certain():
+    # A || B true: neither side is known; A && B false: neither is known
+    script = f'if [ "$POD_IP" != "$HOST_IP" ] || [ "$X" = y ]; then {WRITE}; fi'
+    assert judged(script) == [(KEY, "none", "", 0, 0)]
+    script = f'if [ "$POD_IP" = "$HOST_IP" ] && [ "$X" = y ]; then echo; else {WRITE}; fi'
+    assert judged(script) == [(KEY, "none", "", 0, 0)]
+
+
+# -- the env behind the compared variables ----------------------------------------------------
+
+GUARDED_WRITE = f'[ "$POD_IP" != "$HOST_IP" ] && {WRITE}'
+
+
+def env_of(*entries: str) -> str:
+    return "      env:\n" + "".join(f"        - {e}\n" for e in entries)
+
+
+@pytest.mark.parametrize(
+    "env, state, reason",
+    [
+        (
+            env_of("{name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}"),
+            "broken",
+            "$HOST_IP is not set in the container's env",
+        ),
+        (
+            env_of("{name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}", "{name: HOST_IP, value: 10.0.0.1}"),
+            "broken",
+            "$HOST_IP is not taken from the downward API (it has no valueFrom.fieldRef)",
+        ),
+        (
+            env_of(
+                "{name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}",
+                "{name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}",
+            ),
+            "broken",
+            "both compared variables come from fieldPath status.podIP, so they are always equal",
+        ),
+        (
+            env_of(
+                "{name: POD_IP, valueFrom: {fieldRef: {fieldPath: metadata.name}}}",
+                "{name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}",
+            ),
+            "broken",
+            "$POD_IP comes from fieldPath metadata.name, not status.podIP or status.hostIP",
+        ),
+        (  # swapped fieldPaths: the names do not matter, the two addresses are still compared
+            env_of(
+                "{name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}",
+                "{name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}",
+            ),
+            "guarded",
+            "",
+        ),
+        (  # the last entry of a name wins, as in Kubernetes
+            env_of(
+                "{name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}",
+                "{name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}",
+                "{name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}",
+            ),
+            "guarded",
+            "",
+        ),
+    ],
+)
+def test_env_behind_the_guard(env, state, reason):
+    line = 7 + env.count("\n") + 4  # the script's first line
+    assert judged(GUARDED_WRITE, env) == [(KEY, state, reason, line, 13)]
+
+
+def test_no_env_at_all_is_a_broken_guard():
+    assert judged(GUARDED_WRITE, env="") == [(KEY, "broken", "$POD_IP is not set in the container's env", 11, 13)]
+
+
+def test_comparing_with_a_command_output_or_a_literal_is_a_broken_guard():
+    script = f'if [ "$(hostname -i)" != "$HOST_IP" ]; then {WRITE}; fi'
+    assert judged(script) == [
+        (KEY, "broken", "it compares with the output of '$(hostname -i)' instead of a variable from the downward API", 14, 16)
+    ]
+    script = f'[ "$POD_IP" != 10.0.0.1 ] && {WRITE}'
+    assert judged(script) == [
+        (KEY, "broken", "it compares with the literal '10.0.0.1' instead of a variable from the downward API", 14, 13)
+    ]
+
+
+def test_unrelated_comparisons_are_not_guards():
+    facts = [Fact(Operand("ENABLE_IPV6", "$ENABLE_IPV6"), Operand(None, "true"), True, 1, 1)]
+    assert guard.judge(facts, {}) == guard.NONE
+    facts = [Fact(Operand("POD_IP", "$POD_IP"), Operand(None, ""), False, 1, 1)]
+    assert guard.judge(facts, {}) == guard.NONE
+    assert judged(f'[ "$MODE" = tune ] && {WRITE}') == [(KEY, "none", "", 0, 0)]
+
+
+def test_a_valid_guard_wins_over_a_broken_one():
+    env = {"POD_IP": "status.podIP", "HOST_IP": "status.hostIP"}
+    broken = Fact(Operand("POD_IP", "$POD_IP"), Operand("NODE_IP", "$NODE_IP"), False, 3, 5)
+    valid = Fact(Operand("POD_IP", "$POD_IP"), Operand("HOST_IP", "$HOST_IP"), False, 4, 7)
+    assert guard.judge([broken, valid], env) == guard.Verdict("guarded", "", 4, 7)
+    assert guard.judge([broken], env) == guard.Verdict("broken", "$NODE_IP is not set in the container's env", 3, 5)
+
+
+# -- early exits ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "script, line, column",
+    [
+        (f'[ "$POD_IP" = "$HOST_IP" ] && exit 0\n{WRITE}', 14, 13),
+        (f'[ "$POD_IP" != "$HOST_IP" ] || exit 0\n{WRITE}', 14, 13),
+        (f'[ "$POD_IP" = "$HOST_IP" ] && {{ echo same; exit 0; }}\n{WRITE}', 14, 13),
+        (f'if [ "$POD_IP" = "$HOST_IP" ]; then\n  exit 0\nfi\n{WRITE}', 14, 16),
+        (f'if [ "$POD_IP" != "$HOST_IP" ]; then\n  echo differ\nelse\n  exit 0\nfi\n{WRITE}', 14, 16),
+        (f'set -e\n[ "$POD_IP" = "$HOST_IP" ] && exit 0 || true\n{WRITE}', 15, 13),
+        (f'while true; do\n  [ "$POD_IP" = "$HOST_IP" ] && exit 0\n  {WRITE}\n  sleep 60\ndone', 15, 15),
+    ],
+)
+def test_early_exit_with_exit(script, line, column):
+    assert judged(script) == [(KEY, "guarded", "", line, column)]
+
+
+@pytest.mark.parametrize(
+    "script, line, column",
+    [
+        (f'tune() {{\n  [ "$POD_IP" = "$HOST_IP" ] && return 0\n  {WRITE}\n}}\ntune', 15, 15),
+        (f'tune() {{\n  [ "$POD_IP" != "$HOST_IP" ] || return\n  {WRITE}\n}}\ntune', 15, 15),
+        (f'tune() {{\n  if [ "$POD_IP" = "$HOST_IP" ]; then return; fi\n  {WRITE}\n}}\ntune', 15, 18),
+        (f'function tune {{\n  case "$POD_IP" in\n    "$HOST_IP") return 0 ;;\n  esac\n  {WRITE}\n}}\ntune', 16, 15),
+        (f'main() {{\n  [ "$POD_IP" = "$HOST_IP" ] && return 0\n  tune\n}}\ntune() {{ {WRITE}; }}\nmain', 15, 15),
+    ],
+)
+def test_early_exit_with_return_in_a_function(script, line, column):
+    assert judged(script) == [(KEY, "guarded", "", line, column)]
+    assert judged(script, shell_name="bash") == [(KEY, "guarded", "", line, column)]
+
+
+def test_return_at_the_top_level_depends_on_the_shell():
+    script = f'[ "$POD_IP" = "$HOST_IP" ] && return 0\n{WRITE}'
+    # sh (dash, ash, bash as sh) leaves the script; plain bash reports an error and goes on
+    assert judged(script, shell_name="sh") == [(KEY, "guarded", "", 14, 13)]
+    assert judged(script, shell_name="/bin/dash") == [(KEY, "guarded", "", 14, 13)]
+    assert judged(script, shell_name="bash") == [(KEY, "none", "", 0, 0)]
+    assert judged(script, shell_name="/usr/bin/bash") == [(KEY, "none", "", 0, 0)]
+    # exit leaves the script in every shell
+    script = f'[ "$POD_IP" = "$HOST_IP" ] && exit 0\n{WRITE}'
+    assert judged(script, shell_name="bash") == [(KEY, "guarded", "", 14, 13)]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        f'[ "$POD_IP" = "$HOST_IP" ] && echo same\n{WRITE}',
+        f'if [ "$POD_IP" = "$HOST_IP" ]; then echo same; fi\n{WRITE}',
+        f'( [ "$POD_IP" = "$HOST_IP" ] && exit 0 )\n{WRITE}',  # leaves the subshell only
+        f'{WRITE}\n[ "$POD_IP" = "$HOST_IP" ] && exit 0',  # too late
+    ],
+)
+def test_statements_that_do_not_guard(script):
+    assert judged(script) == [(KEY, "none", "", 0, 0)]
+
+
+def test_an_early_exit_in_an_outer_script_guards_nested_scripts():
+    script = f'[ "$POD_IP" = "$HOST_IP" ] && exit 0\nsh -c "sh -c \'{WRITE}\'"'
+    assert judged(script) == [(KEY, "guarded", "", 14, 13)]
+
+
+# -- case statements --------------------------------------------------------------------------
+
+
+def test_case_statements_as_guards():
+    assert judged(f'case "$POD_IP" in\n  "$HOST_IP") exit 0 ;;\nesac\n{WRITE}') == [(KEY, "guarded", "", 15, 13)]
+    assert judged(f'case "$POD_IP" in\n  "$HOST_IP") echo same ;;\n  *) {WRITE} ;;\nesac') == [(KEY, "guarded", "", 15, 13)]
+    assert judged(f'case "$POD_IP" in\n  "$HOST_IP") {WRITE} ;;\nesac') == [(KEY, "broken", INVERTED, 15, 13)]
+    assert judged(f'case "$MODE" in\n  tune) {WRITE} ;;\nesac') == [(KEY, "none", "", 0, 0)]
+    # a pattern that is not one exact word says nothing
+    assert judged(f'case "$POD_IP" in\n  "$HOST_IP"|x) exit 0 ;;\nesac\n{WRITE}') == [(KEY, "none", "", 0, 0)]
+
+
+# -- functions --------------------------------------------------------------------------------
+
+
+def test_a_function_is_guarded_when_every_call_is():
+    script = f'tune() {{\n  {WRITE}\n}}\nif [ "$POD_IP" != "$HOST_IP" ]; then\n  tune\nfi\n[ "$POD_IP" = "$HOST_IP" ] || tune'
+    for _ in range(3):  # the same answer every time: the first call (line 17) places the fact
+        assert judged(script) == [(KEY, "guarded", "", 17, 16)]
+
+
+def test_call_sites_are_read_in_document_order(monkeypatch):
+    """tree-sitter does not always return captures in document order: whatever the order, the
+    facts of a function's write are placed at its first call."""
+    init = script_module.Script.__init__
+
+    def last_first(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.commands.sort(key=lambda node: -node.start_byte)
+
+    monkeypatch.setattr(script_module.Script, "__init__", last_first)
+    script = f'tune() {{\n  {WRITE}\n}}\nif [ "$POD_IP" != "$HOST_IP" ]; then\n  tune\nfi\n[ "$POD_IP" = "$HOST_IP" ] || tune'
+    assert judged(script) == [(KEY, "guarded", "", 17, 16)]
+
+
+def test_a_function_called_once_without_the_guard_is_not():
+    script = f'tune() {{ {WRITE}; }}\n[ "$POD_IP" != "$HOST_IP" ] && tune\ntune'
+    assert judged(script) == [(KEY, "none", "", 0, 0)]
+    assert judged(f"tune() {{ {WRITE}; }}") == [(KEY, "none", "", 0, 0)]  # never called
