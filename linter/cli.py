@@ -167,11 +167,13 @@ def check(
 
     def fail(message: str) -> None:
         """An error before any finding: still write the report (SARIF with executionSuccessful
-        false), so that a CI step uploading it finds a valid file; then exit 2."""
+        false), so that a CI step uploading it finds a valid file; then exit 2. The error line
+        comes first: it must not be lost when the report cannot be written either."""
         from .runner import failed
 
+        typer.echo(f"portlint: error: {message}", err=True)
         _write(failed(format.value, message, automation_id), output)
-        _fail(message)
+        raise typer.Exit(2)
 
     if not sarif_category.strip("/ "):
         fail("--sarif-category: must not be empty")

@@ -399,3 +399,12 @@ def test_golden_files_use_the_srcroot_placeholder():
     for path in sorted(GOLDEN_DIR.glob("*.sarif")):
         log = json.loads(Path(path).read_text(encoding="utf-8"))
         assert log["runs"][0]["originalUriBaseIds"] == {"%SRCROOT%": {"uri": SRCROOT_IN_GOLDEN}}, path.name
+
+
+def test_an_error_is_named_even_when_the_report_cannot_be_written(tmp_cwd):
+    result = cli("check", "nowhere.yaml", "--format", "sarif", "--output", "no-dir/out.sarif")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "portlint: error: nowhere.yaml: no such file or directory\n"
+        "portlint: error: no-dir/out.sarif: cannot write the report: No such file or directory\n"
+    )
