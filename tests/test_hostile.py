@@ -226,18 +226,112 @@ def test_symlink_loop_and_directory_without_manifests(tmp_cwd):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No problems found in 0 files.\n")
 
 
-def test_unreadable_directory_exits_2(tmp_cwd):
-    (tmp_cwd / "locked").mkdir()
-    (tmp_cwd / "locked" / "a.yaml").write_text(POD)
-    os.chmod(tmp_cwd / "locked", 0)
+NOBODY = 65534  # the unprivileged uid/gid; no passwd entry is needed
+
+
+def as_unprivileged(cwd: str, calls: list[tuple[str, ...]]) -> tuple[list[bool], list[tuple[int, str, str]]]:
+    """``cli(*args)`` for each of ``calls``, run in ``cwd`` by a user whose permissions apply.
+    As root (CI runs as root) the calls run in a forked child that drops to uid/gid 65534
+    first: in-process, so that no interpreter has to be found by that user (the modules the
+    calls need are already imported: the caller runs them once before). Returns what the
+    child could read of cwd's entries (os.access) and the (exit code, stdout, stderr) of each call."""
+
+    def run() -> dict:
+        os.chdir(cwd)
+        readable = [os.access(name, os.R_OK) for name in sorted(os.listdir("."))]
+        results = []
+        for args in calls:
+            r = cli(*args)
+            results.append((r.exit_code, r.stdout, r.stderr))
+        return {"readable": readable, "results": results}
+
+    if os.geteuid() != 0:
+        here = os.getcwd()
+        try:
+            data = run()
+        finally:
+            os.chdir(here)
+    else:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            status = 0
+            try:
+                os.close(read_end)
+                os.setgroups([])
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+                payload = json.dumps({"uid": os.getuid(), **run()})
+            except BaseException:  # noqa: BLE001 - reported to the parent
+                import traceback
+
+                payload, status = json.dumps({"error": traceback.format_exc()}), 1
+            with os.fdopen(write_end, "w") as out:
+                out.write(payload)
+            os._exit(status)
+        os.close(write_end)
+        with os.fdopen(read_end) as pipe:
+            raw = pipe.read()
+        os.waitpid(pid, 0)
+        data = json.loads(raw)
+        assert "error" not in data, data.get("error")
+        assert data["uid"] == NOBODY
+    return data["readable"], [tuple(r) for r in data["results"]]
+
+
+@pytest.fixture
+def shared_dir():
+    """A directory that the unprivileged user can reach (pytest's tmp_path is private to root)."""
+    import shutil
+    import tempfile
+
+    path = tempfile.mkdtemp(prefix="portlint-permissions-")
+    os.chmod(path, 0o755)
     try:
-        if os.access(tmp_cwd / "locked", os.R_OK):
-            pytest.skip("running as root: permissions do not apply")
-        result = cli("check", "locked")
+        yield path
     finally:
-        os.chmod(tmp_cwd / "locked", 0o755)
-    assert result.exit_code == 2
-    assert "Traceback" not in result.stderr
+        for root, dirs, files in os.walk(path):
+            for name in dirs + files:
+                os.chmod(os.path.join(root, name), 0o755, follow_symlinks=False)
+        shutil.rmtree(path)
+
+
+def test_unreadable_inputs_exit_2_and_name_the_culprit(shared_dir):
+    """Run as a user that permissions apply to, also in CI (as root): an unreadable directory
+    and an unreadable file each give one line naming them and exit code 2; the readable file
+    beside the unreadable one is still linted."""
+    d = os.path.join(shared_dir, "d")
+    os.mkdir(d, 0o755)
+    for name in ("good.yaml", "secret.yaml"):
+        with open(os.path.join(d, name), "w") as out:
+            out.write(POD)
+        os.chmod(os.path.join(d, name), 0o644)
+    os.mkdir(os.path.join(shared_dir, "locked"))
+    with open(os.path.join(shared_dir, "locked", "a.yaml"), "w") as out:
+        out.write(POD)
+    calls = [("check", "d", "--format", "json", "--fail-on", "never"), ("check", "locked")]
+    # while everything is readable: both lint (and every module the calls need is imported)
+    here = os.getcwd()
+    os.chdir(shared_dir)
+    try:
+        assert [cli(*args).exit_code for args in calls] == [0, 1]
+    finally:
+        os.chdir(here)
+    os.chmod(os.path.join(d, "secret.yaml"), 0)
+    os.chmod(os.path.join(shared_dir, "locked"), 0)
+
+    readable, results = as_unprivileged(shared_dir, calls)
+    assert readable == [True, False]  # d, locked: permissions apply to the user that ran the calls
+    (code, stdout, stderr), (locked_code, _, locked_stderr) = results
+
+    assert code == 2, stderr
+    assert stderr.splitlines() == ["portlint: error: d/secret.yaml: Permission denied"]
+    findings = json.loads(stdout)["findings"]
+    assert [(f["path"], f["rule"], f["line"], f["column"]) for f in findings] == [("d/good.yaml", "PL201", 10, 29)]
+
+    assert locked_code == 2, locked_stderr
+    assert "Traceback" not in locked_stderr and "internal error" not in locked_stderr
+    assert len(locked_stderr.splitlines()) == 1 and "locked" in locked_stderr and "Permission denied" in locked_stderr
 
 
 def test_last_resort_handler_turns_a_rule_crash_into_one_line(tmp_cwd, monkeypatch):
