@@ -1,6 +1,7 @@
 """Read and write the expectations kept at the end of each fixture file.
 
 A fixture ends with lines ``# expect: RULE LINE:COL FIRST-SENTENCE-OF-MESSAGE`` (or
+``# expect: RULE run ...`` for a finding about the run's settings, which has no location, or
 ``# expect: nothing``); an optional first line ``# args: ...`` holds CLI flags. Keeping the
 expectations at the end means adding them never moves the positions they assert.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 
-EXPECT = re.compile(r"^# expect: (?:nothing|(PL\d{3}) (\d+):(\d+) (.+))$")
+EXPECT = re.compile(r"^# expect: (?:nothing|(PL\d{3}) (?:(\d+):(\d+)|run) (.+))$")
 
 
 def first_sentence(message: str) -> str:
@@ -30,5 +31,6 @@ def read(path: str) -> tuple[list[str], list[tuple[str, int, int, str]], bool]:
         if match:
             found = True
             if match.group(1):
-                expected.append((match.group(1), int(match.group(2)), int(match.group(3)), match.group(4)))
+                line, column = (int(match.group(2)), int(match.group(3))) if match.group(2) else (None, None)
+                expected.append((match.group(1), line, column, match.group(4)))
     return args, expected, found
