@@ -79,6 +79,7 @@ class SarifWriter:
 
     def start(self, run: RunInfo) -> str:
         self.cwd = run.cwd
+        self.artifacts: dict[str, dict] = {}
         self.index = {rule.ID: i for i, rule in enumerate(run.rules)}
         self.written = 0
         self.dropped = 0
@@ -113,8 +114,11 @@ class SarifWriter:
         return before + "["
 
     def _physical(self, loc: Location) -> dict:
+        artifact = self.artifacts.get(loc.path)
+        if artifact is None:  # one encoding per file, not per location
+            artifact = self.artifacts[loc.path] = artifact_location(loc.path, self.cwd)
         return {
-            "artifactLocation": artifact_location(loc.path, self.cwd),
+            "artifactLocation": artifact,
             "region": {
                 "startLine": loc.line,
                 "startColumn": loc.column,
