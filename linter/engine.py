@@ -145,8 +145,9 @@ class _Sink:
             finding.suppressed = True
         if finding.template:
             end = "" if finding.message.endswith(".") else "."
+            # in the message, not as a location: the '# Source:' path is relative to the chart's
+            # parent, wherever helm ran, and is seldom a file here (--helm-chart maps it to one)
             finding.message = f"{finding.message}{end} Rendered from the Helm template {finding.template}."
-            finding.related.append(Location(finding.template, 1, 1, 1, 1, "The Helm template this object was rendered from"))
         self.result.findings.add(finding)
 
 
