@@ -86,6 +86,7 @@ def load(path: str | None) -> Settings:
         exclude=list(data.get("exclude") or []),
         config_dir=os.path.dirname(os.path.abspath(path)),
     )
+    _check_rule_ids(settings.rules, path)
     for kind, (key, _flag) in RANGE_SETTINGS.items():
         value = data.get(key)
         if value is not None:
@@ -93,6 +94,16 @@ def load(path: str | None) -> Settings:
             where = _key_location(path, text, key)
             settings.declared[kind] = Declaration(CONFIG, f"{key} in the portlint config", where, value)
     return settings
+
+
+def _check_rule_ids(levels: dict[str, str], path: str) -> None:
+    """A typo in ``rules:`` must not silently configure nothing."""
+    from .rules import BY_ID
+
+    unknown = sorted(rule_id for rule_id in levels if rule_id not in BY_ID)
+    if unknown:
+        named = ", ".join(f"'{rule_id}'" for rule_id in unknown)
+        raise ConfigError(f"{path}: rules: unknown rule id{'s' if len(unknown) > 1 else ''} {named}; `portlint rules` lists them")
 
 
 def _check_range(kind: str, value: str, where: str) -> None:
