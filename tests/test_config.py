@@ -115,7 +115,7 @@ def test_wrong_types_and_values_exit_2(tmp_cwd):
         "ephemeralPortRange: 1024\n": "ephemeralPortRange: 1024 is not of type 'string'",
         "rules: {PL101: loud}\n": "rules.PL101: 'loud' is not one of off, note, warning, error",
         "rules: {X1: off}\n": "rules: 'X1' is not a rule id like PL101",
-        "rules: {PL999: off, pl101: off, PL998: error}\n": "rules: unknown rule ids 'PL998', 'PL999'; `portlint rules` lists them",
+        "rules: {PL999: off, PL101: off, PL998: error}\n": "rules: unknown rule ids 'PL998', 'PL999'; `portlint rules` lists them",
         "reservedPorts: '30000-99999'\n": 'reservedPorts: "30000-99999" is not a list of ports and ranges',
         "- a\n- b\n": "the config must be a mapping of keys, not a list",
         "a: [\n": "invalid YAML",
