@@ -188,6 +188,7 @@ def _decoded_blocks(source: SourceFile, raw: BinaryIO) -> Iterator[str]:
             return
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     lines_before = 0  # newlines in the bytes already decoded (UTF-8 positions only)
+    line_so_far = 0  # characters of the current line in the bytes already decoded
     pending_cr = ""
     block = head
     while True:
@@ -196,6 +197,8 @@ def _decoded_blocks(source: SourceFile, raw: BinaryIO) -> Iterator[str]:
             text = decoder.decode(block, final=final)
         except UnicodeDecodeError as exc:
             line, col = _byte_position(block, max(exc.start, 0)) if encoding == "utf-8" else (1, 1)
+            if line == 1 and encoding == "utf-8":  # the line began in an earlier block
+                col += line_so_far
             line += lines_before
             bad = block[exc.start : exc.start + 1].hex() if encoding == "utf-8" else "??"
             source.problem = (
@@ -207,6 +210,8 @@ def _decoded_blocks(source: SourceFile, raw: BinaryIO) -> Iterator[str]:
             return
         if encoding == "utf-8":
             lines_before += block.count(b"\n")
+            last_newline = text.rfind("\n")
+            line_so_far = len(text) - last_newline - 1 if last_newline >= 0 else line_so_far + len(text)
         text = pending_cr + text
         pending_cr = ""
         if text.endswith("\r") and not final:

@@ -137,11 +137,6 @@ def test_an_invalid_byte_in_the_second_block_is_reported_at_its_line():
     assert [d.first_line for d in docs] == [1]  # the documents before it are still linted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an undecodable byte in a later block is given a column counted from the start of the block, "
-    "not of its line, when the line started in the previous block (_byte_position sees one block only)",
-)
 def test_an_invalid_byte_on_a_line_that_spans_the_block_boundary():
     first, lines = padded_config_map(BLOCK + 100, "\n")
     # the pad line starts in the first block and ends after the boundary; spoil a byte in it
