@@ -201,7 +201,7 @@ def _script_declarations(manifest: k8s.Manifest, facts: RunFacts) -> None:
         obj = ref(manifest)
         if key == EPHEMERAL_RANGE:
             facts.range_values.append(RangeValue(obj, key, cw.write.value, cw.location, cw.path, f"{cw.container.label}"))
-        if cw.shares_node and cw.verdict.state != "guarded":  # it changes the node
+        if cw.shares_node and cw.guard_state != "guarded":  # it changes the node
             facts.declare(_KIND_OF[key], f"{cw.container.label} of {manifest.label}", cw.location, cw.write.value, obj)
 
 

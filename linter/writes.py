@@ -22,6 +22,21 @@ class ContainerWrite:
     remounts_proc_sys: bool
 
     @property
+    def guard_state(self) -> str:
+        """The guard's verdict as far as the node is concerned: 'guarded', 'broken' or 'none'.
+        A valid POD_IP/HOST_IP guard tells whether the pod has its own network namespace; it
+        keeps an IPC write of a hostIPC pod off the node only when the pod also has
+        hostNetwork (only then are the two IPs equal), so there it counts as no guard."""
+        state = self.verdict.state
+        if state == "guarded" and self.guard_cannot_help:
+            return "none"
+        return state
+
+    @property
+    def guard_cannot_help(self) -> bool:
+        return self.namespace == "ipc" and self.shares_node and not self.container.pod.flag("hostNetwork")
+
+    @property
     def location(self) -> Location:
         w = self.write
         return Location(self.container.pod.manifest.doc.path, w.line, w.column, w.end_line, w.end_column)

@@ -37,7 +37,7 @@ def landing(cw: ContainerWrite) -> str:
 
 
 def write_owner(cw: ContainerWrite) -> str | None:
-    return WRITE_OWNERS[landing(cw), cw.verdict.state]
+    return WRITE_OWNERS[landing(cw), cw.guard_state]
 
 
 def pod_sysctl_owner(sysctl: PodSysctl, version: tuple[int, int]) -> str | None:

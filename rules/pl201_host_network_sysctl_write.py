@@ -7,7 +7,9 @@ NodePort range (30000-32767); outbound connections from the node then take ports
 kube-proxy intercepts, and kubelet health checks fail at random. (The same holds for IPC
 sysctls in a `hostIPC: true` pod.)
 
-A valid POD_IP/HOST_IP guard makes the write a no-op in such a pod: no finding then.
+A valid POD_IP/HOST_IP guard makes the write a no-op in such a pod: no finding then. The
+guard compares IPs, so it only knows about the network: in a `hostIPC: true` pod without
+`hostNetwork` the IPs differ, the guarded IPC write runs, and it is reported all the same.
 
 ## Bad
 ```yaml
@@ -89,6 +91,18 @@ def check(manifest, ctx):
         if write_owner(cw) != ID:
             continue
         flag = cw.flag
+        if cw.verdict.state == "guarded":  # an IPC write in a hostIPC pod without hostNetwork
+            yield report(
+                ID,
+                manifest,
+                cw.location,
+                f"{cw.container.label} writes {cw.what} in {cw.network_mode}; its POD_IP/HOST_IP guard does not stop "
+                "it, because without hostNetwork the pod's IP differs from the node's. This changes the node's kernel "
+                f"for every pod on it; drop hostIPC, or set the sysctl on the nodes.{evidence(cw)}",
+                cw.path,
+                cw.container.pod.flag_location(flag),
+            )
+            continue
         yield report(
             ID,
             manifest,
