@@ -33,8 +33,8 @@ PARSE_ERROR = "PL000"
 
 @dataclass
 class Context:
-    """What rules see besides the object: settings, the Kubernetes version, and, in
-    ``check_run``, the facts gathered from every object and the node network they imply."""
+    """What rules see besides the object: settings, the Kubernetes version, and, for rules
+    of SCOPE "run", the facts gathered from every object and the node network they imply."""
 
     settings: Settings
     kubernetes_version: tuple[int, int]

@@ -5,7 +5,7 @@ Service may hold it as a NodePort, now or after the next allocation: the failure
 later, on whichever Service gets such a port. Reported once per declaration, at the
 declaration: an unguarded `sysctl -w net.ipv4.ip_local_port_range` in a hostNetwork pod,
 an OpenShift Tuned profile, a kops Cluster/InstanceGroup, or the portlint config (a range
-given with `--ephemeral-port-range` is reported as a run-level notification).
+given with `--ephemeral-port-range` is a finding of the run, without a file).
 
 ## Bad
 ```yaml
