@@ -39,7 +39,8 @@ _INDENT = re.compile(r"\b(n?indent)\s+(\d+)")
 _MULTI_TAIL = re.compile(r"\b(?:nindent|toYaml|tpl)\b")  # a value that may run onto the next lines
 _MAX_DEPTH = 6  # helpers calling helpers
 _MAX_ENTRIES = 50_000  # expanded lines per template
-_WINDOW = 5_000  # entries searched for a line outside the alignment
+_NEAR = 64  # candidates of one pattern per rendered line, near the alignment's front
+_WINDOW = 1_000  # entries searched for a line outside the alignment
 _SCALE = 1 << 20  # alignment weight of one literal character (more than any entry index)
 _RESTART = 3 * _SCALE  # the cost of going back to the start of a range body: a next iteration
 
@@ -346,20 +347,23 @@ def align(entries: list[Entry], rendered: list[str]) -> dict[int, int]:
                 by_head.setdefault(token, []).append(j)
             else:
                 anywhere.append(j)
+    bodies = [_stripped_indent(text) for text in rendered]
+    windows = _windows(literal, bodies, len(entries))
     size = len(entries)
     best = [0] * (size + 1)  # Fenwick tree: the best chain ending at or before an entry
     best_id = [-1] * (size + 1)
     nodes: list[tuple[int, int, int]] = []  # (rendered index, entry index, previous node)
     top, top_id = 0, -1
-    for r, text in enumerate(rendered):
-        body, indent = _stripped_indent(text)
+    for r, (body, indent) in enumerate(bodies):
         if not body:
             continue
+        lo, hi = windows[r]
+        front = nodes[top_id][1] if top_id >= 0 else 0
         found: list[tuple[int, int]] = []
-        for j in literal.get(body, ()):
+        for j in _near(_within(literal.get(body, ()), lo, hi), front):
             found.append((j, 4 + entries[j].line.weight + (3 if entries[j].indent == indent else 0)))
         words = body.split(None, 1)
-        for j in (*by_head.get(words[0], ()), *anywhere):
+        for j in (*_near(_within(by_head.get(words[0], ()), lo, hi), front), *_near(_within(anywhere, lo, hi), front)):
             entry = entries[j]
             same = entry.indent == indent
             if (entry.line.weight > 2 or same) and _matches(entry.line, body):
@@ -396,6 +400,64 @@ def align(entries: list[Entry], rendered: list[str]) -> dict[int, int]:
         r, j, node = nodes[node]
         matched[r] = j
     return matched
+
+
+def _within(positions, lo: int, hi: int):
+    """The sorted positions in [lo, hi]."""
+    return positions[bisect.bisect_left(positions, lo) : bisect.bisect_right(positions, hi)]
+
+
+def _near(positions, front: int):
+    """At most _NEAR of the sorted positions, around the end of the best chain so far: keeps
+    a template without anchors (every line templated) from costing lines x lines."""
+    if len(positions) <= _NEAR:
+        return positions
+    at = bisect.bisect_left(positions, front)
+    start = max(0, min(at - _NEAR // 4, len(positions) - _NEAR))
+    return positions[start : start + _NEAR]
+
+
+def _windows(literal: dict[str, list[int]], bodies, size: int) -> list[tuple[int, int]]:
+    """For each rendered line, the entries it may match: between the anchors around it.
+    Anchors are the lines whose text is a literal template line that occurs once on each
+    side, kept in order (a longest increasing subsequence): as in patience diff, they split
+    the alignment into small independent parts, so that repeated patterns are compared only
+    near where they can be."""
+    count: dict[str, int] = {}
+    for body, _ in bodies:
+        if body in literal:
+            count[body] = count.get(body, 0) + 1
+    pairs = [(r, literal[body][0]) for r, (body, _) in enumerate(bodies) if count.get(body) == 1 and len(literal[body]) == 1]
+    # longest increasing subsequence of the entry positions (patience sorting)
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        at = bisect.bisect_left(tails, j)
+        back[k] = tail_at[at - 1] if at else -1
+        if at == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[at], tail_at[at] = j, k
+    anchors: list[tuple[int, int]] = []
+    k = tail_at[-1] if tail_at else -1
+    while k >= 0:
+        anchors.append(pairs[k])
+        k = back[k]
+    anchors.reverse()
+    out: list[tuple[int, int]] = []
+    a = 0
+    for r in range(len(bodies)):
+        while a < len(anchors) and anchors[a][0] < r:
+            a += 1
+        if a < len(anchors) and anchors[a][0] == r:
+            out.append((anchors[a][1], anchors[a][1]))
+            continue
+        lo = anchors[a - 1][1] + 1 if a else 0
+        hi = anchors[a][1] - 1 if a < len(anchors) else size - 1
+        out.append((lo, hi))
+    return out
 
 
 @dataclass(slots=True)
@@ -460,7 +522,7 @@ class _Document:
                 self.assign[r] = (above, self.assign[p][1])  # inside what a toYaml/tpl block emits
             else:
                 at = bisect.bisect_right(order, r)
-                bound = next((matched[k] for k in order[at:] if matched[k] > above), len(entries))
+                bound = next((matched[k] for k in order[at : at + 16] if matched[k] > above), len(entries))
                 self.assign[r] = self._repair(body, indent, above, min(bound, above + 1 + _WINDOW), previous)
             previous = self.assign[r][0]
 
