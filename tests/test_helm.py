@@ -332,6 +332,31 @@ def test_approximate_line_is_said(tmp_path):
     assert finding["message"].endswith(f"twoblocks/templates/svc.yaml {APPROX}.")
 
 
+def test_same_text_under_another_parent_is_not_taken(tmp_path):
+    """The rendered 'nodePort: 40000' reads like line 11, but its parent is the port that
+    toYaml emitted (line 8), not '- name: metrics' (line 10, not rendered)."""
+    chart = tmp_path / "parents"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: parents\nversion: 0.1.0\n")
+    (chart / "templates" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n"
+        "    {{- toYaml .Values.extraPorts | nindent 4 }}\n"
+        "    {{- if .Values.metrics }}\n"
+        "    - name: metrics\n"
+        "      nodePort: {{ .Values.metricsNodePort }}\n"
+        "    {{- end }}\n"
+    )
+    rendered = (
+        "---\n# Source: parents/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"
+        "spec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 40000\n"
+    )
+    result = cli("check", "-", "--helm-chart", str(chart), "--format", "json", "--fail-on", "never", "--select", "PL302", input=rendered)
+    [finding] = result.findings
+    # 8: '    {{- toYaml .Values.extraPorts | nindent 4 }}': the action from column 5
+    assert (finding["line"], finding["column"]) == (8, 5)
+    assert APPROX not in finding["message"]
+
+
 def test_a_value_block_is_exact_when_it_is_the_only_one(tmp_path):
     chart = tmp_path / "oneblock"
     (chart / "templates").mkdir(parents=True)
