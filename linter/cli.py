@@ -231,6 +231,10 @@ def helm(
     try:
         rendered = render(chart, values or [], set_values or [], release_name, namespace)
     except HelmError as exc:
+        from .runner import failed
+
+        category = options.get("sarif_category", "portlint")
+        _write(failed(options["format"].value, str(exc), category if "/" in category else category + "/"), options["output"])
         _fail(str(exc))
     check(paths=[MemoryInput(f"{chart.rstrip('/')}/(helm template)", rendered)], stdin_filename="-", helm_chart=chart, **options)
 

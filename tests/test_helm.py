@@ -396,6 +396,18 @@ def test_missing_chart_is_a_clear_error():
     assert (result.exit_code, result.stderr) == (2, "portlint: error: --helm-chart nochart: not a chart directory (no Chart.yaml)\n")
 
 
+def test_helm_error_still_writes_a_sarif_report(tmp_path):
+    """A CI step that uploads the report after a failed render finds a valid SARIF file."""
+    import json
+
+    report = tmp_path / "out.sarif"
+    result = cli("helm", "nochart", "--format", "sarif", "--output", str(report))
+    assert (result.exit_code, result.stderr) == (2, "portlint: error: nochart: no such chart directory\n")
+    [run] = json.loads(report.read_text())["runs"]
+    assert run["results"] == []
+    assert run["invocations"][0]["executionSuccessful"] is False
+
+
 def test_failing_helm_is_one_line(helm_installed, tmp_path):
     chart = tmp_path / "broken"
     (chart / "templates").mkdir(parents=True)
