@@ -31,6 +31,8 @@ class Fact:
     equal: bool
     line: int  # 1-based line of the condition in the file
     column: int
+    end_line: int = 0  # where the comparison ends (0: unknown, one character is shown)
+    end_column: int = 0
 
 
 _SEQUENCES = frozenset({"program", "compound_statement", "subshell", "do_group"})
@@ -309,8 +311,8 @@ def _conjunction(script: Script, node, truth: bool, is_and: bool) -> list[Fact]:
 
 
 def _fact(script: Script, left: Operand, right: Operand, equal: bool, node) -> Fact:
-    line, col = script.locate(node)
-    return Fact(left, right, equal, line, col)
+    line, col, end_line, end_col = script.region(node)
+    return Fact(left, right, equal, line, col, end_line, end_col)
 
 
 def _split_clause(clause) -> tuple[list, list]:

@@ -26,6 +26,8 @@ class Verdict:
     reason: str = ""
     line: int = 0
     column: int = 0
+    end_line: int = 0
+    end_column: int = 0
 
 
 NONE = Verdict("none")
@@ -41,7 +43,7 @@ def judge(facts: list[Fact], env: dict[str, str | None]) -> Verdict:
         if problem is None:
             return Verdict("guarded", line=fact.line, column=fact.column)
         if broken is None:
-            broken = Verdict("broken", problem, fact.line, fact.column)
+            broken = Verdict("broken", problem, fact.line, fact.column, fact.end_line, fact.end_column)
     return broken or NONE
 
 

@@ -97,7 +97,9 @@ def check(manifest, ctx):
         if write_owner(cw) != ID:
             continue
         doc = manifest.doc
-        guard_at = doc.point(cw.verdict.line, cw.verdict.column, cw.verdict.line, cw.verdict.column + 1, "The broken guard")
+        v = cw.verdict
+        end_line, end_column = (v.end_line, v.end_column) if v.end_line else (v.line, v.column + 1)
+        guard_at = doc.point(v.line, v.column, end_line, end_column, "The broken guard")
         yield report(
             ID,
             manifest,

@@ -76,4 +76,3 @@ def tmp_cwd(tmp_path, monkeypatch):
     return tmp_path
 
 
-os.environ.setdefault("PORTLINT_TESTING", "1")

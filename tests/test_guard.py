@@ -74,7 +74,7 @@ def test_facts_of_an_if_condition():
     ]
     assert guard.judge(write.facts, k8s.env_field_paths(container)) == guard.Verdict("guarded", "", 10, 31)
     assert guard.judge(write.facts, {"A": "status.hostIP"}) == guard.Verdict(
-        "broken", "$B is not set in the container's env", 10, 31
+        "broken", "$B is not set in the container's env", 10, 31, 10, 45  # '"${A}" != "$B"' ends before column 45
     )
 
 
