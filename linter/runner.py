@@ -8,8 +8,9 @@ from typing import Iterable, Iterator
 
 from .rules import RULES
 
-from . import __version__, engine, report
+from . import __version__, charts, engine, report, sources
 from .config import Settings
+from .excludes import Excludes
 
 
 def run(
@@ -35,16 +36,34 @@ def run(
         name = stdin_name if stdin_name != "-" else "(stdin)"
         paths = [MemoryInput(name, sys.stdin.buffer.read().decode("utf-8", errors="replace")) if p == "-" else p for p in paths]
     levels = engine.effective_levels(RULES, settings, select or None, ignore or set())
-    result = engine.lint(paths, settings, RULES, levels, stdin_name)
-    if helm_chart is not None:
-        from .helm import map_to_chart
-
+    # Helm charts among the inputs: rendered here (helm runs in a subprocess), their streams
+    # handed to the engine as in-memory inputs; see linter/charts.py
+    found = charts.Found()
+    paths = list(sources.discover(paths, Excludes(settings.exclude, settings.config_dir), found))
+    renders, chart_lines = charts.render_charts(found)
+    defaults = [r for r in renders if r.values is None]
+    result = engine.lint(paths + [r.input for r in defaults], settings, RULES, levels, stdin_name)
+    if renders or helm_chart is not None:
         moved = list(result.findings)
-        map_to_chart(moved, helm_chart, {str(p): p.text for p in paths if isinstance(p, MemoryInput)})
-        result.findings.replace_all(moved)
+        streams = {str(r.input) for r in renders}
+        if helm_chart is not None:  # the rendered streams given as inputs, not the charts found
+            from .helm import map_to_chart
+
+            given = {str(p): p.text for p in paths if isinstance(p, MemoryInput)}
+            map_to_chart([f for f in moved if f.path not in streams], helm_chart, given)
+        charts.relocate(moved, renders)
+        others = []
+        for render in (r for r in renders if r.values is not None):  # ci values: one run each
+            extra = engine.lint([render.input], settings, RULES, levels, stdin_name)
+            result.files += extra.files
+            result.notifications.extend(extra.notifications)
+            findings = list(extra.findings)
+            charts.relocate(findings, [render])
+            others.append((render, findings))
+        result.findings.replace_all(charts.merge(moved, others))
     summary = report.Summary(result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications))
     info = report.RunInfo(__version__, RULES, colour=colour, automation_id=automation_id)
-    stderr = [f"portlint: error: {note}" for note in result.notifications]
+    stderr = [f"portlint: {line}" for line in chart_lines] + [f"portlint: error: {note}" for note in result.notifications]
     if format == "text":
         from .report.text import summary_line
 

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable, Iterator
 
+from .charts import CHART_FILE, TEMPLATES, Found, chart_input, chart_of, outermost
 from .excludes import NOTHING, Excludes
 from .findings import Location
 from .tree import end_mark, start_mark
@@ -101,9 +102,10 @@ def display_path(path: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def discover(paths: Iterable[str], excludes: Excludes = NOTHING) -> Iterator[str]:
+def discover(paths: Iterable[str], excludes: Excludes = NOTHING, charts: Found | None = None) -> Iterator[str]:
     """File paths to lint, in a stable order. Directories are walked (hidden ones skipped,
-    symlinked directories followed once); a missing path raises InputError."""
+    symlinked directories followed once); a missing path raises InputError. Helm templates
+    are never yielded: the charts they belong to are added to ``charts`` (linter/charts.py)."""
     for given in paths:
         if given == "-" or isinstance(given, MemoryInput):
             yield given
@@ -111,12 +113,20 @@ def discover(paths: Iterable[str], excludes: Excludes = NOTHING) -> Iterator[str
         if not os.path.lexists(given):
             raise InputError(f"{given}: no such file or directory")
         if os.path.isdir(given):
-            yield from _walk(given, excludes)
+            owner = chart_of(given)
+            if owner is None:
+                yield from _walk(given, excludes, charts)
+            elif charts is not None and not excludes.match(given, is_dir=True):
+                charts.add(owner)
         elif not excludes.match(given):
-            yield given
+            owner = chart_input(given)
+            if owner is not None and charts is not None:
+                charts.add(owner)
+            if owner is None or chart_of(given) is None:
+                yield given
 
 
-def _walk(top: str, excludes: Excludes) -> Iterator[str]:
+def _walk(top: str, excludes: Excludes, charts: Found | None = None) -> Iterator[str]:
     seen: set[tuple[int, int]] = set()
 
     def onerror(exc: OSError) -> None:
@@ -133,6 +143,10 @@ def _walk(top: str, excludes: Excludes) -> Iterator[str]:
             dirnames[:] = []
             continue
         seen.add(ident)
+        if CHART_FILE in filenames:  # a Helm chart: its templates are linted once rendered
+            if charts is not None:
+                charts.add(outermost(dirpath))
+            dirnames[:] = [d for d in dirnames if d != TEMPLATES]
         dirnames[:] = sorted(
             d for d in dirnames if not d.startswith(".") and not excludes.match(os.path.join(dirpath, d), is_dir=True)
         )

@@ -9,6 +9,7 @@ the test skips locally and fails in CI (CI set), where both must be present."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,16 +78,36 @@ def hook_repository(target) -> str:
     return git(target, "rev-parse", "HEAD")
 
 
-def test_hook_fails_on_a_bad_manifest_and_passes_once_fixed(tmp_path):
+@pytest.fixture(scope="module")
+def hook(tmp_path_factory):
+    """The hook repository and pre-commit's cache, shared by the tests of this module, so
+    pre-commit installs portlint into its virtualenv once: (repository, rev, cache)."""
     need(shutil.which("git") is not None, "git")
     try:
         import pre_commit  # noqa: F401
     except ImportError:
         need(False, "pre-commit (the test extras)")
+    hooks = tmp_path_factory.mktemp("hooks")
+    return hooks, hook_repository(hooks), tmp_path_factory.mktemp("cache")
 
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    rev = hook_repository(hooks)
+
+def pre_commit_env(cache, **changes) -> dict:
+    env = dict(
+        os.environ,
+        PRE_COMMIT_HOME=str(cache),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        TRAVIS="1",  # pre-commit then runs two processes whatever the number of cores
+    )
+    env.pop("PRE_COMMIT_NO_CONCURRENCY", None)
+    env.update(changes)
+    return env
+
+
+PRE_COMMIT = [sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose", "--color", "never"]
+
+
+def test_hook_fails_on_a_bad_manifest_and_passes_once_fixed(hook, tmp_path):
+    hooks, rev, cache = hook
     work = tmp_path / "work"
     work.mkdir()
     git(work, "init", "-q")
@@ -102,14 +123,8 @@ def test_hook_fails_on_a_bad_manifest_and_passes_once_fixed(tmp_path):
     (work / "README.md").write_text("not linted\n")
     git(work, "add", ".")
 
-    env = dict(
-        os.environ,
-        PRE_COMMIT_HOME=str(tmp_path / "cache"),
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-        TRAVIS="1",  # pre-commit then runs two processes whatever the number of cores
-    )
-    env.pop("PRE_COMMIT_NO_CONCURRENCY", None)
-    cmd = [sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose", "--color", "never"]
+    env = pre_commit_env(cache)
+    cmd = PRE_COMMIT
     first = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env, timeout=1200)
     out = first.stdout + first.stderr
     assert first.returncode == 1, out
@@ -125,3 +140,54 @@ def test_hook_fails_on_a_bad_manifest_and_passes_once_fixed(tmp_path):
     second = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env, timeout=600)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Passed" in second.stdout
+
+
+def test_hook_on_an_ordinary_repository_with_a_chart(hook, tmp_path):
+    """A vendored chart (its templates staged), compose, a workflow, JSON with comments,
+    values and kustomization files, and one manifest with one problem: the hook fails on that
+    problem only, with helm on PATH (the chart is rendered, and clean) and without it (one
+    note for the chart); once the manifest is fixed it passes."""
+    from test_charts import ORDINARY, TUNE, write
+
+    need(shutil.which("helm") is not None, "helm")
+    hooks, rev, cache = hook
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "-q")
+    (work / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: portlint\n"
+    )
+    write(work, ORDINARY)
+    # prometheus-node-exporter renders clean with its defaults (tests/test_helm.py)
+    shutil.copytree(REPO / "tests" / "charts" / "prometheus-node-exporter", work / "charts" / "node-exporter")
+    git(work, "add", ".")
+    staged = git(work, "diff", "--cached", "--name-only").split("\n")
+    assert "charts/node-exporter/templates/daemonset.yaml" in staged and ".vscode/settings.json" in staged
+
+    note = "portlint: note: charts/node-exporter: Helm chart not rendered (helm is not on PATH); its templates are not linted"
+    problem = re.compile(r"^\S+:\d+:\d+: (?:error|warning|note): ", re.M)
+    # tests/test_charts.py: deploy/tune.yaml 21 '              sysctl -w net.core.somaxconn=4096'
+    for path in (os.environ["PATH"], "/usr/bin:/bin"):
+        if path == "/usr/bin:/bin":
+            assert shutil.which("helm", path=path) is None and shutil.which("git", path=path)
+        env = pre_commit_env(cache, PATH=path)
+        done = subprocess.run(PRE_COMMIT, cwd=work, capture_output=True, text=True, env=env, timeout=1200)
+        out = done.stdout + done.stderr
+        assert done.returncode == 1, out
+        assert [m.group(0) for m in problem.finditer(out)] == ["deploy/tune.yaml:21:15: error: "], out
+        assert "[PL201]" in out and "PL000" not in out, out
+        assert out.count(note) == (0 if shutil.which("helm", path=path) else 1), out
+
+    fixed = TUNE.replace("      hostNetwork: true\n", "").replace(
+        "          command:\n",
+        "          env:\n"
+        "            - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}\n"
+        "            - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}\n"
+        "          command:\n",
+    ).replace("              sysctl -w", '              [ "$POD_IP" = "$HOST_IP" ] || sysctl -w')
+    assert fixed != TUNE and "hostNetwork" not in fixed and "[ \"$POD_IP\"" in fixed
+    (work / "deploy" / "tune.yaml").write_text(fixed)
+    git(work, "add", ".")
+    done = subprocess.run(PRE_COMMIT, cwd=work, capture_output=True, text=True, env=pre_commit_env(cache), timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout and note not in done.stdout + done.stderr
