@@ -19,7 +19,7 @@ def pytest_addoption(parser):
     parser.addoption(
         "--update-golden",
         action="store_true",
-        help="rewrite tests/data/golden/ from the current output; review every changed line (tests/data/SOURCES.md)",
+        help="rewrite the goldens (tests/data/golden/*.sarif, tests/data/corpus-findings.txt) from the current output; review every changed line (tests/data/SOURCES.md)",
     )
 
 
