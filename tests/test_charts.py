@@ -310,3 +310,33 @@ def test_unrenderable_charts_are_one_warning_each(tmp_cwd):
         "helm template failed (exit 1): Error: execution error at (req/templates/svc.yaml:9:"
     ), req
     assert req.endswith("): a nodePort is required"), req
+
+
+def test_findings_across_charts_and_ci_renders(tmp_cwd):
+    """Two charts on one nodePort: the conflict is found between their default renders and both
+    sides are on template lines; a finding that two ci renders share (and the defaults do not
+    have) is reported once and names both values files."""
+    need_helm()
+    service = (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Chart.Name }}\nspec:\n  type: NodePort\n"
+        "  ports:\n    - port: 80\n      nodePort: {{ .Values.nodePort }}\n"
+    )
+    for name in ("a", "b"):
+        write(
+            tmp_cwd,
+            {
+                f"{name}/Chart.yaml": f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n",
+                f"{name}/values.yaml": "nodePort: 30080\n",
+                f"{name}/templates/svc.yaml": service,
+            },
+        )
+    write(tmp_cwd, {"b/ci/one-values.yaml": "nodePort: 40000\n", "b/ci/two-values.yaml": "nodePort: 40000\n"})
+    result = check(".")
+    assert result.exit_code == 1 and result.stderr == ""
+    # svc.yaml 9: '      nodePort: {{ .Values.nodePort }}': the 22-character action from column 17
+    assert places(result) == [("PL302", "b/templates/svc.yaml", 9, 17, 39), ("PL303", "b/templates/svc.yaml", 9, 17, 39)]
+    pl302, pl303 = result.findings
+    assert pl302["message"].endswith("Rendered with the values in ci/one-values.yaml, ci/two-values.yaml.")
+    # a's Service comes first: the conflict is b's, and a's side is on a's template line
+    assert "(port 80, a/templates/svc.yaml:9)" in pl303["message"]
+    assert [(r["path"], r["line"], r["column"]) for r in pl303["related"]] == [("a/templates/svc.yaml", 9, 17)]
