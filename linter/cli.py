@@ -96,7 +96,10 @@ def _colour(choice: Colour, output: str | None) -> bool:
 def check(
     paths: List[str] = typer.Argument(
         None,
-        help="Files and directories to lint (directories recursively: *.yaml, *.yml, *.json); '-' reads stdin.",
+        help=(
+            "Files and directories to lint (directories recursively: *.yaml, *.yml, *.json; Helm charts "
+            "rendered with helm when it is on PATH); '-' reads stdin."
+        ),
         show_default=False,
         metavar="PATHS...",
     ),
