@@ -61,7 +61,10 @@ def run(
             charts.relocate(findings, [render])
             others.append((render, findings))
         result.findings.replace_all(charts.merge(moved, others))
-    summary = report.Summary(result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications))
+    notices = tuple(tuple(line.split(": ", 1)) for line in chart_lines)  # "note: ..." -> ("note", "...")
+    summary = report.Summary(
+        result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications), notices
+    )
     info = report.RunInfo(__version__, RULES, colour=colour, automation_id=automation_id)
     stderr = [f"portlint: {line}" for line in chart_lines] + [f"portlint: error: {note}" for note in result.notifications]
     if format == "text":

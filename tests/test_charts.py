@@ -11,6 +11,8 @@ vendored templates (quoted in the comments); none was copied from portlint's out
 
 from __future__ import annotations
 
+import json
+
 import os
 import shutil
 
@@ -243,6 +245,13 @@ def test_check_without_helm_reports_the_manifest_and_one_note_per_chart(in_repo,
     text = cli("check", ".", "--fail-on", "never")
     assert text.exit_code == 0
     assert text.stderr.splitlines()[:2] == NOTES and len(text.stderr.splitlines()) == 3
+    # SARIF carries the notes as tool execution notifications (the run still succeeded)
+    sarif = json.loads(cli("check", ".", "--format", "sarif", "--fail-on", "never").stdout)
+    (invocation,) = sarif["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is True
+    assert [(n["level"], n["message"]["text"]) for n in invocation["toolExecutionNotifications"]] == [
+        ("note", line[len("portlint: note: ") :] + ".") for line in NOTES  # SARIF messages are sentences
+    ]
 
 
 def test_without_helm_a_chart_alone_is_clean_with_its_note(in_repo, no_helm):

@@ -56,6 +56,7 @@ class Summary:
     levels: Mapping[str, int] = field(default_factory=dict)  # unsuppressed findings by level
     suppressed: int = 0
     errors: Sequence[str] = ()  # inputs that could not be read, bad config: the run did not succeed
+    notices: Sequence[tuple[str, str]] = ()  # (level, text): what the run skipped, e.g. a chart helm did not render
 
 
 class Writer(Protocol):

@@ -161,6 +161,7 @@ class SarifWriter:
     def finish(self, summary: Summary) -> str:
         notes = [{"level": "error", "message": {"text": _sentence(e)}} for e in summary.errors]
         notes += self.run_level
+        notes += [{"level": level, "message": {"text": _sentence(text)}} for level, text in summary.notices]
         if self.dropped:
             total = self.written + self.dropped
             notes.append(
