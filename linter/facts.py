@@ -54,6 +54,7 @@ class PortUse:
     path: str  # place inside the object, for fingerprints
     owner: str  # 'port "http"' or 'container "app"'
     traffic_policy: str = ""  # the Service's externalTrafficPolicy (for healthCheckNodePort)
+    host_network: bool = False  # a hostPort of a hostNetwork pod: bound on the node itself, no portmap rule
 
 
 @dataclass(slots=True)
@@ -161,6 +162,7 @@ def _use(obj, doc, field_name, node: Node, protocol, service_type, path, owner) 
 
 def _host_ports(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> None:
     obj = None
+    host_network = pod.flag("hostNetwork")
     for container in k8s.containers(pod):
         for i, port in enumerate(sequence_items(container.node.get("ports"))):
             node = dig(port, "hostPort")
@@ -169,11 +171,11 @@ def _host_ports(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> No
             obj = obj or ref(manifest)
             protocol = (as_str(dig(port, "protocol")) or "TCP").upper()
             name = as_str(dig(port, "name")) or str(i)
-            facts.host_ports.append(
-                _use(
-                    obj, manifest.doc, "hostPort", node, protocol, "", f"{container.path}.ports[{name}].hostPort", container.label
-                )
+            use = _use(
+                obj, manifest.doc, "hostPort", node, protocol, "", f"{container.path}.ports[{name}].hostPort", container.label
             )
+            use.host_network = host_network
+            facts.host_ports.append(use)
 
 
 def _pod_sysctl_values(manifest: k8s.Manifest, facts: RunFacts) -> None:

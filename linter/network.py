@@ -84,6 +84,16 @@ class PortSet:
     def __bool__(self) -> bool:
         return bool(self.ranges)
 
+    @property
+    def size(self) -> int:
+        """How many ports the set holds (overlapping parts counted once)."""
+        count, high = 0, 0
+        for r in sorted(self.ranges, key=lambda r: r.low):
+            if r.high > high:
+                count += r.high - max(r.low, high + 1) + 1
+                high = r.high
+        return count
+
     def uncovered(self, wanted: PortRange) -> list[PortRange]:
         """The parts of ``wanted`` that this set does not contain."""
         gaps: list[PortRange] = []
@@ -138,7 +148,26 @@ class Declaration:
 
 @dataclass(slots=True)
 class NodeNetwork:
-    """The ports of the nodes a run assumes, each with where it was declared."""
+    """The ports of the nodes a run assumes, each with where it was declared.
+
+    One source gives each setting (flags > config file > the manifests > defaults), but the
+    manifests may hold several declarations of it, one per node pool or cluster (two
+    kube-apiserver manifests, a kops Cluster and an InstanceGroup, DaemonSets that reserve
+    different ports). portlint does not know which nodes each one reaches, so every
+    declaration is a candidate and the rules take the worst case over all of them, as if any
+    ephemeral range, any reservation and any NodePort range could meet on one node:
+
+    - ``ephemerals``: each declared ephemeral range is checked on its own (not their union:
+      each is one pool's range, and each finding cites the declaration it comes from);
+    - ``reservations``: a port is unreserved when some declared reservation lacks it;
+    - ``node_port_ranges``: a nodePort is rejected when some declared range lacks it.
+
+    Every list is sorted by where the declaration is written, never by input order, so the
+    result does not depend on the order of the files. The single fields are the worst case
+    of each list (the widest ephemeral range, the narrowest NodePort range, the reservation
+    of the fewest ports), for rules that need one value. ``declared`` holds every valid
+    declaration of each kind, those of the manifests included when a flag or the config
+    overrides them (PL304 and PL308 report on declarations, not on the resolved value)."""
 
     ephemeral: PortRange
     ephemeral_from: Declaration
@@ -146,6 +175,15 @@ class NodeNetwork:
     node_ports_from: Declaration
     reserved: PortSet = field(default_factory=PortSet)
     reserved_from: Declaration | None = None
+    ephemerals: list[tuple[PortRange, Declaration]] = field(default_factory=list)
+    node_port_ranges: list[tuple[PortRange, Declaration]] = field(default_factory=list)
+    reservations: list[tuple[PortSet, Declaration | None]] = field(default_factory=list)
+    declared: dict[str, list[tuple[object, Declaration]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ephemerals = self.ephemerals or [(self.ephemeral, self.ephemeral_from)]
+        self.node_port_ranges = self.node_port_ranges or [(self.node_ports, self.node_ports_from)]
+        self.reservations = self.reservations or [(self.reserved, self.reserved_from)]
 
     def where(self, decl: Declaration) -> str:
         """How messages cite a declaration: 'the Linux default', 'set by --ephemeral-port-range',
@@ -155,6 +193,32 @@ class NodeNetwork:
         if decl.location is not None:
             return f"declared by {decl.description} at {decl.location.path}:{decl.location.line}"
         return f"set by {decl.description}"
+
+    def ephemerals_holding(self, port: int) -> list[tuple[PortRange, Declaration]]:
+        """The candidate ephemeral ranges that contain ``port``, widest first."""
+        return [(r, d) for r, d in self.ephemerals if port in r]
+
+    def reservations_lacking(self, port: int) -> list[tuple[PortSet, Declaration | None]]:
+        """The candidate reservations that do not contain ``port``, fewest ports first."""
+        return [(s, d) for s, d in self.reservations if port not in s]
+
+    def rejecting_range(self, port: int) -> tuple[PortRange, Declaration] | None:
+        """The first candidate NodePort range (narrowest first) that does not contain ``port``."""
+        for r, d in self.node_port_ranges:
+            if port not in r:
+                return r, d
+        return None
+
+    def worst_reservation(self, ports: PortRange) -> tuple[list[PortRange], PortSet, Declaration | None]:
+        """The candidate reservation that leaves the most of ``ports`` unreserved, with the
+        unreserved parts (ties: the reservation of fewest ports, then the first written)."""
+        best = None
+        for reserved, decl in self.reservations:
+            gaps = reserved.uncovered(ports)
+            count = sum(g.size for g in gaps)
+            if best is None or count > best[0]:
+                best = (count, gaps, reserved, decl)
+        return best[1], best[2], best[3]
 
 
 def default_network() -> NodeNetwork:
@@ -169,40 +233,49 @@ def default_network() -> NodeNetwork:
 # the three node-network settings: facts/config key -> parser
 KINDS = {"ephemeral": parse_range, "reserved": parse_port_set, "node_ports": parse_range}
 
+_STRENGTH = {FLAG: 0, CONFIG: 1, MANIFEST: 2, DEFAULT: 3}
+
+
+def written_order(decl: Declaration) -> tuple:
+    """A declaration's place, independent of the order of the inputs: settings first (flag,
+    then config), then by file, line and column."""
+    loc = decl.location
+    where = (loc.path, loc.line, loc.column) if loc is not None else ("", 0, 0)
+    return (_STRENGTH[decl.origin], *where, decl.description, decl.value)
+
 
 def resolve(settings, facts) -> NodeNetwork:
     """The node network of a run. Precedence: flags > config file > declarations found in
-    the linted manifests (``facts.declarations``) > defaults."""
-    net = default_network()
+    the linted manifests (``facts.declarations``, every one a candidate) > defaults."""
+    base = default_network()
+    declared: dict[str, list[tuple[object, Declaration]]] = {}
     for kind, parse in KINDS.items():
+        found = []
         for decl in facts.declarations.get(kind, []):
             try:
-                value = parse(decl.value)
+                found.append((parse(decl.value), decl))
             except RangeError:
                 continue  # PL306 reports malformed values where they are written
-            _apply(net, kind, value, decl)
-    for kind, decl in settings.declared.items():  # checked when the settings were read
-        _set(net, kind, KINDS[kind](decl.value), decl)
-    return net
+        setting = settings.declared.get(kind)  # checked when the settings were read
+        if setting is not None:
+            found.append((parse(setting.value), setting))
+        declared[kind] = sorted(found, key=lambda pair: written_order(pair[1]))
 
+    def candidates(kind, default):
+        items = declared[kind]
+        if items and items[0][1].from_settings:
+            return [items[0]]  # a flag or the config overrides the manifests
+        return list(items) or default
 
-def _apply(net: NodeNetwork, kind: str, value, decl: Declaration) -> None:
-    """A manifest declaration: the widest ephemeral range wins (the worst case across nodes)."""
-    if kind == "ephemeral":
-        current = net.ephemeral if net.ephemeral_from.origin == MANIFEST else None
-        if current is None or value.size > current.size:
-            _set(net, kind, value, decl)
-    elif kind == "reserved":
-        if net.reserved_from is None or len(value.ranges) < len(net.reserved.ranges):
-            _set(net, kind, value, decl)
-    else:
-        _set(net, kind, value, decl)
-
-
-def _set(net: NodeNetwork, kind: str, value, decl: Declaration) -> None:
-    if kind == "ephemeral":
-        net.ephemeral, net.ephemeral_from = value, decl
-    elif kind == "reserved":
-        net.reserved, net.reserved_from = value, decl
-    else:
-        net.node_ports, net.node_ports_from = value, decl
+    ephemerals = sorted(candidates("ephemeral", base.ephemerals), key=lambda p: -p[0].size)  # stable: widest first
+    node_port_ranges = sorted(candidates("node_ports", base.node_port_ranges), key=lambda p: p[0].size)
+    reservations = sorted(candidates("reserved", base.reservations), key=lambda p: p[0].size)
+    return NodeNetwork(
+        *ephemerals[0],
+        *node_port_ranges[0],
+        *reservations[0],
+        ephemerals=ephemerals,
+        node_port_ranges=node_port_ranges,
+        reservations=reservations,
+        declared=declared,
+    )

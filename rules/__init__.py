@@ -24,6 +24,7 @@ from . import (
     pl305_hostport_in_ephemeral_range,
     pl306_invalid_port_range_sysctl,
     pl307_nodeport_outside_static_band,
+    pl308_conflicting_nodeport_range,
 )
 
 RULES = [
@@ -41,6 +42,7 @@ RULES = [
     pl305_hostport_in_ephemeral_range,
     pl306_invalid_port_range_sysctl,
     pl307_nodeport_outside_static_band,
+    pl308_conflicting_nodeport_range,
 ]
 
 BY_ID = {rule.ID: rule for rule in RULES}

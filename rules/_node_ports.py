@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..facts import PortUse
 from ..findings import Location
-from ..network import Declaration, NodeNetwork
+from ..network import FLAG, Declaration, NodeNetwork
 
 EXPOSING_TYPES = ("NodePort", "LoadBalancer")
 
@@ -41,7 +41,7 @@ def admission(use: PortUse, net: NodeNetwork) -> tuple[str, str | None]:
         return IGNORED, None
     if not 1 <= use.port <= 65535:
         return REJECTED, NOT_A_PORT
-    if use.port not in net.node_ports:
+    if net.rejecting_range(use.port) is not None:  # outside some declared NodePort range
         return REJECTED, OUTSIDE_RANGE
     return OPEN, None
 
@@ -58,8 +58,39 @@ def ephemeral_text(net: NodeNetwork) -> str:
     return f"{net.ephemeral.low}-{net.ephemeral.high} ({net.where(net.ephemeral_from)})"
 
 
-def node_port_text(net: NodeNetwork) -> str:
-    return f"{net.node_ports.low}-{net.node_ports.high} ({net.where(net.node_ports_from)})"
+def node_port_text(net: NodeNetwork, port: int | None = None) -> str:
+    """The NodePort range with its origin: the one that rejects ``port`` when given."""
+    rng, decl = (net.rejecting_range(port) if port is not None else None) or (net.node_ports, net.node_ports_from)
+    return f"{rng.low}-{rng.high} ({net.where(decl)})"
+
+
+def reservation_text(net: NodeNetwork, reserved, decl: Declaration) -> str:
+    """'--reserved-ports 30000,30001' for a flag, else 'the reserved ports 30000,30001 (declared by ...)'."""
+    if decl.origin == FLAG:
+        return decl.description
+    return f"the reserved ports {reserved} ({net.where(decl)})"
+
+
+def exposure(port: int, net: NodeNetwork):
+    """(the candidate ephemeral ranges holding ``port``, the candidate reservations lacking it):
+    the port can be taken by an outbound connection on some node when both are non-empty."""
+    holding = net.ephemerals_holding(port)
+    return holding, net.reservations_lacking(port) if holding else []
+
+
+def exposure_text(port: int, net: NodeNetwork, holding, lacking) -> tuple[str, str, list[Location]]:
+    """(the ephemeral range holding ``port`` with its origin, a sentence naming the declared
+    reservation that lacks it or "", the related locations of every declaration involved)."""
+    rng, decl = holding[0]
+    declared_lacking = [(s, d) for s, d in lacking if d is not None]
+    note = ""
+    if declared_lacking:
+        reserved, by = declared_lacking[0]
+        text = reservation_text(net, reserved, by)
+        note = f" {text[0].upper()}{text[1:]} {'does' if by.origin == FLAG else 'do'} not include it."
+    locations = [loc for _, d in holding for loc in related(d, "The ephemeral port range is declared here")]
+    locations += [loc for _, d in declared_lacking for loc in related(d, "The reserved ports are declared here")]
+    return f"{rng.low}-{rng.high} ({net.where(decl)})", note, locations
 
 
 RESERVE_HINT = (

@@ -55,14 +55,20 @@ spec:
         - name: proxy
           image: envoyproxy/envoy:v1.31.0
 ```
-Better still, when the sysctl is in the safe set: drop the init container and set it in
-`spec.securityContext.sysctls`, which the kubelet applies to the pod's namespace only.
+Better still, when the sysctl is in the safe set of the target Kubernetes version (here
+`net.ipv4.ip_local_port_range`): drop the init container and set it in
+`spec.securityContext.sysctls`, which the kubelet applies to the pod's namespace only. For
+a sysctl outside the safe set (`net.core.somaxconn`, say) that is no way out: the pod then
+fails with SysctlForbidden unless the kubelets allow it with `--allowed-unsafe-sysctls`
+(which needs a dedicated node pool, and Pod Security baseline rejects the pod), so keep the
+guarded write, or set a value meant for the nodes in the node configuration.
 
 ## How to fix
 Wrap the write in the guard (`if [ "$POD_IP" != "$HOST_IP" ]; then ... fi`, or `[ "$POD_IP"
 = "$HOST_IP" ] && exit 0` before it) and add `POD_IP` and `HOST_IP` to the container's `env`
-from `fieldRef: {fieldPath: status.podIP}` and `status.hostIP`; or move a safe sysctl to
-`spec.securityContext.sysctls` and drop the privileged container.
+from `fieldRef: {fieldPath: status.podIP}` and `status.hostIP`; or move a sysctl of the safe
+set (of the version given with `--kubernetes-version`) to `spec.securityContext.sysctls` and
+drop the privileged container. The message says when the sysctl is outside the safe set.
 
 ## References
 - Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
@@ -73,6 +79,7 @@ from `fieldRef: {fieldPath: status.podIP}` and `status.hostIP`; or move a safe s
 from .. import writes
 from ._sysctl_owners import GUARD_HINT, evidence, write_owner
 from ..findings import report
+from ..sysctls import is_safe, normalize
 
 ID = "PL101"
 NAME = "unguarded-sysctl-write"
@@ -94,7 +101,22 @@ def check(manifest, ctx):
             cw.location,
             f"{cw.container.label} writes {cw.what} without the POD_IP/HOST_IP guard. "
             f"In {cw.network_mode} this only changes the pod's own namespace, but the same write in a "
-            f"{cw.flag} pod changes the node; "
-            f"{GUARD_HINT}, or set the sysctl in securityContext.sysctls instead.{evidence(cw)}",
+            f"{cw.flag} pod changes the node; {GUARD_HINT}{_alternative(cw.write.key, ctx.kubernetes_version)}"
+            f"{evidence(cw)}",
             cw.path,
         )
+
+
+def _alternative(key, version) -> str:
+    """securityContext.sysctls only for a sysctl in the safe set of the target version: an
+    unsafe one there makes the pod fail with SysctlForbidden (PL203)."""
+    if key is None:  # sysctl -p FILE: the keys are not known
+        return ", or set the sysctls that are in the safe set in securityContext.sysctls instead."
+    if is_safe(key, version):
+        return ", or set the sysctl in securityContext.sysctls instead."
+    return (
+        f". securityContext.sysctls is no way out: {normalize(key)} is outside the safe set of Kubernetes "
+        f"{version[0]}.{version[1]}, so the pod would fail with SysctlForbidden unless its kubelets allow it with "
+        "--allowed-unsafe-sysctls (a dedicated node pool; Pod Security baseline rejects the pod); a value meant "
+        "for the nodes belongs in the node configuration."
+    )

@@ -11,6 +11,9 @@ The Linux default range is 32768-60999, which does not reach the default NodePor
 portlint takes the nodes' range from `--ephemeral-port-range`, the config file, or the
 linted manifests (an unguarded write by a hostNetwork pod, an OpenShift Tuned profile, a
 kops Cluster), in that order, else the Linux default; findings cite where it came from.
+When the manifests declare several ranges or reservations (one per node pool), the port is
+reported if any declared range holds it and any declared reservation lacks it: the worst
+node, whatever the order of the files. The finding cites every declaration involved.
 
 ## Bad
 ```yaml
@@ -66,15 +69,19 @@ SECURITY_SEVERITY = "5.5"
 def check(ctx):
     net = ctx.network
     for use in ctx.facts.node_ports:
-        if not ports.is_open(use, net) or use.port not in net.ephemeral or use.port in net.reserved:
+        if not ports.is_open(use, net):
             continue
+        holding, lacking = ports.exposure(use.port, net)
+        if not holding or not lacking:
+            continue
+        where, reservation, related = ports.exposure_text(use.port, net, holding, lacking)
         yield report(
             ID,
             use.obj,
             use.location,
             f"{use.field} {use.port} of {use.obj.label} ({use.owner}) lies in the nodes' ephemeral port range "
-            f"{ports.ephemeral_text(net)}. The kernel can give this port to an outbound connection from the node, "
+            f"{where}.{reservation} The kernel can give this port to an outbound connection from the node, "
             f"whose replies the NodePort rule then captures; {ports.RESERVE_HINT}.",
             use.path,
-            ports.related(net.ephemeral_from, "The ephemeral port range is declared here"),
+            related,
         )

@@ -7,7 +7,8 @@ The API server only accepts an explicit `nodePort` inside `--service-node-port-r
 Services ("may not be used when `type` is 'ClusterIP'"). The same holds for
 `healthCheckNodePort`, which is only allowed on a LoadBalancer Service with
 `externalTrafficPolicy: Local`. `kubectl apply` fails, often only
-in the environment whose range differs.
+in the environment whose range differs. When the manifests declare several NodePort ranges
+(two API servers, see PL308), a nodePort outside any of them is reported, citing that range.
 
 ## Bad
 ```yaml
@@ -70,7 +71,7 @@ def check(ctx):
             use.location,
             _problem(use, reason, net) + ".",
             use.path,
-            ports.related(net.node_ports_from, "The NodePort range is declared here"),
+            ports.related(_range_of(use, reason, net)[1], "The NodePort range is declared here"),
         )
 
 
@@ -98,9 +99,17 @@ def _problem(use, reason: str, net) -> str:
         )
     if reason == ports.NOT_A_PORT:
         return f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is not a port: it must be between 1 and 65535"
-    valid = f"{net.node_ports.low}-{net.node_ports.high}"
+    rng = _range_of(use, reason, net)[0]
+    valid = f"{rng.low}-{rng.high}"
     return (
         f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is outside the NodePort range "
-        f'{ports.node_port_text(net)}. The API server rejects it: "provided port is not in the valid range. '
+        f'{ports.node_port_text(net, use.port)}. The API server rejects it: "provided port is not in the valid range. '
         f'The range of valid ports is {valid}"; pick a port in the range or leave nodePort out'
     )
+
+
+def _range_of(use, reason: str, net):
+    """The NodePort range to cite: the declared one that rejects the port (several API servers
+    may declare different ranges), else the range of the run."""
+    found = net.rejecting_range(use.port) if reason == ports.OUTSIDE_RANGE else None
+    return found or (net.node_ports, net.node_ports_from)

@@ -1,11 +1,25 @@
-"""A declared ephemeral port range overlaps the NodePort range, and the overlap is not reserved.
+"""A declared ephemeral port range overlaps the NodePort range (or a declared NodePort range
+overlaps the ephemeral range), and the overlap is not reserved.
 
 Every port in the overlap can be handed to an outbound connection from the node while a
 Service may hold it as a NodePort, now or after the next allocation: the failure shows up
 later, on whichever Service gets such a port. Reported once per declaration, at the
-declaration: an unguarded `sysctl -w net.ipv4.ip_local_port_range` in a hostNetwork pod,
-an OpenShift Tuned profile, a kops Cluster/InstanceGroup, or the portlint config (a range
-given with `--ephemeral-port-range` is a finding of the run, without a file).
+declaration that creates the overlap: a declared ephemeral range, or a declared NodePort
+range when the ephemeral range is the Linux default.
+
+In detail:
+- a declared ephemeral range (an unguarded `sysctl -w net.ipv4.ip_local_port_range` in a
+  hostNetwork pod, an OpenShift Tuned profile, a kops Cluster/InstanceGroup, the portlint
+  config) owns every overlap it has, whether the NodePort range is the default or declared;
+- a declared NodePort range (kube-apiserver `--service-node-port-range`, kops
+  `spec.kubeAPIServer.serviceNodePortRange`, the portlint config) owns its overlap with the
+  Linux default ephemeral range 32768-60999 when no ephemeral range is declared: widening the
+  NodePort range to 30000-50000 is the same hazard as widening the ephemeral range.
+
+With several declarations (one per node pool or cluster), each one is checked against every
+declared range of the other side and the declared reservation that leaves most of the
+overlap unreserved, and the finding names the worst combination and cites its declarations.
+A range given with a flag is a finding of the run, without a file.
 
 ## Bad
 ```yaml
@@ -15,6 +29,18 @@ metadata: {name: prod.example.com}
 spec:
   sysctlParameters:
     - net.ipv4.ip_local_port_range=1024 65535
+```
+```yaml
+# NodePorts up to 50000 overlap the Linux default ephemeral range 32768-60999
+apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver, namespace: kube-system}
+spec:
+  hostNetwork: true
+  containers:
+    - name: kube-apiserver
+      image: registry.k8s.io/kube-apiserver:v1.31.0
+      command: [kube-apiserver, --service-node-port-range=30000-50000]
 ```
 
 ## Good
@@ -29,8 +55,9 @@ spec:
 ```
 
 ## How to fix
-Reserve the overlap with `net.ipv4.ip_local_reserved_ports` where the range is declared, or
-start the ephemeral range above the NodePort range.
+Reserve the overlap with `net.ipv4.ip_local_reserved_ports` on the nodes, start the
+ephemeral range above the NodePort range, or keep the NodePort range out of the ephemeral
+range (the default 30000-32767 is below the Linux default 32768-60999).
 
 ## References
 - Linux ip-sysctl (ip_local_port_range, ip_local_reserved_ports): https://docs.kernel.org/networking/ip-sysctl.html
@@ -38,43 +65,83 @@ start the ephemeral range above the NodePort range.
 """
 
 from ..findings import report, run_report
-from ..network import RangeError, parse_range
+from ..network import DEFAULT
+from ._node_ports import related, reservation_text
 
 ID = "PL304"
 NAME = "ephemeral-range-overlaps-nodeports"
 LEVEL = "error"
 SCOPE = "run"  # check(ctx): once, after every object
-SUMMARY = "A declared ephemeral port range overlaps the NodePort range and the reserved ports do not cover the overlap."
+SUMMARY = "A declared ephemeral port range or NodePort range makes the two overlap, and the reserved ports do not cover the overlap."
 TAGS = ("reliability", "networking", "ports")
 PRECISION = "high"
 SECURITY_SEVERITY = "5.5"
 
+
 def check(ctx):
     net = ctx.network
-    declarations = list(ctx.facts.declarations.get("ephemeral", []))
-    if net.ephemeral_from.from_settings:
-        declarations.append(net.ephemeral_from)
-    for decl in declarations:
-        try:
-            declared = parse_range(decl.value)
-        except RangeError:
-            continue  # PL306
-        overlap = declared.overlap(net.node_ports)
+    # The ephemeral side owns an overlap whenever it is declared; a NodePort range declaration
+    # owns one only against the Linux default (no ephemeral range declared anywhere).
+    for value, decl in net.declared.get("ephemeral", []):
+        worst = _worst(net, value, net.node_port_ranges)
+        if worst is None:
+            continue
+        node_ports, node_ports_from, gaps, reserved, reserved_from = worst
+        other = "" if node_ports_from.origin == DEFAULT else f" ({net.where(node_ports_from)})"
+        message = (
+            f"The ephemeral port range {value} {net.where(decl)} overlaps the NodePort range {node_ports}{other}, "
+            f"and ports {_ports(gaps)} are not reserved{_by(net, reserved, reserved_from)}. Outbound connections "
+            "from the node can take ports that Services hold as NodePorts; add "
+            f'net.ipv4.ip_local_reserved_ports="{node_ports}" or start the range above {node_ports.high}.'
+        )
+        locations = related(node_ports_from, "The NodePort range is declared here")
+        yield _finding(decl, message, f"ephemeral:{decl.description}", locations, reserved_from)
+    if net.ephemeral_from.origin != DEFAULT:
+        return
+    for value, decl in net.declared.get("node_ports", []):
+        worst = _worst(net, value, net.ephemerals)
+        if worst is None:
+            continue
+        ephemeral, ephemeral_from, gaps, reserved, reserved_from = worst
+        overlap = value.overlap(ephemeral)
+        message = (
+            f"The NodePort range {value} {net.where(decl)} overlaps the nodes' ephemeral port range {ephemeral} "
+            f"({net.where(ephemeral_from)}), and ports {_ports(gaps)} are not reserved{_by(net, reserved, reserved_from)}. "
+            "Services can get NodePorts that the kernel also hands to outbound connections from the node; add "
+            f'net.ipv4.ip_local_reserved_ports="{overlap}" on the nodes or move the NodePort range out of {ephemeral}.'
+        )
+        yield _finding(decl, message, f"node_ports:{decl.description}", [], reserved_from)
+
+
+def _worst(net, value, others):
+    """Against each candidate range on the other side, the unreserved part of the overlap under
+    the worst reservation; the pair leaving the most ports unreserved (ties: the first)."""
+    best = None
+    for other, other_from in others:
+        overlap = value.overlap(other)
         if overlap is None:
             continue
-        gaps = net.reserved.uncovered(overlap)
-        if not gaps:
-            continue
-        unreserved = ", ".join(str(g) for g in gaps)
-        message = (
-            f"The ephemeral port range {declared} {net.where(decl)} overlaps the NodePort range "
-            f"{net.node_ports.low}-{net.node_ports.high}, and ports {unreserved} are not reserved. Outbound "
-            "connections from the node can take ports that Services hold as NodePorts; add "
-            f'net.ipv4.ip_local_reserved_ports="{net.node_ports.low}-{net.node_ports.high}" or start the range above '
-            f"{net.node_ports.high}."
-        )
-        key = f"ephemeral:{decl.description}"
-        if decl.from_settings:  # the config file (located there) or a flag (no file)
-            yield run_report(ID, decl.location, message, key)
-        else:
-            yield report(ID, decl.obj, decl.location, message, key)
+        gaps, reserved, reserved_from = net.worst_reservation(overlap)
+        count = sum(g.size for g in gaps)
+        if count and (best is None or count > best[0]):
+            best = (count, (other, other_from, gaps, reserved, reserved_from))
+    return best[1] if best else None
+
+
+def _ports(gaps) -> str:
+    return ", ".join(str(g) for g in gaps)
+
+
+def _by(net, reserved, reserved_from) -> str:
+    if reserved_from is None:
+        return ""
+    return f" by {reservation_text(net, reserved, reserved_from)}"
+
+
+def _finding(decl, message, key, locations, reserved_from):
+    locations = locations + related(reserved_from, "The reserved ports are declared here") if reserved_from else locations
+    if decl.from_settings:  # the config file (located there) or a flag (no file)
+        finding = run_report(ID, decl.location, message, key)
+        finding.related = locations
+        return finding
+    return report(ID, decl.obj, decl.location, message, key, locations)

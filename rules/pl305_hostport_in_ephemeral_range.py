@@ -5,6 +5,12 @@ NodePort: when the kernel hands the same port to an outbound connection from the
 its replies are captured by the hostPort rule. The pod may also fail to start when the
 port is taken. Ports in `net.ipv4.ip_local_reserved_ports` are safe.
 
+A `hostNetwork: true` pod has no portmap rule: its container binds the port in the node's
+own network namespace, and the bind fails with EADDRINUSE ("address already in use") when
+an outbound connection from the node already holds the port; the container then crashes or
+retries until that connection closes. The message says which case applies. With several
+declared ranges or reservations, the worst node counts (see PL301).
+
 ## Bad
 ```yaml
 # portlint check --ephemeral-port-range "1024 65535"   (the nodes' widened range)
@@ -62,16 +68,27 @@ SECURITY_SEVERITY = "4.0"
 def check(ctx):
     net = ctx.network
     for use in ctx.facts.host_ports:
-        if use.port is None or use.port not in net.ephemeral or use.port in net.reserved:
+        if use.port is None:
             continue
+        holding, lacking = ports.exposure(use.port, net)
+        if not holding or not lacking:
+            continue
+        where, reservation, related = ports.exposure_text(use.port, net, holding, lacking)
+        if use.host_network:
+            what = f"hostPort {use.port} of {use.owner} in {use.obj.label}, a hostNetwork pod,"
+            risk = (
+                "The container binds this port on the node itself: when an outbound connection from the node "
+                'already holds it, the listener fails with EADDRINUSE ("address already in use")'
+            )
+        else:
+            what = f"hostPort {use.port} of {use.owner} in {use.obj.label}"
+            risk = "Outbound connections from the node can take this port and the CNI portmap rule then captures their replies"
         yield report(
             ID,
             use.obj,
             use.location,
-            f"hostPort {use.port} of {use.owner} in {use.obj.label} lies in the nodes' ephemeral port range "
-            f"{ports.ephemeral_text(net)}. Outbound connections from the node can take this port and the CNI "
-            "portmap rule then captures their replies; reserve it with net.ipv4.ip_local_reserved_ports or use a "
-            "port outside the range.",
+            f"{what} lies in the nodes' ephemeral port range {where}.{reservation} {risk}; reserve it with "
+            "net.ipv4.ip_local_reserved_ports or use a port outside the range.",
             use.path,
-            ports.related(net.ephemeral_from, "The ephemeral port range is declared here"),
+            related,
         )

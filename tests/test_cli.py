@@ -290,8 +290,9 @@ RUN_LEVEL_ARGS = ("--ephemeral-port-range", "20000-40000", "--reserved-ports", "
 # 20000-40000 covers the whole NodePort range 30000-32767; 30000-31000 is reserved
 RUN_LEVEL_MESSAGE = (
     "The ephemeral port range 20000-40000 set by --ephemeral-port-range 20000-40000 overlaps the NodePort range "
-    "30000-32767, and ports 31001-32767 are not reserved. Outbound connections from the node can take ports that "
-    'Services hold as NodePorts; add net.ipv4.ip_local_reserved_ports="30000-32767" or start the range above 32767.'
+    "30000-32767, and ports 31001-32767 are not reserved by --reserved-ports 30000-31000. Outbound connections "
+    'from the node can take ports that Services hold as NodePorts; add net.ipv4.ip_local_reserved_ports="30000-32767" '
+    "or start the range above 32767."
 )
 
 

@@ -48,6 +48,7 @@ def test_effective_levels_take_config_then_select_and_ignore_prefixes():
         "PL304": "error",
         "PL305": "warning",
         "PL306": "error",
+        "PL308": "warning",
         # PL307 is off in the config, PL201 ignored, PL000/PL1xx not selected
     }
 

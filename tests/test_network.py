@@ -87,3 +87,52 @@ def test_the_node_network_takes_flags_over_config_over_manifests_over_defaults(t
     net = resolve(settings, facts)
     assert (str(net.ephemeral), net.ephemeral_from.origin, net.ephemeral_from.location) == ("45000-46001", "flag", None)
     assert net.where(net.ephemeral_from) == "set by --ephemeral-port-range 45000 46001"
+
+
+def test_a_port_set_counts_its_ports_once():
+    assert parse_port_set("30000,30001").size == 2
+    assert parse_port_set("30000-32767").size == 2768
+    assert parse_port_set("30000-31000,30500-32000,40000").size == 2002  # 30000-32000 and 40000
+    assert parse_port_set("").size == 0
+
+
+def test_several_declarations_are_all_candidates_in_written_order():
+    """Each declared range is a node pool's: all are kept, sorted by where they are written
+    (never by input order), and the single values are the worst case of each list."""
+    from portlint.config import Settings
+    from portlint.network import resolve
+
+    declarations = [
+        ("reserved", "30000-32767", 4),  # one range, 2768 ports
+        ("reserved", "30000,30001", 12),  # two ranges, 2 ports: the smaller reservation
+        ("ephemeral", "20000 65535", 20),
+        ("ephemeral", "1024 65535", 8),
+        ("node_ports", "30000-40000", 30),
+        ("node_ports", "30000-32767", 2),
+    ]
+    for order in (declarations, declarations[::-1], declarations[2:] + declarations[:2]):
+        net = resolve(Settings(), _facts_with(*order))
+        assert [(str(r), d.location.line) for r, d in net.ephemerals] == [("1024-65535", 8), ("20000-65535", 20)]
+        assert [(str(s), d.location.line) for s, d in net.reservations] == [("30000,30001", 12), ("30000-32767", 4)]
+        assert [(str(r), d.location.line) for r, d in net.node_port_ranges] == [("30000-32767", 2), ("30000-40000", 30)]
+        assert (str(net.ephemeral), str(net.reserved), str(net.node_ports)) == ("1024-65535", "30000,30001", "30000-32767")
+        # a port is exposed when some range holds it and some reservation lacks it
+        assert [str(s) for s, _ in net.reservations_lacking(31000)] == ["30000,30001"]
+        assert net.reservations_lacking(30001) == []
+        assert [str(r) for r, _ in net.ephemerals_holding(10000)] == ["1024-65535"]
+        # a nodePort must lie in every declared NodePort range
+        assert net.rejecting_range(35000)[1].location.line == 2
+        assert net.rejecting_range(30000) is None
+        gaps, reserved, decl = net.worst_reservation(PortRange(30000, 32767))
+        assert (gaps, str(reserved), decl.location.line) == ([PortRange(30002, 32767)], "30000,30001", 12)
+
+
+def test_settings_override_the_manifests_but_the_manifest_declarations_stay_declared():
+    from portlint.config import Settings
+    from portlint.network import resolve
+
+    settings = Settings()
+    settings.set_from_flag("node_ports", "30000-32767")
+    net = resolve(settings, _facts_with(("node_ports", "31000-32767", 5)))
+    assert [(str(r), d.origin) for r, d in net.node_port_ranges] == [("30000-32767", "flag")]
+    assert [(str(r), d.origin) for r, d in net.declared["node_ports"]] == [("30000-32767", "flag"), ("31000-32767", "manifest")]
