@@ -54,3 +54,14 @@ def test_only_some_files_see_only_what_they_declare(tmp_cwd):
     (tmp_cwd / ".portlint.yaml").write_text('ephemeralPortRange: "1024 65535"\n')
     got = rules(cli("check", "b-admin.yaml", "--format", "json", "--fail-on", "never"))
     assert got == [("PL304", ".portlint.yaml", 1), ("PL301", "b-admin.yaml", 4)]
+
+
+def test_a_nodeport_conflict_is_reported_on_the_same_side_whatever_the_file_order(tmp_cwd):
+    (tmp_cwd / "a-web.yaml").write_text(WEB)
+    (tmp_cwd / "b-admin.yaml").write_text(ADMIN)
+    for order in (["a-web.yaml", "b-admin.yaml"], ["b-admin.yaml", "a-web.yaml"]):
+        result = cli("check", *order, "--format", "json", "--select", "PL303", "--fail-on", "never")
+        # b-admin.yaml comes second in path order: it is the one that "is already taken"
+        assert [(f["rule"], f["path"], f["line"], f["related"][0]["path"]) for f in result.findings] == [
+            ("PL303", "b-admin.yaml", 4, "a-web.yaml")
+        ], order
