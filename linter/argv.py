@@ -31,36 +31,110 @@ def of_container(container: Mapping) -> list[Scalar]:
 
 @dataclass(frozen=True, slots=True)
 class Wrapper:
-    """Where a wrapper's own words end and the command it runs begins.
+    """Where a wrapper's own words end and the command it runs begins, and what it changes.
 
-    After the wrapper's name, words starting with '-' are its options up to ``--``; an
-    option in ``takes_value`` also takes the next word (``sudo -u root``), and with an option
-    in ``no_run`` the wrapper runs nothing (``command -v sysctl`` only looks it up). Then
-    come ``operands`` words of its own (timeout's DURATION), then ``NAME=VALUE`` words when
-    ``assignments`` is set (``env A=1``). ``options=False``: the next word is the command
-    whatever it looks like (busybox's applet)."""
+    After the wrapper's name, words starting with '-' are its options up to ``--``, read as
+    getopt reads them (``-Eu root``, ``-n5``, ``--user=root``); an option in ``takes_value``
+    also takes the rest of its word or the next word (``sudo -u root``), one in
+    ``optional_value`` only the rest of its word (``nsenter -n/proc/1/ns/net``), and with an
+    option in ``no_run`` the wrapper runs nothing (``command -v sysctl`` only looks it up).
+    Then come ``operands`` words of its own (timeout's DURATION, chroot's NEWROOT), then
+    ``NAME=VALUE`` words when ``assignments`` is set (``env A=1``). ``options=False``: the
+    next word is the command whatever it looks like (busybox's applet).
+
+    What the command then runs in: ``enters`` maps nsenter's namespace options to the
+    namespace they enter (``-n``: 'net'; 'all' for ``-a``), of the process that ``target``
+    names (``-t 1``) or of the file given with the option (``--net=/proc/1/ns/net``).
+    ``input_args``: the wrapper appends the words of its standard input to the command
+    (xargs), or puts each input line where ``replace`` names the placeholder (``-I {}``)."""
 
     takes_value: frozenset[str] = frozenset()
+    optional_value: frozenset[str] = frozenset()
     operands: int = 0
     assignments: bool = False
     options: bool = True
     no_run: frozenset[str] = frozenset()
+    enters: tuple[tuple[str, str], ...] = ()
+    target: frozenset[str] = frozenset()
+    input_args: bool = False
+    replace: frozenset[str] = frozenset()
+    input_file: frozenset[str] = frozenset()  # xargs -a FILE: the input is not the pipe
 
+
+_NSENTER_NAMESPACES = (
+    ("-m", "mnt"), ("--mount", "mnt"), ("-u", "uts"), ("--uts", "uts"), ("-i", "ipc"), ("--ipc", "ipc"),
+    ("-n", "net"), ("--net", "net"), ("-p", "pid"), ("--pid", "pid"), ("-U", "user"), ("--user", "user"),
+    ("-C", "cgroup"), ("--cgroup", "cgroup"), ("-T", "time"), ("--time", "time"), ("-a", "all"), ("--all", "all"),
+)  # fmt: skip
 
 WRAPPERS: dict[str, Wrapper] = {
     "busybox": Wrapper(options=False),
+    "chroot": Wrapper(takes_value=frozenset({"--userspec", "--groups"}), operands=1),
     "command": Wrapper(no_run=frozenset({"-v", "-V"})),
     "exec": Wrapper(takes_value=frozenset({"-a"})),
     "env": Wrapper(takes_value=frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}), assignments=True),
+    "ionice": Wrapper(
+        takes_value=frozenset({"-c", "--class", "-n", "--classdata"}),
+        no_run=frozenset({"-p", "--pid", "-P", "--pgid", "-u", "--uid"}),
+    ),
     "nice": Wrapper(takes_value=frozenset({"-n", "--adjustment"})),
+    "nsenter": Wrapper(
+        takes_value=frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid", "-W", "--wdns"}),
+        optional_value=frozenset({o for o, _ in _NSENTER_NAMESPACES} | {"-r", "--root", "-w", "--wd"}),
+        enters=_NSENTER_NAMESPACES,
+        target=frozenset({"-t", "--target"}),
+    ),
+    "setsid": Wrapper(),
+    "stdbuf": Wrapper(takes_value=frozenset({"-i", "--input", "-o", "--output", "-e", "--error"})),
     "sudo": Wrapper(
-        takes_value=frozenset({"-C", "-D", "-g", "-p", "-R", "-r", "-T", "-t", "-U", "-u"}),
+        takes_value=frozenset({"-C", "-D", "-g", "-p", "-R", "-r", "-T", "-t", "-U", "-u", "-h"}),
         assignments=True,
     ),
     "timeout": Wrapper(takes_value=frozenset({"-s", "--signal", "-k", "--kill-after"}), operands=1),
+    "xargs": Wrapper(
+        takes_value=frozenset(
+            {"-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "-n", "--max-args", "-P", "--max-procs", "-s",
+             "--max-chars", "--process-slot-var"}
+        ),  # fmt: skip
+        optional_value=frozenset({"-e", "--eof", "-i", "--replace", "-l", "--max-lines"}),
+        input_args=True,
+        replace=frozenset({"-I", "-i", "--replace"}),
+        input_file=frozenset({"-a", "--arg-file"}),
+    ),
 }
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+@dataclass(frozen=True, slots=True)
+class Entered:
+    """The namespaces one nsenter makes its command run in: (namespace, file) pairs, the
+    file as ``/proc/PID/ns/NAME`` for ``-t PID`` or as given (``--net=FILE``); ``words`` is
+    the wrapper as written, for messages."""
+
+    namespaces: tuple[tuple[str, str], ...]
+    words: str
+
+    def file(self, namespace: str) -> str | None:
+        """The namespace file entered for ``namespace`` ('net', 'ipc'), or None."""
+        for name, path in self.namespaces:
+            if name == namespace:
+                return path
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """The command a word list runs behind its wrappers: ``index`` of the command word
+    (None: the wrappers run nothing), the namespaces entered on the way, and how xargs
+    feeds it (``input_args``; ``replace``: the placeholder of ``-I``; ``input_file``: it
+    reads a file, not the pipe)."""
+
+    index: int | None
+    entered: tuple[Entered, ...] = ()
+    input_args: bool = False
+    replace: str | None = None
+    input_file: bool = False
 
 
 def basename(word: str) -> str:
@@ -68,34 +142,108 @@ def basename(word: str) -> str:
     return os.path.basename(word.strip())
 
 
-def command_index(words: Sequence[str]) -> int | None:
-    """Index in ``words`` of the command they run once the wrappers in front of it are
-    skipped (``sudo -u root nice -n 5 sysctl -w k=v`` -> 5, the index of ``sysctl``); None
-    when a wrapper runs nothing (``env`` alone, ``command -v sysctl``)."""
+def _options(wrapper: Wrapper, words: Sequence[str], i: int) -> tuple[int, list[tuple[str, str | None]] | None]:
+    """Read the options of ``wrapper`` from ``words[i]``: (index after them, [(option,
+    value)]), or the list None when an option means the wrapper runs nothing."""
+    found: list[tuple[str, str | None]] = []
+    n = len(words)
+    while i < n and words[i].startswith("-") and words[i] != "-":
+        word = words[i]
+        i += 1
+        if word == "--":
+            break
+        if word.startswith("--"):
+            name, eq, value = word.partition("=")
+            if name in wrapper.no_run:
+                return i, None
+            if not eq and name in wrapper.takes_value and i < n:
+                value, i = words[i], i + 1
+            found.append((name, value if (eq or name in wrapper.takes_value) else None))
+            continue
+        for k in range(1, len(word)):  # -Eu root: E, then u with a value
+            option = "-" + word[k]
+            if option in wrapper.no_run:
+                return i, None
+            rest = word[k + 1 :]
+            if option in wrapper.takes_value:
+                if rest:
+                    found.append((option, rest.strip()))
+                elif i < n:
+                    found.append((option, words[i].strip()))
+                    i += 1
+                else:
+                    found.append((option, None))
+                break
+            if option in wrapper.optional_value:
+                found.append((option, rest or None))
+                break
+            found.append((option, None))
+    return i, found
+
+
+def _entered(wrapper: Wrapper, options: list[tuple[str, str | None]], words: Sequence[str]) -> Entered | None:
+    target = next((value for option, value in options if option in wrapper.target and value), None)
+    names = dict(wrapper.enters)
+    entered: dict[str, str] = {}
+    for option, value in options:
+        namespace = names.get(option)
+        if namespace is None:
+            continue
+        kinds = ("net", "ipc", "mnt", "uts", "pid", "user", "cgroup", "time") if namespace == "all" else (namespace,)
+        for kind in kinds:
+            if value and namespace != "all":
+                entered[kind] = value
+            elif target is not None:
+                entered.setdefault(kind, f"/proc/{target}/ns/{kind}")
+    if not entered:
+        return None
+    return Entered(tuple(sorted(entered.items())), " ".join(words))
+
+
+def unwrap(words: Sequence[str]) -> Invocation:
+    """The command ``words`` run once the wrappers in front of it are skipped (``sudo -u
+    root nice -n 5 sysctl -w k=v``: index 5, the index of ``sysctl``), and what the
+    wrappers change on the way (nsenter's namespaces, xargs' input)."""
     i, n = 0, len(words)
+    entered: list[Entered] = []
+    input_args, replace, input_file = False, None, False
     while i < n:
         wrapper = WRAPPERS.get(basename(words[i]))
         if wrapper is None:
-            return i
+            return Invocation(i, tuple(entered), input_args, replace, input_file)
+        first = i
         i += 1
-        while wrapper.options and i < n and words[i].startswith("-"):
-            option = words[i]
-            i += 1
-            if option == "--":
-                break
-            if option in wrapper.no_run:
-                return None
-            if option in wrapper.takes_value:
-                i += 1
+        if wrapper.options:
+            i, options = _options(wrapper, words, i)
+            if options is None:
+                return Invocation(None)
+            if wrapper.enters:
+                found = _entered(wrapper, options, words[first:i])
+                if found is not None:
+                    entered.append(found)
+            if wrapper.input_args:
+                input_args = True
+                for option, value in options:
+                    if option in wrapper.replace:
+                        replace = value or "{}"
+                    if option in wrapper.input_file:
+                        input_file = True
         i += wrapper.operands
         while wrapper.assignments and i < n and _ASSIGNMENT.match(words[i]):
             i += 1
-    return None
+    return Invocation(None)
+
+
+def command_index(words: Sequence[str]) -> int | None:
+    """Index in ``words`` of the command they run once the wrappers in front of it are
+    skipped; None when a wrapper runs nothing (``env`` alone, ``command -v sysctl``)."""
+    return unwrap(words).index
 
 
 def script_index(words: Sequence[str]) -> int | None:
     """Index of SCRIPT in ``words``, the arguments of ``sh [-opts] -c SCRIPT``: combined flags
-    (-ec, -euxc), ``-o NAME``, long options (``bash --norc``); None without ``-c``."""
+    (-ec, -euxc), ``-o NAME`` and bash's ``-O SHOPT``, also at the end of combined flags
+    (``-euEo pipefail``), long options (``bash --norc``); None without ``-c``."""
     has_c = False
     i = 0
     while i < len(words):
@@ -103,16 +251,14 @@ def script_index(words: Sequence[str]) -> int | None:
         if word == "--":
             i += 1
             break
-        if word in ("-o", "+o"):
-            i += 2
-            continue
-        if len(word) > 1 and word[0] in "-+" and word[1] != "-":
-            if word[0] == "-" and "c" in word[1:]:
-                has_c = True
-            i += 1
-            continue
         if word.startswith("--"):
             i += 1
+            continue
+        if len(word) > 1 and word[0] in "-+":
+            letters = word[1:]
+            if word[0] == "-" and "c" in letters:
+                has_c = True
+            i += 1 + sum(1 for letter in letters if letter in "oO")  # -o NAME, -O SHOPT take a word each
             continue
         break
     if has_c and i < len(words):

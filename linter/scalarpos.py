@@ -1,93 +1,191 @@
 """Map an offset inside a scalar's value back to its line and column in the file.
 
-Exact for literal block scalars (``|``) and for one-line plain or quoted scalars whose
-source text equals their value. Folded (``>``) scalars, multi-line flow scalars and
-quoted strings with escapes cannot be mapped exactly: every offset maps to the scalar's
-start, as the design says.
+Exact for literal block scalars (``|``), for folded block scalars (``>``, more-indented
+lines included), for one-line plain or quoted scalars whose source text equals their value,
+and for multi-line plain and quoted scalars without escapes. For the folded forms the value
+is rebuilt from the source lines by YAML's folding rules and compared with the parser's
+value: the mapping is exact only when they agree. Everything else (escapes, tabs in the
+indentation, comments, tags in the way) maps every offset to the scalar's start, as the
+design says.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
 
 from .sources import Document
 from .tree import Scalar
 
 
 class ScalarMap:
-    """Positions inside one scalar. ``locate(offset)`` -> (line, column), 1-based."""
+    """Positions inside one scalar. ``locate(offset)`` -> (line, column), 1-based.
 
-    __slots__ = ("line", "col", "exact", "_line_starts", "_block", "_content_line", "_indent")
+    The value is a sequence of segments, one per source line: a segment starts at value
+    offset ``_starts[i]``, on file line ``_lines[i]`` at column ``_cols[i]``, and runs for
+    ``_lens[i]`` characters; what lies between two segments (a folded line break) maps to
+    the end of the earlier one."""
+
+    __slots__ = ("line", "col", "exact", "_starts", "_lines", "_cols", "_lens")
 
     def __init__(self, doc: Document, node: Scalar) -> None:
         sm, em = node.start_mark, node.end_mark
         self.line = sm.line + doc.first_line
         self.col = sm.column + 1
         self.exact = False
-        self._block = False
+        self._starts: list[int] = []
+        self._lines: list[int] = []
+        self._cols: list[int] = []
+        self._lens: list[int] = []
         value = node.value
         style = node.style or ""
-        if style == "|":
-            self._init_block(doc, node)
+        if style in ("|", ">"):
+            self._init_block(doc, node, style == ">")
         elif "\n" not in value and sm.line == em.line:
             source = doc.text[sm.index : em.index]
             quoted = style in ("'", '"')
             if quoted:
                 source = source[1:-1] if len(source) >= 2 else source
             if source == value:  # no escapes, tags or anchors in the way
+                self._segment(0, self.line, self.col + (1 if quoted else 0), len(value))
                 self.exact = True
-                self.col += 1 if quoted else 0
-        self._line_starts = _line_starts(value) if self._block else None
+        elif style in ("", "'", '"') and node.tag is None:
+            self._init_flow(doc, node, style)
 
-    def _init_block(self, doc: Document, node: Scalar) -> None:
+    def _segment(self, start: int, line: int, col: int, length: int) -> None:
+        self._starts.append(start)
+        self._lines.append(line)
+        self._cols.append(col)
+        self._lens.append(length)
+
+    def _init_block(self, doc: Document, node: Scalar, folded: bool) -> None:
         text = doc.text
         header_end = text.find("\n", node.start_mark.index)
         if header_end < 0:
             return
-        header = text[node.start_mark.index : header_end]
-        bar = header.find("|")
-        indicator = "".join(ch for ch in header[bar + 1 :].split("#", 1)[0] if ch.isdigit()) if bar >= 0 else ""
+        header = text[node.start_mark.index : header_end].split("#", 1)[0]
+        indicator = "".join(ch for ch in header if ch.isdigit())
+        chomp = "-" if "-" in header else "+" if "+" in header else ""
         body_start = header_end + 1
-        indent = None
+        lines: list[str] = []
+        pos = body_start
+        end_of_text = len(text)
+        while pos < end_of_text:  # the source lines up to the scalar's end mark
+            end = text.find("\n", pos)
+            end = end_of_text if end < 0 else end
+            lines.append(text[pos:end])
+            pos = end + 1
+            if pos > node.end_mark.index:
+                break
         if indicator:
             # explicit indentation is relative to the parent node's indentation
             before = text[text.rfind("\n", 0, node.start_mark.index) + 1 : node.start_mark.index]
             indent = len(before) - len(before.lstrip(" ")) + int(indicator)
         else:
-            pos = body_start
-            while pos < len(text):
-                end = text.find("\n", pos)
-                end = len(text) if end < 0 else end
-                line = text[pos:end]
-                if line.strip():
-                    indent = len(line) - len(line.lstrip(" "))
-                    break
-                pos = end + 1
-        if indent is None:
+            first = next((line for line in lines if line.strip()), None)
+            if first is None:
+                return
+            indent = len(first) - len(first.lstrip(" "))
+        content_line = doc.first_line + text.count("\n", 0, body_start)
+        if not folded:
+            pos = 0
+            value = node.value
+            for i, row in enumerate(value.split("\n")):
+                self._segment(pos, content_line + i, indent + 1, len(row))
+                pos += len(row) + 1
+            self.exact = True
             return
-        self._block = True
-        self.exact = True
-        self._content_line = doc.first_line + text.count("\n", 0, body_start)
-        self._indent = indent
+        rebuilt = self._fold(lines, indent, content_line, chomp)
+        self.exact = rebuilt == node.value
+        if not self.exact:
+            self._starts, self._lines, self._cols, self._lens = [], [], [], []
+
+    def _fold(self, lines: list[str], indent: int, content_line: int, chomp: str) -> str:
+        """The value of a folded block scalar from its source lines (YAML 1.2, 8.1.3),
+        recording a segment per content line."""
+        parts: list[str] = []
+        size = 0
+        previous_spaced: bool | None = None  # None: no content line yet
+        empty = 0
+        for i, line in enumerate(lines):
+            if not line.strip(" ") and len(line) <= indent:
+                empty += 1
+                continue
+            if len(line) - len(line.lstrip(" ")) < indent:
+                break  # the scalar ended (the end mark may lie past trailing comments)
+            content = line[indent:]
+            spaced = content[:1] in (" ", "\t")
+            if previous_spaced is None:
+                separator = "\n" * empty
+            elif previous_spaced or spaced:
+                separator = "\n" * (1 + empty)
+            else:
+                separator = " " if empty == 0 else "\n" * empty
+            parts.append(separator)
+            size += len(separator)
+            self._segment(size, content_line + i, indent + 1, len(content))
+            parts.append(content)
+            size += len(content)
+            previous_spaced = spaced
+            empty = 0
+        if previous_spaced is None:
+            return ""
+        if chomp == "+":
+            parts.append("\n" * (1 + empty))
+        elif chomp == "":
+            parts.append("\n")
+        return "".join(parts)
+
+    def _init_flow(self, doc: Document, node: Scalar, style: str) -> None:
+        """A multi-line plain or quoted scalar: line breaks fold into a space, empty lines
+        into a line break, the blanks around each break go."""
+        sm, em = node.start_mark, node.end_mark
+        source = doc.text[sm.index : em.index]
+        quote = 1 if style else 0
+        if style and (len(source) < 2 or "\\" in source or (style == "'" and "''" in source[1:-1])):
+            return
+        body = source[quote : len(source) - quote]
+        rows = body.split("\n")
+        parts: list[str] = []
+        size = 0
+        empty = 0
+        line = sm.line + doc.first_line
+        first_col = sm.column + 1 + quote
+        seen = False
+        for i, row in enumerate(rows):
+            last = i == len(rows) - 1
+            start = 0 if i == 0 else len(row) - len(row.lstrip(" \t"))
+            stop = len(row) if (last and style) else len(row.rstrip(" \t"))
+            content = row[start:stop]
+            if i > 0 and not content and not last:
+                empty += 1
+                continue
+            if seen:
+                separator = " " if empty == 0 else "\n" * empty
+                parts.append(separator)
+                size += len(separator)
+            col = first_col + start if i == 0 else start + 1
+            self._segment(size, line + i, col, len(content))
+            parts.append(content)
+            size += len(content)
+            seen = True
+            empty = 0
+        if "".join(parts) == node.value:
+            self.exact = True
+        else:
+            self._starts, self._lines, self._cols, self._lens = [], [], [], []
+
+    def _find(self, offset: int) -> int:
+        return max(bisect_right(self._starts, offset) - 1, 0)
 
     def locate(self, offset: int) -> tuple[int, int]:
         if not self.exact:
             return self.line, self.col
-        if not self._block:
-            return self.line, self.col + offset
-        starts = self._line_starts
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:  # the last line start at or before offset
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return self._content_line + lo, self._indent + (offset - starts[lo]) + 1
+        i = self._find(offset)
+        return self._lines[i], self._cols[i] + min(offset - self._starts[i], self._lens[i])
 
-
-def _line_starts(value: str) -> list[int]:
-    starts = [0]
-    pos = value.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = value.find("\n", pos + 1)
-    return starts
+    def line_end(self, offset: int) -> int:
+        """The column just past the end of the source line that holds ``offset``."""
+        if not self.exact:
+            return self.col + 1
+        i = self._find(offset)
+        return self._cols[i] + self._lens[i]

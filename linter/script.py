@@ -49,7 +49,7 @@ class Script:
     it in sh, dash, ash and bash's POSIX mode, but plain ``bash`` reports an error and
     goes on (``top_level_return_exits``)."""
 
-    __slots__ = ("data", "positions", "enclosing", "commands", "redirects", "top_level_return_exits", "_ascii")
+    __slots__ = ("data", "positions", "enclosing", "tree", "commands", "redirects", "top_level_return_exits", "_ascii")
 
     def __init__(self, text: str, positions: ScalarMap, shell: str, enclosing: Enclosing | None = None) -> None:
         self.data = text.encode("utf-8")
@@ -58,7 +58,8 @@ class Script:
         self.top_level_return_exits = basename(shell) != "bash"
         self._ascii = self.data.isascii()
         parser, query = _parser()
-        captured = query.captures(parser.parse(self.data).root_node)
+        self.tree = parser.parse(self.data)
+        captured = query.captures(self.tree.root_node)
         self.commands: list = captured.get("c", [])  # every command, in no set order (also the calls of functions)
         self.redirects: list = captured.get("r", [])
 
@@ -77,18 +78,25 @@ class Script:
         """1-based (line, column) of the start of ``node`` in the file."""
         return self.positions.locate(self._offset(node.start_byte))
 
-    def region(self, node) -> tuple[int, int, int, int]:
-        """(line, column, end line, end column) of ``node`` in the file, ended at its first
-        line's end so that the region stays on the flagged line; one character when the
-        mapping cannot be exact."""
-        line, col = self.locate(node)
+    def region(self, node, end_byte: int | None = None) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) of ``node`` (up to ``end_byte`` when given:
+        ``echo 1 > /proc/sys/x`` spans the command and its target) in the file, ended at its
+        first line's end so that the region stays on the flagged line; one character when
+        the mapping cannot be exact."""
+        return self.span(node.start_byte, node.end_byte if end_byte is None else end_byte)
+
+    def span(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """The region of the bytes ``start``..``end`` of this script, as ``region`` gives it."""
+        offset = self._offset(start)
+        line, col = self.positions.locate(offset)
         if not self._exact():
             return line, col, line, col + 1
-        end = node.end_byte
-        newline = self.data.find(b"\n", node.start_byte, end)
+        newline = self.data.find(b"\n", start, end)
         if newline >= 0:
             end = newline
         end_line, end_col = self.positions.locate(self._offset(end))
+        if end_line != line:  # a folded scalar joins lines: stop where the source line ends
+            end_line, end_col = line, self.positions.line_end(offset)
         return line, col, end_line, end_col
 
 

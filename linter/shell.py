@@ -2,46 +2,67 @@
 
 The exec form (``[sysctl, -w, k=v]``) is read word by word. A shell script (``sh -c
 SCRIPT``) is parsed with tree-sitter-bash (``linter.script``) and searched for ``sysctl``
-writes (``-w``, ``-p``, ``--system``, bare ``k=v``), redirections into ``/proc/sys``, ``tee
-/proc/sys/...`` and nested ``sh -c`` scripts; each write gets the conditions that dominate
-it (``linter.conditions``) so that its POD_IP/HOST_IP guard can be judged
-(``linter.guard``). Which command a word list runs, behind wrappers such as ``sudo``, is
-``linter.argv``'s decision, for both forms.
+writes (``-w``, ``-p``, ``--system``, bare ``k=v``), redirections into ``/proc/sys``, ``tee``,
+``dd of=``, ``cp``, ``python -c``/``perl -e`` one-liners and nested ``sh -c`` scripts; each
+write gets the conditions that dominate it (``linter.conditions``) so that its POD_IP/HOST_IP
+guard can be judged (``linter.guard``). Which command a word list runs, behind wrappers such
+as ``sudo``, ``nsenter`` or ``xargs``, and what those wrappers change (the namespaces nsenter
+enters, the words xargs appends), is ``linter.argv``'s decision, for both forms; shell
+functions that run ``"$@"`` behind a wrapper are wrappers too. Words are expanded with the
+script's constants (``linter.variables``). A path is a sysctl target when it is under
+``/proc/sys`` or, through one of the container's hostPath mounts (``HostMounts``), under the
+node's ``/proc/sys`` or ``/etc/sysctl.d``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from .argv import SHELLS, WRAPPERS, basename, command_index, script_index
-from .conditions import Fact, facts_at
+from .argv import SHELLS, WRAPPERS, Entered, Invocation, basename, script_index, unwrap
+from .conditions import MAX_CALL_DEPTH, Fact, facts_at
 from .scalarpos import ScalarMap
 from .script import Enclosing, Script, word_text
 from .sources import Document
 from .sysctls import normalize
 from .tree import Scalar
+from .variables import Variables
 
 MAX_NESTED_SHELLS = 3  # sh -c 'sh -c "..."': deeper nesting is not searched
 PROC_SYS = "/proc/sys/"
-_WRITERS = frozenset({"sysctl", "tee", "mount"})
+SYSCTL_FILES = ("/etc/sysctl.d/", "/usr/lib/sysctl.d/", "/run/sysctl.d/", "/lib/sysctl.d/")
+_COPIERS = frozenset({"cp", "install", "mv"})
+_WRITERS = frozenset({"sysctl", "tee", "mount", "dd", "perl"}) | _COPIERS
 # the command names worth a closer look; every other command (echo, set, ulimit...) is skipped
 # after one set lookup, which keeps long scripts cheap
 _INTERESTING = _WRITERS | SHELLS | frozenset(WRAPPERS)
+_INTERESTING_BYTES = frozenset(name.encode() for name in _INTERESTING)
+_PLAIN_NAME = re.compile(rb"[\w.+-]+")  # a command name without quotes, slashes or expansions
+_PYTHON = re.compile(r"python[0-9.]*$")
+_ALL_ARGS = frozenset({'"$@"', "$@", '"${@}"', "${@}", "$*", '"$*"'})
+_ALL_ARGS_BYTES = re.compile(rb"\$@|\$\{@\}|\$\*")
 
 
 @dataclass(slots=True)
 class Write:
-    """One sysctl write. ``key`` is None for ``sysctl -p`` (keys in a file)."""
+    """One sysctl write. ``key`` is None when it is not known: ``sysctl -p`` (keys in a file,
+    ``source_file``), keys from a variable or from xargs' input, a file copied into the
+    node's sysctl.d. ``entered``: the namespaces nsenter wrappers made it run in, innermost
+    last; ``host``: 'proc' or 'sysctl.d' when the write goes through a hostPath mount of
+    the node's /proc or sysctl.d, at ``target`` (the path as the container sees it)."""
 
     key: str | None
     value: str | None
-    how: str  # "sysctl" | "sysctl -p" | "/proc/sys"
+    how: str  # "sysctl" | "sysctl -p" | "/proc/sys" | "sysctl.d"
     line: int
     column: int
     end_line: int
     end_column: int
     facts: list[Fact] = field(default_factory=list)
     source_file: str | None = None  # for sysctl -p
+    entered: tuple[Entered, ...] = ()
+    host: str | None = None
+    target: str | None = None
 
 
 @dataclass(slots=True)
@@ -52,39 +73,110 @@ class Program:
     remounts_proc_sys: bool = False
 
 
-def analyze(argv: list[Scalar], doc: Document) -> Program:
+class HostMounts:
+    """A container's writable hostPath mounts: where a path it writes lands on the node."""
+
+    __slots__ = ("_mounts",)
+
+    def __init__(self, mounts: list[tuple[str, str]]) -> None:
+        # (mountPath, host path), the longest mountPath first so that nested mounts win
+        self._mounts = sorted(((m.rstrip("/") or "/", h.rstrip("/") or "/") for m, h in mounts), key=lambda p: -len(p[0]))
+
+    def host_path(self, path: str) -> str | None:
+        """The node's path behind ``path``, or None when no hostPath mount holds it."""
+        for mount, host in self._mounts:
+            if path == mount or path.startswith(mount + "/") or mount == "/":
+                rest = path[len(mount) :] if mount != "/" else path
+                return (host.rstrip("/") + rest) if rest else host
+        return None
+
+    def mentioned(self, text: str) -> bool:
+        return any(mount in text for mount, _ in self._mounts if mount != "/")
+
+
+NO_MOUNTS = HostMounts([])
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A path a command writes, when it is a sysctl: the key (None for a sysctl.d file)
+    and, through a hostPath mount, which of the node's trees it reaches."""
+
+    key: str | None
+    how: str  # "/proc/sys" | "sysctl.d"
+    host: str | None  # None | "proc" | "sysctl.d"
+    path: str
+
+
+def sysctl_target(path: str, mounts: HostMounts) -> Target | None:
+    """What writing ``path`` changes: a key under /proc/sys (the container's own, or the
+    node's through a hostPath mount of /proc), a node sysctl.d file; None for anything else."""
+    if "//" in path:
+        path = re.sub("/+", "/", path)
+    host = mounts.host_path(path)
+    if host is not None:
+        if host.startswith(PROC_SYS):
+            return Target(_key(host[len(PROC_SYS) :]), "/proc/sys", "proc", path)
+        if host.startswith(SYSCTL_FILES) or host == "/etc/sysctl.conf" or host.rstrip("/") + "/" in SYSCTL_FILES:
+            return Target(None, "sysctl.d", "sysctl.d", path)
+    if path.startswith(PROC_SYS):
+        return Target(_key(path[len(PROC_SYS) :]), "/proc/sys", None, path)
+    return None
+
+
+def _key(text: str) -> str | None:
+    """A key as written: None when it is not known at all (``$KEY``); a key with a variable
+    part (``net.ipv4.conf.$IF.rp_filter``) keeps it, its prefix still says its namespace."""
+    key = normalize(text)
+    return None if not key or key.startswith(("$", "`")) else key
+
+
+def _value(text: str | None) -> str | None:
+    return None if text is None or "$" in text or "`" in text else text
+
+
+def analyze(argv: list[Scalar], doc: Document, mounts: HostMounts = NO_MOUNTS) -> Program:
     """The sysctl writes of one argv (``linter.argv.of_container``); ``doc`` is the document
-    its scalars come from, for positions."""
+    its scalars come from, for positions; ``mounts`` the container's hostPath mounts."""
     words = [a.value for a in argv]
-    start = command_index(words)
+    invocation = unwrap(words)
+    start = invocation.index
     if start is None:
         return Program([])
     program = basename(words[start])
     if program == "sysctl":
-        return Program(_exec_writes(doc, argv[start:], words[start + 1 :]))
+        return Program(_exec_writes(doc, argv[start:], words[start + 1 :], invocation))
     if program in SHELLS:
         index = script_index(words[start + 1 :])
         if index is not None:
-            return _script_program(doc, argv[start + 1 + index], program)
+            return _script_program(doc, argv[start + 1 + index], program, mounts, invocation.entered)
+    if _PYTHON.match(program) or program == "perl":
+        code = _code_index(program, words[start + 1 :])
+        if code is not None:
+            scalar = argv[start + 1 + code]
+            loc = doc.location(scalar)
+            return Program(
+                [
+                    Write(t.key, v, t.how, loc.line, loc.column, loc.end_line, loc.end_column, entered=invocation.entered,
+                          host=t.host, target=t.path)  # fmt: skip
+                    for t, v in _one_liner_writes(program, scalar.value, mounts)
+                ]
+            )
     return Program([])
 
 
-def _exec_writes(doc: Document, argv: list[Scalar], args: list[str]) -> list[Write]:
-    """``[sysctl, ARGS...]``: each write at the list item that makes it (``k=v``, ``-p``)."""
+def _exec_writes(doc: Document, argv: list[Scalar], args: list[str], invocation: Invocation) -> list[Write]:
+    """``[sysctl, ARGS...]``: each write at the list item that makes it (``k=v``, ``-p``);
+    behind xargs, whose input the manifest does not show, a ``-w`` is a write of unknown keys."""
     writes = []
-    for index, key, value, how in sysctl_arguments(args):
+    found = sysctl_arguments(args)
+    if invocation.input_args and not found and "-w" in args:
+        found = [(-1, None, None, "sysctl")]
+    for index, key, value, how in found:
         loc = doc.location(argv[index + 1])
+        source = value if how == "sysctl -p" else None
         writes.append(
-            Write(
-                key,
-                value,
-                how,
-                loc.line,
-                loc.column,
-                loc.end_line,
-                loc.end_column,
-                source_file=value if how == "sysctl -p" else None,
-            )
+            Write(key, value, how, loc.line, loc.column, loc.end_line, loc.end_column, source_file=source, entered=invocation.entered)
         )
     return writes
 
@@ -92,9 +184,11 @@ def _exec_writes(doc: Document, argv: list[Scalar], args: list[str]) -> list[Wri
 def sysctl_arguments(args: list[str]) -> list[tuple[int, str | None, str | None, str]]:
     """The writes of ``sysctl ARGS``: (argument index, key, value, how).
     ``key=value`` pairs write (with or without -w); ``-p [FILE]``, ``--load``, ``--system``
-    load keys from files (key None). Plain names only read."""
+    load keys from files (key None). Plain names only read; after ``-w`` a word whose key
+    is not known (``$KV``) still writes."""
     out: list[tuple[int, str | None, str | None, str]] = []
     i = 0
+    write = False
     while i < len(args):
         arg = args[i]
         if arg in ("-p", "--load") or arg.startswith("--load=") or (arg.startswith("-p") and not arg.startswith("--")):
@@ -109,35 +203,103 @@ def sysctl_arguments(args: list[str]) -> list[tuple[int, str | None, str | None,
                 out.append((i, None, arg[2:] or "/etc/sysctl.conf", "sysctl -p"))
         elif arg == "--system":
             out.append((i, None, "the system sysctl.d files", "sysctl -p"))
+        elif arg in ("-w", "--write") or (arg.startswith("-") and not arg.startswith("--") and "w" in arg[1:]):
+            write = True
         elif not arg.startswith("-") and "=" in arg:
             key, value = arg.split("=", 1)
-            out.append((i, normalize(key), value, "sysctl"))
+            out.append((i, _key(key), _value(value), "sysctl"))
+        elif write and not arg.startswith("-") and arg.startswith(("$", "`")):
+            out.append((i, None, None, "sysctl"))  # -w "$KV": a write, its key unknown
         i += 1
     return out
 
 
-def _might_write(text: str) -> bool:
-    """Cheap pre-check: a script that never names sysctl or /proc/sys is not parsed."""
-    return "sysctl" in text or PROC_SYS in text
+def _code_index(program: str, args: list[str]) -> int | None:
+    """Index of the code in ``python [opts] -c CODE`` or ``perl [opts] -e CODE`` (-le, -ne...)."""
+    for i, arg in enumerate(args[:-1]):
+        if not arg.startswith("-") or arg == "--":
+            return None
+        if program == "perl" and re.fullmatch(r"-[a-zA-Z]*[eE]", arg):
+            return i + 1
+        if program != "perl" and re.fullmatch(r"-[a-zA-Z]*c", arg):
+            return i + 1
+    return None
 
 
-def _script_program(doc: Document, scalar: Scalar, shell: str) -> Program:
+_PY_OPEN = re.compile(r"""open\(\s*(?:r?['"])([^'"]+)['"]\s*,\s*(?:mode\s*=\s*)?['"]([^'"]*)['"]""")
+_PY_PATH = re.compile(r"""Path\(\s*['"]([^'"]+)['"]\s*\)\s*\.\s*write_(?:text|bytes)\(""")
+_PY_WRITE = re.compile(r"""\.write(?:_text)?\(\s*b?(['"])([^'"]*)\1""")
+_PERL_OPEN = re.compile(r"""open\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?:['"](\+?>>?)['"]\s*,\s*['"]([^'"]+)['"]|['"]\s*(\+?>>?)\s*([^'"]+)['"])""")
+
+
+def _one_liner_writes(program: str, code: str, mounts: HostMounts) -> list[tuple[Target, str | None]]:
+    """The sysctl paths a ``python -c``/``perl -e`` one-liner opens for writing: a literal
+    path with a 'w'/'a' mode (``open('/proc/sys/...', 'w')``, ``Path(...).write_text``), or
+    perl's ``open(F, '>', '/proc/sys/...')``; the written value when it is a literal."""
+    if PROC_SYS not in code and "sysctl" not in code and not mounts.mentioned(code):
+        return []
+    found: list[tuple[Target, str | None]] = []
+    paths: list[str] = []
+    if program == "perl":
+        for match in _PERL_OPEN.finditer(code):
+            paths.append(match.group(2) or match.group(4).strip())
+        value = None
+    else:
+        for match in _PY_OPEN.finditer(code):
+            if any(c in match.group(2) for c in "wax+"):
+                paths.append(match.group(1))
+        paths.extend(m.group(1) for m in _PY_PATH.finditer(code))
+        written = _PY_WRITE.search(code)
+        value = written.group(2).strip() if written else None
+    for path in paths:
+        target = sysctl_target(path, mounts)
+        if target is not None:
+            found.append((target, value))
+    return found
+
+
+def _might_write(text: str, mounts: HostMounts) -> bool:
+    """Cheap pre-check: a script that never names sysctl, /proc/sys or a hostPath mount is
+    not parsed."""
+    return "sysctl" in text or PROC_SYS in text or mounts.mentioned(text)
+
+
+def _script_program(doc: Document, scalar: Scalar, shell: str, mounts: HostMounts, entered: tuple[Entered, ...]) -> Program:
     text = scalar.value
-    if not _might_write(text):
+    if not _might_write(text, mounts):
         return Program([])
-    finder = _WriteFinder(Script(text, ScalarMap(doc, scalar), shell), 0)
+    finder = _WriteFinder(Script(text, ScalarMap(doc, scalar), shell), 0, mounts, entered)
     finder.run()
     return Program(finder.writes, finder.remounts)
+
+
+@dataclass(slots=True)
+class _Function:
+    """A shell function that runs ``"$@"`` behind wrappers: ``wrap() { nsenter -t 1 -n -- "$@"; }``."""
+
+    prefix: list[str]  # the words before "$@"
+    command: object  # the command inside the function that runs "$@"
 
 
 class _WriteFinder:
     """The writes of one parsed script (and of the scripts nested in it)."""
 
-    def __init__(self, script: Script, depth: int) -> None:
+    def __init__(
+        self,
+        script: Script,
+        depth: int,
+        mounts: HostMounts,
+        entered: tuple[Entered, ...] = (),
+        outer: tuple[Variables, object] | None = None,
+    ) -> None:
         self.script = script
         self.depth = depth
+        self.mounts = mounts
+        self.entered = entered
+        self.variables = Variables(script, outer)
         self.writes: list[Write] = []
         self.remounts = False
+        self.functions = self._wrapper_functions()
 
     def run(self) -> None:
         """Commands and redirections in document order."""
@@ -150,33 +312,146 @@ class _WriteFinder:
                 self._redirect(node)
         self.writes.sort(key=lambda w: (w.line, w.column))
 
+    def _wrapper_functions(self) -> dict[str, _Function]:
+        """Functions whose body runs ``"$@"`` as a command behind wrappers (or alone): found
+        from where ``$@`` occurs in the bytes, not by looking at every command."""
+        data = self.script.data
+        if b"$@" not in data and b"${@}" not in data and b"$*" not in data:
+            return {}
+        found: dict[str, _Function] = {}
+        root = self.script.tree.root_node
+        for match in _ALL_ARGS_BYTES.finditer(data):
+            command = root.descendant_for_byte_range(match.start(), match.end())
+            while command is not None and command.type != "command":
+                command = command.parent
+            if command is None:
+                continue
+            name_node = command.child_by_field_name("name")
+            if name_node is None:
+                continue
+            arguments = command.children_by_field_name("argument")
+            words = [word_text(name_node)] + [word_text(a) for a in arguments]
+            texts = [name_node.text.decode("utf-8", "replace")] + [a.text.decode("utf-8", "replace") for a in arguments]
+            at = next((i for i, t in enumerate(texts) if t in _ALL_ARGS), None)
+            if at is None or unwrap(words[: at + 1]).index != at:
+                continue
+            function = command.parent
+            while function is not None and function.type != "function_definition":
+                function = function.parent
+            name = function.child_by_field_name("name") if function is not None else None
+            if name is not None:
+                found[name.text.decode("utf-8", "replace")] = _Function(words[:at], command)
+        return found
+
     def _command(self, node) -> None:
         name_node = node.child_by_field_name("name")
         if name_node is None:
             return
+        raw = name_node.text
+        if raw not in _INTERESTING_BYTES and not raw.startswith(b"python") and _PLAIN_NAME.fullmatch(raw):
+            if not self.functions or raw.decode("utf-8", "replace") not in self.functions:
+                return  # echo, grep, set...: one set lookup and one match, the common case
         name = basename(word_text(name_node))
-        if name not in _INTERESTING:
+        function = self.functions.get(name) if self.functions else None
+        if name not in _INTERESTING and function is None and not (name.startswith("python") and _PYTHON.match(name)):
             return
         arguments = node.children_by_field_name("argument")
-        words = [name] + [word_text(a) for a in arguments]
-        start = command_index(words)
+        nodes: list = [name_node, *arguments]
+        inner: list[Fact] = []
+        if function is not None:  # host_exec sysctl -w k=v: the function's wrappers, then the call's words
+            nodes = [None] * len(function.prefix) + arguments
+            words = function.prefix + [word_text(a) for a in arguments]
+            inner = facts_at(self.script, function.command, MAX_CALL_DEPTH)
+        else:
+            words = [name] + [word_text(a) for a in arguments]
+        invocation = unwrap(words)
+        start = invocation.index
         if start is None:
             return
-        program, args = basename(words[start]), words[start + 1 :]  # args[i] is arguments[start + i]
+        entered = self.entered + invocation.entered
+        program, arg_nodes = basename(words[start]), nodes[start + 1 :]
+        args = words[start + 1 :]
         if program == "sysctl":
-            for _, key, value, how in sysctl_arguments(args):
-                self._add(node, key, value, how)
+            self._sysctl(node, arg_nodes, args, invocation, entered, inner)
         elif program in SHELLS:
-            if self.depth < MAX_NESTED_SHELLS:
-                self._nested_script(node, program, arguments[start:], args)
-        elif program == "tee":
-            for word in args:
-                if word.startswith(PROC_SYS):
-                    self._add(node, normalize(word[len(PROC_SYS) :]), _piped_value(node), "/proc/sys")
+            if self.depth < MAX_NESTED_SHELLS and None not in arg_nodes:
+                self._nested_script(node, program, arg_nodes, args, entered)
+        elif program in ("tee", "dd"):
+            for words_now in self._expanded(arg_nodes, node):
+                for word in words_now:
+                    if program == "dd":
+                        path = word[3:] if word.startswith("of=") else None
+                    else:
+                        path = word if not word.startswith("-") else None
+                    target = sysctl_target(path, self.mounts) if path else None
+                    if target is None:
+                        continue
+                    if target.how == "sysctl.d":
+                        entries = _entries(_piped_value(node, self, raw=True)) or [(None, None)]
+                    else:
+                        entries = [(target.key, _piped_value(node, self))]
+                    for key, value in entries:
+                        self._add(node, key, value, target.how, entered=entered, facts=inner, host=target.host, path=target.path)
+        elif program in _COPIERS:
+            for words_now in self._expanded(arg_nodes, node):
+                operands = [w for w in words_now if not w.startswith("-")]
+                target = sysctl_target(operands[-1], self.mounts) if len(operands) >= 2 else None
+                if target is not None:
+                    self._add(node, target.key, None, target.how, entered=entered, facts=inner, host=target.host, path=target.path)
+        elif _PYTHON.match(program) or program == "perl":
+            code = _code_index(program, args)
+            if code is not None:
+                for target, value in _one_liner_writes(program, args[code], self.mounts):
+                    self._add(node, target.key, value, target.how, entered=entered, facts=inner, host=target.host, path=target.path)
         elif program == "mount" and any(w.startswith("/proc/sys") for w in args) and any("remount" in w for w in args):
             self.remounts = True
 
+    def _sysctl(self, node, arg_nodes: list, args: list[str], invocation: Invocation, entered, inner: list[Fact]) -> None:
+        """``sysctl ARGS``: one write per key=value word, per iteration of the loops whose
+        variables the words use; behind xargs, the piped words are arguments too."""
+        if None in arg_nodes or not any(b"$" in (n.text or b"") for n in arg_nodes):
+            expansions = [args]
+        else:
+            expansions = self._expanded(arg_nodes, node)
+        seen: set[tuple] = set()
+        for words in expansions:
+            if invocation.input_args:
+                words = self._with_input(node, words, invocation)
+                if words is None:  # xargs with input that is not known
+                    if "-w" in args or any(a.startswith("-") and "w" in a[1:] and not a.startswith("--") for a in args):
+                        self._add(node, None, None, "sysctl", entered=entered, facts=inner)
+                    return
+            for _, key, value, how in sysctl_arguments(words):
+                if (key, value, how) in seen:
+                    continue
+                seen.add((key, value, how))
+                self._add(node, key, value, how, entered=entered, facts=inner)
+
+    def _with_input(self, node, words: list[str], invocation: Invocation) -> list[str] | None:
+        """The words xargs gives the command: its own, then the words piped into it (or, with
+        ``-I R``, its own with R replaced by each input line); None when the input is not
+        literal text."""
+        if invocation.input_file:
+            return None
+        printed = _piped_value(node, self, raw=True)
+        if printed is None:
+            return None
+        if invocation.replace is None:
+            return words + printed.replace("\\n", " ").split()
+        out: list[str] = []
+        for line in re.split(r"\n|\\n", printed):
+            if line.strip():
+                out.extend(w.replace(invocation.replace, line.strip()) for w in words)
+        return out
+
+    def _expanded(self, nodes: list, at) -> list[list[str]]:
+        """The words of ``nodes`` per environment of the loops around ``at`` (fields flattened)."""
+        if None in nodes:
+            return [[word_text(n) for n in nodes if n is not None]]
+        return [[w for fields in per_node for w in fields] for per_node in self.variables.expand(nodes, at)]
+
     def _redirect(self, node) -> None:
+        writer = None
         for redirect in node.children_by_field_name("redirect"):
             if redirect.type != "file_redirect":
                 continue
@@ -184,23 +459,55 @@ class _WriteFinder:
             destination = redirect.child_by_field_name("destination")
             if operator is None or destination is None:
                 continue
-            target = word_text(destination)
-            if target.startswith(PROC_SYS):
+            if writer is None:
                 writer = _redirected_command(node)
-                value = _printed(writer) if writer.type == "command" else None
-                self._add(writer, normalize(target[len(PROC_SYS) :]), value, "/proc/sys")
+            for per_node in self.variables.expand([destination], writer):
+                for path in per_node[0]:
+                    target = sysctl_target(path, self.mounts)
+                    if target is None:
+                        continue
+                    if target.how == "sysctl.d":
+                        self._sysctl_file(node, writer, destination, target)
+                        continue
+                    value = _printed(writer, self) if writer.type == "command" else None
+                    self._add(writer, target.key, value, target.how, end=destination.end_byte, host=target.host, path=target.path)
 
-    def _nested_script(self, node, shell: str, arguments: list, texts: list[str]) -> None:
+    def _sysctl_file(self, statement, writer, destination, target: Target) -> None:
+        """A file written into the node's sysctl.d: one write per ``key = value`` line of a
+        here-document (at that line) or of what echo/printf print, else one of unknown keys."""
+        heredoc = next((r for r in statement.children_by_field_name("redirect") if r.type == "heredoc_redirect"), None)
+        body = next((c for c in heredoc.children if c.type == "heredoc_body"), None) if heredoc is not None else None
+        found = False
+        if body is not None:
+            pos = body.start_byte
+            for raw in self.script.data[body.start_byte : body.end_byte].split(b"\n"):
+                text = raw.decode("utf-8", "replace")
+                for key, value in _entries(text):
+                    indent = len(raw) - len(raw.lstrip())
+                    self._add_span(statement, pos + indent, pos + len(raw.rstrip()), key, value, "sysctl.d", target)
+                    found = True
+                pos += len(raw) + 1
+        elif writer.type == "command":
+            for key, value in _entries(_printed(writer, self, raw=True)):
+                self._add(writer, key, value, "sysctl.d", end=destination.end_byte, host=target.host, path=target.path)
+                found = True
+        if not found:
+            self._add(writer, None, None, "sysctl.d", end=destination.end_byte, host=target.host, path=target.path)
+
+    def _nested_script(self, node, shell: str, arguments: list, texts: list[str], entered) -> None:
         """``sh -c '...'`` inside the script: search the inner script too. Its writes run
         only where the sh command runs, so they inherit that command's facts."""
         index = script_index(texts)
-        if index is None or not _might_write(texts[index]):
+        if index is None or not _might_write(texts[index], self.mounts):
             return
         argument = arguments[index]
         exact = argument.type == "raw_string" or (argument.type == "string" and b"\\" not in (argument.text or b""))
         start = argument.start_byte + 1 if exact else None
         enclosing = Enclosing(self.script, start, node, tuple(self._facts(node)))
-        inner = _WriteFinder(Script(texts[index], self.script.positions, shell, enclosing), self.depth + 1)
+        outer = (self.variables, node) if argument.type == "string" else None  # "...": this shell expands it
+        inner = _WriteFinder(
+            Script(texts[index], self.script.positions, shell, enclosing), self.depth + 1, self.mounts, entered, outer
+        )
         inner.run()
         self.writes.extend(inner.writes)
         self.remounts = self.remounts or inner.remounts
@@ -211,10 +518,33 @@ class _WriteFinder:
         own = facts_at(self.script, node)
         return list(enclosing.facts) + own if enclosing is not None else own
 
-    def _add(self, node, key, value, how) -> None:
-        line, col, end_line, end_col = self.script.region(node)
+    def _add(self, node, key, value, how, *, end=None, entered=None, facts=(), host=None, path=None) -> None:
+        line, col, end_line, end_col = self.script.region(node, end)
         source_file = value if how == "sysctl -p" else None
-        self.writes.append(Write(key, value, how, line, col, end_line, end_col, self._facts(node), source_file))
+        self.writes.append(
+            Write(key, value, how, line, col, end_line, end_col, self._facts(node) + list(facts), source_file,
+                  self.entered if entered is None else entered, host, path)  # fmt: skip
+        )
+
+    def _add_span(self, node, start: int, end: int, key, value, how, target: Target) -> None:
+        line, col, end_line, end_col = self.script.span(start, end)
+        self.writes.append(
+            Write(key, value, how, line, col, end_line, end_col, self._facts(node), None, self.entered, target.host, target.path)
+        )
+
+
+def _entries(text: str | None) -> list[tuple[str | None, str | None]]:
+    """The ``key = value`` lines of a sysctl.d file's text (comments and blank lines skipped)."""
+    if not text:
+        return []
+    found = []
+    for line in re.split(r"\n|\\n", text):
+        entry = line.strip()
+        if not entry or entry.startswith(("#", ";")) or "=" not in entry:
+            continue
+        key, value = (part.strip() for part in entry.lstrip("-").split("=", 1))
+        found.append((_key(key), _value(value)))
+    return found
 
 
 def _redirected_command(statement):
@@ -228,27 +558,37 @@ def _redirected_command(statement):
     return body if body is not None else statement
 
 
-def _piped_value(tee_command) -> str | None:
-    """The value echoed into ``tee``: ``echo 1 | tee /proc/sys/...``."""
-    pipeline = tee_command.parent
+def _piped_value(command, finder: _WriteFinder, raw: bool = False) -> str | None:
+    """The value echoed into ``command``: ``echo 1 | tee /proc/sys/...``."""
+    pipeline = command.parent
     if pipeline is None or pipeline.type != "pipeline":
         return None
     commands = [c for c in pipeline.children if c.is_named]
-    index = commands.index(tee_command) if tee_command in commands else 0
+    index = commands.index(command) if command in commands else 0
     if index == 0:
         return None
     source = commands[index - 1]
     if source.type != "command":
         return None
-    return _printed(source)
+    return _printed(source, finder, raw)
 
 
-def _printed(command) -> str | None:
-    """What ``echo ARGS`` or ``printf FORMAT ARGS`` prints, roughly; None for other commands."""
+def _printed(command, finder: _WriteFinder, raw: bool = False) -> str | None:
+    """What ``echo ARGS`` or ``printf FORMAT ARGS`` prints, roughly (None for other commands
+    or, unless ``raw``, when it is not known)."""
     name = command.child_by_field_name("name")
     if name is None or word_text(name) not in ("echo", "printf"):
         return None
-    words = [w for w in (word_text(c) for c in command.children_by_field_name("argument")) if not w.startswith("-")]
+    arguments = command.children_by_field_name("argument")
+    expansions = finder._expanded(arguments, command) if arguments else [[]]
+    if len(expansions) != 1:
+        return None  # a different value per iteration
+    words = [w for w in expansions[0] if not w.startswith("-")]
     if word_text(name) == "printf" and len(words) > 1 and "%" in words[0]:
         words = words[1:]
-    return " ".join(words) or None
+    text = " ".join(words) or None
+    if text is not None and not raw:
+        text = _value(text.replace("\\n", "").strip())
+    elif text is not None and ("$" in text or "`" in text):
+        return None
+    return text

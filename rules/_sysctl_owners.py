@@ -30,7 +30,10 @@ WRITE_OWNERS: dict[tuple[str, str], str | None] = {
 
 
 def landing(cw: ContainerWrite) -> str:
-    """Which kernel the write changes, before any guard."""
+    """Which kernel the write changes, before any guard. ``linter.writes`` decides the two
+    inputs once: the key's namespace (none for a node-wide key or a file written into the
+    node's sysctl.d) and whether the pod shares it with the node (hostNetwork/hostIPC, or
+    an nsenter into PID 1's namespace that is the node's: hostPID, a host /proc mount)."""
     if cw.namespace is None:
         return NODE_WIDE
     return SHARED if cw.shares_node else OWN
@@ -52,6 +55,35 @@ GUARD_HINT = (
     'run the write only if [ "$POD_IP" != "$HOST_IP" ], with POD_IP from fieldRef status.podIP '
     "and HOST_IP from fieldRef status.hostIP in the container's env"
 )
+
+
+def nsenter_reason(cw: ContainerWrite) -> str:
+    """Why the PID 1 an nsenter enters is the node's, for a write that reaches the node so."""
+    by = cw.nsenter.by if cw.nsenter is not None else None
+    if by == "hostPID":
+        return "the pod has hostPID"
+    return f"{by.path} is the node's /proc (a hostPath volume of {by.host.rstrip('/') or '/'})"
+
+
+def nsenter_related(cw: ContainerWrite) -> list:
+    """Where the pod gets the node's PID 1: the hostPID key or the hostPath volume."""
+    by = cw.nsenter.by if cw.nsenter is not None else None
+    if by == "hostPID":
+        return cw.container.pod.flag_location("hostPID")
+    return [by.location.at(f"hostPath {by.host} is mounted at {by.path}")] if by is not None else []
+
+
+def nsenter_note(cw: ContainerWrite) -> str:
+    """For a write behind an nsenter aimed at PID 1 that cannot reach the node: say why."""
+    entry = cw.nsenter
+    if entry is None or entry.by is not None:
+        return ""
+    ns = cw.namespace_name
+    return (
+        f" Its {entry.words} aims at PID 1's {ns} namespace, which is the node's only with hostPID or a hostPath "
+        "mount of the node's /proc; the pod has neither, so it enters the container's own, and with either the "
+        "write would change the node whatever the guard says."
+    )
 
 
 def evidence(cw: ContainerWrite) -> str:

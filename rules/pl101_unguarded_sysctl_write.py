@@ -77,7 +77,7 @@ drop the privileged container. The message says when the sysctl is outside the s
 """
 
 from .. import writes
-from ._sysctl_owners import GUARD_HINT, evidence, write_owner
+from ._sysctl_owners import GUARD_HINT, evidence, nsenter_note, write_owner
 from ..findings import report
 from ..sysctls import is_safe, normalize
 
@@ -102,7 +102,7 @@ def check(manifest, ctx):
             f"{cw.container.label} writes {cw.what} without the POD_IP/HOST_IP guard. "
             f"In {cw.network_mode} this only changes the pod's own namespace, but the same write in a "
             f"{cw.flag} pod changes the node; {GUARD_HINT}{_alternative(cw.write.key, ctx.kubernetes_version)}"
-            f"{evidence(cw)}",
+            f"{nsenter_note(cw)}{evidence(cw)}",
             cw.path,
         )
 

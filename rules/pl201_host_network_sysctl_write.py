@@ -7,9 +7,16 @@ NodePort range (30000-32767); outbound connections from the node then take ports
 kube-proxy intercepts, and kubelet health checks fail at random. (The same holds for IPC
 sysctls in a `hostIPC: true` pod.)
 
+The same holds without hostNetwork when the write runs behind `nsenter` into PID 1's network
+(or IPC) namespace (`nsenter -t 1 -n`, `--net=/proc/1/ns/net`, `-a`): with `hostPID`, or with
+the node's /proc mounted from a hostPath (`--net=/host/proc/1/ns/net`), PID 1 is the node's
+init, so the write changes the node. (Without either, PID 1 is the container's own and the
+write stays in the pod: PL101.) `chroot` changes no namespace.
+
 A valid POD_IP/HOST_IP guard makes the write a no-op in such a pod: no finding then. The
 guard compares IPs, so it only knows about the network: in a `hostIPC: true` pod without
-`hostNetwork` the IPs differ, the guarded IPC write runs, and it is reported all the same.
+`hostNetwork` the IPs differ, the guarded IPC write runs, and it is reported all the same;
+so is a guarded write behind such an nsenter.
 
 ## Bad
 ```yaml
@@ -73,7 +80,7 @@ configuration instead of a workload.
 """
 
 from .. import writes
-from ._sysctl_owners import GUARD_HINT, evidence, write_owner
+from ._sysctl_owners import GUARD_HINT, evidence, nsenter_reason, nsenter_related, write_owner
 from ..findings import report
 
 ID = "PL201"
@@ -91,6 +98,22 @@ def check(manifest, ctx):
         if write_owner(cw) != ID:
             continue
         flag = cw.flag
+        if cw.via_nsenter:  # nsenter into PID 1's namespace, the node's by hostPID or a host /proc
+            ns = cw.namespace_name
+            guard = " (its POD_IP/HOST_IP guard does not stop it" if cw.verdict.state == "guarded" else " (a POD_IP/HOST_IP guard would not stop it"
+            yield report(
+                ID,
+                manifest,
+                cw.location,
+                f"{cw.container.label} writes {cw.what} in the node's {ns} namespace: {cw.nsenter.words} enters the "
+                f"{ns} namespace of PID 1, which is the node's because {nsenter_reason(cw)}. This changes the node's "
+                f"kernel for every pod on it even without {flag}{guard}, since the pod's IP still differs from the "
+                "node's); set the sysctl on the nodes instead, or drop the nsenter so that the write stays in the "
+                f"pod's own namespace.{evidence(cw)}",
+                cw.path,
+                nsenter_related(cw),
+            )
+            continue
         if cw.verdict.state == "guarded":  # an IPC write in a hostIPC pod without hostNetwork
             yield report(
                 ID,

@@ -79,6 +79,20 @@ WRAPPED = [
     (["command"], 1),
     (["command", "-p"], 2),
     (["sudo", "env", "A=1", "nice", "-n", "5"], 6),
+    (["sudo", "-Eu", "root"], 3),  # combined flags, the last one takes the next word
+    (["nsenter", "-t", "1", "-m", "-u", "-n", "-i", "--"], 8),
+    (["nsenter", "--target=1", "--net", "--ipc"], 4),
+    (["nsenter", "-t1", "-a"], 3),
+    (["nsenter", "--net=/proc/1/ns/net", "--"], 3),
+    (["nsenter", "-n/proc/1/ns/net"], 2),
+    (["chroot", "/host"], 2),
+    (["chroot", "--groups", "root", "/host"], 4),
+    (["ionice", "-c", "3", "-n", "7"], 5),
+    (["ionice", "-c3"], 2),
+    (["stdbuf", "-oL", "-e", "0"], 4),
+    (["setsid"], 1),
+    (["setsid", "-f", "-w"], 3),
+    (["nsenter", "-t", "1", "-n", "--", "chroot", "/host", "ionice", "-c", "3"], 10),
 ]
 
 
@@ -100,6 +114,9 @@ def test_command_index_skips_every_wrapper_form(prefix, index):
         (["env", "sysctl", "A=1"], 1),  # assignments only before the command
         (["echo", "sudo", "sysctl"], 0),
         (["SUDO", "sysctl"], 0),
+        (["ionice", "-p", "1"], None),  # changes a running process, runs nothing
+        (["chroot"], None),
+        (["nsenter", "-t", "1", "-n"], None),
     ],
 )
 def test_command_index_edge_cases(words, expected):
@@ -121,6 +138,8 @@ def test_command_index_edge_cases(words, expected):
         (["+c", "S"], None),
         (["-c"], None),
         (["script.sh", "-c", "S"], None),
+        (["-euEo", "pipefail", "-O", "inherit_errexit", "-c", "S"], 5),  # bash: -o and -O take a word
+        (["-co", "pipefail", "S"], 2),
         ([], None),
     ],
 )
@@ -316,7 +335,7 @@ def test_remount_of_proc_sys_is_noticed():
 def test_a_redirect_applies_to_the_last_command_of_a_list():
     program = script_writes("true && echo 1 > /proc/sys/net/ipv4/ip_forward")
     assert [(w.key, w.value, w.line, w.column, w.end_line, w.end_column) for w in program.writes] == [
-        ("net.ipv4.ip_forward", "1", 11, 19, 11, 25)  # "echo 1", not the whole list
+        ("net.ipv4.ip_forward", "1", 11, 19, 11, 57)  # "echo 1 > /proc/sys/...", not the whole list
     ]
 
 
@@ -328,7 +347,7 @@ def test_block_scalar_positions_are_exact():
     _, program = container_writes(pod(body))
     assert [(w.how, w.line, w.column, w.end_line, w.end_column) for w in program.writes] == [
         ("sysctl", 13, 13, 13, 28),
-        ("/proc/sys", 13, 32, 13, 38),
+        ("/proc/sys", 13, 32, 13, 56),  # "echo 2 > /proc/sys/net/x": the command and its target
     ]
 
 
@@ -345,10 +364,11 @@ def test_a_multi_line_command_region_ends_on_its_first_line():
     ]
 
 
-def test_folded_scripts_map_to_the_scalar_start():
+def test_folded_scripts_map_to_the_line_of_the_write():
+    # "echo hi; sysctl -w a.b=1\n": the folded line break is a space; the write is on line 12
     body = "      command:\n        - sh\n        - -c\n        - >\n          echo hi;\n          sysctl -w a.b=1\n"
     _, program = container_writes(pod(body))
-    assert [(w.key, w.line, w.column, w.end_line, w.end_column) for w in program.writes] == [("a.b", 10, 11, 10, 12)]
+    assert [(w.key, w.line, w.column, w.end_line, w.end_column) for w in program.writes] == [("a.b", 12, 11, 12, 26)]
 
 
 def test_nested_shell_scripts_are_searched():

@@ -1,0 +1,255 @@
+"""Constant values of a script's variables, for the words of the commands that write sysctls.
+
+Simple constant propagation, only where it is certain: ``P=/proc/sys/net/core/somaxconn;
+echo 1 > "$P"``, ``KEY=vm.max_map_count; sysctl -w $KEY=262144`` and ``for k in a=1 b=2; do
+sysctl -w "$k"; done`` (one value per word of the list). A variable is known at a use when
+every binding of it in the script is a top-level constant assignment (``V=...``, ``export
+V=...``, directly in the script, not in a branch, loop or function; its value may use other
+known constants) and the last one before the use is taken, or when the use is inside a
+``for V in WORDS`` loop that is the only binding of V in its body. Anything else (``read V``,
+``V=$(cmd)``, an assignment in an ``if``, a use before any assignment) leaves it unknown:
+the word is then kept as written (``$KEY=262144``).
+
+Only the names a write's words expand are looked up, and only where the name occurs in the
+script's bytes (a byte search, then the node at that place): no walk over the whole script,
+which is the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+
+from .script import Script, word_text
+
+MAX_ENVIRONMENTS = 64  # nested loops: at most this many combinations are expanded
+_EXPANSIONS = frozenset({"simple_expansion", "expansion"})
+_READERS = frozenset({"read", "getopts", "mapfile", "readarray", "printf"})
+
+
+_DECLARATIONS = frozenset({"unset_command", "declaration_command"})
+
+
+class Variables:
+    """The constants of one script; ``outer`` is (the Variables of the script around a nested
+    ``sh -c "..."`` whose double-quoted text the outer shell expands, the ``sh`` command)."""
+
+    __slots__ = ("script", "outer", "_bindings")  # _bindings: name -> its binding nodes, filled on demand
+
+    def __init__(self, script: Script, outer: tuple[Variables, object] | None = None) -> None:
+        self.script = script
+        self.outer = outer
+        self._bindings: dict[str, list] | None = None
+
+    def _of(self, name: str) -> list:
+        """The bindings of ``name``: assignments, for loops, unset/local/declare, read and the
+        like, in document order; found where the name occurs as a word in the script."""
+        if self._bindings is None:
+            self._bindings = {}
+        found = self._bindings.get(name)
+        if found is not None:
+            return found
+        found = []
+        data = self.script.data
+        pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?!\w)")
+        root = self.script.tree.root_node
+        for match in pattern.finditer(data):
+            if match.start() > 0 and data[match.start() - 1 : match.start()] == b"{" and data[match.start() - 2 : match.start() - 1] == b"$":
+                continue  # ${NAME}: a use
+            node = root.descendant_for_byte_range(match.start(), match.end())
+            binder = _binder(node)
+            if binder is not None and (not found or found[-1] != binder):
+                found.append(binder)
+        self._bindings[name] = found
+        return found
+
+    def values(self, name: str, at, depth: int = 0) -> tuple[list[str] | None, bool]:
+        """(the values of $name where ``at`` runs, whether they are a loop's words); None
+        when they are not known."""
+        bindings = self._of(name) if depth < 8 else None
+        if not bindings:
+            if self.outer is not None and depth < 8:
+                outer, command = self.outer
+                return outer.values(name, command, depth + 1)
+            return None, False
+        loop = _enclosing_loop(at, name)
+        if loop is not None:
+            body = loop.child_by_field_name("body")
+            if body is None or any(b != loop and body.start_byte <= b.start_byte < body.end_byte for b in bindings):
+                return None, False
+            words = [w for w in loop.children_by_field_name("value")]
+            if not words:
+                return None, False  # for V; do: the positional parameters
+            found: list[str] = []
+            for word in words:
+                for fields in self._fields_at(word, loop, depth + 1):
+                    found.extend(fields)
+            return found, True
+        constants = []
+        for binding in bindings:
+            value = self._constant(binding, depth + 1)
+            if value is None:
+                return None, False
+            constants.append((binding, value))
+        if _in_function(at):
+            return ([constants[0][1]], False) if len(constants) == 1 else (None, False)
+        before = [value for binding, value in constants if binding.end_byte <= at.start_byte]
+        return ([before[-1]], False) if before else (None, False)
+
+    def _constant(self, binding, depth: int) -> str | None:
+        """The value of a top-level constant assignment, else None."""
+        if binding.type != "variable_assignment":
+            return None
+        parent = binding.parent
+        if parent is not None and parent.type in ("variable_assignments", "declaration_command"):
+            if parent.type == "declaration_command" and word_text(parent.children[0]) not in ("export", "readonly", "declare"):
+                return None
+            parent = parent.parent
+        if parent is None or parent.type != "program":
+            return None
+        value = binding.child_by_field_name("value")
+        if value is None:
+            return ""
+        if value.type in ("command_substitution", "process_substitution", "arithmetic_expansion", "array"):
+            return None
+        fields = self._fields_at(value, binding, depth)
+        if len(fields) != 1 or len(fields[0]) != 1 or _unresolved(fields[0][0]):
+            return None
+        return fields[0][0]
+
+    def _fields_at(self, node, at, depth: int) -> list[list[str]]:
+        """The fields of one word, per environment of the loops around ``at``."""
+        return [per_node[0] for per_node in self.expand([node], at, depth)]
+
+    def expand(self, nodes: list, at, depth: int = 0) -> list[list[list[str]]]:
+        """The words ``nodes`` expand to where ``at`` runs: per environment (one per
+        iteration of the for loops whose variables they use), per node, its fields (known
+        constants substituted, an unquoted expansion split on blanks, unknown ones kept as
+        written)."""
+        names = [name for node in nodes for name in _used_names(node)]
+        if not names:
+            return [[[word_text(node)] for node in nodes]]
+        loops: dict[str, list[str]] = {}
+        known: dict[str, str | None] = {}
+        for name in dict.fromkeys(names):
+            found, is_loop = self.values(name, at, depth)
+            if found is not None and is_loop:
+                loops[name] = found
+            else:
+                known[name] = found[0] if found else None
+        environments: list[dict[str, str | None]] = []
+        for combination in product(*loops.values()):
+            environments.append({**known, **dict(zip(loops, combination))})
+            if len(environments) >= MAX_ENVIRONMENTS:
+                break
+        return [[_fields(node, env) for node in nodes] for env in environments]
+
+
+def _binder(node):
+    """The statement that binds the name at ``node``, or None when the name is only
+    mentioned there (``echo KEY``, ``$KEY``)."""
+    if node is None:
+        return None
+    parent = node.parent
+    if node.type == "variable_name" and parent is not None:
+        if parent.type == "variable_assignment":
+            grand = parent.parent
+            if grand is not None and grand.type == "command":
+                return None  # V=1 cmd: only cmd's environment
+            return parent
+        if parent.type == "for_statement":
+            return parent
+        if parent.type in _DECLARATIONS:
+            if parent.type == "declaration_command" and word_text(parent.children[0]) in ("export", "readonly"):
+                return None  # export V: the value stays
+            return parent
+        return None
+    if node.type == "word" and parent is not None and parent.type == "command":
+        name = parent.child_by_field_name("name")
+        if name is not None and name != node and word_text(name) in _READERS:
+            return parent  # read V, printf -v V, mapfile V
+    return None
+
+
+def _unresolved(text: str) -> bool:
+    return "$" in text or "`" in text
+
+
+def _used_names(node) -> list[str]:
+    """The variables a word expands (a walk over the word's few nodes, not the script)."""
+    if b"$" not in (node.text or b""):
+        return []
+    names = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in _EXPANSIONS:
+            name = _plain_name(current)
+            if name is not None:
+                names.append(name)
+            continue
+        if current.type == "command_substitution":
+            continue
+        stack.extend(current.children)
+    return names
+
+
+def _plain_name(expansion) -> str | None:
+    """V in $V or ${V}; None for ${V:-x}, ${#V}, $1, $@..."""
+    named = [c for c in expansion.children if c.is_named]
+    if len(named) == 1 and named[0].type == "variable_name":
+        return named[0].text.decode("utf-8", "replace")
+    return None
+
+
+def _fields(node, env: dict[str, str | None]) -> list[str]:
+    kind = node.type
+    if kind in _EXPANSIONS:
+        name = _plain_name(node)
+        value = env.get(name) if name is not None else None
+        if value is None:
+            return [node.text.decode("utf-8", "replace")]
+        return value.split()  # unquoted: split into fields
+    if b"$" not in (node.text or b""):
+        return [word_text(node)]
+    if kind == "string":
+        return ["".join(_quoted(c, env) for c in node.children if c.type != '"')]
+    if kind == "concatenation":
+        return ["".join(" ".join(_fields(c, env)) for c in node.children)]
+    return [word_text(node)]
+
+
+def _quoted(node, env: dict[str, str | None]) -> str:
+    if node.type in _EXPANSIONS:
+        name = _plain_name(node)
+        value = env.get(name) if name is not None else None
+        if value is not None:
+            return value
+    return node.text.decode("utf-8", "replace")
+
+
+def _enclosing_loop(node, name: str):
+    """The innermost ``for NAME in ...`` whose body holds ``node``."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "for_statement":
+            variable = parent.child_by_field_name("variable")
+            body = parent.child_by_field_name("body")
+            if (
+                variable is not None
+                and variable.text.decode("utf-8", "replace") == name
+                and body is not None
+                and body.start_byte <= node.start_byte < body.end_byte
+            ):
+                return parent
+        parent = parent.parent
+    return None
+
+
+def _in_function(node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "function_definition":
+            return True
+        parent = parent.parent
+    return False
