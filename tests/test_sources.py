@@ -136,10 +136,15 @@ NOT_KUBERNETES = [
     "on: push\njobs:\n  a: [\n",
     # a values file with a tab
     "replicas: 1\n\tname: x\n",
+    # a Chart.yaml (apiVersion but no kind) and a document with a kind but no apiVersion, each with a duplicate key
+    "apiVersion: v2\nname: a\nname: b\n",
+    "kind: Config\nname: a\nname: b\n",
 ]
 
 
-@pytest.mark.parametrize("text", NOT_KUBERNETES, ids=["compose-duplicate", "json-comments", "workflow", "values-tab"])
+@pytest.mark.parametrize(
+    "text", NOT_KUBERNETES, ids=["compose-duplicate", "json-comments", "workflow", "values-tab", "chart-yaml", "kind-only"]
+)
 def test_documents_that_are_not_kubernetes_objects_are_skipped_even_when_broken(text):
     assert lint_text(text, name="other.yaml").findings == []
 

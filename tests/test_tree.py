@@ -122,3 +122,17 @@ def test_wrong_types_on_the_path_give_none():
     assert tree.dig(root, "spec", "template") is None
     assert tree.dig(root, "metadata", "name") is None
     assert tree.sequence_items(root.get("metadata")) == []
+
+
+def test_items_give_each_key_node_and_value_own_keys_first_then_merged_ones():
+    text = "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n  z: 4\n"
+    root, problems = tree.parse(text)
+    assert problems == []
+    d = doc_of(text)
+    got = []
+    for key, key_node, value in root.get("m").items():
+        loc = d.location(key_node)
+        got.append((key, key_node.value, loc.line, loc.column, tree.as_str(value)))
+    # own keys y (line 4) and z (line 5) at column 3, then x merged from base (line 1, column 11);
+    # y of base is overridden
+    assert got == [("y", "y", 4, 3, "3"), ("z", "z", 5, 3, "4"), ("x", "x", 1, 11, "1")]
