@@ -33,6 +33,7 @@ class Fact:
     column: int
     end_line: int = 0  # where the comparison ends (0: unknown, one character is shown)
     end_column: int = 0
+    path: str = ""  # the file, when not the one of the write (a ConfigMap script run from a workload's script)
 
 
 _SEQUENCES = frozenset({"program", "compound_statement", "subshell", "do_group"})

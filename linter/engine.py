@@ -7,6 +7,10 @@ Three phases, named by each rule's ``SCOPE``:
   ``facts.collect``, which keeps the small facts the run rules need;
 - "run": ``check(ctx)`` once after the last input, on those facts and the node network
   they imply (built here, from flags, config, declarations and defaults).
+Between the last input and the run rules, one join (``writes.join``) analyses the scripts and
+sysctl.conf files that containers take from ConfigMap and Secret volumes, for each container
+that runs them; the sysctl write rules report those writes through their ``check_writes``
+with the same owner table and messages as their own object checks.
 Levels from the config, suppressions and Helm template notes are applied in one place, the
 sink every finding passes through.
 """
@@ -20,7 +24,7 @@ from types import ModuleType
 from typing import Iterable
 
 from . import facts as run_facts
-from . import k8s, network, parallel, sources, tree
+from . import k8s, network, parallel, sources, tree, writes
 from .config import Settings
 from .excludes import Excludes
 from .findings import Finding, Location
@@ -105,6 +109,13 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
         for doc in documents:
             _lint_document(doc, ctx, object_rules, result, raw)
 
+    joined: list[writes.ContainerWrite] = []
+    _guarded(result, _JOIN, "the run", joined, writes.join, ctx.facts.script_users, ctx.facts.kept_files)
+    ctx.facts.write_facts(joined)  # port-range declarations and values in kept files
+    for rule in rules:
+        check_writes = getattr(rule, "check_writes", None)
+        if check_writes is not None and joined:
+            _guarded(result, rule, "the run", raw, check_writes, joined, ctx)
     ctx.network = network.resolve(settings, ctx.facts)
     for rule in _in_scope(rules, "run"):
         _guarded(result, rule, "the run", raw, rule.check, ctx)
@@ -203,6 +214,10 @@ def _lint_batch(batch, shared):
 
 class _COLLECTOR:  # names the fact collector in internal-error messages
     ID = "fact collection"
+
+
+class _JOIN:  # names the join of kept scripts in internal-error messages
+    ID = "the join of ConfigMap scripts"
 
 
 def _guarded(result: RunResult, rule, where: str, out, call, *args) -> None:

@@ -2,41 +2,28 @@
 
 Documents are not kept after they are linted; what the port rules need from them (each
 Service port, each hostPort, each declaration of the nodes' port ranges) is copied here as
-plain values with locations, so memory stays flat on huge inputs.
+plain values with locations, so memory stays flat on huge inputs. So is what the run-scope
+join of scripts kept in ConfigMaps needs (linter.writes.join): the containers that run or
+load a file of a ConfigMap or Secret volume, and the keys of ConfigMaps and Secrets whose
+text looks like a script or a sysctl.conf (others are not kept).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from sys import intern
 
 from . import k8s, writes
 from .findings import Location
+from .k8s import ObjectRef, ref
 from .network import MANIFEST, Declaration
 from .podsysctls import pod_sysctls
 from .scalarpos import ScalarMap
 from .sysctls import EPHEMERAL_RANGE, RESERVED_PORTS, normalize
 from .tree import Mapping, Node, Scalar, as_int, as_str, dig, sequence_items
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectRef:
-    """Enough of an object to report on it after its document is gone."""
-
-    ident: str
-    label: str
-    template: str | None
-    ignores: frozenset[str]
-    origin: str = ""  # file, document and item: tells two definitions of one object apart
-
-    def ignores_rule(self, rule_id: str) -> bool:
-        return k8s.ignored(self.ignores, rule_id)
-
-
-def ref(manifest: k8s.Manifest) -> ObjectRef:
-    origin = f"{manifest.doc.path}#{manifest.doc.index}{manifest.path}"
-    return ObjectRef(manifest.ident, manifest.label, manifest.doc.template, manifest.ignores, origin)
 
 
 @dataclass(slots=True)
@@ -76,6 +63,8 @@ class RunFacts:
     # kind (network.KINDS: 'ephemeral' | 'reserved' | 'node_ports') -> declarations in the manifests
     declarations: dict[str, list[Declaration]] = field(default_factory=dict)
     range_values: list[RangeValue] = field(default_factory=list)
+    script_users: list[writes.ScriptUser] = field(default_factory=list)  # containers running kept files
+    kept_files: list[writes.KeptFile] = field(default_factory=list)  # ConfigMap/Secret scripts and sysctl.conf texts
 
     def declare(self, kind: str, description: str, location: Location, value: str, obj: ObjectRef) -> None:
         self.declarations.setdefault(kind, []).append(Declaration(MANIFEST, description, location, value, obj))
@@ -89,11 +78,36 @@ class RunFacts:
             self.range_values.append(RangeValue(obj, key, value, location, path, where))
         self.declare(_KIND_OF[key], by, location, value, obj)
 
+    def write_facts(self, cws: list, obj: ObjectRef | None = None) -> None:
+        """A container that writes the port sysctls unguarded where the node shares them changes
+        its nodes (a declaration); a value of the ephemeral range is checked by PL306. ``obj``:
+        the object for the writes' own (else each write's ``obj``, after the join). A line
+        of a kept file that several containers run is one value and one declaration."""
+        seen: set[tuple] = set()
+        for cw in cws:
+            key = cw.write.key
+            if key not in (EPHEMERAL_RANGE, RESERVED_PORTS) or cw.write.value is None:
+                continue
+            if cw.kept:
+                place = (key, cw.location, cw.write.value, cw.shares_node and cw.guard_state != "guarded")
+                if place in seen:
+                    continue
+                seen.add(place)
+            owner = obj if obj is not None else cw.obj
+            if key == EPHEMERAL_RANGE:
+                where = f"{cw.container.label}{cw.via}"
+                self.range_values.append(RangeValue(owner, key, cw.write.value, cw.location, cw.path, where))
+            if cw.shares_node and cw.guard_state != "guarded":  # it changes the node
+                description = f"{cw.container.label} of {cw.container.workload}{cw.via}"
+                self.declare(_KIND_OF[key], description, cw.location, cw.write.value, owner)
+
     def merge(self, other: "RunFacts") -> None:
         """Append the facts of a later part of the run (from a worker process), in order."""
         self.node_ports.extend(other.node_ports)
         self.host_ports.extend(other.host_ports)
         self.range_values.extend(other.range_values)
+        self.script_users.extend(other.script_users)
+        self.kept_files.extend(other.kept_files)
         for kind, items in other.declarations.items():
             self.declarations.setdefault(kind, []).extend(items)
 
@@ -111,12 +125,15 @@ def collect(manifest: k8s.Manifest, facts: RunFacts) -> None:
         _tuned(manifest, facts)
     elif kind in ("Cluster", "InstanceGroup") and manifest.api_version.startswith("kops.k8s.io/"):
         _kops(manifest, facts)
+    elif kind in ("ConfigMap", "Secret") and manifest.api_version == "v1":
+        _kept_files(manifest, facts)
     pod = k8s.pod_spec(manifest)
     if pod is None:
         return
     _host_ports(manifest, pod, facts)
     _pod_sysctl_values(manifest, facts)
-    _script_declarations(manifest, facts)
+    facts.write_facts(writes.container_writes(manifest), ref(manifest))
+    facts.script_users.extend(writes.script_users(manifest))
     if kind == "Pod":
         _api_server_flags(manifest, pod, facts)
 
@@ -194,17 +211,39 @@ def _pod_sysctl_values(manifest: k8s.Manifest, facts: RunFacts) -> None:
             )
 
 
-def _script_declarations(manifest: k8s.Manifest, facts: RunFacts) -> None:
-    """A hostNetwork container that writes the port sysctls unguarded changes its nodes."""
-    for cw in writes.container_writes(manifest):
-        key = cw.write.key
-        if key not in (EPHEMERAL_RANGE, RESERVED_PORTS) or cw.write.value is None:
+_SYSCTL_CONF_LINE = re.compile(r"^[ \t]*-?[a-z][a-z0-9_-]*(?:[./][\w*-]+)+[ \t]*=", re.M)
+_RUNS_A_FILE = re.compile(r"(?:^|[\s;&|(`])(?:source|\.|sh|bash|ash|dash|exec)[ \t]+[\w\"'$/.-]*/|\.sh\b")
+MAX_KEPT_TEXT = 256_000  # a bigger value is not a script anyone keeps in a ConfigMap
+
+
+def _kept_files(manifest: k8s.Manifest, facts: RunFacts) -> None:
+    """The keys of a ConfigMap or Secret that a container may run or load: scripts that
+    name sysctl, /proc/sys or another script, and sysctl.conf-like texts. A Secret's ``data``
+    is base64: its decoded text is kept, located at the value's start."""
+    obj = None
+    sections = (("data", False),) if manifest.kind == "ConfigMap" else (("stringData", False), ("data", True))
+    for section, encoded in sections:
+        data = manifest.get(section)
+        if type(data) is not Mapping:
             continue
-        obj = ref(manifest)
-        if key == EPHEMERAL_RANGE:
-            facts.range_values.append(RangeValue(obj, key, cw.write.value, cw.location, cw.path, f"{cw.container.label}"))
-        if cw.shares_node and cw.guard_state != "guarded":  # it changes the node
-            facts.declare(_KIND_OF[key], f"{cw.container.label} of {manifest.label}", cw.location, cw.write.value, obj)
+        for key, _, node in data.items():
+            if type(node) is not Scalar or len(node.value) > MAX_KEPT_TEXT:
+                continue
+            text = node.value
+            if encoded:
+                try:
+                    text = base64.b64decode(text, validate=False).decode("utf-8")
+                except (binascii.Error, ValueError):
+                    continue
+            if not ("sysctl" in text or "proc/sys" in text or _SYSCTL_CONF_LINE.search(text) or _RUNS_A_FILE.search(text)):
+                continue
+            positions = ScalarMap(manifest.doc, node)
+            if encoded:
+                positions.inexact()
+            obj = obj or ref(manifest)
+            facts.kept_files.append(
+                writes.KeptFile(manifest.kind, manifest.namespace, manifest.name, key, text, positions, manifest.doc.path, obj)
+            )
 
 
 _INI_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")

@@ -28,6 +28,7 @@ class Verdict:
     column: int = 0
     end_line: int = 0
     end_column: int = 0
+    path: str = ""  # the guard's file when it is not the write's (conditions.Fact.path)
 
 
 NONE = Verdict("none")
@@ -41,9 +42,9 @@ def judge(facts: list[Fact], env: dict[str, str | None]) -> Verdict:
             continue
         problem = _problem(fact, env)
         if problem is None:
-            return Verdict("guarded", line=fact.line, column=fact.column)
+            return Verdict("guarded", line=fact.line, column=fact.column, path=fact.path)
         if broken is None:
-            broken = Verdict("broken", problem, fact.line, fact.column, fact.end_line, fact.end_column)
+            broken = Verdict("broken", problem, fact.line, fact.column, fact.end_line, fact.end_column, fact.path)
     return broken or NONE
 
 

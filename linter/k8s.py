@@ -158,6 +158,25 @@ def _one(doc: Document, node: Mapping, path: str) -> Iterator[Manifest]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectRef:
+    """Enough of an object to report on it after its document is gone."""
+
+    ident: str
+    label: str
+    template: str | None
+    ignores: frozenset[str]
+    origin: str = ""  # file, document and item: tells two definitions of one object apart
+
+    def ignores_rule(self, rule_id: str) -> bool:
+        return ignored(self.ignores, rule_id)
+
+
+def ref(manifest: Manifest) -> ObjectRef:
+    origin = f"{manifest.doc.path}#{manifest.doc.index}{manifest.path}"
+    return ObjectRef(manifest.ident, manifest.label, manifest.doc.template, manifest.ignores, origin)
+
+
 def ignored(ids: frozenset[str], rule_id: str) -> bool:
     """Does a ``portlint.io/ignore`` list (ids or ALL) cover ``rule_id``?"""
     return bool(ids) and (rule_id in ids or "ALL" in ids)

@@ -183,6 +183,23 @@ class ScalarMap:
         i = self._find(offset)
         return self._lines[i], self._cols[i] + min(offset - self._starts[i], self._lens[i])
 
+    def span(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) of the value's characters ``start``..``end``
+        on one source line (one character at the scalar's start when not exact)."""
+        line, col = self.locate(start)
+        if not self.exact:
+            return line, col, line, col + 1
+        end_line, end_col = self.locate(end)
+        if end_line != line:
+            end_line, end_col = line, self.line_end(start)
+        return line, col, end_line, end_col
+
+    def inexact(self) -> "ScalarMap":
+        """This map with every offset at the scalar's start (a decoded base64 value)."""
+        self.exact = False
+        self._starts, self._lines, self._cols, self._lens = [], [], [], []
+        return self
+
     def line_end(self, offset: int) -> int:
         """The column just past the end of the source line that holds ``offset``."""
         if not self.exact:

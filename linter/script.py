@@ -49,13 +49,14 @@ class Script:
     it in sh, dash, ash and bash's POSIX mode, but plain ``bash`` reports an error and
     goes on (``top_level_return_exits``)."""
 
-    __slots__ = ("data", "positions", "enclosing", "tree", "commands", "redirects", "top_level_return_exits", "_ascii")
+    __slots__ = ("data", "positions", "enclosing", "tree", "commands", "redirects", "top_level_return_exits", "shell", "_ascii")
 
     def __init__(self, text: str, positions: ScalarMap, shell: str, enclosing: Enclosing | None = None) -> None:
         self.data = text.encode("utf-8")
         self.positions = positions
         self.enclosing = enclosing
-        self.top_level_return_exits = basename(shell) != "bash"
+        self.shell = basename(shell)
+        self.top_level_return_exits = self.shell != "bash"
         self._ascii = self.data.isascii()
         parser, query = _parser()
         self.tree = parser.parse(self.data)

@@ -27,15 +27,32 @@ from .sources import Document
 from .sysctls import normalize
 from .tree import Scalar
 from .variables import Variables
+from .volumes import NO_CONFIG, ConfigMounts
 
 MAX_NESTED_SHELLS = 3  # sh -c 'sh -c "..."': deeper nesting is not searched
 PROC_SYS = "/proc/sys/"
 SYSCTL_FILES = ("/etc/sysctl.d/", "/usr/lib/sysctl.d/", "/run/sysctl.d/", "/lib/sysctl.d/")
+# what `sysctl --system` loads (procps): the *.conf files of these directories, then /etc/sysctl.conf
+SYSTEM = "the system sysctl.d files"
+SYSTEM_DIRS = ("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d")
+SYSCTL_CONF = "/etc/sysctl.conf"
+
+
+def loaded_files(source_file: str) -> tuple[list[str], tuple[str, ...]]:
+    """(files, directories whose *.conf files) a ``sysctl -p FILE`` / ``--system`` loads."""
+    if source_file == SYSTEM:
+        return [SYSCTL_CONF], SYSTEM_DIRS
+    return [source_file], ()
+
+
+def loader_of(source_file: str) -> str:
+    return "sysctl --system" if source_file == SYSTEM else "sysctl -p"
 _COPIERS = frozenset({"cp", "install", "mv"})
 _WRITERS = frozenset({"sysctl", "tee", "mount", "dd", "perl"}) | _COPIERS
+_SOURCE = frozenset({"source", "."})  # run a script file in the same shell
 # the command names worth a closer look; every other command (echo, set, ulimit...) is skipped
 # after one set lookup, which keeps long scripts cheap
-_INTERESTING = _WRITERS | SHELLS | frozenset(WRAPPERS)
+_INTERESTING = _WRITERS | SHELLS | frozenset(WRAPPERS) | _SOURCE
 _INTERESTING_BYTES = frozenset(name.encode() for name in _INTERESTING)
 _PLAIN_NAME = re.compile(rb"[\w.+-]+")  # a command name without quotes, slashes or expansions
 _PYTHON = re.compile(r"python[0-9.]*$")
@@ -63,6 +80,19 @@ class Write:
     entered: tuple[Entered, ...] = ()
     host: str | None = None
     target: str | None = None
+    loader: str | None = None  # a key read from a file: "sysctl -p" or "sysctl --system" loads it
+
+
+@dataclass(slots=True)
+class ScriptRun:
+    """A script the program runs by path (``bash /scripts/init.sh``, ``. /x.sh``,
+    ``/opt/tune.sh``): ``shell`` runs it (None: executed directly, its ``#!`` line decides),
+    ``facts`` hold where it runs, ``entered`` the namespaces nsenter wrappers entered."""
+
+    path: str
+    shell: str | None
+    facts: list[Fact] = field(default_factory=list)
+    entered: tuple[Entered, ...] = ()
 
 
 @dataclass(slots=True)
@@ -71,6 +101,7 @@ class Program:
 
     writes: list[Write]
     remounts_proc_sys: bool = False
+    runs: list[ScriptRun] = field(default_factory=list)
 
 
 class HostMounts:
@@ -135,9 +166,10 @@ def _value(text: str | None) -> str | None:
     return None if text is None or "$" in text or "`" in text else text
 
 
-def analyze(argv: list[Scalar], doc: Document, mounts: HostMounts = NO_MOUNTS) -> Program:
+def analyze(argv: list[Scalar], doc: Document, mounts: HostMounts = NO_MOUNTS, files: ConfigMounts = NO_CONFIG) -> Program:
     """The sysctl writes of one argv (``linter.argv.of_container``); ``doc`` is the document
-    its scalars come from, for positions; ``mounts`` the container's hostPath mounts."""
+    its scalars come from, for positions; ``mounts`` the container's hostPath mounts;
+    ``files`` its ConfigMap/Secret mounts, whose scripts it may run by path (``runs``)."""
     words = [a.value for a in argv]
     invocation = unwrap(words)
     start = invocation.index
@@ -149,7 +181,13 @@ def analyze(argv: list[Scalar], doc: Document, mounts: HostMounts = NO_MOUNTS) -
     if program in SHELLS:
         index = script_index(words[start + 1 :])
         if index is not None:
-            return _script_program(doc, argv[start + 1 + index], program, mounts, invocation.entered)
+            return _script_program(doc, argv[start + 1 + index], program, mounts, invocation.entered, files)
+        operand = script_file_index(words[start + 1 :])
+        if files and operand is not None and files.holds(words[start + 1 + operand]):
+            return Program([], runs=[ScriptRun(words[start + 1 + operand], program, [], invocation.entered)])
+        return Program([])
+    if files and words[start].startswith("/") and files.holds(words[start]):
+        return Program([], runs=[ScriptRun(words[start], None, [], invocation.entered)])
     if _PYTHON.match(program) or program == "perl":
         code = _code_index(program, words[start + 1 :])
         if code is not None:
@@ -202,7 +240,7 @@ def sysctl_arguments(args: list[str]) -> list[tuple[int, str | None, str | None,
             else:  # -pFILE
                 out.append((i, None, arg[2:] or "/etc/sysctl.conf", "sysctl -p"))
         elif arg == "--system":
-            out.append((i, None, "the system sysctl.d files", "sysctl -p"))
+            out.append((i, None, SYSTEM, "sysctl -p"))
         elif arg in ("-w", "--write") or (arg.startswith("-") and not arg.startswith("--") and "w" in arg[1:]):
             write = True
         elif not arg.startswith("-") and "=" in arg:
@@ -258,19 +296,59 @@ def _one_liner_writes(program: str, code: str, mounts: HostMounts) -> list[tuple
     return found
 
 
-def _might_write(text: str, mounts: HostMounts) -> bool:
-    """Cheap pre-check: a script that never names sysctl, /proc/sys or a hostPath mount is
-    not parsed."""
-    return "sysctl" in text or PROC_SYS in text or mounts.mentioned(text)
+def _might_write(text: str, mounts: HostMounts, files: ConfigMounts = NO_CONFIG) -> bool:
+    """Cheap pre-check: a script that never names sysctl, /proc/sys, a hostPath mount or a
+    ConfigMap/Secret mount is not parsed."""
+    return "sysctl" in text or PROC_SYS in text or mounts.mentioned(text) or (bool(files) and files.mentioned(text))
 
 
-def _script_program(doc: Document, scalar: Scalar, shell: str, mounts: HostMounts, entered: tuple[Entered, ...]) -> Program:
+def _script_program(
+    doc: Document, scalar: Scalar, shell: str, mounts: HostMounts, entered: tuple[Entered, ...], files: ConfigMounts
+) -> Program:
     text = scalar.value
-    if not _might_write(text, mounts):
+    if not _might_write(text, mounts, files):
         return Program([])
-    finder = _WriteFinder(Script(text, ScalarMap(doc, scalar), shell), 0, mounts, entered)
+    return analyze_script(text, ScalarMap(doc, scalar), shell, mounts, files, [], entered)
+
+
+def analyze_script(
+    text: str,
+    positions: ScalarMap,
+    shell: str,
+    mounts: HostMounts = NO_MOUNTS,
+    files: ConfigMounts = NO_CONFIG,
+    facts: list[Fact] | None = None,
+    entered: tuple[Entered, ...] = (),
+) -> Program:
+    """The writes of a script whose text sits at ``positions`` (a container's ``sh -c``
+    argument, or a ConfigMap key that a container runs: then ``facts`` hold wherever the
+    container runs it, and ``entered`` the namespaces it entered on the way)."""
+    if not _might_write(text, mounts, files):
+        return Program([])
+    finder = _WriteFinder(Script(text, positions, shell), 0, mounts, entered, files=files, context=tuple(facts or ()))
     finder.run()
-    return Program(finder.writes, finder.remounts)
+    return Program(finder.writes, finder.remounts, finder.runs)
+
+
+def script_file_index(words: list[str]) -> int | None:
+    """Index of the script FILE in the arguments of ``sh [-opts] FILE [ARGS]`` (-o NAME and
+    -O SHOPT take a word); None with ``-c`` or ``-s`` (commands from a string or stdin)."""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            return i + 1 if i + 1 < len(words) else None
+        if word.startswith("--"):
+            i += 2 if word in ("--rcfile", "--init-file") else 1
+            continue
+        if len(word) > 1 and word[0] in "-+":
+            letters = word[1:]
+            if word[0] == "-" and ("c" in letters or "s" in letters):
+                return None
+            i += 1 + sum(1 for letter in letters if letter in "oO")
+            continue
+        return i
+    return None
 
 
 @dataclass(slots=True)
@@ -291,13 +369,19 @@ class _WriteFinder:
         mounts: HostMounts,
         entered: tuple[Entered, ...] = (),
         outer: tuple[Variables, object] | None = None,
+        files: ConfigMounts = NO_CONFIG,
+        context: tuple[Fact, ...] = (),
     ) -> None:
         self.script = script
         self.depth = depth
         self.mounts = mounts
         self.entered = entered
+        self.files = files
+        self.context = context  # what holds wherever the whole script runs (the container's call of it)
         self.variables = Variables(script, outer)
         self.writes: list[Write] = []
+        self.runs: list[ScriptRun] = []
+        self.heredocs: dict[str, object] = {}  # file -> the heredoc_body written to it (cat > F <<EOF)
         self.remounts = False
         self.functions = self._wrapper_functions()
 
@@ -354,6 +438,8 @@ class _WriteFinder:
         name = basename(word_text(name_node))
         function = self.functions.get(name) if self.functions else None
         if name not in _INTERESTING and function is None and not (name.startswith("python") and _PYTHON.match(name)):
+            if self.files and word_text(name_node).startswith("/"):
+                self._run(node, word_text(name_node), None, self.entered, [])  # /scripts/tune.sh
             return
         arguments = node.children_by_field_name("argument")
         nodes: list = [name_node, *arguments]
@@ -374,8 +460,16 @@ class _WriteFinder:
         if program == "sysctl":
             self._sysctl(node, arg_nodes, args, invocation, entered, inner)
         elif program in SHELLS:
-            if self.depth < MAX_NESTED_SHELLS and None not in arg_nodes:
+            operand = script_file_index(args) if self.files else None
+            if operand is not None:
+                self._run(node, args[operand], program, entered, inner)  # bash /scripts/init.sh
+            elif self.depth < MAX_NESTED_SHELLS and None not in arg_nodes:
                 self._nested_script(node, program, arg_nodes, args, entered)
+        elif program in _SOURCE:
+            if self.files and args:
+                self._run(node, args[0], self.script.shell, entered, inner)  # . /scripts/common.sh
+        elif self.files and words[start].startswith("/") and start > 0:
+            self._run(node, words[start], None, entered, inner)  # sudo /scripts/tune.sh
         elif program in ("tee", "dd"):
             for words_now in self._expanded(arg_nodes, node):
                 for word in words_now:
@@ -385,6 +479,8 @@ class _WriteFinder:
                         path = word if not word.startswith("-") else None
                     target = sysctl_target(path, self.mounts) if path else None
                     if target is None:
+                        if path and program == "tee":
+                            self._heredoc_file(node.parent, node, path, "-a" in words_now or "--append" in words_now)
                         continue
                     if target.how == "sysctl.d":
                         entries = _entries(_piped_value(node, self, raw=True)) or [(None, None)]
@@ -425,7 +521,45 @@ class _WriteFinder:
                 if (key, value, how) in seen:
                     continue
                 seen.add((key, value, how))
+                if how == "sysctl -p" and self._load(node, value, entered, inner):
+                    continue
                 self._add(node, key, value, how, entered=entered, facts=inner)
+
+    def _run(self, node, path: str, shell: str | None, entered, inner: list[Fact]) -> None:
+        """A script the command runs by path, when a ConfigMap or Secret mount holds it."""
+        if path.startswith("/") and self.files.holds(path):
+            self.runs.append(ScriptRun(path, shell, self._facts(node) + list(inner), entered))
+
+    def _heredoc_file(self, statement, writer, path: str, append: bool) -> None:
+        """``cat > FILE <<EOF`` / ``tee FILE <<EOF``: FILE now holds the here-document."""
+        if statement is None or statement.type != "redirected_statement" or statement.child_by_field_name("body") != writer:
+            return
+        body = _heredoc_body(statement)
+        if body is None:
+            return
+        if append and path in self.heredocs:
+            self.heredocs[path] = self.heredocs[path] + [body]
+        else:
+            self.heredocs[path] = [body]
+
+    def _load(self, node, source_file: str, entered, inner: list[Fact]) -> bool:
+        """``sysctl -p FILE`` / ``--system`` of files written earlier in the script by a
+        here-document: one write per ``key = value`` line, at that line. False when no file
+        it loads is known that way."""
+        if not self.heredocs:
+            return False
+        files, directories = loaded_files(source_file)
+        known = [f for f in self.heredocs if f in files or (f.endswith(".conf") and f.rsplit("/", 1)[0] in directories)]
+        known = [f for f in known if all(b.start_byte < node.start_byte for b in self.heredocs[f])]
+        for path in sorted(known):
+            for body in self.heredocs[path]:
+                for start, end, key, value in _body_entries(self.script.data, body):
+                    line, col, end_line, end_col = self.script.span(start, end)
+                    self.writes.append(
+                        Write(key, value, "sysctl -p", line, col, end_line, end_col, self._facts(node) + list(inner), path,
+                              entered, loader=loader_of(source_file))  # fmt: skip
+                    )
+        return bool(known)
 
     def _with_input(self, node, words: list[str], invocation: Invocation) -> list[str] | None:
         """The words xargs gives the command: its own, then the words piped into it (or, with
@@ -452,9 +586,13 @@ class _WriteFinder:
 
     def _redirect(self, node) -> None:
         writer = None
+        redirects = []
         for redirect in node.children_by_field_name("redirect"):
-            if redirect.type != "file_redirect":
-                continue
+            if redirect.type == "file_redirect":
+                redirects.append(redirect)
+            elif redirect.type == "heredoc_redirect":  # cat <<EOF > FILE: the file redirect sits inside
+                redirects.extend(r for r in redirect.children_by_field_name("redirect") if r.type == "file_redirect")
+        for redirect in redirects:
             operator = next((c.type for c in redirect.children if c.type in (">", ">>", ">|", "&>", "&>>")), None)
             destination = redirect.child_by_field_name("destination")
             if operator is None or destination is None:
@@ -465,6 +603,8 @@ class _WriteFinder:
                 for path in per_node[0]:
                     target = sysctl_target(path, self.mounts)
                     if target is None:
+                        if writer.type == "command" and word_text(writer.child_by_field_name("name") or writer) == "cat":
+                            self._heredoc_file(node, writer, path, operator == ">>")
                         continue
                     if target.how == "sysctl.d":
                         self._sysctl_file(node, writer, destination, target)
@@ -506,17 +646,22 @@ class _WriteFinder:
         enclosing = Enclosing(self.script, start, node, tuple(self._facts(node)))
         outer = (self.variables, node) if argument.type == "string" else None  # "...": this shell expands it
         inner = _WriteFinder(
-            Script(texts[index], self.script.positions, shell, enclosing), self.depth + 1, self.mounts, entered, outer
-        )
+            Script(texts[index], self.script.positions, shell, enclosing), self.depth + 1, self.mounts, entered, outer,
+            self.files,
+        )  # fmt: skip
         inner.run()
         self.writes.extend(inner.writes)
+        self.runs.extend(inner.runs)
         self.remounts = self.remounts or inner.remounts
 
     def _facts(self, node) -> list[Fact]:
-        """What holds where ``node`` runs, in this script and in the scripts around it."""
+        """What holds where ``node`` runs, in this script and in the scripts around it (and
+        where the container runs this script, for a script kept in a ConfigMap)."""
         enclosing = self.script.enclosing
         own = facts_at(self.script, node)
-        return list(enclosing.facts) + own if enclosing is not None else own
+        if enclosing is not None:
+            return list(enclosing.facts) + own
+        return list(self.context) + own if self.context else own
 
     def _add(self, node, key, value, how, *, end=None, entered=None, facts=(), host=None, path=None) -> None:
         line, col, end_line, end_col = self.script.region(node, end)
@@ -531,6 +676,35 @@ class _WriteFinder:
         self.writes.append(
             Write(key, value, how, line, col, end_line, end_col, self._facts(node), None, self.entered, target.host, target.path)
         )
+
+
+def _heredoc_body(statement):
+    heredoc = next((r for r in statement.children_by_field_name("redirect") if r.type == "heredoc_redirect"), None)
+    return next((c for c in heredoc.children if c.type == "heredoc_body"), None) if heredoc is not None else None
+
+
+def _body_entries(data: bytes, body) -> list[tuple[int, int, str | None, str | None]]:
+    """(start byte, end byte, key, value) of each ``key = value`` line of a here-document."""
+    found = []
+    pos = body.start_byte
+    for raw in data[body.start_byte : body.end_byte].split(b"\n"):
+        for key, value in _entries(raw.decode("utf-8", "replace")):
+            indent = len(raw) - len(raw.lstrip())
+            found.append((pos + indent, pos + len(raw.rstrip()), key, value))
+        pos += len(raw) + 1
+    return found
+
+
+def conf_entries(text: str) -> list[tuple[int, int, str | None, str | None]]:
+    """(start, end character offset, key, value) of each ``key = value`` line of a sysctl.conf text."""
+    found = []
+    pos = 0
+    for line in text.split("\n"):
+        for key, value in _entries(line):
+            indent = len(line) - len(line.lstrip())
+            found.append((pos + indent, pos + len(line.rstrip()), key, value))
+        pos += len(line) + 1
+    return found
 
 
 def _entries(text: str | None) -> list[tuple[str | None, str | None]]:

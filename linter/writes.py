@@ -11,16 +11,32 @@ mount of the node's /proc (``--net=/host/proc/1/ns/net``). A write through a hos
 of the node's /proc/sys changes the namespace of the writer, as every /proc/sys write does
 (net/sysctl_net.c looks the table up in ``current->nsproxy->net_ns``): only its node-wide
 keys reach the node. ``rules/_sysctl_owners.landing`` reads the result.
+
+Scripts kept elsewhere: a container that runs a script by path (``bash /scripts/init.sh``,
+``command: [/opt/tune.sh]``, ``. /scripts/lib.sh`` in a script) from a ConfigMap or Secret
+volume, or loads a mounted file with ``sysctl -p FILE``/``--system``, cannot be judged while
+its own document is linted: the ConfigMap may come later, or from another file. Such a
+container leaves a ``ScriptUser`` (the container as plain values, ``RunsIn``, and what it
+runs); ConfigMaps and Secrets leave their script and sysctl.conf texts (``KeptFile``, with
+the scalar's positions); ``join`` meets them after the last input and analyses each script
+as if it were inline, for that container: its env, its pod's host namespaces, its mounts,
+the facts that hold where it runs the script. The result is ``ContainerWrite``s located in
+the ConfigMap, for the same owner table and messages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from . import argv, guard, k8s, shell
 from .findings import Location
+from .k8s import ObjectRef, ref
+from .scalarpos import ScalarMap
 from .sysctls import namespace_of
 from .tree import Mapping, as_bool, as_str, dig, sequence_items
+from .volumes import NO_CONFIG, ConfigMounts, VolumeFile, config_mounts, config_volumes
+
+MAX_SCRIPT_DEPTH = 3  # a kept script that runs a kept script that runs...: deeper runs are not followed
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +60,81 @@ class NodeEntry:
 
 
 @dataclass(slots=True)
+class RunsIn:
+    """The container a write runs in, as plain values: what the owner table and the messages
+    need, kept past the document for the run-scope join."""
+
+    label: str  # 'init container "tune"'
+    path: str  # the container's place in the workload, for fingerprints
+    workload: str  # 'DaemonSet "tune"'
+    namespace: str  # the workload's metadata.namespace ('' when missing)
+    file: str  # the workload's file
+    flags: frozenset[str]  # hostNetwork, hostIPC, hostPID: those set to true
+    flag_locations: tuple[tuple[str, Location], ...]  # where each of them is written
+    env: dict[str, str | None]  # env var -> downward API fieldPath (k8s.env_field_paths)
+    mounts: tuple[Mount, ...] = ()  # writable hostPath mounts
+    files: ConfigMounts = NO_CONFIG  # ConfigMap and Secret mounts
+
+    def flag(self, key: str) -> bool:
+        return key in self.flags
+
+    def flag_location(self, key: str) -> list[Location]:
+        """Where ``key: true`` is set, as a related location (empty when it is not there)."""
+        return [loc.at(f"{key}: true is set here") for name, loc in self.flag_locations if name == key]
+
+
+_FLAGS = ("hostNetwork", "hostIPC", "hostPID")
+
+
+def runs_in(container: k8s.Container, mounts: list[Mount], files: ConfigMounts) -> RunsIn:
+    pod = container.pod
+    manifest = pod.manifest
+    locations = []
+    for key in _FLAGS:
+        entry = pod.node.entry(key)
+        if entry is not None:
+            locations.append((key, manifest.doc.location(entry[0], entry[1])))
+    return RunsIn(
+        container.label,
+        container.path,
+        manifest.label,
+        manifest.namespace,
+        manifest.doc.path,
+        frozenset(key for key in _FLAGS if pod.flag(key)),
+        tuple(locations),
+        k8s.env_field_paths(container),
+        tuple(mounts),
+        files,
+    )
+
+
+@dataclass(slots=True)
 class ContainerWrite:
-    container: k8s.Container
+    container: RunsIn
     write: shell.Write
     verdict: guard.Verdict
     namespace: str | None  # 'net', 'ipc', None for node-wide; 'net' when keys are unknown
     shares_node: bool  # the pod shares the node's namespace the write lands in
     remounts_proc_sys: bool
     nsenter: NodeEntry | None = None  # the write enters PID 1's namespace of its key with nsenter
+    obj: object = None  # what findings are about: the Manifest, or an ObjectRef after the join
+    file: str = ""  # the file that holds the write (a ConfigMap's for a kept script)
+    kept: str = ""  # 'ConfigMap "scripts"': the object whose file holds the write (after the join)
+    script: str = ""  # the path the container runs that file at; '' for a file sysctl -p loads
+    origin: str = ""  # the kept file, in fingerprints: one per (container, file, key)
+
+    @property
+    def via(self) -> str:
+        """' (running /scripts/tune.sh from ConfigMap "scripts")' for a kept script."""
+        return f" (running {self.script} from {self.kept})" if self.script else ""
+
+    @property
+    def who(self) -> str:
+        """The container, as messages name it (with its workload, and the script it runs, for
+        a write in a kept file)."""
+        if not self.kept:
+            return self.container.label
+        return f"{self.container.label} of {self.container.workload}{self.via}"
 
     @property
     def guard_state(self) -> str:
@@ -69,7 +152,7 @@ class ContainerWrite:
         """The guard only tells whether the pod has the node's network (then the two IPs are
         equal): a write that reaches the node's namespace another way (hostIPC, nsenter)
         runs whatever it says."""
-        return self.shares_node and not self.container.pod.flag("hostNetwork")
+        return self.shares_node and not self.container.flag("hostNetwork")
 
     @property
     def via_nsenter(self) -> bool:
@@ -78,12 +161,12 @@ class ContainerWrite:
 
     @property
     def _flag_shares(self) -> bool:
-        return self.container.pod.flag(self.flag)
+        return self.container.flag(self.flag)
 
     @property
     def location(self) -> Location:
         w = self.write
-        return Location(self.container.pod.manifest.doc.path, w.line, w.column, w.end_line, w.end_column)
+        return Location(self.file, w.line, w.column, w.end_line, w.end_column)
 
     @property
     def what(self) -> str:
@@ -94,6 +177,10 @@ class ContainerWrite:
             if w.key is None:
                 return f"sysctl settings ({where})"
             return f"{w.key}={w.value} ({where})" if w.value is not None else f"{w.key} ({where})"
+        if w.how == "sysctl -p" and w.key is not None:  # a line of a file it loads
+            setting = f"{w.key}={w.value}" if w.value is not None else w.key
+            kept = f" of {self.kept}" if self.kept and not self.script else ""
+            return f"{setting} (from {w.source_file}{kept}, loaded by {w.loader or 'sysctl -p'})"
         if w.key is None:
             if w.how == "sysctl -p":
                 return f"the sysctls listed in {w.source_file} (sysctl -p)"
@@ -106,7 +193,7 @@ class ContainerWrite:
     @property
     def path(self) -> str:
         """Fingerprint path: container and key, not the line."""
-        return f"{self.container.path}:{self.write.how}:{self.write.key or self.write.source_file}"
+        return f"{self.container.path}{self.origin}:{self.write.how}:{self.write.key or self.write.source_file}"
 
     @property
     def flag(self) -> str:
@@ -121,49 +208,224 @@ class ContainerWrite:
     def network_mode(self) -> str:
         flag = self.flag
         if self.namespace is None:  # node-wide: say which network the pod has, for context
-            host = self.container.pod.flag("hostNetwork")
+            host = self.container.flag("hostNetwork")
             return "a hostNetwork pod" if host else "a pod without hostNetwork"
         if self.shares_node:
             return f"a {flag} pod, which shares the node's {'IPC' if flag == 'hostIPC' else 'network'} namespace"
         return f"a pod without {flag}"
 
 
+@dataclass(slots=True)
+class ScriptUser:
+    """A container that runs a file of a ConfigMap or Secret volume: the scripts it runs by
+    path, and its ``sysctl -p``/``--system`` writes of mounted files (reported as they are
+    when the run has no such object)."""
+
+    container: RunsIn
+    obj: ObjectRef  # the workload
+    runs: list[shell.ScriptRun] = field(default_factory=list)
+    loads: list[ContainerWrite] = field(default_factory=list)
+    remounts_proc_sys: bool = False
+
+
 def container_writes(manifest: k8s.Manifest) -> list[ContainerWrite]:
+    """The writes of the manifest's own scripts (not those of files from ConfigMaps, which
+    ``script_users`` hands to the join)."""
     cached = manifest.cache.get("writes")
     if cached is not None:
         return cached
     found: list[ContainerWrite] = []
+    users: list[ScriptUser] = []
     pod = k8s.pod_spec(manifest)
     if pod is not None:
-        host_network, host_ipc = pod.flag("hostNetwork"), pod.flag("hostIPC")
         volumes: dict[str, tuple[str, Location]] | None = None
+        configs: dict | None = None
         for container in k8s.containers(pod):
             mounts: list[Mount] = []
+            files = NO_CONFIG
             if container.node.get("volumeMounts") is not None:
                 if volumes is None:
                     volumes = _host_path_volumes(pod)
+                    configs = config_volumes(pod.node)
                 mounts = _mounts(container, volumes)
+                files = config_mounts(container.node, configs)
             host_mounts = shell.HostMounts([(m.path, m.host) for m in mounts]) if mounts else shell.NO_MOUNTS
-            program = shell.analyze(argv.of_container(container.node), container.pod.manifest.doc, host_mounts)
-            if not program.writes:
+            program = shell.analyze(argv.of_container(container.node), manifest.doc, host_mounts, files)
+            if not program.writes and not program.runs:
                 continue
-            env = k8s.env_field_paths(container)
+            where = runs_in(container, mounts, files)
+            user = ScriptUser(where, ref(manifest), program.runs, [], program.remounts_proc_sys) if files else None
             for write in program.writes:
-                if write.how == "sysctl.d":
-                    namespace = None  # the node applies the file to its own namespaces
+                cw = _container_write(where, write, program.remounts_proc_sys, manifest, manifest.doc.path)
+                if user is not None and _loads_mounted(write, files):
+                    cw.obj = user.obj
+                    user.loads.append(cw)
                 else:
-                    namespace = namespace_of(write.key) if write.key is not None else "net"
-                shares = host_ipc if namespace == "ipc" else host_network
-                entry = _node_entry(write, namespace, pod, mounts) if namespace is not None else None
-                if entry is not None and entry.by is not None:
-                    shares = True
-                verdict = guard.judge(write.facts, env) if write.facts else guard.NONE
-                found.append(ContainerWrite(container, write, verdict, namespace, shares, program.remounts_proc_sys, entry))
+                    found.append(cw)
+            if user is not None and (user.runs or user.loads):
+                users.append(user)
     manifest.cache["writes"] = found
+    manifest.cache["script_users"] = users
     return found
 
 
-def _node_entry(write: shell.Write, namespace: str, pod: k8s.PodSpec, mounts: list[Mount]) -> NodeEntry | None:
+def script_users(manifest: k8s.Manifest) -> list[ScriptUser]:
+    container_writes(manifest)
+    return manifest.cache["script_users"]
+
+
+def _container_write(
+    where: RunsIn, write: shell.Write, remounts: bool, obj, file: str, kept: str = "", script: str = "", origin: str = ""
+) -> ContainerWrite:
+    """Where one write lands and its guard's verdict, for the container ``where``."""
+    if write.how == "sysctl.d":
+        namespace = None  # the node applies the file to its own namespaces
+    else:
+        namespace = namespace_of(write.key) if write.key is not None else "net"
+    shares = where.flag("hostIPC") if namespace == "ipc" else where.flag("hostNetwork")
+    entry = _node_entry(write, namespace, where) if namespace is not None else None
+    if entry is not None and entry.by is not None:
+        shares = True
+    verdict = guard.judge(write.facts, where.env) if write.facts else guard.NONE
+    return ContainerWrite(where, write, verdict, namespace, shares, remounts, entry, obj, file, kept, script, origin)
+
+
+def _loads_mounted(write: shell.Write, files: ConfigMounts) -> bool:
+    """``sysctl -p FILE``/``--system`` that loads a file of a ConfigMap or Secret mount."""
+    if not files or write.how != "sysctl -p" or write.key is not None or write.source_file is None:
+        return False
+    paths, directories = shell.loaded_files(write.source_file)
+    return any(files.resolve(p) for p in paths) or any(files.in_directory(d) for d in directories)
+
+
+# -- the run-scope join: files kept from ConfigMaps and Secrets, run by the containers above --
+
+
+@dataclass(slots=True)
+class KeptFile:
+    """A key of a ConfigMap or Secret whose text looks like a script or a sysctl.conf, with
+    the positions of its scalar (``ScalarMap``: plain numbers, no document)."""
+
+    kind: str
+    namespace: str
+    name: str
+    key: str
+    text: str
+    positions: ScalarMap
+    file: str
+    obj: ObjectRef
+
+
+def join(users: list[ScriptUser], kept: list[KeptFile]) -> list[ContainerWrite]:
+    """The writes of the kept files the containers run or load, located in those files:
+    one per (container, write); a ``sysctl -p`` of a file the run does not hold stays the
+    one write of unknown keys it was. Sorted by place, whatever the order of the inputs."""
+    index: dict[tuple[str, str, str], list[KeptFile]] = {}
+    for item in kept:
+        index.setdefault((item.kind, item.namespace, item.name), []).append(item)
+    found: list[ContainerWrite] = []
+    for user in users:
+        for cw in user.loads:
+            loaded = _loaded(user, cw.write, user.container.file, index, user.remounts_proc_sys)
+            found.extend(cw for cw in ([cw] if loaded is None else loaded))
+        for run in user.runs:
+            found.extend(_ran(user, run, user.container.file, index, user.remounts_proc_sys, ()))
+    unique: dict[tuple, ContainerWrite] = {}
+    for cw in found:
+        w = cw.write
+        unique.setdefault((cw.file, w.line, w.column, cw.container.file, cw.container.path, w.how, w.key, w.value), cw)
+    return [unique[k] for k in sorted(unique, key=lambda k: tuple("" if v is None else v for v in k))]
+
+
+def _files_of(index, namespace: str, file: VolumeFile, conf_only: bool = False) -> list[KeptFile]:
+    candidates = index.get((file.kind, namespace, file.name), ())
+    if file.key is not None:
+        return [c for c in candidates if c.key == file.key]
+    return [c for c in candidates if not conf_only or c.key.endswith(".conf")]
+
+
+def _kept_obj(user: ScriptUser, item: KeptFile) -> ObjectRef:
+    """Findings in a kept file are about the workload, noted as the file's (its Helm
+    template), and silenced by either object's portlint.io/ignore annotation."""
+    o = user.obj
+    return ObjectRef(o.ident, o.label, item.obj.template, o.ignores | item.obj.ignores, o.origin)
+
+
+def _tagged(facts: list, file: str) -> list:
+    """Facts of a script in ``file``, marked with it (they meet facts of other files)."""
+    return [fact if fact.path else replace(fact, path=file) for fact in facts]
+
+
+def _loaded(user: ScriptUser, write: shell.Write, file: str, index, remounts: bool) -> list[ContainerWrite] | None:
+    """The lines of the mounted files ``sysctl -p``/``--system`` loads, as writes; None when
+    the run holds none of them."""
+    files = user.container.files
+    paths, directories = shell.loaded_files(write.source_file or "")
+    candidates = [(f, False) for p in paths for f in files.resolve(p)]
+    candidates += [(f, True) for d in directories for f in files.in_directory(d)]
+    found: list[ContainerWrite] = []
+    seen = False
+    for volume_file, conf_only in candidates:
+        for item in _files_of(index, user.container.namespace, volume_file, conf_only):
+            seen = True
+            path = volume_file.file_for(item.key)
+            kept = f'{item.kind} "{item.name}"'
+            for start, end, key, value in shell.conf_entries(item.text):
+                line, col, end_line, end_col = item.positions.span(start, end)
+                entry = shell.Write(
+                    key, value, "sysctl -p", line, col, end_line, end_col, _tagged(write.facts, file), path,
+                    write.entered, loader=shell.loader_of(write.source_file or ""),
+                )  # fmt: skip
+                origin = f":{item.kind}/{item.namespace}/{item.name}/{item.key}"
+                found.append(_container_write(user.container, entry, remounts, _kept_obj(user, item), item.file, kept, "", origin))
+    return found if seen else None
+
+
+def _ran(user: ScriptUser, run: shell.ScriptRun, file: str, index, remounts: bool, chain: tuple) -> list[ContainerWrite]:
+    """The writes of the kept scripts at ``run.path``, analysed for this container."""
+    found: list[ContainerWrite] = []
+    where = user.container
+    for volume_file in where.files.resolve(run.path):
+        if run.shell is None and not volume_file.executable:
+            continue  # execve fails without an execute bit: the script never runs
+        for item in _files_of(index, where.namespace, volume_file):
+            ident = (item.file, item.positions.line, item.key)
+            shell_name = run.shell or _interpreter(item.text)
+            if ident in chain or shell_name is None:
+                continue
+            host_mounts = shell.HostMounts([(m.path, m.host) for m in where.mounts]) if where.mounts else shell.NO_MOUNTS
+            program = shell.analyze_script(
+                item.text, item.positions, shell_name, host_mounts, where.files, _tagged(run.facts, file), run.entered
+            )
+            both = remounts or program.remounts_proc_sys
+            kept = f'{item.kind} "{item.name}"'
+            origin = f":{item.kind}/{item.namespace}/{item.name}/{item.key}"
+            for write in program.writes:
+                if _loads_mounted(write, where.files):
+                    loaded = _loaded(user, write, item.file, index, both)
+                    if loaded is not None:
+                        found.extend(loaded)
+                        continue
+                found.append(_container_write(where, write, both, _kept_obj(user, item), item.file, kept, run.path, origin))
+            if len(chain) + 1 < MAX_SCRIPT_DEPTH:
+                for inner in program.runs:
+                    found.extend(_ran(user, inner, item.file, index, both, chain + (ident,)))
+    return found
+
+
+def _interpreter(text: str) -> str | None:
+    """The shell a script runs in when executed directly: its ``#!`` line's (``sh``
+    without one, as a shell runs it); None for another interpreter (python, ...)."""
+    if not text.startswith("#!"):
+        return "sh"
+    words = text[2:].split("\n", 1)[0].split()
+    if words and argv.basename(words[0]) == "env":
+        words = [w for w in words[1:] if not w.startswith("-")]
+    name = argv.basename(words[0]) if words else ""
+    return name if name in argv.SHELLS else None
+
+
+def _node_entry(write: shell.Write, namespace: str, where: RunsIn) -> NodeEntry | None:
     """The nsenter that makes ``write`` run in PID 1's ``namespace``, and what makes that PID
     1 the node's; None when no nsenter enters PID 1's namespace of that kind."""
     for entered in reversed(write.entered):  # the innermost nsenter decides
@@ -172,8 +434,8 @@ def _node_entry(write: shell.Write, namespace: str, pod: k8s.PodSpec, mounts: li
             continue
         pid1 = f"/proc/1/ns/{namespace}"
         if path == pid1:
-            return NodeEntry(entered.words, "hostPID" if pod.flag("hostPID") else None)
-        for mount in sorted(mounts, key=lambda m: -len(m.path)):
+            return NodeEntry(entered.words, "hostPID" if where.flag("hostPID") else None)
+        for mount in sorted(where.mounts, key=lambda m: -len(m.path)):
             if path.startswith(mount.path.rstrip("/") + "/"):
                 host = mount.host.rstrip("/") + path[len(mount.path.rstrip("/")) :]
                 return NodeEntry(entered.words, mount) if host == pid1 else None

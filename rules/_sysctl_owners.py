@@ -69,7 +69,7 @@ def nsenter_related(cw: ContainerWrite) -> list:
     """Where the pod gets the node's PID 1: the hostPID key or the hostPath volume."""
     by = cw.nsenter.by if cw.nsenter is not None else None
     if by == "hostPID":
-        return cw.container.pod.flag_location("hostPID")
+        return cw.container.flag_location("hostPID")
     return [by.location.at(f"hostPath {by.host} is mounted at {by.path}")] if by is not None else []
 
 

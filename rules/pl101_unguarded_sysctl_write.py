@@ -92,14 +92,20 @@ SECURITY_SEVERITY = "4.0"
 
 
 def check(manifest, ctx):
-    for cw in writes.container_writes(manifest):
+    return check_writes(writes.container_writes(manifest), ctx)
+
+
+def check_writes(cws, ctx):
+    """The findings of this rule among ``cws``: a manifest's own writes, or after the run's
+    last input those of scripts kept in ConfigMaps (engine: writes.join)."""
+    for cw in cws:
         if write_owner(cw) != ID:
             continue
         yield report(
             ID,
-            manifest,
+            cw.obj,
             cw.location,
-            f"{cw.container.label} writes {cw.what} without the POD_IP/HOST_IP guard. "
+            f"{cw.who} writes {cw.what} without the POD_IP/HOST_IP guard. "
             f"In {cw.network_mode} this only changes the pod's own namespace, but the same write in a "
             f"{cw.flag} pod changes the node; {GUARD_HINT}{_alternative(cw.write.key, ctx.kubernetes_version)}"
             f"{nsenter_note(cw)}{evidence(cw)}",

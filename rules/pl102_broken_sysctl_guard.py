@@ -80,7 +80,7 @@ differ: `!=` around the write, or `=` with an early `exit 0`.
 
 from .. import writes
 from ._sysctl_owners import GUARD_HINT, evidence, write_owner
-from ..findings import report
+from ..findings import Location, report
 
 ID = "PL102"
 NAME = "broken-sysctl-guard"
@@ -93,18 +93,23 @@ SECURITY_SEVERITY = "6.5"
 
 
 def check(manifest, ctx):
-    for cw in writes.container_writes(manifest):
+    return check_writes(writes.container_writes(manifest), ctx)
+
+
+def check_writes(cws, ctx):
+    """The findings of this rule among ``cws``: a manifest's own writes, or after the run's
+    last input those of scripts kept in ConfigMaps (engine: writes.join)."""
+    for cw in cws:
         if write_owner(cw) != ID:
             continue
-        doc = manifest.doc
         v = cw.verdict
         end_line, end_column = (v.end_line, v.end_column) if v.end_line else (v.line, v.column + 1)
-        guard_at = doc.point(v.line, v.column, end_line, end_column, "The broken guard")
+        guard_at = Location(v.path or cw.file, v.line, v.column, end_line, end_column, "The broken guard")
         yield report(
             ID,
-            manifest,
+            cw.obj,
             cw.location,
-            f"The guard of {cw.container.label} does not protect its write of {cw.what}: {cw.verdict.reason}. "
+            f"The guard of {cw.who} does not protect its write of {cw.what}: {cw.verdict.reason}. "
             f"The pod is {cw.network_mode}; fix the guard: {GUARD_HINT}.{evidence(cw)}",
             cw.path,
             [guard_at],

@@ -69,14 +69,20 @@ SECURITY_SEVERITY = "5.0"
 
 
 def check(manifest, ctx):
-    for cw in writes.container_writes(manifest):
+    return check_writes(writes.container_writes(manifest), ctx)
+
+
+def check_writes(cws, ctx):
+    """The findings of this rule among ``cws``: a manifest's own writes, or after the run's
+    last input those of scripts kept in ConfigMaps (engine: writes.join)."""
+    for cw in cws:
         if write_owner(cw) != ID:
             continue
         yield report(
             ID,
-            manifest,
+            cw.obj,
             cw.location,
-            f"{cw.container.label} writes {cw.what}, a node-wide sysctl, in {cw.network_mode}. "
+            f"{cw.who} writes {cw.what}, a node-wide sysctl, in {cw.network_mode}. "
             "It changes the kernel of every node the pod runs on, whatever the pod's network, and no "
             "POD_IP/HOST_IP guard prevents that; set it on the nodes instead, or acknowledge it with "
             f'the annotation portlint.io/ignore: "{ID}".{evidence(cw)}',

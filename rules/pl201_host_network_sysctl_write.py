@@ -94,7 +94,13 @@ SECURITY_SEVERITY = "7.5"
 
 
 def check(manifest, ctx):
-    for cw in writes.container_writes(manifest):
+    return check_writes(writes.container_writes(manifest), ctx)
+
+
+def check_writes(cws, ctx):
+    """The findings of this rule among ``cws``: a manifest's own writes, or after the run's
+    last input those of scripts kept in ConfigMaps (engine: writes.join)."""
+    for cw in cws:
         if write_owner(cw) != ID:
             continue
         flag = cw.flag
@@ -103,9 +109,9 @@ def check(manifest, ctx):
             guard = " (its POD_IP/HOST_IP guard does not stop it" if cw.verdict.state == "guarded" else " (a POD_IP/HOST_IP guard would not stop it"
             yield report(
                 ID,
-                manifest,
+                cw.obj,
                 cw.location,
-                f"{cw.container.label} writes {cw.what} in the node's {ns} namespace: {cw.nsenter.words} enters the "
+                f"{cw.who} writes {cw.what} in the node's {ns} namespace: {cw.nsenter.words} enters the "
                 f"{ns} namespace of PID 1, which is the node's because {nsenter_reason(cw)}. This changes the node's "
                 f"kernel for every pod on it even without {flag}{guard}, since the pod's IP still differs from the "
                 "node's); set the sysctl on the nodes instead, or drop the nsenter so that the write stays in the "
@@ -117,22 +123,22 @@ def check(manifest, ctx):
         if cw.verdict.state == "guarded":  # an IPC write in a hostIPC pod without hostNetwork
             yield report(
                 ID,
-                manifest,
+                cw.obj,
                 cw.location,
-                f"{cw.container.label} writes {cw.what} in {cw.network_mode}; its POD_IP/HOST_IP guard does not stop "
+                f"{cw.who} writes {cw.what} in {cw.network_mode}; its POD_IP/HOST_IP guard does not stop "
                 "it, because without hostNetwork the pod's IP differs from the node's. This changes the node's kernel "
                 f"for every pod on it; drop hostIPC, or set the sysctl on the nodes.{evidence(cw)}",
                 cw.path,
-                cw.container.pod.flag_location(flag),
+                cw.container.flag_location(flag),
             )
             continue
         yield report(
             ID,
-            manifest,
+            cw.obj,
             cw.location,
-            f"{cw.container.label} writes {cw.what} in {cw.network_mode}, without a valid POD_IP/HOST_IP guard. "
+            f"{cw.who} writes {cw.what} in {cw.network_mode}, without a valid POD_IP/HOST_IP guard. "
             "This changes the node's kernel for every pod on it; "
             f"{GUARD_HINT}, or drop {flag}.{evidence(cw)}",
             cw.path,
-            cw.container.pod.flag_location(flag),
+            cw.container.flag_location(flag),
         )

@@ -1,0 +1,140 @@
+"""Scripts kept elsewhere (issue 11): a container runs a script, or loads a sysctl.conf, from a
+ConfigMap or Secret volume. The writes are found by a join after the last input, so the
+ConfigMap may be in another file, in any order, and linted by another worker process.
+Every expected position below is read off the text written here."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+
+from conftest import cli
+from test_parallel import FILLER, _one_core_is_not_enough
+
+from portlint import parallel
+
+CONFIG_MAP = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: tune}
+data:
+  tune.sh: |
+    set -e
+    sysctl -w net.ipv4.ip_local_port_range="1024 65535"
+"""  # the write: line 7, column 5
+
+WORKLOAD = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: tuner}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      initContainers:
+        - name: first
+          command: [sh, /scripts/tune.sh]
+          volumeMounts: [{name: s, mountPath: /scripts}]
+        - name: second
+          command: [bash, -c, 'bash /scripts/tune.sh']
+          volumeMounts: [{name: s, mountPath: /scripts}]
+      volumes:
+        - {name: s, configMap: {name: tune}}
+"""  # hostNetwork: line 7, column 7
+
+SERVICE = """apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
+"""  # nodePort 30080: line 4, column 53 (52 characters before it)
+
+FILES = {"a-workload.yaml": WORKLOAD, "b-tune.yaml": CONFIG_MAP, "c-web.yaml": SERVICE}
+
+
+def _summary(findings):
+    return sorted(
+        (f["rule"], f["path"], f["line"], f["column"], tuple((r["path"], r["line"], r["column"]) for r in f["related"]))
+        for f in findings
+    )
+
+
+EXPECTED = [
+    # one finding per (container, write), at the write in the ConfigMap's file
+    ("PL201", "b-tune.yaml", 7, 5, (("a-workload.yaml", 7, 7),)),
+    ("PL201", "b-tune.yaml", 7, 5, (("a-workload.yaml", 7, 7),)),
+    # the write declares the nodes' ephemeral range: the Service's nodePort lies in it
+    ("PL301", "c-web.yaml", 4, 53, (("b-tune.yaml", 7, 5),)),
+    ("PL304", "b-tune.yaml", 7, 5, ()),
+]
+
+
+def test_a_config_map_in_another_file_in_any_order(tmp_cwd):
+    for name, text in FILES.items():
+        (tmp_cwd / name).write_text(text)
+    baseline = None
+    for order in itertools.permutations(sorted(FILES)):
+        result = cli("check", *order, "--format", "json", "--fail-on", "never")
+        assert result.exit_code == 0, result.stderr
+        got = json.dumps(result.findings, sort_keys=True)
+        baseline = baseline or got
+        assert got == baseline, f"order {order} changes the report"
+    findings = json.loads(baseline)
+    assert _summary(findings) == EXPECTED
+    pl201 = [f for f in findings if f["rule"] == "PL201"]
+    assert [f["message"].split(" writes ")[0] for f in pl201] == [
+        'init container "first" of DaemonSet "tuner" (running /scripts/tune.sh from ConfigMap "tune")',
+        'init container "second" of DaemonSet "tuner" (running /scripts/tune.sh from ConfigMap "tune")',
+    ]
+    assert len({f["fingerprint"] for f in pl201}) == 2  # one per container
+
+
+def test_without_the_config_map_nothing_is_known(tmp_cwd):
+    (tmp_cwd / "a-workload.yaml").write_text(WORKLOAD)
+    result = cli("check", "a-workload.yaml", "--format", "json", "--fail-on", "never")
+    assert result.findings == []
+
+
+def test_the_config_map_must_be_in_the_pod_namespace(tmp_cwd):
+    (tmp_cwd / "a-workload.yaml").write_text(WORKLOAD)
+    (tmp_cwd / "b-tune.yaml").write_text(CONFIG_MAP.replace("{name: tune}", "{name: tune, namespace: ops}"))
+    assert cli("check", ".", "--format", "json", "--fail-on", "never").findings == []
+    (tmp_cwd / "a-workload.yaml").write_text(WORKLOAD.replace("{name: tuner}", "{name: tuner, namespace: ops}"))
+    assert len(cli("check", ".", "--format", "json", "--fail-on", "never", "--select", "PL201").findings) == 2
+
+
+def test_a_sysctl_p_of_a_mounted_file_the_run_lacks_stays_one_write(tmp_cwd):
+    """Without the ConfigMap, `sysctl -p FILE` is the one write of unknown keys it always was,
+    reported in the workload; with it, each line of the file is a write."""
+    workload = WORKLOAD.replace("[sh, /scripts/tune.sh]", "[sysctl, -p, /scripts/99.conf]")  # '-p' at line 10, column 29
+    (tmp_cwd / "a-workload.yaml").write_text(workload)
+    alone = cli("check", "a-workload.yaml", "--format", "json", "--fail-on", "never", "--select", "PL201")
+    assert [(f["path"], f["line"], f["column"]) for f in alone.findings] == [("a-workload.yaml", 10, 29)]
+    assert "the sysctls listed in /scripts/99.conf (sysctl -p)" in alone.findings[0]["message"]
+    (tmp_cwd / "b-conf.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tune}\ndata:\n  99.conf: |\n    net.core.somaxconn = 1024\n"
+    )
+    both = cli("check", ".", "--format", "json", "--fail-on", "never", "--select", "PL201")
+    assert [(f["path"], f["line"], f["column"]) for f in both.findings] == [("b-conf.yaml", 6, 5)]
+
+
+def test_workers_see_the_config_map_of_another_worker(tmp_cwd, monkeypatch):
+    """The workload in the first file, the ConfigMap at the end of the last: with two workers,
+    each sees one side; the join in the parent sees both."""
+    filler = ["apiVersion: v1", "kind: ConfigMap", "metadata: {name: filler%d}", "data:", f"  blob: {FILLER}"]
+    first = [WORKLOAD.rstrip("\n")] + ["\n".join(filler) % i for i in range(90)]
+    last = ["\n".join(filler) % (100 + i) for i in range(90)] + [CONFIG_MAP.rstrip("\n")]
+    (tmp_cwd / "a.yaml").write_text("\n---\n".join(first) + "\n")
+    (tmp_cwd / "b.yaml").write_text("\n---\n".join(last) + "\n")
+    tune_line = (tmp_cwd / "b.yaml").read_text().splitlines().index('    sysctl -w net.ipv4.ip_local_port_range="1024 65535"') + 1
+    _one_core_is_not_enough(monkeypatch)
+    monkeypatch.delenv(parallel.ENVIRONMENT_KNOB, raising=False)
+    assert parallel.workers_for(["."]) >= 2
+    many = cli("check", ".", "--format", "json", "--fail-on", "never")
+    monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, "1")
+    one = cli("check", ".", "--format", "json", "--fail-on", "never")
+    assert many.json == one.json
+    assert [(f["rule"], f["path"], f["line"], f["column"]) for f in one.findings] == [
+        ("PL201", "b.yaml", tune_line, 5),
+        ("PL201", "b.yaml", tune_line, 5),
+        ("PL304", "b.yaml", tune_line, 5),
+    ]
+    assert os.getpid()  # the parent joined: nothing else to check here
