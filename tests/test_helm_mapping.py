@@ -144,7 +144,13 @@ def test_list_item_under_a_toyaml_key_is_not_the_template_item(tmp_path):
 def test_child_of_a_range_iteration_before_the_next_iteration(tmp_path):
     """'image: x' (from toYaml, line 4) is followed by the next iteration's '- name: b',
     aligned to line 3 again: that is not a bound after line 3, so line 4 is still searched."""
-    template = "containers:\n{{- range .Values.containers }}\n- name: {{ .name }}\n  {{- toYaml .spec | nindent 2 }}\n{{- end }}\n"
+    template = (
+        "containers:\n"
+        "{{- range .Values.containers }}\n"
+        "- name: {{ .name }}\n"
+        "  {{- toYaml .spec | nindent 2 }}\n"
+        "{{- end }}\n"
+    )
     root = chart(tmp_path, template)
     rendered = ["containers:", "- name: a", "  image: x", "- name: b", "  image: y"]
     # 4: '  {{- toYaml .spec | nindent 2 }}': the action, columns 3 to 33
