@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import os
 
-import pathspec
-
 
 class Excludes:
     def __init__(self, patterns: list[str], base: str = ".") -> None:
-        self._spec = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+        if patterns:
+            import pathspec  # 70 ms of imports (it pulls in asyncio): only when there are patterns
+
+            self._spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        else:
+            self._spec = None
         self._base = os.path.abspath(base)
 
     def __bool__(self) -> bool:
