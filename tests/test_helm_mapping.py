@@ -214,3 +214,54 @@ def test_helper_block_maps_to_the_include_action(tmp_path):
     assert mapped(root, rendered, 6, "1") == (("t.yaml", 4, 5, 41, False), [])
     # the helper's literal line 'resources:' (helper line 2, columns 1 to 10): exact, with the helper line
     assert mapped(root, rendered, 4) == (("t.yaml", 4, 5, 41, False), [("_helpers.tpl", 2, 1, 11)])
+
+
+# --- align: of a pattern's many candidates, those near the end of the best chain are tried -----
+
+
+def test_many_candidates_are_taken_near_the_chain_end(tmp_path):
+    """More than _NEAR (64) template lines start with '- ': only 64 of them are tried for a
+    rendered '- port: ...', around the entry where the best chain so far ends (``front``).
+    The chain starts at the comment, entry 70 (the 70 lines of the if before it emit nothing);
+    the ports follow it at lines 74.., not in the if's lines 2-71, which come first in the
+    list of candidates. (``else 0`` -> ``else 1`` in that line cannot be told apart: with no
+    chain yet, front 0 or 1 puts at most one candidate before it, and the window of
+    candidates starts at the first one whenever fewer than 16 are before front.)"""
+    template = (
+        "{{- if .Values.legacy }}\n"
+        + "".join(f"- port: {{{{ .Values.legacy.p{i} }}}}\n" for i in range(70))  # lines 2-71
+        + "{{- end }}\n"  # line 72
+        + "# {{ .Release.Name }} ports\n"  # line 73
+        + "".join(f"- port: {{{{ .Values.p{i} }}}}\n" for i in range(70))  # lines 74-143
+    )
+    root = chart(tmp_path, template)
+    rendered = ["# web ports", "- port: 8000", "- port: 8001", "- port: 8002"]
+    # 73: '# {{ .Release.Name }} ports': the whole line, columns 1 to 27
+    assert mapped(root, rendered, 1) == (("t.yaml", 73, 1, 28, False), [])
+    # 74: '- port: {{ .Values.p0 }}': the action, columns 9 to 24
+    assert mapped(root, rendered, 2, "8000") == (("t.yaml", 74, 9, 25, False), [])
+    # 76: '- port: {{ .Values.p2 }}': the action, columns 9 to 24
+    assert mapped(root, rendered, 4, "8002") == (("t.yaml", 76, 9, 25, False), [])
+
+
+# --- _windows: the first anchor of the chain is kept ------------------------------------------
+
+
+def test_first_anchor_bounds_the_alignment(tmp_path):
+    """'kind: Pod' is the only literal line found once on each side: the one anchor (the first
+    of the longest increasing subsequence). Without it, the heavier match of the rendered
+    'automountServiceAccountToken: false' (toYaml of line 6) with line 2 (in an if that is off)
+    would come first in the alignment and leave 'kind: Pod' out of it, placed approximately."""
+    template = (
+        "{{- if .Values.serviceAccount.create }}\n"
+        "automountServiceAccountToken: {{ .Values.serviceAccount.automount }}\n"
+        "{{- end }}\n"
+        "kind: Pod\n"
+        "{{- with .Values.podOverrides }}\n"
+        "{{- toYaml . | nindent 0 }}\n"
+        "{{- end }}\n"
+    )
+    root = chart(tmp_path, template)
+    rendered = ["kind: Pod", "automountServiceAccountToken: false"]
+    # 4: 'kind: Pod': the whole line, columns 1 to 9
+    assert mapped(root, rendered, 1) == (("t.yaml", 4, 1, 10, False), [])
