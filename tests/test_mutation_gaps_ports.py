@@ -145,3 +145,22 @@ def test_sysctl_system_loads_only_the_items_laid_out_in_a_sysctl_directory():
     assert result.json["errors"] == []
     assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL201", 6, 5)]
     assert "net.core.somaxconn=1024 (from /etc/sysctl.d/99-a.conf" in result.findings[0]["message"]
+
+
+# --- rules/_node_ports.py: 65535 is a port --------------------------------------------------
+
+TOP_PORT = """apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec: {type: NodePort, ports: [{port: 80, nodePort: 65535}]}
+"""  # "spec: {type: NodePort, ports: [{port: 80, nodePort: " is 52 characters: column 53
+
+
+def test_node_port_65535_is_a_port_the_range_can_admit():
+    # with --node-port-range 30000-65535 the port is inside the range and in 1-65535: the node
+    # opens it, so nothing is rejected (no PL302); under the default range it is rejected as
+    # outside 30000-32767, not as "not a port"
+    assert [f["rule"] for f in lint_text(TOP_PORT, "--node-port-range", "30000-65535").findings if f["rule"] == "PL302"] == []
+    found = [(f["rule"], f["line"], f["column"], f["message"]) for f in lint_text(TOP_PORT).findings]
+    assert [(r, line, col) for r, line, col, _ in found] == [("PL302", 4, 53)]
+    assert "outside the NodePort range 30000-32767" in found[0][3]
