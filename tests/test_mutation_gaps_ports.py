@@ -164,3 +164,20 @@ def test_node_port_65535_is_a_port_the_range_can_admit():
     found = [(f["rule"], f["line"], f["column"], f["message"]) for f in lint_text(TOP_PORT).findings]
     assert [(r, line, col) for r, line, col, _ in found] == [("PL302", 4, 53)]
     assert "outside the NodePort range 30000-32767" in found[0][3]
+
+
+# --- linter/facts.py: a plain null healthCheckNodePort is no port ---------------------------
+
+
+def test_a_null_health_check_node_port_is_not_written():
+    # "healthCheckNodePort: null" (plain) is the field left unset: no port, nothing rejected
+    text = """apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  healthCheckNodePort: null
+  ports: [{port: 80}]
+"""
+    assert lint_text(text).findings == []
