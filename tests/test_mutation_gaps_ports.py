@@ -181,3 +181,36 @@ spec:
   ports: [{port: 80}]
 """
     assert lint_text(text).findings == []
+
+
+# --- linter/writes.py: kept scripts are followed three runs deep ----------------------------
+
+CHAIN = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: tune}
+data:
+  a.sh: sh /opt/b.sh
+  b.sh: sh /opt/c.sh
+  c.sh: |
+    sysctl -w net.core.somaxconn=1024
+    sh /opt/d.sh
+  d.sh: sysctl -w net.ipv4.tcp_syncookies=1
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+        - {name: c, command: [sh, /opt/a.sh], volumeMounts: [{name: s, mountPath: /opt}]}
+      volumes: [{name: s, configMap: {name: tune}}]
+"""
+
+
+def test_kept_scripts_are_followed_three_runs_deep():
+    # a.sh (1) runs b.sh (2) runs c.sh (3): c.sh's write on line 8, column 5 is found; c.sh's
+    # run of d.sh would be the fourth and is not followed, so d.sh's write (line 10) is not
+    result = lint_text(CHAIN)
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL201", 8, 5)]
