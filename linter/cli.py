@@ -21,7 +21,8 @@ app = typer.Typer(
     help=(
         "Lint Kubernetes manifests for sysctl writes that reach the node and for nodePorts "
         "inside the nodes' ephemeral port range.\n\n"
-        "Reads YAML/JSON manifests and Helm-rendered streams; reports as text, SARIF 2.1.0, "
+        "Reads YAML/JSON manifests, Helm charts (rendered with helm) and Helm-rendered streams; "
+        "reports as text, SARIF 2.1.0, "
         "JSON or GitHub annotations."
     ),
     add_completion=False,

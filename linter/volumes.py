@@ -156,18 +156,13 @@ def _items(node, default: int) -> tuple[tuple[str, str, int], ...] | None:
 def _sources(volume: Mapping) -> list[tuple[str, str, tuple | None, int]]:
     """(kind, name, items, mode) of each ConfigMap/Secret source of a volume."""
     found = []
-    config = volume.get("configMap")
-    if type(config) is Mapping:
-        mode = _mode(config.get("defaultMode"), DEFAULT_MODE)
-        name = as_str(config.get("name"))
-        if name:
-            found.append(("ConfigMap", name, _items(config.get("items"), mode), mode))
-    secret = volume.get("secret")
-    if type(secret) is Mapping:
-        mode = _mode(secret.get("defaultMode"), DEFAULT_MODE)
-        name = as_str(secret.get("secretName"))
-        if name:
-            found.append(("Secret", name, _items(secret.get("items"), mode), mode))
+    for field, kind, name_key in (("configMap", "ConfigMap", "name"), ("secret", "Secret", "secretName")):
+        source = volume.get(field)
+        if type(source) is Mapping:
+            mode = _mode(source.get("defaultMode"), DEFAULT_MODE)
+            name = as_str(source.get(name_key))
+            if name:
+                found.append((kind, name, _items(source.get("items"), mode), mode))
     projected = volume.get("projected")
     if type(projected) is Mapping:
         mode = _mode(projected.get("defaultMode"), DEFAULT_MODE)

@@ -12,6 +12,10 @@ Reported for:
 - a merge key (`<<`) whose value is not a mapping or a list of mappings;
 - files that are not UTF-8 (or UTF-16 with a byte-order mark) text, such as binaries.
 
+Only Kubernetes documents are checked: one with `apiVersion` and `kind` (or, when it does not
+parse, whose text holds both keys), or a kind-less pod template patch. Compose files,
+workflows, values files and JSON with comments are skipped, broken or not.
+
 ## Bad
 ```yaml
 spec:
