@@ -248,13 +248,13 @@ def script_index(words: Sequence[str]) -> int | None:
     i = 0
     while i < len(words):
         word = words[i]
-        if word == "--":
+        if word in ("--", "-"):  # both end the options in dash and bash
             i += 1
             break
         if word.startswith("--"):
             i += 1
             continue
-        if len(word) > 1 and word[0] in "-+":
+        if word[:1] in ("-", "+"):  # a lone "+" sets no option and is skipped, as dash does
             letters = word[1:]
             if word[0] == "-" and "c" in letters:
                 has_c = True

@@ -219,6 +219,21 @@ def test_files_passed_alone_reach_their_chart(in_repo):
     assert list(found) == ["charts/es", "charts/app"]  # once each, in the order met
 
 
+def test_a_charts_own_files_name_their_chart(in_repo):
+    from portlint.charts import chart_input
+
+    assert chart_input("charts/es/values.yaml") == "charts/es"
+    assert chart_input("charts/es/Chart.yaml") == "charts/es"
+    assert chart_input("charts/es/ci/nodeport-values.yaml") == "charts/es"
+    assert chart_input("charts/app/charts/sub/values.yaml") == "charts/app"  # a subchart renders with its parent
+    assert chart_input("deploy/tune.yaml") is None
+    assert chart_input("charts/es/other.yaml") is None
+    os.chdir("charts/es")  # a chart's files named from inside the chart
+    assert chart_input("values.yaml") == "."
+    assert chart_input("ci/nodeport-values.yaml") == "."
+    assert chart_input("crds.yaml") is None
+
+
 def test_check_with_helm_reports_the_manifest_and_the_templates(in_repo):
     need_helm()
     result = check(".")

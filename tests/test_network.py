@@ -13,6 +13,12 @@ def test_range_forms(text):
     assert parse_range(text) == PortRange(32768, 60999)
 
 
+def test_range_ends_are_inclusive_of_1_and_65535():
+    assert parse_range("1 65535") == PortRange(1, 65535)
+    assert parse_range("40000", allow_single=True) == PortRange(40000, 40000)
+    assert parse_range("1", allow_single=True) == PortRange(1, 1)
+
+
 @pytest.mark.parametrize(
     "text, message",
     [

@@ -140,6 +140,10 @@ def test_command_index_edge_cases(words, expected):
         (["script.sh", "-c", "S"], None),
         (["-euEo", "pipefail", "-O", "inherit_errexit", "-c", "S"], 5),  # bash: -o and -O take a word
         (["-co", "pipefail", "S"], 2),
+        (["-c", "-", "S"], 2),  # a lone "-" ends the options as "--" does
+        (["-", "-c", "S"], None),  # ... so this -c is the name of a script file
+        (["+", "-c", "S"], 2),
+        (["", "-c", "S"], None),  # an empty word is the script file's name
         ([], None),
     ],
 )

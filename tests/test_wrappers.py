@@ -55,6 +55,7 @@ def summary(found):
         (["nsenter", "-n/host/proc/1/ns/net", "sysctl"], "/host/proc/1/ns/net", None),
         (["nsenter", "-t", "1", "-m", "-u", "--", "sysctl"], None, None),  # mount and UTS only
         (["nsenter", "-t", "1234", "-n", "sysctl"], "/proc/1234/ns/net", None),
+        (["nsenter", "-S", "0", "-t", "1", "-n", "sysctl"], "/proc/1/ns/net", None),  # -S's value is no target
     ],
 )
 def test_the_namespaces_nsenter_enters(words, net, ipc):
@@ -67,6 +68,11 @@ def test_the_namespaces_nsenter_enters(words, net, ipc):
 def test_wrappers_that_enter_no_namespace(words):
     # nsenter -n without a target or a file enters nothing (nsenter refuses); chroot changes the root only
     assert argv.unwrap(words) == argv.Invocation(len(words) - 1)
+
+
+@pytest.mark.parametrize("words", [["nsenter", "--target"], ["sudo", "-u"], ["sudo", "-nu"], ["timeout", "-s"]])
+def test_an_option_missing_its_value_at_the_end_runs_nothing(words):
+    assert argv.unwrap(words) == argv.Invocation(None)
 
 
 def test_xargs_options():
