@@ -14,14 +14,16 @@ _NODE_WIDE_NET = frozenset({"net.netfilter.nf_conntrack_max", "net.netfilter.nf_
 _IPC_PREFIXES = ("kernel.shm", "kernel.msg", "fs.mqueue.")
 _IPC_EXACT = frozenset({"kernel.sem"})
 
-# The safe set (kubelet defaults, Pod Security baseline), by the Kubernetes minor version
-# that added each name.
+# The safe set (kubelet defaults, Pod Security baseline): names safe in every version, and
+# names by the Kubernetes minor version that added them.
+SAFE_SYSCTLS = frozenset({
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_unprivileged_port_start",
+})  # fmt: skip
 SAFE_SYSCTLS_SINCE: dict[str, tuple[int, int]] = {
-    "kernel.shm_rmid_forced": (1, 0),
-    "net.ipv4.ip_local_port_range": (1, 0),
-    "net.ipv4.tcp_syncookies": (1, 0),
-    "net.ipv4.ping_group_range": (1, 0),
-    "net.ipv4.ip_unprivileged_port_start": (1, 0),
     "net.ipv4.ip_local_reserved_ports": (1, 27),
     "net.ipv4.tcp_keepalive_time": (1, 29),
     "net.ipv4.tcp_fin_timeout": (1, 29),
@@ -69,5 +71,6 @@ def parse_version(text: str | None) -> tuple[int, int]:
 
 
 def is_safe(name: str, version: tuple[int, int]) -> bool:
-    since = SAFE_SYSCTLS_SINCE.get(normalize(name))
-    return since is not None and since <= version
+    key = normalize(name)
+    since = SAFE_SYSCTLS_SINCE.get(key)
+    return key in SAFE_SYSCTLS or (since is not None and since <= version)
