@@ -63,38 +63,38 @@ class Variables:
         self._bindings[name] = found
         return found
 
-    def values(self, name: str, at, depth: int = 0) -> tuple[list[str] | None, bool]:
-        """(the values of $name where ``at`` runs, whether they are a loop's words); None
-        when they are not known."""
+    def values(self, name: str, at, depth: int = 0) -> list[str] | None:
+        """The values $name can have where ``at`` runs: a loop's words, or the one value of a
+        constant; None when they are not known."""
         bindings = self._of(name) if depth < 8 else None
         if not bindings:
             if self.outer is not None and depth < 8:
                 outer, command = self.outer
                 return outer.values(name, command, depth + 1)
-            return None, False
+            return None
         loop = _enclosing_loop(at, name)
         if loop is not None:
             body = loop.child_by_field_name("body")
             if body is None or any(b != loop and body.start_byte <= b.start_byte < body.end_byte for b in bindings):
-                return None, False
+                return None
             words = [w for w in loop.children_by_field_name("value")]
             if not words:
-                return None, False  # for V; do: the positional parameters
+                return None  # for V; do: the positional parameters
             found: list[str] = []
             for word in words:
                 for fields in self._fields_at(word, loop, depth + 1):
                     found.extend(fields)
-            return found, True
+            return found
         constants = []
         for binding in bindings:
             value = self._constant(binding, depth + 1)
             if value is None:
-                return None, False
+                return None
             constants.append((binding, value))
         if _in_function(at):
-            return ([constants[0][1]], False) if len(constants) == 1 else (None, False)
+            return [constants[0][1]] if len(constants) == 1 else None
         before = [value for binding, value in constants if binding.end_byte <= at.start_byte]
-        return ([before[-1]], False) if before else (None, False)
+        return [before[-1]] if before else None
 
     def _constant(self, binding, depth: int) -> str | None:
         """The value of a top-level constant assignment, else None."""
@@ -129,17 +129,13 @@ class Variables:
         names = [name for node in nodes for name in _used_names(node)]
         if not names:
             return [[[word_text(node)] for node in nodes]]
-        loops: dict[str, list[str]] = {}
-        known: dict[str, str | None] = {}
+        choices: dict[str, list[str | None]] = {}
         for name in dict.fromkeys(names):
-            found, is_loop = self.values(name, at, depth)
-            if found is not None and is_loop:
-                loops[name] = found
-            else:
-                known[name] = found[0] if found else None
+            found = self.values(name, at, depth)
+            choices[name] = [None] if found is None else list(found)  # a loop over no words: no environment
         environments: list[dict[str, str | None]] = []
-        for combination in product(*loops.values()):
-            environments.append({**known, **dict(zip(loops, combination))})
+        for combination in product(*choices.values()):
+            environments.append(dict(zip(choices, combination)))
             if len(environments) >= MAX_ENVIRONMENTS:
                 break
         return [[_fields(node, env) for node in nodes] for env in environments]

@@ -418,7 +418,7 @@ def _interpreter(text: str) -> str | None:
     without one, as a shell runs it); None for another interpreter (python, ...)."""
     if not text.startswith("#!"):
         return "sh"
-    words = text[2:].split("\n", 1)[0].split()
+    words = text.split("\n", 1)[0].removeprefix("#!").split()
     if words and argv.basename(words[0]) == "env":
         words = [w for w in words[1:] if not w.startswith("-")]
     name = argv.basename(words[0]) if words else ""

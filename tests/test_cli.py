@@ -206,12 +206,14 @@ def test_json_is_written_as_one_json_dumps_would(tmp_cwd):
     without findings; the counts and errors come last (known at the end)."""
     write(tmp_cwd, "pod.yaml", HOSTNET_WRITE)
     write(tmp_cwd, "clean.yaml", CLEAN)
-    for path in ("pod.yaml", "clean.yaml"):
+    write(tmp_cwd, "réseau.yaml", HOSTNET_WRITE)
+    for path in ("pod.yaml", "clean.yaml", "réseau.yaml"):
         out = cli("check", path, "--format", "json").stdout
         data = json.loads(out)
         assert out == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         assert list(data) == ["version", "tool", "findings", "files", "errors"]
     assert json.loads(cli("check", "clean.yaml", "--format", "json").stdout)["findings"] == []
+    assert '"path": "réseau.yaml"' in cli("check", "réseau.yaml", "--format", "json").stdout  # UTF-8, not \\u escapes
 
 
 def test_select_and_ignore(tmp_cwd):
