@@ -333,7 +333,8 @@ def join(users: list[ScriptUser], kept: list[KeptFile]) -> list[ContainerWrite]:
     unique: dict[tuple, ContainerWrite] = {}
     for cw in found:
         w = cw.write
-        unique.setdefault((cw.file, w.line, w.column, cw.container.file, cw.container.path, w.how, w.key, w.value), cw)
+        user = (cw.obj.ident, cw.obj.origin, cw.container.path)  # the workload and the container in it
+        unique.setdefault((cw.file, w.line, w.column, *user, w.how, w.key, w.value), cw)
     return [unique[k] for k in sorted(unique, key=lambda k: tuple("" if v is None else v for v in k))]
 
 
