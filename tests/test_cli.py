@@ -487,3 +487,23 @@ def test_remounting_proc_sys_is_named_as_evidence():
     assert finding["message"].endswith(
         "or drop hostNetwork. The script also remounts /proc/sys read-write, so the write does reach the kernel."
     )
+
+
+@pytest.mark.parametrize(
+    "raised, code, line",
+    [
+        (RuntimeError("boom"), 2, "portlint: internal error: RuntimeError: boom; please report it\n"),
+        (KeyboardInterrupt(), 130, "portlint: interrupted\n"),
+    ],
+)
+def test_the_entry_point_turns_an_escaped_exception_into_one_line(monkeypatch, capsys, raised, code, line):
+    from portlint import cli as cli_module
+
+    def app(**_):
+        raise raised
+
+    monkeypatch.setattr(cli_module, "app", app)
+    with pytest.raises(SystemExit) as exit_:
+        cli_module.main()
+    assert exit_.value.code == code
+    assert capsys.readouterr().err == line
