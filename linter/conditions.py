@@ -280,11 +280,14 @@ def condition_facts(script: Script, node, truth: bool) -> list[Fact]:
         return []
     if kind == "command":
         name = node.child_by_field_name("name")
-        if name is None or word_text(name) not in ("test", "["):
+        command = word_text(name) if name is not None else ""
+        if command not in ("test", "["):
             return []
         args = node.children_by_field_name("argument")
         texts = [word_text(a) for a in args]
-        if texts and texts[-1] == "]":
+        if command == "[":  # a quoted "[" is a command, not a test_command
+            if not texts or texts[-1] != "]":
+                return []  # "[: missing ]": the test fails
             args, texts = args[:-1], texts[:-1]
         negate = False
         if texts and texts[0] == "!":

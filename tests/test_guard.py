@@ -92,6 +92,17 @@ def test_facts_of_an_if_condition():
         (f'if [ "$POD_IP" = "$HOST_IP" ]; then echo same; else {WRITE}; fi', 16),
         (f'if [ "$POD_IP" = "$HOST_IP" ]; then echo same; elif true; then {WRITE}; fi', 16),
         (f'if [ -n "$POD_IP" ] && [ "$POD_IP" != "$HOST_IP" ]; then {WRITE}; fi', 36),
+        (f'[[ "$POD_IP" != "$HOST_IP" && -n "$HOST_IP" ]] && {WRITE}', 14),  # A && B true: A holds
+        (f'[[ "$POD_IP" == "$HOST_IP" || -z "$HOST_IP" ]] || {WRITE}', 14),  # A || B false: A fails
+        (f'[[ ! ( "$POD_IP" == "$HOST_IP" ) ]] && {WRITE}', 18),
+        (f'[[ ( "$POD_IP" != "$HOST_IP" ) ]] && {WRITE}', 16),
+        (f'[[ ! "$POD_IP" == "$HOST_IP" ]] && {WRITE}', 14),
+        (f'( [ "$POD_IP" != "$HOST_IP" ] ) && {WRITE}', 15),  # a subshell's status is its last command's
+        (f'{{ [ "$POD_IP" != "$HOST_IP" ]; }} && {WRITE}', 15),
+        (f'test ! "$POD_IP" = "$HOST_IP" && {WRITE}', 11),
+        (f'"[" "$POD_IP" != "$HOST_IP" "]" && {WRITE}', 11),  # a quoted [ is the same command
+        (f'[ "$POD_IP" != "$HOST_IP" ] && [ -n "$X" ] && {WRITE}', 13),
+        (f'[ "$POD_IP" = "$HOST_IP" ] || [ -z "$X" ] || {WRITE}', 13),
     ],
 )
 def test_guard_forms(script, column):
@@ -116,6 +127,24 @@ def test_conditions_that_say_nothing_certain():
     script = f'if [ "$POD_IP" != "$HOST_IP" ] || [ "$X" = y ]; then {WRITE}; fi'
     assert judged(script) == [(KEY, "none", "", 0, 0)]
     script = f'if [ "$POD_IP" = "$HOST_IP" ] && [ "$X" = y ]; then echo; else {WRITE}; fi'
+    assert judged(script) == [(KEY, "none", "", 0, 0)]
+    script = f'[[ "$POD_IP" != "$HOST_IP" || -n "$X" ]] && {WRITE}'
+    assert judged(script) == [(KEY, "none", "", 0, 0)]
+    script = f'[[ "$POD_IP" == "$HOST_IP" && -n "$X" ]] || {WRITE}'
+    assert judged(script) == [(KEY, "none", "", 0, 0)]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        f'echo "$POD_IP" != "$HOST_IP" && {WRITE}',  # echo succeeds whatever it prints
+        f'test "$POD_IP" != "$HOST_IP" ] && {WRITE}',  # four arguments: test(1) fails, "]" is no argument of test
+        f'"[" "$POD_IP" != "$HOST_IP" && {WRITE}',  # [ without ]: the test fails
+        f'"[" && {WRITE}',
+        f'test "$POD_IP" != "$HOST_IP" -o 1 = 1 && {WRITE}',  # -o: true whatever the IPs
+    ],
+)
+def test_commands_that_are_no_comparison_of_the_ips(script):
     assert judged(script) == [(KEY, "none", "", 0, 0)]
 
 
