@@ -10,6 +10,7 @@ import shlex
 import pytest
 from conftest import REPO, lint_text
 
+from portlint.ruledoc import main as ruledoc_main
 from portlint.ruledoc import pages
 from portlint.rules import RULES
 
@@ -38,6 +39,24 @@ def test_rule_pages_are_current():
     for name, text in pages().items():
         path = REPO / "docs" / "rules" / name
         assert path.exists() and path.read_text(encoding="utf-8") == text, f"run `python -m portlint.ruledoc` ({name} is stale)"
+
+
+def test_the_page_writer_writes_every_page_into_a_new_directory(tmp_path, capsys, monkeypatch):
+    import subprocess
+    import sys
+
+    target = tmp_path / "site" / "rules"
+    assert ruledoc_main([str(target)]) == 0
+    assert sorted(p.name for p in target.iterdir()) == sorted(pages())
+    assert (target / "PL201.md").read_text(encoding="utf-8") == pages()["PL201.md"]
+    assert capsys.readouterr().out == f"wrote {len(pages())} pages to {target}\n"
+    assert ruledoc_main([str(target)]) == 0  # again, over the pages it wrote
+    done = subprocess.run([sys.executable, "-m", "portlint.ruledoc", "out"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "README.md").read_text(encoding="utf-8") == pages()["README.md"]
+    monkeypatch.chdir(tmp_path)  # no argument: docs/rules of the working directory
+    assert ruledoc_main([]) == 0
+    assert (tmp_path / "docs" / "rules" / "PL000.md").read_text(encoding="utf-8") == pages()["PL000.md"]
 
 
 def _examples(rule, heading):

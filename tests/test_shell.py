@@ -115,6 +115,8 @@ def test_command_index_skips_every_wrapper_form(prefix, index):
         (["echo", "sudo", "sysctl"], 0),
         (["SUDO", "sysctl"], 0),
         (["ionice", "-p", "1"], None),  # changes a running process, runs nothing
+        (["ionice", "--pid=1"], None),
+        (["ionice", "-c3", "--pgid", "1", "sysctl"], None),
         (["chroot"], None),
         (["nsenter", "-t", "1", "-n"], None),
     ],
