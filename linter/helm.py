@@ -703,27 +703,24 @@ class HelmError(Exception):
 def render(
     chart: str, values: list[str], sets: list[str], release: str = "portlint", namespace: str | None = None
 ) -> str:
-    """``helm template RELEASE CHART -f ... --set ...``; the rendered stream as text."""
+    """``helm template [--namespace=NS] [--values=FILE]... [--set=K=V]... -- RELEASE CHART``;
+    the rendered stream as text. Every option is one ``--flag=value`` word and the positional
+    words follow ``--``: no argument can become a helm flag (``--post-renderer`` runs a program)."""
     import shutil
     import subprocess
 
     if not os.path.isdir(chart):
         raise HelmError(f"{chart}: no such chart directory")
+    options = _options(values, sets, namespace)
     exe = shutil.which("helm")
     if exe is None:
         raise HelmError(
             "helm is not on PATH: install Helm 3, or render the chart yourself and run "
             f"`helm template {chart} | portlint check - --helm-chart {chart}`"
         )
-    cmd = [exe, "template", release, chart]
-    if namespace:
-        cmd += ["--namespace", namespace]
-    for item in values:
-        cmd += ["--values", item]
-    for item in sets:
-        cmd += ["--set", item]
+    cmd = [exe, "template", *options, "--", release, chart]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise HelmError(f"could not run helm: {exc}") from None
     if done.returncode != 0:
@@ -731,3 +728,17 @@ def render(
         line = next((line for line in said if line.startswith("Error:")), said[-1] if said else "no output")
         raise HelmError(f"helm template failed (exit {done.returncode}): {line}")
     return done.stdout
+
+
+def _options(values: list[str], sets: list[str], namespace: str | None) -> list[str]:
+    """helm's options, checked: a values file must be a regular file (not a URL, a FIFO or
+    stdin), a --set a KEY=VALUE with a key."""
+    for item in values:
+        if not os.path.isfile(item):
+            raise HelmError(f"--values {item}: no such values file (a regular file is required)")
+    for item in sets:
+        key, equals, _ = item.partition("=")
+        if not (equals and key.strip()):
+            raise HelmError(f"--set {item}: not KEY=VALUE")
+    words = [f"--namespace={namespace}"] if namespace else []
+    return words + [f"--values={item}" for item in values] + [f"--set={item}" for item in sets]

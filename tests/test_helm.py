@@ -428,13 +428,15 @@ def test_helm_arguments(tmp_path, monkeypatch):
     fake.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/args\ncat {REPO}/tests/helm/rendered.yaml\n')
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    (tmp_path / "v.yaml").write_text("nodePort: 30080\n")
     result = cli(
-        "helm", "tests/helm/netchart", "-f", "v.yaml", "--set", "nodePort=30080", "--release-name", "demo",
+        "helm", "tests/helm/netchart", "-f", f"{tmp_path}/v.yaml", "--set", "nodePort=30080", "--release-name", "demo",
         "--namespace", "web", "--format", "json", "--fail-on", "never", "--select", "PL301",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
+    # each option one --flag=value word, the release and the chart after '--': nothing becomes a flag
     assert (tmp_path / "args").read_text() == (
-        "template demo tests/helm/netchart --namespace web --values v.yaml --set nodePort=30080\n"
+        f"template --namespace=web --values={tmp_path}/v.yaml --set=nodePort=30080 -- demo tests/helm/netchart\n"
     )
     # service.yaml 9: '      nodePort: {{ .Values.nodePort }}'; related: daemonset.yaml 17, the sysctl -w line
     # declaring the range (and no location in the rendered stream, which is not a file)
