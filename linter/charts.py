@@ -134,14 +134,15 @@ def render_charts(charts: Iterable[str], render: Callable | None = None) -> tupl
     return renders, said
 
 
-def relocate(findings: list[Finding], renders: list[Render]) -> None:
+def relocate(findings: list[Finding], renders: list[Render]) -> list[str]:
     """Move each finding of a rendered stream to its template line, with the mapping of the
     chart that stream is a render of; related locations and message mentions in another
-    chart's stream (a nodePort conflict between two charts) are mapped with that chart."""
+    chart's stream (a nodePort conflict between two charts) are mapped with that chart.
+    Returns the charts' notes (templates not used)."""
     from .helm import Mapper
 
     if not renders:
-        return
+        return []
     chart_of_stream = {str(r.input): r.chart for r in renders}
     mappers: dict[str, Mapper] = {}
 
@@ -171,6 +172,7 @@ def relocate(findings: list[Finding], renders: list[Render]) -> None:
                 if f"{name}:" in finding.message:
                     named = lambda m, o=owner, s=name: _named(mapper(o), s, int(m.group(1)))  # noqa: E731
                     finding.message = re.sub(re.escape(name) + r":(\d+)", named, finding.message)
+    return [line for chart, m in mappers.items() for line in m.chart.notes(chart)]
 
 
 def _named(mapper, stream: str, line: int) -> str:

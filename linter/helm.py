@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from .bounded import Refused, read_regular
 from .findings import Finding, Location
 from .sources import SourceFile, display_path, split_documents
 
@@ -37,6 +38,7 @@ _OPENS = re.compile(r"(?:if|range|with|define|block)\b")
 _CALL = re.compile(r'(?:include|template)\s+"([^"]+)"')
 _INDENT = re.compile(r"\b(n?indent)\s+(\d+)")
 _MULTI_TAIL = re.compile(r"\b(?:nindent|toYaml|tpl)\b")  # a value that may run onto the next lines
+TEMPLATE_LIMIT = 8 << 20  # bytes of one template or helper file read for the mapping
 _MAX_DEPTH = 6  # helpers calling helpers
 _MAX_ENTRIES = 50_000  # expanded lines per template
 _NEAR = 64  # candidates of one pattern per rendered line, near the alignment's front
@@ -224,34 +226,78 @@ def _loop_bodies(entries: list[Entry]) -> None:
         entry.loop_end = last_end
 
 
+class Unusable(Exception):
+    """Why a template or helper file is not read for the mapping: one phrase."""
+
+
 class Chart:
     """A chart directory: its template files and the helpers defined anywhere in it (its own
-    and its subcharts' templates), read once per mapping."""
+    and its subcharts' templates), read once per mapping. Only regular files inside the chart
+    are read, each up to TEMPLATE_LIMIT: a ``# Source:`` comment is the rendered stream's
+    word, and must not make portlint read (or point findings at) files outside the chart."""
 
     def __init__(self, root: str) -> None:
         self.root = root
+        self._real_root = os.path.realpath(root)
+        self._texts: dict[str, str] = {}
         self._lines: dict[str, list[Line]] = {}
         self._entries: dict[str, list[Entry]] = {}
         self._helpers: dict[str, list[Line]] | None = None
+        self.refused: dict[str, str] = {}  # '# Source:' path -> why that template is not used
+        self.unread: dict[str, str] = {}  # helper file -> why it is not read
 
     def template_path(self, source: str) -> str | None:
-        """chart/templates/x.yaml -> ROOT/templates/x.yaml (subcharts: chart/charts/sub/templates/...)."""
+        """chart/templates/x.yaml -> ROOT/templates/x.yaml (subcharts: chart/charts/sub/templates/...);
+        None when the chart has no such file, or when the path or the file is refused
+        (``refused`` says why)."""
+        if source in self.refused:
+            return None
+        try:
+            return self._find(source)
+        except Unusable as exc:
+            self.refused[source] = str(exc)
+            return None
+
+    def _find(self, source: str) -> str | None:
         parts = source.split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            raise Unusable("not a path inside the chart")
         for start in range(1, len(parts)):
             candidate = os.path.join(self.root, *parts[start:])
-            if os.path.isfile(candidate):
+            if os.path.lexists(candidate):
+                self.text(candidate)
                 return candidate
         return None
 
-    def lines(self, path: str) -> list[Line]:
-        if path not in self._lines:
+    def text(self, path: str) -> str:
+        """The text of a file of the chart (LF line ends); Unusable when it lies outside the
+        chart (through a symlink), is not a regular file or is larger than TEMPLATE_LIMIT."""
+        if path not in self._texts:
+            real = os.path.realpath(path)
+            if os.path.commonpath([real, self._real_root]) != self._real_root:
+                raise Unusable("a symlink out of the chart")
             try:
-                with open(path, encoding="utf-8-sig", errors="replace") as handle:
-                    text = handle.read().replace("\r\n", "\n")
-            except OSError:
-                text = ""
-            self._lines[path] = parse_lines(display_path(path), text)
+                data = read_regular(path, TEMPLATE_LIMIT)
+            except Refused as exc:
+                raise Unusable(str(exc)) from None
+            except OSError as exc:
+                raise Unusable(exc.strerror or str(exc)) from None
+            self._texts[path] = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+        return self._texts[path]
+
+    def lines(self, path: str) -> list[Line]:
+        """The lines of a file already read with ``text``."""
+        if path not in self._lines:
+            self._lines[path] = parse_lines(display_path(path), self.text(path))
         return self._lines[path]
+
+    def notes(self, chart: str) -> list[str]:
+        """What the mapping did not read, as lines for stderr and the report."""
+        said = [
+            f"warning: {chart}: Helm template {source} not used ({why}); findings of its documents stay on the rendered stream"
+            for source, why in self.refused.items()
+        ]
+        return said + [f"warning: {chart}: {path} not read for Helm helpers ({why})" for path, why in self.unread.items()]
 
     def entries(self, path: str) -> list[Entry]:
         """The template's lines that emit text, helper calls followed by the helper's lines."""
@@ -294,9 +340,9 @@ class Chart:
 
     def _read_defines(self, path: str) -> None:
         try:
-            with open(path, encoding="utf-8-sig", errors="replace") as handle:
-                text = handle.read().replace("\r\n", "\n")
-        except OSError:
+            text = self.text(path)
+        except Unusable as exc:
+            self.unread[display_path(path)] = str(exc)
             return
         if "define" not in text:
             return
@@ -647,6 +693,8 @@ class Mapper:
         if rendered is None or not finding.template:
             return
         where, template = self.place(rendered)
+        if where is None and finding.template in self.chart.refused:
+            return  # stays on the rendered stream; notes() says why
         shown = os.path.isfile(rendered.path) and rendered.path not in self.texts
         related: list[Location] = []
         if shown:
@@ -688,12 +736,14 @@ def _approximate(message: str) -> str:
     return f"{message[:-1] if message.endswith('.') else message} ({APPROXIMATE})."
 
 
-def map_to_chart(findings: list[Finding], chart_dir: str, rendered: Mapping[str, str] | None = None) -> None:
+def map_to_chart(findings: list[Finding], chart_dir: str, rendered: Mapping[str, str] | None = None) -> list[str]:
     """Move each finding of a rendered document to its template line in ``chart_dir``.
-    ``rendered``: the text of in-memory inputs (stdin, `helm template` output) by name."""
+    ``rendered``: the text of in-memory inputs (stdin, `helm template` output) by name.
+    Returns the chart's notes (templates not used)."""
     mapper = Mapper(chart_dir, rendered or {})
     for finding in findings:
         mapper.move(finding)
+    return mapper.chart.notes(chart_dir)
 
 
 class HelmError(Exception):

@@ -50,17 +50,18 @@ def run(
             from .helm import map_to_chart
 
             given = {str(p): p.text for p in paths if isinstance(p, MemoryInput)}
-            map_to_chart([f for f in moved if f.path not in streams], helm_chart, given)
-        charts.relocate(moved, renders)
+            chart_lines += map_to_chart([f for f in moved if f.path not in streams], helm_chart, given)
+        chart_lines += charts.relocate(moved, renders)
         others = []
         for render in (r for r in renders if r.values is not None):  # ci values: one run each
             extra = engine.lint([render.input], settings, RULES, levels, stdin_name)
             result.files += extra.files
             result.notifications.extend(extra.notifications)
             findings = list(extra.findings)
-            charts.relocate(findings, [render])
+            chart_lines += charts.relocate(findings, [render])
             others.append((render, findings))
         result.findings.replace_all(charts.merge(moved, others))
+    chart_lines = list(dict.fromkeys(chart_lines))  # each ci render maps again: say it once
     notices = tuple(tuple(line.split(": ", 1)) for line in chart_lines)  # "note: ..." -> ("note", "...")
     summary = report.Summary(
         result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications), notices

@@ -13,6 +13,7 @@ import shutil
 import pytest
 from conftest import REPO, cli
 from test_helm import helm_installed  # noqa: F401 - a fixture
+from test_helm_mapping import deadline
 
 NETCHART = REPO / "tests" / "helm" / "netchart"
 
@@ -64,3 +65,103 @@ def test_values_and_set_words_are_checked_before_helm_runs(tmp_cwd, monkeypatch)
     assert (result.exit_code, result.stderr) == (2, "portlint: error: --set =30080: not KEY=VALUE\n")
     result = cli("helm", str(NETCHART), "--set", "nodePort")
     assert (result.exit_code, result.stderr) == (2, "portlint: error: --set nodePort: not KEY=VALUE\n")
+
+
+# --- '# Source:' paths and template files of --helm-chart --------------------------------
+
+RENDERED = (REPO / "tests" / "helm" / "rendered.yaml").read_text()
+DAEMONSET_SOURCE = "# Source: netchart/templates/daemonset.yaml"
+# rendered.yaml line 30: '              sysctl -w net.ipv4.ip_local_port_range="1024 65535"'
+ON_THE_STREAM = [("PL201", "(stdin)", 30, 15)]
+# templates/daemonset.yaml line 17: '              sysctl -w net.ipv4.ip_local_port_range="{{ .Values.portRange }}"'
+ON_THE_TEMPLATE = [("PL201", "netchart/templates/daemonset.yaml", 17, 15)]
+
+
+@pytest.fixture
+def chart(tmp_cwd):
+    """tests/helm/netchart copied to ./netchart, and a file beside it, outside the chart."""
+    shutil.copytree(NETCHART, tmp_cwd / "netchart")
+    (tmp_cwd / "secret.yaml").write_text("apiVersion: v1\nkind: Secret\n")
+    return tmp_cwd / "netchart"
+
+
+def mapped(source: str = DAEMONSET_SOURCE.split(": ")[1]):
+    """Lint rendered.yaml on stdin, its DaemonSet's '# Source:' replaced, with --helm-chart
+    netchart: (PL201 findings as (rule, path, line, column), stderr)."""
+    with deadline(10):  # a FIFO opened for reading waits for a writer
+        result = cli(
+            "check", "-", "--helm-chart", "netchart", "--format", "json", "--select", "PL201",
+            input=RENDERED.replace(DAEMONSET_SOURCE, f"# Source: {source}"),
+        )  # fmt: skip
+    assert result.exit_code == 1, result.stderr
+    return [(f["rule"], f["path"], f["line"], f["column"]) for f in result.findings], result.stderr
+
+
+def refused(source: str, why: str) -> str:
+    return (
+        f"portlint: warning: netchart: Helm template {source} not used ({why}); "
+        "findings of its documents stay on the rendered stream\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["netchart/../secret.yaml", "netchart/templates/../../secret.yaml", "/netchart/templates/daemonset.yaml",
+     "netchart/./templates/daemonset.yaml", "netchart//templates/daemonset.yaml"],
+)  # fmt: skip
+def test_a_source_path_that_is_not_plain_stays_on_the_stream(chart, source):
+    assert mapped(source) == (ON_THE_STREAM, refused(source, "not a path inside the chart"))
+
+
+def test_a_template_symlinked_out_of_the_chart_is_not_read(chart):
+    template = chart / "templates" / "daemonset.yaml"
+    template.unlink()
+    template.symlink_to(chart.parent / "secret.yaml")
+    source = "netchart/templates/daemonset.yaml"
+    assert mapped() == (ON_THE_STREAM, refused(source, "a symlink out of the chart"))
+
+
+def test_a_template_symlinked_inside_the_chart_is_read(chart):
+    template = chart / "templates" / "daemonset.yaml"
+    os.rename(template, chart / "daemonset.tpl")
+    template.symlink_to("../daemonset.tpl")
+    assert mapped() == (ON_THE_TEMPLATE, "")
+
+
+def test_a_fifo_template_is_not_opened(chart):
+    template = chart / "templates" / "daemonset.yaml"
+    template.unlink()
+    os.mkfifo(template)
+    assert mapped() == (ON_THE_STREAM, refused("netchart/templates/daemonset.yaml", "not a regular file"))
+
+
+def test_a_template_up_to_the_limit_is_read_and_one_byte_more_is_not(chart, monkeypatch):
+    import portlint.helm
+
+    monkeypatch.setattr(portlint.helm, "TEMPLATE_LIMIT", 1 << 20)  # 8 MB takes seconds to write and map
+    template = chart / "templates" / "daemonset.yaml"
+    text = template.read_text()
+    filler = (1 << 20) - len(text)  # comment lines: they emit nothing
+    padded = text + ("#" * 63 + "\n") * (filler // 64) + "#" * (filler % 64 - 1) + "\n"
+    template.write_text(padded)
+    assert mapped() == (ON_THE_TEMPLATE, "")
+    template.write_text(padded + "\n")
+    assert mapped() == (ON_THE_STREAM, refused("netchart/templates/daemonset.yaml", "larger than 1 MB"))
+
+
+def test_the_template_limit_is_the_documented_one():
+    from portlint.bounded import size
+    from portlint.helm import TEMPLATE_LIMIT
+
+    assert size(TEMPLATE_LIMIT) == "8 MB"
+    assert "Template files are read up to 8 MB" in " ".join((REPO / "docs" / "reliability.md").read_text().split())
+
+
+def test_a_helper_file_symlinked_out_of_the_chart_is_not_read(chart):
+    (chart / "templates" / "_helpers.tpl").symlink_to(chart.parent / "secret.yaml")
+    with open(chart / "templates" / "daemonset.yaml", "a") as template:
+        template.write('{{- include "netchart.labels" . }}\n')  # a helper call: the helpers are read
+    assert mapped() == (
+        ON_THE_TEMPLATE,
+        "portlint: warning: netchart: netchart/templates/_helpers.tpl not read for Helm helpers (a symlink out of the chart)\n",
+    )
