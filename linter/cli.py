@@ -63,8 +63,16 @@ def _main(
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"portlint: error: {message}", err=True)
+    _error(message)
     raise typer.Exit(2)
+
+
+def _error(message: str) -> None:
+    """The error line on stderr; the message names paths and values from the inputs, whose
+    control characters are escaped (report/escape.py): one error, one line."""
+    from .report.escape import printable
+
+    typer.echo(f"portlint: error: {printable(message)}", err=True)
 
 
 def _ids(values: List[str] | None, flag: str) -> set[str] | str:
@@ -174,7 +182,7 @@ def check(
         comes first: it must not be lost when the report cannot be written either."""
         from .runner import failed
 
-        typer.echo(f"portlint: error: {message}", err=True)
+        _error(message)
         _write(failed(format.value, message, automation_id), output)
         raise typer.Exit(2)
 
@@ -315,5 +323,7 @@ def main() -> None:
         sys.stderr.write("portlint: interrupted\n")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
-        sys.stderr.write(f"portlint: internal error: {type(exc).__name__}: {exc}; please report it\n")
+        from .report.escape import printable
+
+        sys.stderr.write(f"portlint: internal error: {type(exc).__name__}: {printable(str(exc))}; please report it\n")
         sys.exit(2)

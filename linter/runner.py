@@ -11,6 +11,7 @@ from .rules import RULES
 from . import __version__, charts, engine, report, sources
 from .config import Settings
 from .excludes import Excludes
+from .report.escape import printable
 
 
 def run(
@@ -92,4 +93,4 @@ def _then_stderr(chunks: Iterable[str], lines: list[str]) -> Iterator[str]:
     yield from chunks
     sys.stdout.flush()
     for line in lines:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(printable(line) + "\n")  # paths and helm's words: one line each

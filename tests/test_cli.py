@@ -165,7 +165,7 @@ def test_github_annotations_are_escaped(tmp_cwd):
     finding = Finding("PL101", "warning", "100% bad\nsecond line", Location("a,b:c.yaml", 3, 4, 3, 9))
     assert _render("github", [finding]) == (
         "::warning file=a%2Cb%3Ac.yaml,line=3,col=4,endLine=3,endColumn=9,title=PL101 unguarded-sysctl-write"
-        "::100%25 bad%0Asecond line\n"
+        "::100%25 bad\\u000asecond line\n"  # a newline from the input is text, as in the text format
     )
 
 

@@ -165,3 +165,83 @@ def test_a_helper_file_symlinked_out_of_the_chart_is_not_read(chart):
         ON_THE_TEMPLATE,
         "portlint: warning: netchart: netchart/templates/_helpers.tpl not read for Helm helpers (a symlink out of the chart)\n",
     )
+
+
+# --- text from the inputs on the terminal and in CI logs --------------------------------
+
+# a Service whose name carries a newline that would forge a finding line and an escape
+# sequence that would turn the terminal red (YAML double-quoted escapes \n and \e)
+FORGING = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n"
+    '  name: "web\\nx.yaml:1:1: error: forged [PL999]\\e[31m"\n'
+    "spec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 80\n"
+)
+SHOWN_NAME = '"web\\u000ax.yaml:1:1: error: forged [PL999]\\u001b[31m"'
+STDIN_NAME = "a\nb\x1b[2J.yaml"  # the path of a finding comes from the input too
+SHOWN_PATH = "a\\u000ab\\u001b[2J.yaml"
+
+
+def forged(format: str):
+    return cli("check", "-", "--stdin-filename", STDIN_NAME, "--format", format, input=FORGING)
+
+
+def test_text_findings_are_one_line_whatever_the_input():
+    result = forged("text")
+    assert result.exit_code == 1
+    # line 9 '      nodePort: 80', the value at column 17; PL302: 80 is outside 30000-32767
+    assert result.stdout.startswith(f"{SHOWN_PATH}:9:17: error: nodePort 80 of Service {SHOWN_NAME} (port 80) is outside")
+    assert result.stdout.endswith(" [PL302]\n")
+    assert result.stdout.count("\n") == 1 and "\x1b" not in result.stdout
+
+
+def test_github_annotations_are_one_command_whatever_the_input():
+    result = forged("github")
+    # the message's ':' stay (data); a path's ':' would be %3A (a property)
+    assert result.stdout.startswith(
+        f"::error file={SHOWN_PATH},line=9,col=17,endLine=9,endColumn=19,title=PL302 nodeport-out-of-range"
+        f"::nodePort 80 of Service {SHOWN_NAME} (port 80) is outside"
+    )
+    assert result.stdout.count("\n") == 1 and "\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize("format", ["json", "sarif"])
+def test_json_and_sarif_carry_the_exact_text_escaped_by_the_encoder(format):
+    import json
+
+    result = forged(format)
+    assert "\x1b" not in result.stdout  # the encoder wrote \u001b
+    report = json.loads(result.stdout)
+    if format == "json":
+        [finding] = report["findings"]
+        message, path = finding["message"], finding["path"]
+    else:
+        [finding] = report["runs"][0]["results"]
+        message = finding["message"]["text"]
+        path = finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert 'Service "web\nx.yaml:1:1: error: forged [PL999]\x1b[31m" (port 80)' in message
+    assert path == (STDIN_NAME if format == "json" else "a%0Ab%1B%5B2J.yaml")
+
+
+def test_error_lines_on_stderr_are_one_line():
+    result = cli("check", "no\nsuch\x1b[2J.yaml")
+    assert (result.exit_code, result.stderr) == (2, "portlint: error: no\\u000asuch\\u001b[2J.yaml: no such file or directory\n")
+
+
+def test_chart_notes_on_stderr_are_one_line(tmp_cwd, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")  # no helm: one note per chart, from the runner
+    shutil.copytree(NETCHART, tmp_cwd / "c\n\x1b[2J")
+    result = cli("check", ".")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "portlint: note: c\\u000a\\u001b[2J: Helm chart not rendered (helm is not on PATH); its templates are not linted\n"
+        "No problems found in 2 files.\n",  # Chart.yaml and values.yaml are plain files
+    )
+
+
+def test_printable_escapes_controls_separators_and_bidi_controls_only():
+    from portlint.report.escape import printable
+
+    unsafe = "\x00\t\n\r\x1b\x1f\x7f\x80\x9b\x9f\u061c\u200e\u200f\u2028\u2029\u202a\u202e\u2066\u2069"
+    assert printable(unsafe) == "".join(f"\\u{ord(c):04x}" for c in unsafe)
+    safe = " ~\xa0é\u200d\u2027\u202f\u2065\u206a漢 \\u000a"
+    assert printable(safe) == safe

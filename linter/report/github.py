@@ -1,5 +1,6 @@
 """GitHub Actions workflow commands (``::error file=...::message``), escaped as the
-Actions toolkit escapes them (@actions/core ``escapeData`` / ``escapeProperty``).
+Actions toolkit escapes them (@actions/core ``escapeData`` / ``escapeProperty``), after
+escaping control characters as the text format does (escape.py): a CI log shows them as text.
 A finding of the run itself (no file) is an annotation without ``file``."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from .escape import printable
 
 if TYPE_CHECKING:
     from . import RunInfo, Summary
@@ -15,7 +17,9 @@ _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message of a workflow command. The toolkit escapes %, CR and LF; here control
+    characters, CR and LF among them, are already text (``\\u000a``, escape.py), so % is left."""
+    return printable(text).replace("%", "%25")
 
 
 def escape_property(text: str) -> str:

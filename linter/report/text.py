@@ -1,4 +1,6 @@
 """gcc-style lines, ``path:line:col: level: message [PLxxx]``: what editor problem matchers parse.
+Paths and messages come from the inputs: control characters in them are escaped (escape.py),
+so one finding is always one line.
 
 A finding of the run itself (no file: a range given by a flag) is a line that starts like a
 compiler's own diagnostics, ``portlint: level: message [PLxxx]``: it has no ``:line:col:``,
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from .escape import printable
 
 if TYPE_CHECKING:
     from . import RunInfo, Summary
@@ -32,12 +35,12 @@ class TextWriter:
         if f.suppressed:
             return ""
         loc = f.location
-        where = "portlint:" if loc is None else f"{loc.path}:{loc.line}:{loc.column}:"
+        where = "portlint:" if loc is None else f"{printable(loc.path)}:{loc.line}:{loc.column}:"
         level = f"{f.level}:"
         if self.colour:
             where = f"{_BOLD}{where}{_RESET}"
             level = f"{_COLOURS.get(f.level, '')}{level}{_RESET}"
-        return f"{where} {level} {f.message} [{f.rule_id}]\n"
+        return f"{where} {level} {printable(f.message)} [{f.rule_id}]\n"
 
     def finish(self, summary: Summary) -> str:
         return ""

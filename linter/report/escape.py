@@ -1,0 +1,19 @@
+"""Text from the inputs (object names, paths, keys, values quoted in messages, helm's errors)
+on its way to a terminal, a CI log or a problem matcher: every control character is shown as
+``\\uXXXX``, so that an escape sequence cannot restyle or rewrite the terminal and a newline
+cannot start a line of its own (a forged ``file:1:1: error: ... [PL999]`` that problem matchers
+would take for a finding). Also escaped: DEL and the C1 controls (U+009B is a one-character
+CSI to some terminals), the Unicode line and paragraph separators (line breaks to editors) and
+the bidirectional controls (which reorder what is shown). JSON and SARIF need none of this:
+their encoders escape control characters in strings."""
+
+from __future__ import annotations
+
+import re
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with each unprintable character as ``\\uXXXX``."""
+    return _UNPRINTABLE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
