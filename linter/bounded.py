@@ -18,10 +18,13 @@ def read_regular(path: str, limit: int) -> bytes:
     than ``limit`` bytes. OSError (missing, unreadable) passes through."""
     # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as handle:
+    try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise Refused("not a regular file")
-        data = handle.read(limit + 1)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise Refused(f"larger than {size(limit)}")
     return data

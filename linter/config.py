@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from .bounded import Refused, read_regular
 from .findings import Location
 from .network import CONFIG, FLAG, KINDS, Declaration, RangeError
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
 LEVEL_CHOICES = ("off", "note", "warning", "error")
+CONFIG_LIMIT = 1 << 20  # bytes read from a config file: a real one is a few hundred
+MAX_DEPTH = 8  # collections nested in a YAML config (a valid one has 2): deeper is refused unbuilt
 
 
 class ConfigError(Exception):
@@ -55,7 +58,7 @@ def find_config(start: str = ".") -> str | None:
     while True:
         for name in CONFIG_NAMES:
             candidate = os.path.join(here, name)
-            if os.path.isfile(candidate):
+            if os.path.lexists(candidate):  # whatever it is: load() reads it or says why not
                 return candidate
         pyproject = os.path.join(here, "pyproject.toml")
         if os.path.isfile(pyproject) and _has_tool_section(pyproject):
@@ -67,9 +70,12 @@ def find_config(start: str = ".") -> str | None:
 
 
 def _has_tool_section(path: str) -> bool:
+    """Whether pyproject.toml has [tool.portlint]; one too large to tell is taken, so that
+    load() says why it is not read rather than the config being skipped in silence."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return "[tool.portlint]" in handle.read()
+        return b"[tool.portlint]" in read_regular(path, CONFIG_LIMIT)
+    except Refused:
+        return True
     except OSError:
         return False
 
@@ -129,37 +135,85 @@ def _key_location(path: str, text: str, key: str) -> Location:
 
 
 def _read(path: str) -> tuple[dict[str, Any], str]:
-    """The config's data and its text."""
+    """The config's data and its text. Only a regular file is read (a FIFO would block), and
+    at most CONFIG_LIMIT bytes of it (``--config /dev/zero`` never ends)."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
+        raw = read_regular(path, CONFIG_LIMIT)
+    except (OSError, Refused) as exc:
+        why = str(exc) if isinstance(exc, Refused) else exc.strerror or str(exc)
+        raise ConfigError(f"{path}: cannot read config file: {why}") from None
     if path.endswith(".toml"):
-        try:
-            import tomllib
-        except ImportError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        try:
-            text = raw.decode("utf-8")
-            data = tomllib.loads(text).get("tool", {}).get("portlint", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-        return data, text
+        return _read_toml(path, raw)
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    text = _decode(raw, path)
     try:
-        text = raw.decode("utf-8-sig")
+        _check_events(text, path)
         data = YAML(typ="safe").load(text)
-    except (YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ConfigError(f"{path}: invalid YAML: {first}") from None
+    except (YAMLError, ValueError) as exc:  # ValueError: an int over 4,300 digits
+        raise ConfigError(f"{path}: invalid YAML: {_first_line(exc)}") from None
     if data is None:
         return {}, text
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys, not a {type(data).__name__}")
     return data, text
+
+
+def _read_toml(path: str, raw: bytes) -> tuple[dict[str, Any], str]:
+    """``[tool.portlint]`` of a pyproject.toml; ``tool`` and ``portlint`` must be tables."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    text = _decode(raw, path)
+    try:
+        data = tomllib.loads(text)
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+        raise ConfigError(f"{path}: invalid TOML: {_first_line(exc)}") from None
+    for key, shown in (("tool", "tool"), ("portlint", "tool.portlint")):
+        data = data.get(key, {})
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: {shown}: {data!r} is not a table")
+    return data, text
+
+
+def _decode(raw: bytes, path: str) -> str:
+    """UTF-8 (a BOM is dropped); a bad byte is an error at its line and column."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        from .sources import _byte_position
+
+        line, column = _byte_position(raw, exc.start)
+        raise ConfigError(f"{path}:{line}:{column}: not UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    said = str(exc).strip()
+    return said.splitlines()[0] if said else type(exc).__name__
+
+
+def _check_events(text: str, path: str) -> None:
+    """Refuse anchors and aliases, and nesting deeper than MAX_DEPTH, before anything is built:
+    a few hundred bytes of aliases to aliases expand to gigabytes in every message that
+    shows the value (the 'billion laughs'), and libyaml's time and ruamel's stack grow with
+    the nesting. A config has no use for either; the error names the line and column."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+
+    depth = 0
+    for event in YAML(typ="safe").parse(text):
+        mark = event.start_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}"
+        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):
+            raise ConfigError(f"{where}: YAML anchors and aliases are not allowed in a portlint config; write the value out")
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ConfigError(f"{where}: collections nested deeper than {MAX_DEPTH} levels; a portlint config has 2")
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
 
 
 def schema() -> dict[str, Any]:
@@ -169,6 +223,7 @@ def schema() -> dict[str, Any]:
 def _validate(data: dict[str, Any], path: str) -> None:
     import jsonschema
 
+    _check_keys(data, path)
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.path), e.message))
     if not errors:
@@ -184,6 +239,16 @@ def _validate(data: dict[str, Any], path: str) -> None:
     if error.validator == "enum" and error.path and error.path[0] == "rules":
         raise ConfigError(f"{path}: rules.{error.path[-1]}: {error.instance!r} is not one of {', '.join(LEVEL_CHOICES)}")
     raise ConfigError(f"{path}: {where or 'config'}: {error.message}")
+
+
+def _check_keys(data: dict[str, Any], path: str) -> None:
+    """Keys of the config and of ``rules`` must be strings: JSON Schema knows no others (its
+    ``propertyNames`` pattern lets a 1, a true or a list through to the code)."""
+    for where, mapping in (("config", data), ("rules", data.get("rules"))):
+        if isinstance(mapping, dict):
+            for key in mapping:
+                if not isinstance(key, str):
+                    raise ConfigError(f"{path}: {where}: the key {key!r} is not a string")
 
 
 def check_version(text: str | None) -> None:

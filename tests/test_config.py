@@ -141,3 +141,123 @@ def test_schema_is_shipped_and_valid():
     from portlint.config import schema
 
     jsonschema.Draft202012Validator.check_schema(schema())
+
+
+# --- hostile config files (issue 16): one error line naming the file, exit 2 -----------------
+
+
+def config_error(tmp_cwd, text: str | bytes, name: str = "cfg.yaml", *flags: str) -> str:
+    """stderr of a run with the config file ``name`` holding ``text`` (--config unless a flag
+    is given); the exit code must be 2 and the report empty."""
+    (tmp_cwd / "svc.yaml").write_text(SERVICE)
+    (tmp_cwd / name).write_bytes(text if isinstance(text, bytes) else text.encode())
+    from test_helm_mapping import deadline
+
+    with deadline(10):
+        result = cli("check", "svc.yaml", *(flags or ("--config", name)))
+    assert result.exit_code == 2, result.stderr
+    return result.stderr
+
+
+def _lists(levels: int) -> str:
+    """An exclude list of lists, each an alias repeated nine times of the one before: a few
+    hundred bytes that expand to 9**levels strings wherever the value is shown."""
+    rows = ["exclude:", '  - &l0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    rows += [f"  - &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "\n".join(rows) + "\n"
+
+
+def test_aliases_and_anchors_are_refused_at_their_position(tmp_cwd):
+    # line 2 '  - &l0 [...]': the anchor '&l0' at column 5
+    assert config_error(tmp_cwd, _lists(6)) == (
+        "portlint: error: cfg.yaml:2:5: YAML anchors and aliases are not allowed in a portlint config; write the value out\n"
+    )
+    # an anchor alone: '&r' at column 21 of 'ephemeralPortRange: &r "32768 60999"'
+    assert config_error(tmp_cwd, 'ephemeralPortRange: &r "32768 60999"\n').startswith("portlint: error: cfg.yaml:1:21: YAML anchors")
+    # an alias whose anchor is not one (a merge key): '*x' at column 10 of line 2
+    assert config_error(tmp_cwd, "rules: {}\nexclude: *x\n").startswith("portlint: error: cfg.yaml:2:10: ")
+
+
+def test_nesting_is_refused_past_the_limit_before_it_is_built(tmp_cwd):
+    from portlint.config import MAX_DEPTH
+
+    # the mapping, then MAX_DEPTH - 1 lists: the schema's own error
+    inner = "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2)
+    assert config_error(tmp_cwd, f"exclude: [{inner}]\n") == (
+        f"portlint: error: cfg.yaml: exclude.0: {inner} is not of type 'string'\n"
+    )
+    # one more list: refused at its '[' (column 10 + MAX_DEPTH - 1); 100,000 levels take no time
+    assert config_error(tmp_cwd, f"exclude: {'[' * MAX_DEPTH}{']' * MAX_DEPTH}\n") == (
+        f"portlint: error: cfg.yaml:1:{10 + MAX_DEPTH - 1}: collections nested deeper than 8 levels; a portlint config has 2\n"
+    )
+    assert config_error(tmp_cwd, f"exclude: {'[' * 100_000}{']' * 100_000}\n").startswith("portlint: error: cfg.yaml:1:17: ")
+
+
+def test_keys_that_are_not_strings_are_refused(tmp_cwd):
+    cases = {
+        "1: x\n": "config: the key 1 is not a string",
+        "1: x\nrules: {}\n": "config: the key 1 is not a string",  # used to be sorted with the other keys
+        "true: x\n": "config: the key True is not a string",
+        "rules: {1: off}\n": "rules: the key 1 is not a string",
+        "rules: {PL101: off, null: off}\n": "rules: the key None is not a string",
+        "rules: {? [PL101] : off}\n": "rules: the key ('PL101',) is not a string",
+    }
+    for text, expected in cases.items():
+        assert config_error(tmp_cwd, text) == f"portlint: error: cfg.yaml: {expected}\n", text
+
+
+def test_numbers_too_long_for_python_are_invalid_config(tmp_cwd):
+    said = "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"
+    assert config_error(tmp_cwd, f"rules: {{PL101: {'9' * 5000}}}\n").startswith(f"portlint: error: cfg.yaml: invalid YAML: {said}")
+    toml = f"[tool.portlint]\nrules = {{PL101 = {'9' * 5000}}}\n"
+    assert config_error(tmp_cwd, toml, "pyproject.toml").startswith(f"portlint: error: pyproject.toml: invalid TOML: {said}")
+
+
+def test_pyproject_tables_of_the_wrong_type(tmp_cwd):
+    assert config_error(tmp_cwd, "tool = 5\n", "pyproject.toml") == "portlint: error: pyproject.toml: tool: 5 is not a table\n"
+    assert config_error(tmp_cwd, '[tool]\nportlint = "x"\n', "pyproject.toml") == (
+        "portlint: error: pyproject.toml: tool.portlint: 'x' is not a table\n"
+    )
+    assert config_error(tmp_cwd, "[tool.portlint]\nexclude = " + "[" * 5000 + "]" * 5000 + "\n", "pyproject.toml") == (
+        "portlint: error: pyproject.toml: invalid TOML: maximum recursion depth exceeded\n"
+    )
+
+
+def test_bytes_that_are_not_utf8_are_an_error_at_their_position(tmp_cwd):
+    # found, not given: the search for [tool.portlint] reads bytes; 0xff is line 3, column 1
+    stderr = config_error(tmp_cwd, b"[tool.portlint]\nrules = {}\n\xff\n", "pyproject.toml", "svc.yaml")
+    assert stderr == f"portlint: error: {tmp_cwd}/pyproject.toml:3:1: not UTF-8 (byte 0xff)\n"
+    # line 2 '  PL101: "\xe9"': the byte after the quote is column 11
+    assert config_error(tmp_cwd, b'rules:\n  PL101: "\xe9"\n') == "portlint: error: cfg.yaml:2:11: not UTF-8 (byte 0xe9)\n"
+
+
+def test_special_files_are_not_read(tmp_cwd):
+    import os
+
+    (tmp_cwd / "svc.yaml").write_text(SERVICE)
+    os.mkfifo(tmp_cwd / "fifo")  # opening it for reading used to wait for a writer for ever
+    for name in ("fifo", "/dev/zero", "."):  # /dev/zero used to be read without end
+        assert config_error(tmp_cwd, "", "unused.yaml", "svc.yaml", "--config", name) == (
+            f"portlint: error: {name}: cannot read config file: not a regular file\n"
+        )
+    os.mkfifo(tmp_cwd / ".portlint.yaml")  # found: said, not skipped
+    assert config_error(tmp_cwd, "", "unused.yaml", "svc.yaml") == (
+        f"portlint: error: {tmp_cwd}/.portlint.yaml: cannot read config file: not a regular file\n"
+    )
+
+
+def test_config_files_are_read_up_to_the_limit(tmp_cwd):
+    from portlint.config import CONFIG_LIMIT
+
+    (tmp_cwd / "svc.yaml").write_text(SERVICE)
+    rule = "rules: {PL301: off}\n"
+    filler = CONFIG_LIMIT - len(rule)
+    text = rule + ("#" * 99 + "\n") * (filler // 100) + "#" * (filler % 100 - 1) + "\n"
+    (tmp_cwd / "cfg.yaml").write_text(text)
+    assert cli("check", "svc.yaml", "--config", "cfg.yaml").exit_code == 0  # PL301 off: read whole
+    assert config_error(tmp_cwd, text + "\n") == "portlint: error: cfg.yaml: cannot read config file: larger than 1 MB\n"
+    # a pyproject.toml too large to search for [tool.portlint] is said, not skipped
+    (tmp_cwd / "cfg.yaml").unlink()
+    assert config_error(tmp_cwd, "#" * CONFIG_LIMIT + "\n", "pyproject.toml", "svc.yaml") == (
+        f"portlint: error: {tmp_cwd}/pyproject.toml: cannot read config file: larger than 1 MB\n"
+    )
