@@ -70,14 +70,13 @@ def find_config(start: str = ".") -> str | None:
 
 
 def _has_tool_section(path: str) -> bool:
-    """Whether pyproject.toml has [tool.portlint]; one too large to tell is taken, so that
-    load() says why it is not read rather than the config being skipped in silence."""
+    """Whether pyproject.toml has [tool.portlint]; one that cannot be read to tell (too
+    large, unreadable) is taken, so that load() says why rather than the config being
+    skipped in silence."""
     try:
         return b"[tool.portlint]" in read_regular(path, CONFIG_LIMIT)
-    except Refused:
+    except (OSError, Refused):
         return True
-    except OSError:
-        return False
 
 
 def load(path: str | None) -> Settings:

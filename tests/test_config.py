@@ -191,6 +191,10 @@ def test_nesting_is_refused_past_the_limit_before_it_is_built(tmp_cwd):
         f"portlint: error: cfg.yaml:1:{10 + MAX_DEPTH - 1}: collections nested deeper than 8 levels; a portlint config has 2\n"
     )
     assert config_error(tmp_cwd, f"exclude: {'[' * 100_000}{']' * 100_000}\n").startswith("portlint: error: cfg.yaml:1:17: ")
+    # a collection closed before does not count: the same refusal on line 2
+    assert config_error(tmp_cwd, f"rules: {{}}\nexclude: {'[' * MAX_DEPTH}{']' * MAX_DEPTH}\n").startswith(
+        f"portlint: error: cfg.yaml:2:{10 + MAX_DEPTH - 1}: collections nested deeper"
+    )
 
 
 def test_keys_that_are_not_strings_are_refused(tmp_cwd):

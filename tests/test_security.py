@@ -121,6 +121,13 @@ def test_a_template_symlinked_out_of_the_chart_is_not_read(chart):
     assert mapped() == (ON_THE_STREAM, refused(source, "a symlink out of the chart"))
 
 
+def test_a_dangling_template_symlink_is_said(chart):
+    template = chart / "templates" / "daemonset.yaml"
+    template.unlink()
+    template.symlink_to("gone.yaml")
+    assert mapped() == (ON_THE_STREAM, refused("netchart/templates/daemonset.yaml", "No such file or directory"))
+
+
 def test_a_template_symlinked_inside_the_chart_is_read(chart):
     template = chart / "templates" / "daemonset.yaml"
     os.rename(template, chart / "daemonset.tpl")
