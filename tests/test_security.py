@@ -113,6 +113,18 @@ def test_a_source_path_that_is_not_plain_stays_on_the_stream(chart, source):
     assert mapped(source) == (ON_THE_STREAM, refused(source, "not a path inside the chart"))
 
 
+def test_a_template_the_chart_lacks_is_not_refused(chart):
+    """A plain path the chart has no file for (an archived subchart's template): the finding
+    goes to the chart's Chart.yaml, approximately, as before; nothing was refused."""
+    result = cli(
+        "check", "-", "--helm-chart", "netchart", "--format", "json", "--select", "PL201",
+        input=RENDERED.replace(DAEMONSET_SOURCE, "# Source: netchart/templates/gone.yaml"),
+    )  # fmt: skip
+    assert [(f["path"], f["line"], f["column"]) for f in result.findings] == [("netchart/Chart.yaml", 1, 1)]
+    assert result.findings[0]["message"].endswith("Rendered from the Helm template netchart/templates/gone.yaml (approximate template line).")
+    assert result.stderr == ""
+
+
 def test_a_template_symlinked_out_of_the_chart_is_not_read(chart):
     template = chart / "templates" / "daemonset.yaml"
     template.unlink()
