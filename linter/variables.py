@@ -23,11 +23,13 @@ from itertools import product
 from .script import Script, word_text
 
 MAX_ENVIRONMENTS = 64  # nested loops: at most this many combinations are expanded
+MAX_DEPTH = 8  # a value is followed through at most this many names (V2=$V1, V1=$V0, sh -c levels)
 _EXPANSIONS = frozenset({"simple_expansion", "expansion"})
 _READERS = frozenset({"read", "getopts", "mapfile", "readarray", "printf"})
 
 
 _DECLARATIONS = frozenset({"unset_command", "declaration_command"})
+_PLAIN_EXPANSIONS = (["$", "variable_name"], ["${", "variable_name", "}"])  # the node types of $V and ${V}
 
 
 class Variables:
@@ -51,11 +53,10 @@ class Variables:
             return found
         found = []
         data = self.script.data
-        pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?!\w)")
+        # not $NAME or ${NAME}, which are uses (the regex skips them before any node lookup)
+        pattern = re.compile(rb"(?<![\w$])(?<!\$\{)" + re.escape(name.encode()) + rb"(?!\w)")
         root = self.script.tree.root_node
         for match in pattern.finditer(data):
-            if match.start() > 0 and data[match.start() - 1 : match.start()] == b"{" and data[match.start() - 2 : match.start() - 1] == b"$":
-                continue  # ${NAME}: a use
             node = root.descendant_for_byte_range(match.start(), match.end())
             binder = _binder(node)
             if binder is not None and (not found or found[-1] != binder):
@@ -63,12 +64,14 @@ class Variables:
         self._bindings[name] = found
         return found
 
-    def values(self, name: str, at, depth: int = 0) -> list[str] | None:
+    def values(self, name: str, at, depth: int) -> list[str] | None:
         """The values $name can have where ``at`` runs: a loop's words, or the one value of a
         constant; None when they are not known."""
-        bindings = self._of(name) if depth < 8 else None
+        if depth >= MAX_DEPTH:
+            return None
+        bindings = self._of(name)
         if not bindings:
-            if self.outer is not None and depth < 8:
+            if self.outer is not None:
                 outer, command = self.outer
                 return outer.values(name, command, depth + 1)
             return None
@@ -149,8 +152,7 @@ def _binder(node):
     parent = node.parent
     if node.type == "variable_name" and parent is not None:
         if parent.type == "variable_assignment":
-            grand = parent.parent
-            if grand is not None and grand.type == "command":
+            if parent.parent.type == "command":
                 return None  # V=1 cmd: only cmd's environment
             return parent
         if parent.type == "for_statement":
@@ -160,10 +162,12 @@ def _binder(node):
                 return None  # export V: the value stays
             return parent
         return None
-    if node.type == "word" and parent is not None and parent.type == "command":
-        name = parent.child_by_field_name("name")
-        if name is not None and name != node and word_text(name) in _READERS:
-            return parent  # read V, printf -v V, mapfile V
+    argument = parent if node.type == "string_content" else node  # read "V": the string
+    command = argument.parent
+    if command is not None and command.type == "command":
+        name = command.child_by_field_name("name")
+        if name is not None and name != argument and word_text(name) in _READERS:
+            return command  # read V, read 'V', printf -v V, mapfile V
     return None
 
 
@@ -191,10 +195,10 @@ def _used_names(node) -> list[str]:
 
 
 def _plain_name(expansion) -> str | None:
-    """V in $V or ${V}; None for ${V:-x}, ${#V}, $1, $@..."""
-    named = [c for c in expansion.children if c.is_named]
-    if len(named) == 1 and named[0].type == "variable_name":
-        return named[0].text.decode("utf-8", "replace")
+    """V in $V or ${V}; None for ${V:-x}, ${#V} (a length), ${!V} (another variable), ${V[0]},
+    $@...: their value is not V's."""
+    if [c.type for c in expansion.children] in _PLAIN_EXPANSIONS:
+        return expansion.children[1].text.decode("utf-8", "replace")
     return None
 
 
@@ -225,20 +229,14 @@ def _quoted(node, env: dict[str, str | None]) -> str:
 
 
 def _enclosing_loop(node, name: str):
-    """The innermost ``for NAME in ...`` whose body holds ``node``."""
-    parent = node.parent
+    """The innermost ``for NAME in ...`` whose body holds ``node`` (not its word list)."""
+    child, parent = node, node.parent
     while parent is not None:
-        if parent.type == "for_statement":
+        if parent.type == "for_statement" and child == parent.child_by_field_name("body"):
             variable = parent.child_by_field_name("variable")
-            body = parent.child_by_field_name("body")
-            if (
-                variable is not None
-                and variable.text.decode("utf-8", "replace") == name
-                and body is not None
-                and body.start_byte <= node.start_byte < body.end_byte
-            ):
+            if variable is not None and variable.text.decode("utf-8", "replace") == name:
                 return parent
-        parent = parent.parent
+        child, parent = parent, parent.parent
     return None
 
 

@@ -1,0 +1,188 @@
+"""Behaviours a deliberate-bug round found untested (fourth round: linter/variables.py, writes.py,
+volumes.py, engine.py, k8s.py, network.py and rules/): each test pins one, with the expectation
+read off the text written here."""
+
+from __future__ import annotations
+
+from conftest import lint_text
+from test_mutation_gaps import pod, rules_and_messages
+
+# --- PL203: the second sentence says why the sysctl is refused --------------------------------
+
+POD_SYSCTLS = """apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    sysctls:
+      - {name: somaxconn, value: "1"}
+      - {name: vm.swappiness, value: "10"}
+      - {name: kernel/msgmax, value: "65536"}
+      - {name: vm/overcommit_memory, value: "1"}
+  containers: [{name: c, image: nginx}]
+"""
+
+
+def test_pl203_says_why_each_sysctl_is_refused():
+    # each name starts at column 16 ("      - {name: " is 15 characters); the default version is 1.37
+    found = [(f["rule"], f["line"], f["column"], f["message"].split(" 1.37. ")[1].split(", and Pod")[0])
+             for f in lint_text(POD_SYSCTLS).findings]
+    assert found == [
+        # no dot and no slash: not a sysctl name at all
+        ("PL203", 7, 16, "It is not a sysctl name (those look like net.ipv4.tcp_syncookies), so the kubelet rejects the pod"),
+        # vm.* is node-wide, with dots or with slashes
+        ("PL203", 8, 16, "It is node-wide, so the kubelet cannot set it for one pod at all"),
+        # kernel.msgmax lives in the pod's IPC namespace, written with slashes
+        ("PL203", 9, 16, "The pod fails with SysctlForbidden on every node whose kubelet does not allow it with "
+                         "--allowed-unsafe-sysctls"),
+        ("PL203", 10, 16, "It is node-wide, so the kubelet cannot set it for one pod at all"),
+    ]
+
+
+# --- variables.py: which words bind a variable, which expansions are its plain value ----------
+# pod() puts the script's first line at line 11, column 11; rules_and_messages cuts the message
+# before " without ". A value portlint does not know leaves the write as "writes KEY".
+
+SOMAXCONN = "sysctl -w net.core.somaxconn=$V"
+
+
+def test_a_quoted_name_given_to_read_is_bound_by_it():
+    # read 'V', read "V", printf -v 'V' and mapfile "V" all set V: the constant before is gone
+    for reader in ("read 'V'", 'read "V"', "printf -v 'V' %s 2", 'mapfile "V"'):
+        assert rules_and_messages(pod("V=1", reader, SOMAXCONN)) == [
+            ("PL101", 13, 11, 'container "c" writes net.core.somaxconn')
+        ], reader
+
+
+def test_a_name_only_mentioned_by_a_command_does_not_bind_it():
+    # echo V, echo 'V' and echo "V" print the word: V keeps its constant
+    for mention in ("echo V", "echo 'V'", 'echo "V"'):
+        assert rules_and_messages(pod("V=1", mention, SOMAXCONN)) == [
+            ("PL101", 13, 11, 'container "c" writes net.core.somaxconn=1')
+        ], mention
+
+
+def test_only_a_plain_expansion_is_the_variables_value():
+    # ${V} is V's value; ${#V} is its length (2), ${!V} the variable V names, ${V:+5} is 5,
+    # ${V%1} strips a 1: none is V's value, so none is shown
+    for word, shown in (("${V}", "=11"), ("${#V}", ""), ("${!V}", ""), ("${V:+5}", ""), ("${V%1}", "")):
+        assert rules_and_messages(pod("V=11", f"sysctl -w net.core.somaxconn={word}")) == [
+            ("PL101", 12, 11, f'container "c" writes net.core.somaxconn{shown}')
+        ], word
+
+
+def test_a_constant_built_from_an_unknown_value_is_unknown():
+    # V=$OTHER (OTHER never set), V="`hostname`" and V=$W with W holding two words (two
+    # fields) are not constants
+    for assignment in ("V=$OTHER", 'V="`hostname`"', "V=x$OTHER", 'W="1 2"; V=$W'):
+        assert rules_and_messages(pod(assignment, SOMAXCONN)) == [
+            ("PL101", 12, 11, 'container "c" writes net.core.somaxconn')
+        ], assignment
+    # an unknown key stays as written in the script, $K, not as K's unknown value $OTHER
+    assert rules_and_messages(pod("K=$OTHER", "sysctl -w net.core.$K=1")) == [
+        ("PL101", 12, 11, 'container "c" writes net.core.$K=1')
+    ]
+
+
+def test_an_assignment_to_a_variable_named_read_does_not_bind_its_value():
+    # read=V sets the variable "read" to the word V: V keeps its constant
+    assert rules_and_messages(pod("V=1", "read=V", SOMAXCONN)) == [
+        ("PL101", 13, 11, 'container "c" writes net.core.somaxconn=1')
+    ]
+
+
+def test_constants_are_followed_through_eight_names_and_no_more():
+    # V0=7, V1=$V0, ... : the write uses the last name; eight names resolve, nine do not
+    def chain(length):
+        return ["V0=7", *(f"V{i}=$V{i - 1}" for i in range(1, length)), f"sysctl -w net.core.somaxconn=$V{length - 1}"]
+
+    assert rules_and_messages(pod(*chain(8))) == [("PL101", 19, 11, 'container "c" writes net.core.somaxconn=7')]
+    assert rules_and_messages(pod(*chain(9))) == [("PL101", 20, 11, 'container "c" writes net.core.somaxconn')]
+
+
+def test_the_assignment_before_the_use_is_taken_and_none_after():
+    # a use before any assignment is unknown; with two assignments the one before the use holds
+    assert rules_and_messages(pod(SOMAXCONN, "V=1")) == [("PL101", 11, 11, 'container "c" writes net.core.somaxconn')]
+    assert rules_and_messages(pod("V=1", SOMAXCONN, "V=2")) == [
+        ("PL101", 12, 11, 'container "c" writes net.core.somaxconn=1')
+    ]
+
+
+def test_a_function_sees_the_one_assignment_wherever_it_is():
+    # the function runs after V=1 (line 12): its write (line 11, column 17) has V's value; with a
+    # second assignment, which one the call sees is not known
+    body = "f() { sysctl -w net.core.somaxconn=$V; }"
+    assert rules_and_messages(pod(body, "V=1", "f")) == [("PL101", 11, 17, 'container "c" writes net.core.somaxconn=1')]
+    assert rules_and_messages(pod(body, "V=1", "f", "V=2")) == [("PL101", 11, 17, 'container "c" writes net.core.somaxconn')]
+
+
+def test_at_most_64_loop_environments_are_expanded():
+    # a loop over 70 values: the first 64 (1..64) are written, one finding each, on line 12
+    words = " ".join(str(i) for i in range(1, 71))
+    found = rules_and_messages(pod(f"for a in {words}; do", "sysctl -w net.core.somaxconn=$a", "done"))
+    assert sorted(int(message.rsplit("=", 1)[1]) for _, _, _, message in found) == list(range(1, 65))
+    assert {(rule, line, column) for rule, line, column, _ in found} == {("PL101", 12, 11)}
+
+
+def test_a_loop_variable_assigned_in_the_body_is_unknown():
+    # for V in 1 2 binds V once per word; a V=3 in the body makes the write's value unknown
+    loop = ("for V in 1 2; do", SOMAXCONN, "done")
+    assert rules_and_messages(pod(*loop)) == [
+        ("PL101", 12, 11, 'container "c" writes net.core.somaxconn=1'),
+        ("PL101", 12, 11, 'container "c" writes net.core.somaxconn=2'),
+    ]
+    assert rules_and_messages(pod("for V in 1 2; do", "V=3", SOMAXCONN, "done")) == [
+        ("PL101", 13, 11, 'container "c" writes net.core.somaxconn')
+    ]
+
+
+def test_which_declarations_give_a_constant():
+    # export/readonly/declare V=1 and a list of assignments are constants; local and typeset
+    # (not top-level declarations) are not
+    for declaration, shown in (
+        ("export V=1", "=1"),
+        ("readonly V=1", "=1"),
+        ("declare V=1", "=1"),
+        ("W=2 V=1;", "=1"),
+        ("local V=1", ""),
+        ("typeset V=1", ""),
+    ):
+        assert rules_and_messages(pod(declaration, SOMAXCONN)) == [
+            ("PL101", 12, 11, f'container "c" writes net.core.somaxconn{shown}')
+        ], declaration
+
+
+def test_export_keeps_a_value_and_unset_or_local_drop_it():
+    # export V and readonly V keep V=1; unset V empties it; local V in the function hides it
+    for statement, shown in (("export V", "=1"), ("readonly V", "=1"), ("unset V", "")):
+        assert rules_and_messages(pod("V=1", statement, SOMAXCONN)) == [
+            ("PL101", 13, 11, f'container "c" writes net.core.somaxconn{shown}')
+        ], statement
+    # "f() { local V; " is 15 characters: the write is at column 26
+    assert rules_and_messages(pod("f() { local V; " + SOMAXCONN + "; }", "V=1", "f")) == [
+        ("PL101", 11, 26, 'container "c" writes net.core.somaxconn')
+    ]
+
+
+def test_a_prefix_assignment_binds_only_its_command():
+    # V=2 true sets V for true alone: the write after it sees V=1
+    assert rules_and_messages(pod("V=1", "V=2 true", SOMAXCONN)) == [
+        ("PL101", 13, 11, 'container "c" writes net.core.somaxconn=1')
+    ]
+
+
+def test_a_loop_binds_its_body_not_its_word_list():
+    # the command substitution in the word list runs outside the loop: there V has two bindings,
+    # V=1 and the loop, so it is unknown ("for V in $(" is 11 characters: sysctl at column 22);
+    # in the body V takes the loop's one word, the unknown output of $(...)
+    found = rules_and_messages(pod("V=1", "for V in $(sysctl -w net.core.somaxconn=$V); do", "  sysctl -w net.core.rmem_max=$V", "done"))
+    assert found == [
+        ("PL101", 12, 22, 'container "c" writes net.core.somaxconn'),
+        ("PL101", 13, 13, 'container "c" writes net.core.rmem_max'),
+    ]
+    # nested loops: the inner loop's word list uses the outer variable, one value per iteration
+    nested = ("for V in 1 2; do", "  for W in $V; do", "    sysctl -w net.core.somaxconn=$W", "  done", "done")
+    assert rules_and_messages(pod(*nested)) == [
+        ("PL101", 13, 15, 'container "c" writes net.core.somaxconn=1'),
+        ("PL101", 13, 15, 'container "c" writes net.core.somaxconn=2'),
+    ]
