@@ -137,7 +137,7 @@ def _mode(node, default: int) -> int:
     if not text:
         return default
     text = text.strip()
-    if _OCTAL.fullmatch(text) and len(text) > 1:
+    if _OCTAL.fullmatch(text):  # a leading 0 and at least one more digit: "0" alone is decimal 0
         return int(text.replace("0o", "0"), 8)
     return int(text) if text.isdigit() else default
 

@@ -4,7 +4,7 @@ read off the text written here."""
 
 from __future__ import annotations
 
-from conftest import lint_text
+from conftest import cli, lint_text
 from test_mutation_gaps import pod, rules_and_messages
 
 # --- PL203: the second sentence says why the sysctl is refused --------------------------------
@@ -186,3 +186,63 @@ def test_a_loop_binds_its_body_not_its_word_list():
         ("PL101", 13, 15, 'container "c" writes net.core.somaxconn=1'),
         ("PL101", 13, 15, 'container "c" writes net.core.somaxconn=2'),
     ]
+
+
+# --- engine.py: the collector is paused for the run only ---------------------------------------
+
+
+def test_the_garbage_collector_is_back_as_it_was_after_a_run():
+    import gc
+
+    from portlint import engine
+    from portlint.config import Settings
+    from portlint.rules import RULES
+
+    settings = Settings()
+    levels = engine.effective_levels(RULES, settings, None, set())
+    was = gc.isenabled()
+    try:
+        for before in (True, False):
+            (gc.enable if before else gc.disable)()
+            engine.lint(["tests/fixtures/PL203/unsafe.yaml"], settings, RULES, levels)
+            assert gc.isenabled() is before
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_loop_variable_with_an_assignment_outside_the_loop_takes_the_loop_words():
+    # V=1 before the loop does not count against it: in the body V is 1, then 2
+    assert rules_and_messages(pod("V=5", "for V in 1 2; do", "  " + SOMAXCONN, "done")) == [
+        ("PL101", 13, 13, 'container "c" writes net.core.somaxconn=1'),
+        ("PL101", 13, 13, 'container "c" writes net.core.somaxconn=2'),
+    ]
+
+
+def test_the_eight_names_count_the_loop_words_and_the_outer_script():
+    # a loop word and a nested sh -c "..." (whose $ the outer shell expands) each take one of
+    # the eight steps: seven names behind them resolve
+    seven = ["V0=7", *(f"V{i}=$V{i - 1}" for i in range(1, 7))]  # lines 11-17
+    assert rules_and_messages(pod(*seven, "for x in $V6; do", "  sysctl -w net.core.somaxconn=$x", "done")) == [
+        ("PL101", 19, 13, 'container "c" writes net.core.somaxconn=7')
+    ]
+    # 'sh -c "' is 7 characters: the inner sysctl is at column 18
+    assert rules_and_messages(pod(*seven, 'sh -c "sysctl -w net.core.somaxconn=$V6"')) == [
+        ("PL101", 18, 18, 'container "c" writes net.core.somaxconn=7')
+    ]
+
+
+# --- rules: the sentences after the first (fixtures pin only the first) -------------------------
+
+
+def test_pl101_says_why_an_nsenter_without_hostpid_stays_in_the_pod():
+    # the init container runs nsenter -t 1 -n: PID 1 is the container's own (no hostPID, no
+    # host /proc), so the write is PL101's and its message ends with the note that says why
+    result = cli("check", "tests/fixtures/PL101/nsenter-without-hostpid.yaml", "--format", "json", "--fail-on", "never")
+    [finding] = result.findings
+    assert (finding["rule"], finding["line"], finding["column"]) == ("PL101", 14, 30)
+    assert " Its nsenter -t 1 -n" in finding["message"]
+    assert finding["message"].endswith(
+        " aims at PID 1's network namespace, which is the node's only with hostPID or a hostPath mount of the node's "
+        "/proc; the pod has neither, so it enters the container's own, and with either the write would change "
+        "the node whatever the guard says."
+    )
