@@ -246,3 +246,36 @@ def test_pl101_says_why_an_nsenter_without_hostpid_stays_in_the_pod():
         "/proc; the pod has neither, so it enters the container's own, and with either the write would change "
         "the node whatever the guard says."
     )
+
+
+def test_pl201_says_whether_the_nsenter_write_has_a_guard_that_does_not_stop_it():
+    # nsenter-function-guarded exits when POD_IP = HOST_IP before its write; nsenter-hostpid-exec
+    # has no guard: in a hostPID pod neither guard nor its absence keeps the write in the pod
+    said = {}
+    for name in ("nsenter-function-guarded", "nsenter-hostpid-exec"):
+        result = cli("check", f"tests/fixtures/PL201/{name}.yaml", "--format", "json", "--fail-on", "never")
+        [finding] = result.findings
+        said[name] = finding["message"].split(" even without hostNetwork (")[1].split(", since ")[0]
+    assert said == {
+        "nsenter-function-guarded": "its POD_IP/HOST_IP guard does not stop it",
+        "nsenter-hostpid-exec": "a POD_IP/HOST_IP guard would not stop it",
+    }
+
+
+def test_pl306_suggests_the_range_one_port_shorter():
+    # 1000 2000: both ends even, so the advice keeps the low end and ends one port earlier, at 1999
+    pod_range = RANGE_POD.format(value="1000 2000")
+    notes = [f["message"] for f in lint_text(pod_range).findings if f["message"].split(" ")[1] == "1000-2000"]
+    assert [n.rsplit("; ", 1)[1] for n in notes] == ["use 1000 1999 or similar."]
+
+
+RANGE_POD = """apiVersion: v1
+kind: Pod
+metadata: {{name: p}}
+spec:
+  securityContext:
+    sysctls:
+      - {{name: net.ipv4.ip_local_port_range, value: "{value}"}}
+  containers:
+    - {{name: c, image: nginx}}
+"""
