@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-LEVEL_RANK = {"none": -1, "note": 0, "warning": 1, "error": 2}
+LEVELS = ("note", "warning", "error")  # a finding's levels, lowest first (--fail-on compares them)
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -279,3 +279,13 @@ spec:
   containers:
     - {{name: c, image: nginx}}
 """
+
+
+def test_notes_fail_a_run_only_at_fail_on_note():
+    # 1000 2000: PL306's two notes (below 1024, ends of one parity) and nothing else
+    pod_range = RANGE_POD.format(value="1000 2000")
+    codes = {
+        level: cli("check", "-", "--format", "json", "--fail-on", level, input=pod_range).exit_code
+        for level in ("error", "warning", "note")
+    }
+    assert codes == {"error": 0, "warning": 0, "note": 1}
