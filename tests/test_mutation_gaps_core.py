@@ -289,3 +289,28 @@ def test_notes_fail_a_run_only_at_fail_on_note():
         for level in ("error", "warning", "note")
     }
     assert codes == {"error": 0, "warning": 0, "note": 1}
+
+
+# --- network.py -----------------------------------------------------------------------------
+
+
+def test_a_port_set_covers_a_range_up_to_its_last_port():
+    from portlint.network import PortRange, parse_port_set
+
+    # the first part stops one port short of the range's end; the second part holds that port
+    assert parse_port_set("30000-32766,32767").uncovered(PortRange(30000, 32767)) == []
+    assert parse_port_set("30000-32766").uncovered(PortRange(30000, 32767)) == [PortRange(32767, 32767)]
+
+
+def test_the_config_overrides_a_manifest_whose_path_sorts_before_it(tmp_cwd):
+    # "+kops.yaml" sorts before ".portlint.yaml": the config's range 40000-60999 still replaces
+    # the Cluster's 20000-60999 for the nodePort (30080 is then outside it: no PL301); the
+    # Cluster's declaration is still reported by PL304 (it overlaps 30000-32767), at line 7 column 7
+    (tmp_cwd / ".portlint.yaml").write_text('ephemeralPortRange: "40000 60999"\n')
+    text = (
+        "apiVersion: kops.k8s.io/v1alpha2\nkind: Cluster\nmetadata:\n  name: prod\nspec:\n  sysctlParameters:\n"
+        "    - net.ipv4.ip_local_port_range=20000 60999\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: NodePort\n  ports:\n"
+        "    - {port: 80, nodePort: 30080}\n"
+    )
+    assert [(f["rule"], f["line"], f["column"]) for f in lint_text(text, name="+kops.yaml").findings] == [("PL304", 7, 7)]
