@@ -47,10 +47,10 @@ class Finding:
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
     def sort_key(self) -> tuple:
-        """Run-level findings first, then by file and position."""
+        """Run-level findings first (no file path is empty), then by file and position."""
         loc = self.location
         if loc is None:
-            return ("", 0, 0, self.rule_id, self.message)
+            return ("", self.rule_id, self.message)
         return (loc.path, loc.line, loc.column, self.rule_id, self.message)
 
 
