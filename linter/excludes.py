@@ -22,9 +22,6 @@ class Excludes:
             self._spec = None
         self._base = os.path.abspath(base)
 
-    def __bool__(self) -> bool:
-        return self._spec is not None
-
     def match(self, path: str, is_dir: bool = False) -> bool:
         """True when ``path`` (a file, or a directory to prune) is excluded; paths outside
         the base directory never are."""

@@ -329,3 +329,15 @@ def test_a_null_pod_sysctl_value_is_reported_as_written_and_a_mapping_value_brea
     assert [(f["rule"], f["line"], f["column"], f["message"].split(" is not a port range")[0]) for f in result.findings] == [
         ("PL306", 8, 53, 'net.ipv4.ip_local_port_range is set to an invalid value in securityContext.sysctls of Pod "p": "~"')
     ]
+
+
+# --- excludes.py ----------------------------------------------------------------------------
+
+
+def test_a_pattern_with_a_trailing_slash_excludes_directories_only(tmp_path):
+    from portlint.excludes import Excludes
+
+    excludes = Excludes(["build/"], str(tmp_path))
+    assert excludes.match(str(tmp_path / "build"), is_dir=True) is True
+    assert excludes.match(str(tmp_path / "build")) is False  # a file named build stays
+    assert excludes.match(str(tmp_path / "build" / "pod.yaml")) is True  # inside the directory
