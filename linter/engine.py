@@ -18,6 +18,7 @@ sink every finding passes through.
 from __future__ import annotations
 
 import gc
+import os
 import traceback
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -233,7 +234,7 @@ def _guarded(result: RunResult, rule, where: str, out, call, *args) -> None:
         origin = traceback.extract_tb(exc.__traceback__)[-1]
         result.notifications.append(
             f"internal error in {rule.ID} on {where}: {type(exc).__name__}: {exc} "
-            f"({origin.filename.rsplit('/', 1)[-1]}:{origin.lineno}); please report it"
+            f"({os.path.basename(origin.filename)}:{origin.lineno}); please report it"
         )
 
 

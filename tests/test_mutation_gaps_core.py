@@ -341,3 +341,23 @@ def test_a_pattern_with_a_trailing_slash_excludes_directories_only(tmp_path):
     assert excludes.match(str(tmp_path / "build"), is_dir=True) is True
     assert excludes.match(str(tmp_path / "build")) is False  # a file named build stays
     assert excludes.match(str(tmp_path / "build" / "pod.yaml")) is True  # inside the directory
+
+
+# --- pl307 / volumes ------------------------------------------------------------------------
+
+
+def test_the_static_band_of_a_range_one_short_of_a_multiple_of_32():
+    from portlint.rules.pl307_nodeport_outside_static_band import static_band
+
+    # 30000-31022 holds 1023 ports: 1023 // 32 = 31 ports in the band, 30000-30030
+    assert static_band(30000, 31022) == (30000, 30030)
+    # 10 ports: the band of at least 16 is cut at the range's end
+    assert static_band(30000, 30009) == (30000, 30009)
+
+
+def test_a_config_map_file_without_an_execute_bit_is_not_run_directly():
+    from test_mutation_gaps_ports import kept
+
+    # no defaultMode is 0644, and 0644 written as octal: execve fails, the script never runs
+    assert kept("/opt/a.sh", "{name: s, mountPath: /opt}", "configMap: {name: tune}") == []
+    assert kept("/opt/a.sh", "{name: s, mountPath: /opt}", "configMap: {name: tune, defaultMode: 0644}") == []
