@@ -361,3 +361,11 @@ def test_a_config_map_file_without_an_execute_bit_is_not_run_directly():
     # no defaultMode is 0644, and 0644 written as octal: execve fails, the script never runs
     assert kept("/opt/a.sh", "{name: s, mountPath: /opt}", "configMap: {name: tune}") == []
     assert kept("/opt/a.sh", "{name: s, mountPath: /opt}", "configMap: {name: tune, defaultMode: 0644}") == []
+
+
+def test_a_file_that_is_not_utf8_is_one_pl000_one_character_wide():
+    # byte 0xff is the 18th on line 3 ("metadata: {name: " is 17 characters): the region is that byte
+    result = cli("check", "-", "--format", "json", "--fail-on", "never", input=b"apiVersion: v1\nkind: Pod\nmetadata: {name: \xff}\n")
+    assert [(f["rule"], f["line"], f["column"], f["endLine"], f["endColumn"]) for f in result.findings] == [
+        ("PL000", 3, 18, 3, 19)
+    ]
