@@ -369,3 +369,14 @@ def test_a_file_that_is_not_utf8_is_one_pl000_one_character_wide():
     assert [(f["rule"], f["line"], f["column"], f["endLine"], f["endColumn"]) for f in result.findings] == [
         ("PL000", 3, 18, 3, 19)
     ]
+
+
+# --- k8s.py ---------------------------------------------------------------------------------
+
+
+def test_a_broken_document_without_both_apiversion_and_kind_is_not_portlints_business():
+    # the flow mapping is never closed: a syntax error, reported only for a document that holds
+    # both an apiVersion and a kind key (a Kubernetes manifest), not for one with only one of them
+    for head in ("apiVersion: v1\n", "kind: Pod\n"):
+        result = lint_text(head + "metadata: {name: [p\n")
+        assert (result.findings, result.stderr) == ([], ""), head
