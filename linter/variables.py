@@ -78,7 +78,7 @@ class Variables:
         loop = _enclosing_loop(at, name)
         if loop is not None:
             body = loop.child_by_field_name("body")
-            if body is None or any(b != loop and body.start_byte <= b.start_byte < body.end_byte for b in bindings):
+            if body is None or any(_inside(b, body) for b in bindings):  # V is bound again in the body
                 return None
             words = [w for w in loop.children_by_field_name("value")]
             if not words:
@@ -238,6 +238,14 @@ def _enclosing_loop(node, name: str):
                 return parent
         child, parent = parent, parent.parent
     return None
+
+
+def _inside(node, ancestor) -> bool:
+    while node is not None:
+        if node == ancestor:
+            return True
+        node = node.parent
+    return False
 
 
 def _in_function(node) -> bool:
