@@ -4,7 +4,7 @@ read off the text written here."""
 
 from __future__ import annotations
 
-from conftest import cli, lint_text
+from conftest import REPO, cli, lint_text
 from test_mutation_gaps import pod, rules_and_messages
 
 # --- PL203: the second sentence says why the sysctl is refused --------------------------------
@@ -380,3 +380,17 @@ def test_a_broken_document_without_both_apiversion_and_kind_is_not_portlints_bus
     for head in ("apiVersion: v1\n", "kind: Pod\n"):
         result = lint_text(head + "metadata: {name: [p\n")
         assert (result.findings, result.stderr) == ([], ""), head
+
+
+def test_a_pod_template_patch_is_linted_only_without_kind_and_apiversion():
+    # the patch of tests/fixtures/PL101/kindless-patch.json (write at line 9, column 36) with its
+    # "image" key given twice on line 7: the second one, at column 35, is a duplicate (PL000)
+    patch = (REPO / "tests/fixtures/PL101/kindless-patch.json").read_text().split("\n# expect")[0]
+    patch = patch.replace('"image": "alpine:3.20",', '"image": "alpine:3.20", "image": "alpine:3.20",')
+    found = lint_text(patch, name="p.json").findings
+    assert [(f["rule"], f["line"], f["column"]) for f in found] == [("PL000", 7, 35), ("PL101", 9, 36)]
+    # with one of kind or apiVersion (not both) it is neither a patch nor an object: its syntax
+    # is not portlint's business and it has no containers to lint
+    for key in ('"kind": "Deployment"', '"apiVersion": "apps/v1"'):
+        alone = patch.replace('"spec": {', f"{key}, \"spec\": {{", 1)
+        assert lint_text(alone, name="p.json").findings == [], key
