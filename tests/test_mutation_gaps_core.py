@@ -4,6 +4,7 @@ read off the text written here."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import REPO, cli, lint_text
 from test_mutation_gaps import pod, rules_and_messages
 
@@ -25,16 +26,22 @@ spec:
 
 def test_pl203_says_why_each_sysctl_is_refused():
     # each name starts at column 16 ("      - {name: " is 15 characters); the default version is 1.37
-    found = [(f["rule"], f["line"], f["column"], f["message"].split(" 1.37. ")[1].split(", and Pod")[0])
-             for f in lint_text(POD_SYSCTLS).findings]
+    found = [
+        (f["rule"], f["line"], f["column"], f["message"].split(" 1.37. ")[1].split(", and Pod")[0])
+        for f in lint_text(POD_SYSCTLS).findings
+    ]
     assert found == [
         # no dot and no slash: not a sysctl name at all
         ("PL203", 7, 16, "It is not a sysctl name (those look like net.ipv4.tcp_syncookies), so the kubelet rejects the pod"),
         # vm.* is node-wide, with dots or with slashes
         ("PL203", 8, 16, "It is node-wide, so the kubelet cannot set it for one pod at all"),
         # kernel.msgmax lives in the pod's IPC namespace, written with slashes
-        ("PL203", 9, 16, "The pod fails with SysctlForbidden on every node whose kubelet does not allow it with "
-                         "--allowed-unsafe-sysctls"),
+        (
+            "PL203",
+            9,
+            16,
+            "The pod fails with SysctlForbidden on every node whose kubelet does not allow it with --allowed-unsafe-sysctls",
+        ),
         ("PL203", 10, 16, "It is node-wide, so the kubelet cannot set it for one pod at all"),
     ]
 
@@ -75,9 +82,9 @@ def test_a_constant_built_from_an_unknown_value_is_unknown():
     # V=$OTHER (OTHER never set), V="`hostname`" and V=$W with W holding two words (two
     # fields) are not constants
     for assignment in ("V=$OTHER", 'V="`hostname`"', "V=x$OTHER", 'W="1 2"; V=$W'):
-        assert rules_and_messages(pod(assignment, SOMAXCONN)) == [
-            ("PL101", 12, 11, 'container "c" writes net.core.somaxconn')
-        ], assignment
+        assert rules_and_messages(pod(assignment, SOMAXCONN)) == [("PL101", 12, 11, 'container "c" writes net.core.somaxconn')], (
+            assignment
+        )
     # an unknown key stays as written in the script, $K, not as K's unknown value $OTHER
     assert rules_and_messages(pod("K=$OTHER", "sysctl -w net.core.$K=1")) == [
         ("PL101", 12, 11, 'container "c" writes net.core.$K=1')
@@ -86,9 +93,7 @@ def test_a_constant_built_from_an_unknown_value_is_unknown():
 
 def test_an_assignment_to_a_variable_named_read_does_not_bind_its_value():
     # read=V sets the variable "read" to the word V: V keeps its constant
-    assert rules_and_messages(pod("V=1", "read=V", SOMAXCONN)) == [
-        ("PL101", 13, 11, 'container "c" writes net.core.somaxconn=1')
-    ]
+    assert rules_and_messages(pod("V=1", "read=V", SOMAXCONN)) == [("PL101", 13, 11, 'container "c" writes net.core.somaxconn=1')]
 
 
 def test_constants_are_followed_through_eight_names_and_no_more():
@@ -103,9 +108,7 @@ def test_constants_are_followed_through_eight_names_and_no_more():
 def test_the_assignment_before_the_use_is_taken_and_none_after():
     # a use before any assignment is unknown; with two assignments the one before the use holds
     assert rules_and_messages(pod(SOMAXCONN, "V=1")) == [("PL101", 11, 11, 'container "c" writes net.core.somaxconn')]
-    assert rules_and_messages(pod("V=1", SOMAXCONN, "V=2")) == [
-        ("PL101", 12, 11, 'container "c" writes net.core.somaxconn=1')
-    ]
+    assert rules_and_messages(pod("V=1", SOMAXCONN, "V=2")) == [("PL101", 12, 11, 'container "c" writes net.core.somaxconn=1')]
 
 
 def test_a_function_sees_the_one_assignment_wherever_it_is():
@@ -175,7 +178,9 @@ def test_a_loop_binds_its_body_not_its_word_list():
     # the command substitution in the word list runs outside the loop: there V has two bindings,
     # V=1 and the loop, so it is unknown ("for V in $(" is 11 characters: sysctl at column 22);
     # in the body V takes the loop's one word, the unknown output of $(...)
-    found = rules_and_messages(pod("V=1", "for V in $(sysctl -w net.core.somaxconn=$V); do", "  sysctl -w net.core.rmem_max=$V", "done"))
+    found = rules_and_messages(
+        pod("V=1", "for V in $(sysctl -w net.core.somaxconn=$V); do", "  sysctl -w net.core.rmem_max=$V", "done")
+    )
     assert found == [
         ("PL101", 12, 22, 'container "c" writes net.core.somaxconn'),
         ("PL101", 13, 13, 'container "c" writes net.core.rmem_max'),
@@ -321,8 +326,7 @@ def test_a_null_pod_sysctl_value_is_reported_as_written_and_a_mapping_value_brea
     # on line 7 is not read as a range at all (and raises nothing: no internal error on stderr)
     text = RANGE_POD.format(value="x").replace(
         '      - {name: net.ipv4.ip_local_port_range, value: "x"}\n',
-        "      - {name: net.ipv4.ip_local_port_range, value: {a: 1}}\n"
-        "      - {name: net.ipv4.ip_local_port_range, value: ~}\n",
+        "      - {name: net.ipv4.ip_local_port_range, value: {a: 1}}\n      - {name: net.ipv4.ip_local_port_range, value: ~}\n",
     )
     result = lint_text(text)
     assert result.stderr == ""
@@ -365,7 +369,9 @@ def test_a_config_map_file_without_an_execute_bit_is_not_run_directly():
 
 def test_a_file_that_is_not_utf8_is_one_pl000_one_character_wide():
     # byte 0xff is the 18th on line 3 ("metadata: {name: " is 17 characters): the region is that byte
-    result = cli("check", "-", "--format", "json", "--fail-on", "never", input=b"apiVersion: v1\nkind: Pod\nmetadata: {name: \xff}\n")
+    result = cli(
+        "check", "-", "--format", "json", "--fail-on", "never", input=b"apiVersion: v1\nkind: Pod\nmetadata: {name: \xff}\n"
+    )
     assert [(f["rule"], f["line"], f["column"], f["endLine"], f["endColumn"]) for f in result.findings] == [
         ("PL000", 3, 18, 3, 19)
     ]
@@ -392,5 +398,20 @@ def test_a_pod_template_patch_is_linted_only_without_kind_and_apiversion():
     # with one of kind or apiVersion (not both) it is neither a patch nor an object: its syntax
     # is not portlint's business and it has no containers to lint
     for key in ('"kind": "Deployment"', '"apiVersion": "apps/v1"'):
-        alone = patch.replace('"spec": {', f"{key}, \"spec\": {{", 1)
+        alone = patch.replace('"spec": {', f'{key}, "spec": {{', 1)
         assert lint_text(alone, name="p.json").findings == [], key
+
+
+def test_a_document_that_is_a_list_keeps_its_syntax_to_itself():
+    # a duplicate key inside a top-level list: not a Kubernetes object, so no PL000
+    result = lint_text("- {a: 1, a: 2}\n")
+    assert (result.findings, result.stderr) == ([], "")
+
+
+def test_a_range_may_be_one_port_but_a_lone_port_is_not_a_range():
+    from portlint.network import PortRange, RangeError, parse_range
+
+    assert parse_range("40000-40000") == PortRange(40000, 40000)  # low = high is not reversed
+    with pytest.raises(RangeError) as raised:
+        parse_range("40000")  # allowed only where a single port is (allow_single)
+    assert str(raised.value) == '"40000" is not a port range: write "LOW HIGH" or "LOW-HIGH", e.g. "32768 60999"'
