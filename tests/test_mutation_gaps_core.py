@@ -415,3 +415,13 @@ def test_a_range_may_be_one_port_but_a_lone_port_is_not_a_range():
     with pytest.raises(RangeError) as raised:
         parse_range("40000")  # allowed only where a single port is (allow_single)
     assert str(raised.value) == '"40000" is not a port range: write "LOW HIGH" or "LOW-HIGH", e.g. "32768 60999"'
+
+
+def test_port_range_and_set_sizes_count_both_ends():
+    from portlint.network import PortRange, parse_port_set
+
+    assert PortRange(1, 10).size == 10
+    assert PortRange(1, 5).overlap(PortRange(5, 9)) == PortRange(5, 5)  # one shared port
+    assert PortRange(1, 4).overlap(PortRange(5, 9)) is None
+    assert parse_port_set("1-3").size == 3  # a set that starts at port 1
+    assert parse_port_set("1-3,2-6,10").size == 7  # 1-6 and 10
