@@ -41,39 +41,108 @@ _BRANCHES = frozenset({"if_statement", "elif_clause", "else_clause"})
 MAX_CALL_DEPTH = 3  # a function called from a function called from...: deeper calls add nothing
 
 
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """The facts that hold at a node, as a chain its descendants share: ``facts`` found at
+    one level (never empty), then those of the levels above (``rest``)."""
+
+    facts: list[Fact]
+    rest: _Link | None
+
+
+class _Memo:
+    """What ``facts_at`` learnt about one script, so that each level, block, clause and
+    function is read once however many writes and calls share it (a script of 16,000 writes
+    or of functions calling functions stays linear). Keyed by node id."""
+
+    __slots__ = ("chains", "blocks", "clauses", "branches", "calls")
+
+    def __init__(self) -> None:
+        self.chains: dict[tuple[int, int], tuple[_Link | None, bool]] = {}  # (node, call depth) -> (facts, returns)
+        self.blocks: dict[tuple[int, bool], tuple[dict[int, int], list[int], list[Fact]]] = {}
+        self.clauses: dict[int, tuple[list, list, frozenset[int]]] = {}
+        self.branches: dict[int, list[Fact]] = {}
+        self.calls: dict[str, list] | None = None
+
+
+def _memo(script: Script) -> _Memo:
+    if script.memo is None:
+        script.memo = _Memo()
+    return script.memo
+
+
 def facts_at(script: Script, node, depth: int = 0) -> list[Fact]:
     """Facts that hold whenever ``node`` runs: from enclosing conditions and from earlier
     statements that leave when the opposite holds. Inside a shell function, the facts that
-    hold at every call of it count too."""
-    returns = script.top_level_return_exits or _in_function(node)
+    hold at every call of it count too. Innermost first."""
     facts: list[Fact] = []
-    child = node
-    parent = node.parent
-    while parent is not None:
-        kind = parent.type
-        if kind == "list":
-            _list_facts(script, parent, child, facts)
-        elif kind in _BRANCHES:
-            _if_facts(script, parent, child, facts)
-        elif kind == "case_item":
-            facts.extend(_case_item_facts(script, parent))
-        if kind in _SEQUENCES or kind in _BRANCHES:
-            _early_exit_facts(script, parent, child, facts, returns)
-        if kind == "function_definition":
-            if depth < MAX_CALL_DEPTH:
-                facts.extend(_call_site_facts(script, parent, depth))
-            break
-        child, parent = parent, parent.parent
+    link = _chain(script, node, depth)
+    while link is not None:
+        facts.extend(link.facts)
+        link = link.rest
     return facts
 
 
-def _in_function(node) -> bool:
-    parent = node.parent
-    while parent is not None:
+def _chain(script: Script, node, depth: int) -> _Link | None:
+    """The facts at ``node`` as a chain: walk up to the nearest level already known (or the
+    script, or the function the node is in), then add each level's own facts on the way
+    back down, remembering every level. No recursion: a script nested thousands of levels
+    deep is read in one loop."""
+    memo = _memo(script)
+    path = []
+    child = node
+    while True:
+        known = memo.chains.get((child.id, depth))
+        if known is not None:
+            link, returns = known
+            break
+        parent = script.parent(child)
+        if parent is None:
+            link, returns = None, script.top_level_return_exits
+            break
+        path.append((child, parent))
         if parent.type == "function_definition":
-            return True
-        parent = parent.parent
-    return False
+            link, returns = None, True
+            break
+        child = parent
+    for child, parent in reversed(path):
+        found = _level_facts(script, parent, child, returns, depth)
+        if found:
+            link = _Link(found, link)
+        memo.chains[(child.id, depth)] = (link, returns)
+    return link
+
+
+def _level_facts(script: Script, parent, child, returns: bool, depth: int) -> list[Fact]:
+    """What ``parent`` says about its ``child``: a condition around it, earlier statements
+    of its block that leave, and, for a function's body, what holds at its calls."""
+    facts: list[Fact] = []
+    kind = parent.type
+    if kind == "list":
+        _list_facts(script, parent, child, facts)
+    elif kind in _BRANCHES:
+        _if_facts(script, parent, child, facts)
+    elif kind == "case_item":
+        facts.extend(_case_item_facts(script, parent))
+    if kind in _SEQUENCES or kind in _BRANCHES:
+        _early_exit_facts(script, parent, child, facts, returns)
+    if kind == "function_definition" and depth < MAX_CALL_DEPTH:
+        facts.extend(_call_site_facts(script, parent, depth))
+    return facts
+
+
+def _calls(script: Script, name: str) -> list:
+    """The commands that run ``name``, in document order (indexed once per script)."""
+    memo = _memo(script)
+    if memo.calls is None:
+        memo.calls = {}
+        for command in script.commands:
+            name_node = command.child_by_field_name("name")
+            if name_node is not None:
+                memo.calls.setdefault(word_text(name_node), []).append(command)
+        for calls in memo.calls.values():
+            calls.sort(key=lambda c: c.start_byte)  # a reused query cursor does not return them in order
+    return memo.calls.get(name, [])
 
 
 def _call_site_facts(script: Script, function, depth: int) -> list[Fact]:
@@ -83,14 +152,8 @@ def _call_site_facts(script: Script, function, depth: int) -> list[Fact]:
     if name_node is None:
         return []
     name = name_node.text.decode("utf-8", "replace")
-    calls = [
-        c
-        for c in script.commands
-        if c.child_by_field_name("name") is not None and word_text(c.child_by_field_name("name")) == name
-    ]
-    calls.sort(key=lambda c: c.start_byte)  # a reused query cursor does not return them in order
     common: list[Fact] | None = None
-    for call in calls:
+    for call in _calls(script, name):
         found = facts_at(script, call, depth + 1)
         if common is None:
             common = found
@@ -110,28 +173,33 @@ def _list_facts(script: Script, lst, child, facts: list[Fact]) -> None:
 
 def _if_facts(script: Script, clause, child, facts: list[Fact]) -> None:
     """Facts for a statement inside an if/elif/else body."""
+    if clause.type == "if_statement" and child.type in ("elif_clause", "else_clause"):
+        return  # handled when we are inside that clause
+    if child.id in _clause(script, clause)[2]:
+        facts.extend(_branch_facts(script, clause))
+
+
+def _branch_facts(script: Script, clause) -> list[Fact]:
+    """What holds in the body of an if/elif/else clause: its condition held, and every
+    earlier branch was not taken (read once per clause)."""
+    memo = _memo(script)
+    known = memo.branches.get(clause.id)
+    if known is not None:
+        return known
+    facts: list[Fact] = []
     if clause.type == "if_statement":
-        if child.type in ("elif_clause", "else_clause"):
-            return  # handled when we are inside that clause
-        condition, body = _split_clause(clause)
-        if child in body:
-            facts.extend(_last_condition(script, condition, True))
-        return
-    statement = clause.parent
-    if statement is None:
-        return
-    condition, body = _split_clause(clause) if clause.type == "elif_clause" else ([], _clause_body(clause))
-    if child not in body:
-        return
-    facts.extend(_last_condition(script, condition, True))
-    # every earlier branch was not taken
-    first_condition, _ = _split_clause(statement)
-    facts.extend(_last_condition(script, first_condition, False))
-    for sibling in statement.children:
-        if sibling == clause:
-            break
-        if sibling.type == "elif_clause":
-            facts.extend(_last_condition(script, _split_clause(sibling)[0], False))
+        facts.extend(_last_condition(script, _clause(script, clause)[0], True))
+    elif script.parent(clause) is not None:
+        statement = script.parent(clause)
+        facts.extend(_last_condition(script, _clause(script, clause)[0], True))
+        facts.extend(_last_condition(script, _clause(script, statement)[0], False))
+        for sibling in statement.children:
+            if sibling == clause:
+                break
+            if sibling.type == "elif_clause":
+                facts.extend(_last_condition(script, _clause(script, sibling)[0], False))
+    memo.branches[clause.id] = facts
+    return facts
 
 
 def _last_condition(script: Script, condition: list, truth: bool) -> list[Fact]:
@@ -140,33 +208,54 @@ def _last_condition(script: Script, condition: list, truth: bool) -> list[Fact]:
 
 def _early_exit_facts(script: Script, block, child, facts: list[Fact], returns: bool) -> None:
     """``[ "$POD_IP" = "$HOST_IP" ] && exit 0`` before the write: the opposite holds after."""
-    if block.type == "if_statement":
-        statements = _split_clause(block)[1]
-    elif block.type in _BRANCHES:
-        statements = _clause_body(block)
+    index, ends, found = _block_exits(script, block, returns)
+    at = index.get(child.id)
+    if at is not None:
+        facts.extend(found[: ends[at]])
+
+
+def _block_exits(script: Script, block, returns: bool) -> tuple[dict[int, int], list[int], list[Fact]]:
+    """The early-exit facts of a block's statements, read in one pass: (statement id ->
+    its index, per index the number of facts its earlier statements give, those facts)."""
+    memo = _memo(script)
+    known = memo.blocks.get((block.id, returns))
+    if known is not None:
+        return known
+    if block.type in _BRANCHES:
+        statements = _clause(script, block)[1]
     else:
         statements = [c for c in block.children if c.is_named]
-    if child not in statements:
-        return
+    index: dict[int, int] = {}
+    ends: list[int] = []
+    found: list[Fact] = []
     for statement in statements:
-        if statement == child:
-            break
-        if statement.type == "list":
-            facts.extend(_exit_list_facts(script, statement, returns))
-        elif statement.type == "case_statement":
-            facts.extend(_case_exit_facts(script, statement, returns))
-        elif statement.type == "if_statement":
-            condition, body = _split_clause(statement)
-            clauses = [c for c in statement.children if c.type in ("elif_clause", "else_clause")]
-            body_leaves = any(_leaves(s, returns) for s in body)
-            if not clauses and body_leaves:
-                facts.extend(_last_condition(script, condition, False))
-            elif len(clauses) == 1 and clauses[0].type == "else_clause":
-                else_leaves = any(_leaves(s, returns) for s in _clause_body(clauses[0]))
-                if body_leaves and not else_leaves:
-                    facts.extend(_last_condition(script, condition, False))
-                elif else_leaves and not body_leaves:
-                    facts.extend(_last_condition(script, condition, True))
+        index[statement.id] = len(ends)
+        ends.append(len(found))
+        found.extend(_statement_exit_facts(script, statement, returns))
+    memo.blocks[(block.id, returns)] = (index, ends, found)
+    return index, ends, found
+
+
+def _statement_exit_facts(script: Script, statement, returns: bool) -> list[Fact]:
+    """What holds after ``statement`` because it leaves when the opposite holds."""
+    if statement.type == "list":
+        return _exit_list_facts(script, statement, returns)
+    if statement.type == "case_statement":
+        return _case_exit_facts(script, statement, returns)
+    if statement.type != "if_statement":
+        return []
+    condition, body, _ = _clause(script, statement)
+    clauses = [c for c in statement.children if c.type in ("elif_clause", "else_clause")]
+    body_leaves = any(_leaves(s, returns) for s in body)
+    if not clauses and body_leaves:
+        return _last_condition(script, condition, False)
+    if len(clauses) == 1 and clauses[0].type == "else_clause":
+        else_leaves = any(_leaves(s, returns) for s in _clause(script, clauses[0])[1])
+        if body_leaves and not else_leaves:
+            return _last_condition(script, condition, False)
+        if else_leaves and not body_leaves:
+            return _last_condition(script, condition, True)
+    return []
 
 
 def _case_pattern(item):
@@ -185,7 +274,7 @@ def _case_pattern(item):
 def _case_item_facts(script: Script, item) -> list[Fact]:
     """Inside ``case S in P) ...``: S equals P; inside ``*)``: S differs from every
     earlier single pattern."""
-    statement = item.parent
+    statement = script.parent(item)
     subject = statement.child_by_field_name("value") if statement is not None else None
     if subject is None:
         return []
@@ -223,43 +312,57 @@ def _case_exit_facts(script: Script, statement, returns: bool) -> list[Fact]:
 
 def _exit_list_facts(script: Script, statement, returns: bool) -> list[Fact]:
     """``C && exit`` (C is false after it), ``C || exit`` (C is true after it), also
-    followed by ``|| true`` as scripts under ``set -e`` write it."""
-    operands = [c for c in statement.children if c.is_named]
-    operator = next((c.type for c in statement.children if c.type in ("&&", "||")), None)
-    if len(operands) != 2 or operator is None:
-        return []
-    if _leaves(operands[1], returns):
-        return condition_facts(script, operands[0], operator == "||")
-    if operator == "||" and operands[0].type == "list":  # (C && exit) || true
-        return _exit_list_facts(script, operands[0], returns)
-    return []
+    followed by ``|| true`` as scripts under ``set -e`` write it (any number of times)."""
+    while True:
+        operands = [c for c in statement.children if c.is_named]
+        operator = next((c.type for c in statement.children if c.type in ("&&", "||")), None)
+        if len(operands) != 2 or operator is None:
+            return []
+        if _leaves(operands[1], returns):
+            return condition_facts(script, operands[0], operator == "||")
+        if operator != "||" or operands[0].type != "list":
+            return []
+        statement = operands[0]  # (C && exit) || true
 
 
 def condition_facts(script: Script, node, truth: bool) -> list[Fact]:
-    """What ``node`` succeeding (truth=True) or failing (False) says about equalities."""
+    """What ``node`` succeeding (truth=True) or failing (False) says about equalities, left
+    to right. One loop over the parts still to read: conditions nested thousands of levels
+    deep (``! ! ...``, ``( ( ... ) )``, long ``&&`` lists) need no recursion."""
+    facts: list[Fact] = []
+    pending = [(node, truth)]
+    while pending:
+        node, truth = pending.pop()
+        pending.extend(reversed(_condition_parts(script, node, truth, facts)))
+    return facts
+
+
+def _condition_parts(script: Script, node, truth: bool, facts: list[Fact]) -> list[tuple[object, bool]]:
+    """One step of ``condition_facts``: a comparison adds its fact to ``facts``; a compound
+    condition gives its parts (node, truth) to read, in order."""
     kind = node.type
     if kind == "negated_command":
         inner = [c for c in node.children if c.is_named]
-        return condition_facts(script, inner[0], not truth) if inner else []
+        return [(inner[0], not truth)] if inner else []
     if kind == "test_command":
         inner = [c for c in node.children if c.is_named]
-        return condition_facts(script, inner[0], truth) if len(inner) == 1 else []
+        return [(inner[0], truth)] if len(inner) == 1 else []
     if kind in ("parenthesized_expression", "subshell", "compound_statement"):
         inner = [c for c in node.children if c.is_named]
-        return condition_facts(script, inner[-1], truth) if inner else []
+        return [(inner[-1], truth)] if inner else []
     if kind == "unary_expression":
         children = node.children
         if children and children[0].type == "!":
             inner = [c for c in children[1:] if c.is_named]
-            return condition_facts(script, inner[0], not truth) if inner else []
+            return [(inner[0], not truth)] if inner else []
         return []
     if kind == "binary_expression":
         operator = node.child_by_field_name("operator")
         op = operator.type if operator is not None else None
         if op in ("&&", "-a"):
-            return _conjunction(script, node, truth, True)
+            return _conjunction(node, truth, True)
         if op in ("||", "-o"):
-            return _conjunction(script, node, truth, False)
+            return _conjunction(node, truth, False)
         if op in ("=", "==", "!="):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is None or right is None:
@@ -268,7 +371,7 @@ def condition_facts(script: Script, node, truth: bool) -> list[Fact]:
             if negated is not None:  # [ ! A = B ] is read as (! A) = B; test(1) means ! (A = B)
                 left, truth = negated, not truth
             equal = (op != "!=") == truth
-            return [_fact(script, operand(left), operand(right), equal, node)]
+            facts.append(_fact(script, operand(left), operand(right), equal, node))
         return []
     if kind == "list":
         operator = next((c.type for c in node.children if c.type in ("&&", "||")), None)
@@ -276,7 +379,7 @@ def condition_facts(script: Script, node, truth: bool) -> list[Fact]:
         if len(operands) != 2:
             return []
         if (operator == "&&" and truth) or (operator == "||" and not truth):
-            return condition_facts(script, operands[0], truth) + condition_facts(script, operands[1], truth)
+            return [(operands[0], truth), (operands[1], truth)]
         return []
     if kind == "command":
         name = node.child_by_field_name("name")
@@ -294,7 +397,7 @@ def condition_facts(script: Script, node, truth: bool) -> list[Fact]:
             negate, args, texts = True, args[1:], texts[1:]
         if len(texts) == 3 and texts[1] in ("=", "==", "!="):
             equal = (texts[1] != "!=") == (truth != negate)
-            return [_fact(script, operand(args[0]), operand(args[2]), equal, node)]
+            facts.append(_fact(script, operand(args[0]), operand(args[2]), equal, node))
     return []
 
 
@@ -306,12 +409,12 @@ def _negated_operand(node):
     return inner[0] if len(inner) == 1 else None
 
 
-def _conjunction(script: Script, node, truth: bool, is_and: bool) -> list[Fact]:
+def _conjunction(node, truth: bool, is_and: bool) -> list[tuple[object, bool]]:
     """``A && B`` true, or ``A || B`` false: both sides say it; otherwise nothing certain."""
     left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
     if left is None or right is None or truth != is_and:
         return []
-    return condition_facts(script, left, truth) + condition_facts(script, right, truth)
+    return [(left, truth), (right, truth)]
 
 
 def _fact(script: Script, left: Operand, right: Operand, equal: bool, node) -> Fact:
@@ -319,42 +422,42 @@ def _fact(script: Script, left: Operand, right: Operand, equal: bool, node) -> F
     return Fact(left, right, equal, line, col, end_line, end_col)
 
 
-def _split_clause(clause) -> tuple[list, list]:
-    """(condition statements, body statements) of an if_statement or elif_clause."""
-    condition: list = []
-    body: list = []
-    seen_then = False
-    for child in clause.children:
-        if child.type == "then":
-            seen_then = True
-            continue
-        if not child.is_named or child.type in ("elif_clause", "else_clause", "comment"):
-            continue
-        (body if seen_then else condition).append(child)
-    return condition, body
-
-
-def _clause_body(clause) -> list:
-    if clause.type == "else_clause":
-        return [c for c in clause.children if c.is_named and c.type != "comment"]
-    return _split_clause(clause)[1]
+def _clause(script: Script, clause) -> tuple[list, list, frozenset[int]]:
+    """(condition statements, body statements, the body's node ids) of an if_statement,
+    elif_clause or else_clause (which has no condition), read once per clause."""
+    memo = _memo(script)
+    known = memo.clauses.get(clause.id)
+    if known is None:
+        condition: list = []
+        body: list = []
+        seen_then = clause.type == "else_clause"
+        for child in clause.children:
+            if child.type == "then":
+                seen_then = True
+                continue
+            if not child.is_named or child.type in ("elif_clause", "else_clause", "comment"):
+                continue
+            (body if seen_then else condition).append(child)
+        known = memo.clauses[clause.id] = (condition, body, frozenset(c.id for c in body))
+    return known
 
 
 def _leaves(statement, returns: bool) -> bool:
     """True when ``statement`` leaves the script (``exit``) or, with ``returns``, the
-    function it is in (``return``); also inside ``{ ...; exit; }``."""
-    if statement.type == "command":
-        name = statement.child_by_field_name("name")
-        if name is None:
-            return False
-        word = word_text(name)
-        return word == "exit" or (returns and word == "return")
-    if statement.type == "compound_statement":
-        return any(_leaves(c, returns) for c in statement.children if c.is_named)
-    if statement.type == "list":
-        operands = [c for c in statement.children if c.is_named]
-        operator = next((c.type for c in statement.children if c.type in ("&&", "||", ";")), None)
-        return operator is None and any(_leaves(c, returns) for c in operands)
+    function it is in (``return``); also inside ``{ ...; exit; }``, however deep."""
+    pending = [statement]
+    while pending:
+        node = pending.pop()
+        if node.type == "command":
+            name = node.child_by_field_name("name")
+            word = word_text(name) if name is not None else ""
+            if word == "exit" or (returns and word == "return"):
+                return True
+        elif node.type == "compound_statement":
+            pending.extend(c for c in node.children if c.is_named)
+        elif node.type == "list":
+            if next((c.type for c in node.children if c.type in ("&&", "||", ";")), None) is None:
+                pending.extend(c for c in node.children if c.is_named)
     return False
 
 

@@ -28,7 +28,7 @@ from . import facts as run_facts
 from . import k8s, network, parallel, sources, tree, writes
 from .config import Settings
 from .excludes import Excludes
-from .findings import Finding, Location
+from .findings import Finding, Location, report
 from .network import NodeNetwork
 from .store import FindingStore
 from .sysctls import parse_version
@@ -111,7 +111,9 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
             _lint_document(doc, ctx, object_rules, result, raw)
 
     joined: list[writes.ContainerWrite] = []
-    _guarded(result, _JOIN, "the run", joined, writes.join, ctx.facts.script_users, ctx.facts.kept_files)
+    unread: list[writes.UnreadScript] = []
+    _guarded(result, _JOIN, "the run", joined, writes.join, ctx.facts.script_users, ctx.facts.kept_files, unread)
+    raw.extend(_unread_findings(unread))
     ctx.facts.write_facts(joined)  # port-range declarations and values in kept files
     for rule in rules:
         check_writes = getattr(rule, "check_writes", None)
@@ -197,7 +199,17 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> N
         for rule in object_rules:
             _guarded(result, rule, doc.path, raw, rule.check, manifest, ctx)
         _guarded(result, _COLLECTOR, doc.path, raw, run_facts.collect, manifest, ctx.facts)
+        _guarded(result, _COLLECTOR, doc.path, raw, _own_unread_findings, manifest)
         manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
+
+
+def _own_unread_findings(manifest: k8s.Manifest) -> list[Finding]:
+    return _unread_findings(writes.unread_scripts(manifest))
+
+
+def _unread_findings(unread: list[writes.UnreadScript]) -> list[Finding]:
+    """A script too deep to analyse is input portlint cannot read: PL000 at the script."""
+    return [report(PARSE_ERROR, u.obj, u.location, u.message, u.path) for u in unread]
 
 
 def _lint_batch(batch, shared):

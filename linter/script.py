@@ -32,6 +32,34 @@ def _parser():
     return tree_sitter.Parser(language), query
 
 
+# The deepest syntax tree analysed (levels of nodes below the script's root: subshells,
+# braces, && and || lists, conditions, ...). Far beyond what people write; deep enough
+# that the analysis stays fast (finding a node's parent costs tree-sitter a walk down
+# from the root), and far below the 65,535 levels past which tree-sitter's queries stop
+# finding nodes. A deeper script is not analysed and is reported instead (PL000).
+MAX_NESTING = 2_000
+_UNKNOWN = object()
+
+
+def _deeper_than(tree, limit: int) -> bool:
+    """True when a node of ``tree`` lies more than ``limit`` levels below its root. A tree
+    of at most ``limit`` nodes cannot be (the common case: no walk)."""
+    if tree.root_node.descendant_count <= limit:
+        return False
+    cursor = tree.walk()
+    depth = 0
+    while True:
+        if cursor.goto_first_child():
+            depth += 1
+            if depth > limit:
+                return True
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return False
+            depth -= 1
+
+
 @dataclass(frozen=True, slots=True)
 class Enclosing:
     """Where a nested script (``sh -c '...'`` inside a script) sits in the script that runs it."""
@@ -49,7 +77,10 @@ class Script:
     it in sh, dash, ash and bash's POSIX mode, but plain ``bash`` reports an error and
     goes on (``top_level_return_exits``)."""
 
-    __slots__ = ("data", "positions", "enclosing", "tree", "commands", "redirects", "top_level_return_exits", "shell", "_ascii")
+    __slots__ = (
+        "data", "positions", "enclosing", "tree", "commands", "redirects", "top_level_return_exits", "shell", "too_deep",
+        "memo", "_parents", "_ascii",
+    )  # fmt: skip
 
     def __init__(self, text: str, positions: ScalarMap, shell: str, enclosing: Enclosing | None = None) -> None:
         self.data = text.encode("utf-8")
@@ -60,9 +91,20 @@ class Script:
         self._ascii = self.data.isascii()
         parser, query = _parser()
         self.tree = parser.parse(self.data)
-        captured = query.captures(self.tree.root_node)
+        self.memo = None  # what linter.conditions learnt about this script
+        self._parents: dict[int, object] = {}
+        self.too_deep = _deeper_than(self.tree, MAX_NESTING)
+        captured = query.captures(self.tree.root_node) if not self.too_deep else {}
         self.commands: list = captured.get("c", [])  # every command, in no set order (also the calls of functions)
         self.redirects: list = captured.get("r", [])
+
+    def parent(self, node):
+        """``node.parent``, remembered: tree-sitter finds a parent by searching down from the
+        root on every call, so walking up a deep script without this is quadratic."""
+        known = self._parents.get(node.id, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = self._parents[node.id] = node.parent
+        return known
 
     def _offset(self, byte: int) -> int:
         """Character offset in the YAML scalar of a byte of this script."""
@@ -99,6 +141,32 @@ class Script:
         if end_line != line:  # a folded scalar joins lines: stop where the source line ends
             end_line, end_col = line, self.positions.line_end(offset)
         return line, col, end_line, end_col
+
+
+def redirections_of(command):
+    """The redirected_statement whose redirections apply to ``command``, or None: the one
+    around it, or around a list it ends (``a && tee F <<EOF``: the shell applies the
+    redirections to the last command)."""
+    node, parent = command, command.parent
+    while parent is not None and parent.type == "list" and parent.named_children[-1] == node:
+        node, parent = parent, parent.parent
+    if parent is None or parent.type != "redirected_statement" or parent.child_by_field_name("body") != node:
+        return None
+    return parent
+
+
+def command_arguments(command) -> list:
+    """The argument words of ``command``, with those written after a here-document operator:
+    tree-sitter-bash puts the words of ``tee <<EOF FILE`` after ``<<EOF`` inside the
+    statement's heredoc_redirect, not in the command, but the shell passes them to it all
+    the same."""
+    found = command.children_by_field_name("argument")
+    statement = redirections_of(command)
+    if statement is not None:
+        for redirect in statement.children_by_field_name("redirect"):
+            if redirect.type == "heredoc_redirect":
+                found.extend(redirect.children_by_field_name("argument"))
+    return found
 
 
 def word_text(node) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from .argv import SHELLS, WRAPPERS, Entered, Invocation, basename, script_index, unwrap
 from .conditions import MAX_CALL_DEPTH, Fact, facts_at
 from .scalarpos import ScalarMap
-from .script import Enclosing, Script, word_text
+from .script import MAX_NESTING, Enclosing, Script, command_arguments, redirections_of, word_text
 from .sources import Document
 from .sysctls import normalize
 from .tree import Scalar
@@ -95,13 +95,33 @@ class ScriptRun:
     entered: tuple[Entered, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A script nested deeper than the analysis reads (``linter.script.MAX_NESTING``): its
+    writes are not known, so the script itself is reported, at its first line."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"this shell script is nested more than {MAX_NESTING:,} levels deep (subshells, braces, && and || "
+            "lists, conditions), beyond what portlint analyses: its sysctl writes and their guards are not checked"
+        )
+
+
 @dataclass(slots=True)
 class Program:
-    """What a container runs, as far as it can be read statically."""
+    """What a container runs, as far as it can be read statically; ``unread``: its scripts
+    too deep to analyse."""
 
     writes: list[Write]
     remounts_proc_sys: bool = False
     runs: list[ScriptRun] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
 
 
 class HostMounts:
@@ -327,7 +347,7 @@ def analyze_script(
         return Program([])
     finder = _WriteFinder(Script(text, positions, shell), 0, mounts, entered, files=files, context=tuple(facts or ()))
     finder.run()
-    return Program(finder.writes, finder.remounts, finder.runs)
+    return Program(finder.writes, finder.remounts, finder.runs, finder.unread)
 
 
 def script_file_index(words: list[str]) -> int | None:
@@ -383,10 +403,16 @@ class _WriteFinder:
         self.runs: list[ScriptRun] = []
         self.heredocs: dict[str, object] = {}  # file -> the heredoc_body written to it (cat > F <<EOF)
         self.remounts = False
-        self.functions = self._wrapper_functions()
+        self.unread: list[Unread] = []
+        self.functions = self._wrapper_functions() if not script.too_deep else {}
 
     def run(self) -> None:
-        """Commands and redirections in document order."""
+        """Commands and redirections in document order; a script too deep to read is one
+        ``Unread`` at its start instead."""
+        if self.script.too_deep:
+            root = self.script.tree.root_node
+            self.unread.append(Unread(*self.script.region(root)))
+            return
         nodes = self.script.commands + self.script.redirects
         nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
         for node in nodes:
@@ -407,21 +433,21 @@ class _WriteFinder:
         for match in _ALL_ARGS_BYTES.finditer(data):
             command = root.descendant_for_byte_range(match.start(), match.end())
             while command is not None and command.type != "command":
-                command = command.parent
+                command = self.script.parent(command)
             if command is None:
                 continue
             name_node = command.child_by_field_name("name")
             if name_node is None:
                 continue
-            arguments = command.children_by_field_name("argument")
+            arguments = command_arguments(command)
             words = [word_text(name_node)] + [word_text(a) for a in arguments]
             texts = [name_node.text.decode("utf-8", "replace")] + [a.text.decode("utf-8", "replace") for a in arguments]
             at = next((i for i, t in enumerate(texts) if t in _ALL_ARGS), None)
             if at is None or unwrap(words[: at + 1]).index != at:
                 continue
-            function = command.parent
+            function = self.script.parent(command)
             while function is not None and function.type != "function_definition":
-                function = function.parent
+                function = self.script.parent(function)
             name = function.child_by_field_name("name") if function is not None else None
             if name is not None:
                 found[name.text.decode("utf-8", "replace")] = _Function(words[:at], command)
@@ -441,7 +467,7 @@ class _WriteFinder:
             if self.files and word_text(name_node).startswith("/"):
                 self._run(node, word_text(name_node), None, self.entered, [])  # /scripts/tune.sh
             return
-        arguments = node.children_by_field_name("argument")
+        arguments = command_arguments(node)
         nodes: list = [name_node, *arguments]
         inner: list[Fact] = []
         if function is not None:  # host_exec sysctl -w k=v: the function's wrappers, then the call's words
@@ -480,7 +506,7 @@ class _WriteFinder:
                     target = sysctl_target(path, self.mounts) if path else None
                     if target is None:
                         if path and program == "tee":
-                            self._heredoc_file(node.parent, node, path, "-a" in words_now or "--append" in words_now)
+                            self._heredoc_file(node, path, "-a" in words_now or "--append" in words_now)
                         continue
                     if target.how == "sysctl.d":
                         entries = _entries(_piped_value(node, self, raw=True)) or [(None, None)]
@@ -530,9 +556,11 @@ class _WriteFinder:
         if path.startswith("/") and self.files.holds(path):
             self.runs.append(ScriptRun(path, shell, self._facts(node) + list(inner), entered))
 
-    def _heredoc_file(self, statement, writer, path: str, append: bool) -> None:
-        """``cat > FILE <<EOF`` / ``tee FILE <<EOF``: FILE now holds the here-document."""
-        if statement is None or statement.type != "redirected_statement" or statement.child_by_field_name("body") != writer:
+    def _heredoc_file(self, writer, path: str, append: bool) -> None:
+        """``cat > FILE <<EOF`` / ``tee FILE <<EOF`` (in any order, also ending an ``&&``
+        list): FILE now holds the here-document."""
+        statement = redirections_of(writer)
+        if statement is None:
             return
         body = _heredoc_body(statement)
         if body is None:
@@ -604,7 +632,7 @@ class _WriteFinder:
                     target = sysctl_target(path, self.mounts)
                     if target is None:
                         if writer.type == "command" and word_text(writer.child_by_field_name("name") or writer) == "cat":
-                            self._heredoc_file(node, writer, path, operator == ">>")
+                            self._heredoc_file(writer, path, operator == ">>")
                         continue
                     if target.how == "sysctl.d":
                         self._sysctl_file(node, writer, destination, target)
@@ -652,6 +680,7 @@ class _WriteFinder:
         inner.run()
         self.writes.extend(inner.writes)
         self.runs.extend(inner.runs)
+        self.unread.extend(inner.unread)
         self.remounts = self.remounts or inner.remounts
 
     def _facts(self, node) -> list[Fact]:
@@ -753,7 +782,7 @@ def _printed(command, finder: _WriteFinder, raw: bool = False) -> str | None:
     name = command.child_by_field_name("name")
     if name is None or word_text(name) not in ("echo", "printf"):
         return None
-    arguments = command.children_by_field_name("argument")
+    arguments = command_arguments(command)
     expansions = finder._expanded(arguments, command) if arguments else [[]]
     if len(expansions) != 1:
         return None  # a different value per iteration

@@ -36,12 +36,13 @@ class Variables:
     """The constants of one script; ``outer`` is (the Variables of the script around a nested
     ``sh -c "..."`` whose double-quoted text the outer shell expands, the ``sh`` command)."""
 
-    __slots__ = ("script", "outer", "_bindings")  # _bindings: name -> its binding nodes, filled on demand
+    __slots__ = ("script", "outer", "_bindings", "_scopes")  # _bindings: name -> its binding nodes, filled on demand
 
     def __init__(self, script: Script, outer: tuple[Variables, object] | None = None) -> None:
         self.script = script
         self.outer = outer
         self._bindings: dict[str, list] | None = None
+        self._scopes: dict[int, tuple[bool, tuple]] = {}  # node id -> _scope
 
     def _of(self, name: str) -> list:
         """The bindings of ``name``: assignments, for loops, unset/local/declare, read and the
@@ -75,7 +76,8 @@ class Variables:
                 outer, command = self.outer
                 return outer.values(name, command, depth + 1)
             return None
-        loop = _enclosing_loop(at, name)
+        in_function, loops = self._scope(at)
+        loop = _enclosing_loop(loops, at, name)
         if loop is not None:
             body = loop.child_by_field_name("body")
             if body is None or any(_inside(b, body) for b in bindings):  # V is bound again in the body
@@ -94,10 +96,30 @@ class Variables:
             if value is None:
                 return None
             constants.append((binding, value))
-        if _in_function(at):
+        if in_function:
             return [constants[0][1]] if len(constants) == 1 else None
         before = [value for binding, value in constants if binding.end_byte <= at.start_byte]
         return [before[-1]] if before else None
+
+    def _scope(self, node) -> tuple[bool, tuple]:
+        """(whether ``node`` is inside a function, the for loops around it, innermost first),
+        from its parent's: one walk up a deep script serves every write in it."""
+        scopes = self._scopes
+        path = []
+        current = node
+        while current.id not in scopes:
+            parent = self.script.parent(current)
+            if parent is None:
+                scopes[current.id] = (False, ())
+                break
+            path.append((current, parent))
+            current = parent
+        for child, parent in reversed(path):
+            in_function, loops = scopes[parent.id]
+            if parent.type == "for_statement":
+                loops = (parent, *loops)
+            scopes[child.id] = (in_function or parent.type == "function_definition", loops)
+        return scopes[node.id]
 
     def _constant(self, binding, depth: int) -> str | None:
         """The value of a top-level constant assignment, else None."""
@@ -228,30 +250,22 @@ def _quoted(node, env: dict[str, str | None]) -> str:
     return node.text.decode("utf-8", "replace")
 
 
-def _enclosing_loop(node, name: str):
-    """The innermost ``for NAME in ...`` whose body holds ``node`` (not its word list)."""
-    child, parent = node, node.parent
-    while parent is not None:
-        if parent.type == "for_statement" and child == parent.child_by_field_name("body"):
-            variable = parent.child_by_field_name("variable")
-            if variable is not None and variable.text.decode("utf-8", "replace") == name:
-                return parent
-        child, parent = parent, parent.parent
+def _enclosing_loop(loops: tuple, node, name: str):
+    """The innermost of ``loops`` (those around ``node``) that is ``for NAME in ...`` with
+    ``node`` in its body."""
+    for loop in loops:
+        variable = loop.child_by_field_name("variable")
+        body = loop.child_by_field_name("body")
+        if (
+            variable is not None
+            and variable.text.decode("utf-8", "replace") == name
+            and body is not None
+            and body.start_byte <= node.start_byte < body.end_byte
+        ):
+            return loop
     return None
 
 
 def _inside(node, ancestor) -> bool:
-    while node is not None:
-        if node == ancestor:
-            return True
-        node = node.parent
-    return False
-
-
-def _in_function(node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.type == "function_definition":
-            return True
-        parent = parent.parent
-    return False
+    """Whether ``node`` lies in ``ancestor``, by bytes (walking up parents is slow in tree-sitter)."""
+    return ancestor.start_byte <= node.start_byte < ancestor.end_byte

@@ -215,6 +215,22 @@ class ContainerWrite:
         return f"a pod without {flag}"
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadScript:
+    """A container's script too deep to analyse (``shell.Unread``), reported instead of its
+    writes: ``obj`` the finding is about (the Manifest, or after the join an ObjectRef),
+    ``path`` the container (and kept file) for the fingerprint."""
+
+    obj: object
+    location: Location
+    path: str
+    message: str
+
+
+def _unread(unread: shell.Unread, obj, file: str, path: str) -> UnreadScript:
+    return UnreadScript(obj, Location(file, unread.line, unread.column, unread.end_line, unread.end_column), path, unread.message)
+
+
 @dataclass(slots=True)
 class ScriptUser:
     """A container that runs a file of a ConfigMap or Secret volume: the scripts it runs by
@@ -236,6 +252,7 @@ def container_writes(manifest: k8s.Manifest) -> list[ContainerWrite]:
         return cached
     found: list[ContainerWrite] = []
     users: list[ScriptUser] = []
+    unread: list[UnreadScript] = []
     pod = k8s.pod_spec(manifest)
     if pod is not None:
         volumes: dict[str, tuple[str, Location]] | None = None
@@ -251,6 +268,7 @@ def container_writes(manifest: k8s.Manifest) -> list[ContainerWrite]:
                 files = config_mounts(container.node, configs)
             host_mounts = shell.HostMounts([(m.path, m.host) for m in mounts]) if mounts else shell.NO_MOUNTS
             program = shell.analyze(argv.of_container(container.node), manifest.doc, host_mounts, files)
+            unread.extend(_unread(u, manifest, manifest.doc.path, f"{container.path}:script") for u in program.unread)
             if not program.writes and not program.runs:
                 continue
             where = runs_in(container, mounts, files)
@@ -266,12 +284,19 @@ def container_writes(manifest: k8s.Manifest) -> list[ContainerWrite]:
                 users.append(user)
     manifest.cache["writes"] = found
     manifest.cache["script_users"] = users
+    manifest.cache["unread"] = unread
     return found
 
 
 def script_users(manifest: k8s.Manifest) -> list[ScriptUser]:
     container_writes(manifest)
     return manifest.cache["script_users"]
+
+
+def unread_scripts(manifest: k8s.Manifest) -> list[UnreadScript]:
+    """The manifest's own scripts too deep to analyse."""
+    container_writes(manifest)
+    return manifest.cache["unread"]
 
 
 def _container_write(
@@ -316,20 +341,24 @@ class KeptFile:
     obj: ObjectRef
 
 
-def join(users: list[ScriptUser], kept: list[KeptFile]) -> list[ContainerWrite]:
+def join(users: list[ScriptUser], kept: list[KeptFile], unread: list[UnreadScript] | None = None) -> list[ContainerWrite]:
     """The writes of the kept files the containers run or load, located in those files:
     one per (container, write); a ``sysctl -p`` of a file the run does not hold stays the
-    one write of unknown keys it was. Sorted by place, whatever the order of the inputs."""
+    one write of unknown keys it was. Sorted by place, whatever the order of the inputs.
+    Kept scripts too deep to analyse go to ``unread``, once per place."""
     index: dict[tuple[str, str, str], list[KeptFile]] = {}
     for item in kept:
         index.setdefault((item.kind, item.namespace, item.name), []).append(item)
     found: list[ContainerWrite] = []
+    too_deep: dict[Location, UnreadScript] = {}
     for user in users:
         for cw in user.loads:
             loaded = _loaded(user, cw.write, user.container.file, index, user.remounts_proc_sys)
             found.extend(cw for cw in ([cw] if loaded is None else loaded))
         for run in user.runs:
-            found.extend(_ran(user, run, user.container.file, index, user.remounts_proc_sys, ()))
+            found.extend(_ran(user, run, user.container.file, index, user.remounts_proc_sys, (), too_deep))
+    if unread is not None:
+        unread.extend(too_deep[k] for k in sorted(too_deep, key=lambda loc: (loc.path, loc.line, loc.column)))
     unique: dict[tuple, ContainerWrite] = {}
     for cw in found:
         w = cw.write
@@ -382,8 +411,11 @@ def _loaded(user: ScriptUser, write: shell.Write, file: str, index, remounts: bo
     return found if seen else None
 
 
-def _ran(user: ScriptUser, run: shell.ScriptRun, file: str, index, remounts: bool, chain: tuple) -> list[ContainerWrite]:
-    """The writes of the kept scripts at ``run.path``, analysed for this container."""
+def _ran(
+    user: ScriptUser, run: shell.ScriptRun, file: str, index, remounts: bool, chain: tuple, unread: dict[Location, UnreadScript]
+) -> list[ContainerWrite]:
+    """The writes of the kept scripts at ``run.path``, analysed for this container (those
+    too deep to analyse into ``unread``, by place)."""
     found: list[ContainerWrite] = []
     where = user.container
     for volume_file in where.files.resolve(run.path):
@@ -401,6 +433,9 @@ def _ran(user: ScriptUser, run: shell.ScriptRun, file: str, index, remounts: boo
             both = remounts or program.remounts_proc_sys
             kept = f'{item.kind} "{item.name}"'
             origin = f":{item.kind}/{item.namespace}/{item.name}/{item.key}"
+            for u in program.unread:
+                found_unread = _unread(u, _kept_obj(user, item), item.file, f"{where.path}{origin}:script")
+                unread.setdefault(found_unread.location, found_unread)
             for write in program.writes:
                 if _loads_mounted(write, where.files):
                     loaded = _loaded(user, write, item.file, index, both)
@@ -410,7 +445,7 @@ def _ran(user: ScriptUser, run: shell.ScriptRun, file: str, index, remounts: boo
                 found.append(_container_write(where, write, both, _kept_obj(user, item), item.file, kept, run.path, origin))
             if len(chain) + 1 < MAX_SCRIPT_DEPTH:
                 for inner in program.runs:
-                    found.extend(_ran(user, inner, item.file, index, both, chain + (ident,)))
+                    found.extend(_ran(user, inner, item.file, index, both, chain + (ident,), unread))
     return found
 
 

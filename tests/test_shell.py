@@ -345,6 +345,45 @@ def test_a_redirect_applies_to_the_last_command_of_a_list():
     ]
 
 
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        # tree-sitter-bash puts the words after <<EOF inside the here-document node: still tee's arguments
+        ("tee <<EOF /proc/sys/net/ipv4/ip_local_port_range\n1024 65000\nEOF", ("net.ipv4.ip_local_port_range", 11, 11)),
+        ("sudo tee <<EOF /proc/sys/net/core/somaxconn\n1\nEOF", ("net.core.somaxconn", 11, 11)),  # the command, sudo and all
+        ("true && tee <<EOF /proc/sys/net/core/somaxconn\n1\nEOF", ("net.core.somaxconn", 11, 19)),
+        ("dd <<EOF of=/proc/sys/net/core/somaxconn\n1\nEOF", ("net.core.somaxconn", 11, 11)),
+        # the redirection after the here-document operator, or a here-string, in either order
+        ("cat <<EOF > /proc/sys/net/core/somaxconn\n1\nEOF", ("net.core.somaxconn", 11, 11)),
+        ("cat <<EOF >> /proc/sys/net/core/somaxconn 2>/dev/null\n1\nEOF", ("net.core.somaxconn", 11, 11)),
+        ("cat <<< 1 > /proc/sys/net/core/somaxconn", ("net.core.somaxconn", 11, 11)),
+        ("tee <<< 1 /proc/sys/net/core/somaxconn", ("net.core.somaxconn", 11, 11)),
+    ],
+)
+def test_here_document_writers_in_any_order(script, expected):
+    assert [(w.how, w.key, w.line, w.column) for w in script_writes(script).writes] == [("/proc/sys", *expected)]
+
+
+def test_files_written_by_here_documents_in_any_order_are_loaded():
+    script = (
+        "tee <<EOF /tmp/t.conf\n"  # 11
+        "net.core.somaxconn = 1\n"  # 12
+        "EOF\n"
+        "true && tee <<EOF -a /tmp/t.conf\n"  # 14: appends, in a list
+        "vm.swappiness = 10\n"  # 15
+        "EOF\n"
+        "true && cat <<EOF >> /tmp/t.conf\n"  # 17
+        "kernel.pid_max = 65536\n"  # 18
+        "EOF\n"
+        "sysctl -p /tmp/t.conf\n"  # 20
+    )
+    assert [(w.how, w.key, w.value, w.line, w.column) for w in script_writes(script).writes] == [
+        ("sysctl -p", "net.core.somaxconn", "1", 12, 11),
+        ("sysctl -p", "vm.swappiness", "10", 15, 11),
+        ("sysctl -p", "kernel.pid_max", "65536", 18, 11),
+    ]
+
+
 # -- positions --------------------------------------------------------------------------------
 
 
