@@ -10,7 +10,10 @@ Reported for:
 - duplicate mapping keys: Kubernetes' strict decoding rejects them, and tools that accept
   them silently keep only the last one, so a reviewer may read a value that is not applied;
 - a merge key (`<<`) whose value is not a mapping or a list of mappings;
-- files that are not UTF-8 (or UTF-16 with a byte-order mark) text, such as binaries.
+- files that are not UTF-8 (or UTF-16 with a byte-order mark) text, such as binaries;
+- a container's shell script nested more than 2,000 levels deep (subshells, braces, `&&`
+  lists, conditions), at the script's first line: portlint does not analyse it, so its
+  sysctl writes are not checked (a generated script, or one built to hide a write).
 
 Only Kubernetes documents are checked: one with `apiVersion` and `kind` (or, when it does not
 parse, whose text holds both keys), or a kind-less pod template patch. Compose files,
@@ -36,7 +39,8 @@ spec:
 ## How to fix
 Fix the YAML at the reported position: close the bracket or quote, fix the indentation,
 remove the second copy of a duplicated key (keep the value you meant), merge only mappings
-with `<<`, and save the file as UTF-8. For a Helm chart, lint the output of `helm template`,
+with `<<`, and save the file as UTF-8. Split a script nested that deep into functions or
+steps. For a Helm chart, lint the output of `helm template`,
 not the templates.
 
 ## References
@@ -49,7 +53,8 @@ NAME = "parse-error"
 LEVEL = "error"
 SCOPE = "input"  # no check: the engine reports it while reading and parsing each input
 SUMMARY = (
-    "The manifest cannot be parsed as Kubernetes would parse it (YAML syntax, duplicate keys, invalid merge keys, not text)."
+    "The manifest cannot be parsed as Kubernetes would parse it (YAML syntax, duplicate keys, invalid merge keys, not text), "
+    "or a container script is nested too deeply to analyse."
 )
 TAGS = ("correctness", "yaml")
 PRECISION = "very-high"

@@ -135,7 +135,10 @@ UNGUARDED = "sysctl -w net.core.somaxconn=2"
         # an exit deep inside braces
         '[ "$POD_IP" = "$HOST_IP" ] && ' + "{ " * LEVELS + "exit 0; " + "}; " * LEVELS + "\nsysctl -w net.core.somaxconn=1",
         # the write deep inside if statements under the guard
-        'if [ "$POD_IP" != "$HOST_IP" ]; then ' + "if true; then " * LEVELS + "sysctl -w net.core.somaxconn=1" + "; fi" * (LEVELS + 1),
+        'if [ "$POD_IP" != "$HOST_IP" ]; then '
+        + "if true; then " * LEVELS
+        + "sysctl -w net.core.somaxconn=1"
+        + "; fi" * (LEVELS + 1),
         # a guard behind a long chain of (C && exit) || true
         GUARD_EXIT + " || true" * LEVELS + "\nsysctl -w net.core.somaxconn=1",
     ],
