@@ -10,6 +10,7 @@ at every call of it. ``linter.guard`` judges them against the container's env.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .script import Script, word_text
 
@@ -38,11 +39,11 @@ class Fact:
 
 _SEQUENCES = frozenset({"program", "compound_statement", "subshell", "do_group"})
 _BRANCHES = frozenset({"if_statement", "elif_clause", "else_clause"})
+_BLOCKS = _SEQUENCES | _BRANCHES  # statements in a row: an early exit guards those after it
 MAX_CALL_DEPTH = 3  # a function called from a function called from...: deeper calls add nothing
 
 
-@dataclass(frozen=True, slots=True)
-class _Link:
+class _Link(NamedTuple):
     """The facts that hold at a node, as a chain its descendants share: ``facts`` found at
     one level (never empty), then those of the levels above (``rest``)."""
 
@@ -116,18 +117,18 @@ def _chain(script: Script, node, depth: int) -> _Link | None:
 def _level_facts(script: Script, parent, child, returns: bool, depth: int) -> list[Fact]:
     """What ``parent`` says about its ``child``: a condition around it, earlier statements
     of its block that leave, and, for a function's body, what holds at its calls."""
-    facts: list[Fact] = []
     kind = parent.type
+    if kind == "function_definition":
+        return _call_site_facts(script, parent, depth) if depth < MAX_CALL_DEPTH else []
+    facts: list[Fact] = []
     if kind == "list":
         _list_facts(script, parent, child, facts)
     elif kind in _BRANCHES:
         _if_facts(script, parent, child, facts)
     elif kind == "case_item":
         facts.extend(_case_item_facts(script, parent))
-    if kind in _SEQUENCES or kind in _BRANCHES:
+    if kind in _BLOCKS:
         _early_exit_facts(script, parent, child, facts, returns)
-    if kind == "function_definition" and depth < MAX_CALL_DEPTH:
-        facts.extend(_call_site_facts(script, parent, depth))
     return facts
 
 
@@ -172,9 +173,8 @@ def _list_facts(script: Script, lst, child, facts: list[Fact]) -> None:
 
 
 def _if_facts(script: Script, clause, child, facts: list[Fact]) -> None:
-    """Facts for a statement inside an if/elif/else body."""
-    if clause.type == "if_statement" and child.type in ("elif_clause", "else_clause"):
-        return  # handled when we are inside that clause
+    """Facts for a statement inside an if/elif/else body (an elif or else clause is not in
+    the if's body: its facts are its own)."""
     if child.id in _clause(script, clause)[2]:
         facts.extend(_branch_facts(script, clause))
 
@@ -251,10 +251,8 @@ def _statement_exit_facts(script: Script, statement, returns: bool) -> list[Fact
         return _last_condition(script, condition, False)
     if len(clauses) == 1 and clauses[0].type == "else_clause":
         else_leaves = any(_leaves(s, returns) for s in _clause(script, clauses[0])[1])
-        if body_leaves and not else_leaves:
-            return _last_condition(script, condition, False)
-        if else_leaves and not body_leaves:
-            return _last_condition(script, condition, True)
+        if body_leaves != else_leaves:  # after it, the branch that stays was taken
+            return _last_condition(script, condition, not body_leaves)
     return []
 
 
@@ -455,10 +453,7 @@ def _leaves(statement, returns: bool) -> bool:
                 return True
         elif node.type == "compound_statement":
             pending.extend(c for c in node.children if c.is_named)
-        elif node.type == "list":
-            if next((c.type for c in node.children if c.type in ("&&", "||", ";")), None) is None:
-                pending.extend(c for c in node.children if c.is_named)
-    return False
+    return False  # a list (A && exit) may not run its exit; a subshell's exit leaves only the subshell
 
 
 def operand(node) -> Operand:

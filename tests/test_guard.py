@@ -344,3 +344,48 @@ def test_a_function_called_once_without_the_guard_is_not():
     script = f'tune() {{ {WRITE}; }}\n[ "$POD_IP" != "$HOST_IP" ] && tune\ntune'
     assert judged(script) == [(KEY, "none", "", 0, 0)]
     assert judged(f"tune() {{ {WRITE}; }}") == [(KEY, "none", "", 0, 0)]  # never called
+
+
+# -- what the facts are made of, pinned by a deliberate-bug round (issue 16) -------------------
+
+
+def test_call_sites_are_followed_three_calls_deep_and_no_further():
+    chain = f"a() {{ {WRITE}; }}\nb() {{ a; }}\nc() {{ b; }}\n"  # lines 1-3
+    # a's write is three calls below the guarded call of c (line 4, file line 17)
+    assert judged(chain + '[ "$POD_IP" != "$HOST_IP" ] && c') == [(KEY, "guarded", "", 17, 13)]  # the comparison
+    # one function more: the call of d is a fourth call, past MAX_CALL_DEPTH, so not read
+    assert judged(chain + 'd() { c; }\n[ "$POD_IP" != "$HOST_IP" ] && d') == [(KEY, "none", "", 0, 0)]
+
+
+def test_a_compound_condition_does_not_guard_what_runs_inside_it():
+    # the write runs first, unconditionally; the test after it only decides whether `true` runs
+    assert judged(f'{{ {WRITE}; [ "$POD_IP" != "$HOST_IP" ]; }} && true') == [(KEY, "none", "", 0, 0)]
+
+
+@pytest.mark.parametrize(
+    "statement, expected",
+    [
+        # the branch that stays says which way the condition went (the comparison: script column 6)
+        ('if [ "$POD_IP" = "$HOST_IP" ]; then exit 0; else true; fi', (KEY, "guarded", "", 14, 16)),
+        ('if [ "$POD_IP" != "$HOST_IP" ]; then true; else exit 0; fi', (KEY, "guarded", "", 14, 16)),
+        # neither branch leaves: nothing is known after the if
+        ('if [ "$POD_IP" = "$HOST_IP" ]; then true; else true; fi', (KEY, "none", "", 0, 0)),
+        # a subshell's exit leaves the subshell only
+        ('[ "$POD_IP" = "$HOST_IP" ] && ( exit 0 )', (KEY, "none", "", 0, 0)),
+    ],
+)
+def test_if_else_and_subshell_exits(statement, expected):
+    assert judged(f"{statement}\n{WRITE}") == [expected]
+
+
+def test_a_guard_in_an_elif_condition():
+    # 'if [ "$MODE" = a ]; then true; elif [ ' is 38 characters: the comparison is at column 39
+    script = f'if [ "$MODE" = a ]; then true; elif [ "$POD_IP" != "$HOST_IP" ]; then {WRITE}; fi'
+    assert judged(script) == [(KEY, "guarded", "", 14, 49)]
+
+
+def test_and_or_inside_double_brackets():
+    # both sides of && hold; an || says nothing certain about either side (grouped: tree-sitter
+    # reads `[[ A != B && C = D ]]` as `((A != B) && C) = D`); the comparison is at column 6
+    assert judged(f'[[ ( "$POD_IP" != "$HOST_IP" ) && ( "$MODE" = on ) ]] && {WRITE}') == [(KEY, "guarded", "", 14, 16)]
+    assert judged(f'[[ ( "$POD_IP" != "$HOST_IP" ) || ( "$MODE" = on ) ]] && {WRITE}') == [(KEY, "none", "", 0, 0)]
