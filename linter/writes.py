@@ -434,8 +434,8 @@ def _ran(
             kept = f'{item.kind} "{item.name}"'
             origin = f":{item.kind}/{item.namespace}/{item.name}/{item.key}"
             for u in program.unread:
-                found_unread = _unread(u, _kept_obj(user, item), item.file, f"{where.path}{origin}:script")
-                unread.setdefault(found_unread.location, found_unread)
+                entry = _unread(u, _kept_obj(user, item), item.file, f"{where.path}{origin}:script")
+                unread.setdefault(entry.location, entry)
             for write in program.writes:
                 if _loads_mounted(write, where.files):
                     loaded = _loaded(user, write, item.file, index, both)
