@@ -193,6 +193,17 @@ def test_a_later_constant_does_not_change_an_earlier_use():
     assert [(w.key, w.value, w.line) for w in found] == [("vm.a", "1", 12), ("vm.b", "2", 14)]
 
 
+def test_inside_a_function_a_constant_bound_twice_is_not_known():
+    # f runs after the second binding: which value it sees depends on when it is called
+    found = script_writes("K=vm.a\nf() { sysctl -w $K=1; }\nK=vm.b\nf")
+    assert [(w.key, w.value, w.line) for w in found] == [(None, "1", 12)]
+
+
+def test_a_loop_of_another_variable_does_not_bind_a_constant():
+    found = script_writes("K=vm.a\nfor x in b c; do sysctl -w $K=1; done")
+    assert [(w.key, w.value, w.line) for w in found] == [("vm.a", "1", 12)]
+
+
 def test_a_double_quoted_nested_script_sees_the_outer_constants():
     found = script_writes("K=vm.a\nsh -c \"sysctl -w $K=1\"\nsh -c 'sysctl -w $K=2'")
     assert [(w.key, w.value) for w in found] == [("vm.a", "1"), (None, "2")]
