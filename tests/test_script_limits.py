@@ -164,6 +164,12 @@ def test_the_deepest_script_analysed_and_one_level_more():
     ]
 
 
+def test_depth_is_counted_again_after_a_statement_before_it():
+    # `true` (command > command_name > word) is left before the deep part is entered
+    findings = lint(pod("true\n" + nested(2_000 - 2), env=""))
+    assert [(f["rule"], f["line"], f["column"], f["endLine"], f["endColumn"]) for f in findings] == [("PL000", 12, 11, 12, 15)]
+
+
 def test_beyond_what_tree_sitter_queries_reach_is_reported_not_silent():
     """Past 65,535 levels tree-sitter's query finds no command at all: 'No problems found'."""
     findings = lint(pod(nested(70_000), env=""))
