@@ -9,6 +9,7 @@ at every call of it. ``linter.guard`` judges them against the container's env.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -343,34 +344,11 @@ def _condition_parts(script: Script, node, truth: bool, facts: list[Fact]) -> li
         inner = [c for c in node.children if c.is_named]
         return [(inner[0], not truth)] if inner else []
     if kind == "test_command":
-        inner = [c for c in node.children if c.is_named]
-        return [(inner[0], truth)] if len(inner) == 1 else []
-    if kind in ("parenthesized_expression", "subshell", "compound_statement"):
+        facts.extend(_test_facts(script, node, truth))
+        return []
+    if kind in ("subshell", "compound_statement"):
         inner = [c for c in node.children if c.is_named]
         return [(inner[-1], truth)] if inner else []
-    if kind == "unary_expression":
-        children = node.children
-        if children and children[0].type == "!":
-            inner = [c for c in children[1:] if c.is_named]
-            return [(inner[0], not truth)] if inner else []
-        return []
-    if kind == "binary_expression":
-        operator = node.child_by_field_name("operator")
-        op = operator.type if operator is not None else None
-        if op in ("&&", "-a"):
-            return _conjunction(node, truth, True)
-        if op in ("||", "-o"):
-            return _conjunction(node, truth, False)
-        if op in ("=", "==", "!="):
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if left is None or right is None:
-                return []
-            negated = _negated_operand(left)
-            if negated is not None:  # [ ! A = B ] is read as (! A) = B; test(1) means ! (A = B)
-                left, truth = negated, not truth
-            equal = (op != "!=") == truth
-            facts.append(_fact(script, operand(left), operand(right), equal, node))
-        return []
     if kind == "list":
         operator = next((c.type for c in node.children if c.type in ("&&", "||")), None)
         operands = [c for c in node.children if c.is_named]
@@ -385,34 +363,112 @@ def _condition_parts(script: Script, node, truth: bool, facts: list[Fact]) -> li
         if command not in ("test", "["):
             return []
         args = node.children_by_field_name("argument")
-        texts = [word_text(a) for a in args]
+        words = [(a, word_text(a)) for a in args]
         if command == "[":  # a quoted "[" is a command, not a test_command
-            if not texts or texts[-1] != "]":
+            if not words or words[-1][1] != "]":
                 return []  # "[: missing ]": the test fails
-            args, texts = args[:-1], texts[:-1]
-        negate = False
-        if texts and texts[0] == "!":
-            negate, args, texts = True, args[1:], texts[1:]
-        if len(texts) == 3 and texts[1] in ("=", "==", "!="):
-            equal = (texts[1] != "!=") == (truth != negate)
-            facts.append(_fact(script, operand(args[0]), operand(args[2]), equal, node))
+            words.pop()
+        facts.extend(_expression_facts(script, _test_tree(words, _TEST_LOGIC), truth))
     return []
 
 
-def _negated_operand(node):
-    """A in ``! A`` when tree-sitter made ``! A`` the left side of a comparison, else None."""
-    if node.type != "unary_expression" or not node.children or node.children[0].type != "!":
+# -- [ ... ] and [[ ... ]]: tree-sitter-bash nests their operators without the shell's precedence
+# (it reads [ A != B -a C ] as A != (B -a C)), so the expression is read again from its words.
+
+_COMPARE = frozenset({"=", "==", "!="})
+_BINARY_TESTS = _COMPARE | {"=~", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef"}
+_GROUPING = frozenset({"binary_expression", "unary_expression", "parenthesized_expression"})
+_AND, _OR, _NOT = "and", "or", "not"
+_BINDING = (_OR, _AND, _NOT)  # from the loosest to the tightest
+_UNARY_TEST = re.compile(r"-[A-Za-z]")  # -n WORD, -f FILE, ...
+_TEST_LOGIC = {"-a": _AND, "-o": _OR}  # test(1), [ ]
+_DOUBLE_BRACKET_LOGIC = {"&&": _AND, "||": _OR}
+
+
+def _test_facts(script: Script, node, truth: bool) -> list[Fact]:
+    """The facts of ``[ EXPR ]`` or ``[[ EXPR ]]`` being ``truth``: ``!`` binds tightest, then
+    the comparisons, then and (``-a`` in [ ], ``&&`` in [[ ]]), then or (``-o``, ``||``)."""
+    logic = _DOUBLE_BRACKET_LOGIC if node.children[0].type == "[[" else _TEST_LOGIC
+    words = []
+    for inner in (c for c in node.children if c.is_named):
+        words.extend(_test_words(inner))
+    return _expression_facts(script, _test_tree([(w, word_text(w)) for w in words], logic), truth)
+
+
+def _expression_facts(script: Script, tree, truth: bool) -> list[Fact]:
+    """The comparisons that hold when the expression ``tree`` (of ``_test_tree``) is ``truth``."""
+    facts: list[Fact] = []
+    pending = [(tree, truth)] if tree is not None else []
+    while pending:
+        item, truth = pending.pop()
+        if item[0] == _NOT:
+            pending.append((item[1], not truth))
+        elif item[0] == (_AND if truth else _OR):  # A and B true, A or B false: both sides hold
+            pending.extend([(item[2], truth), (item[1], truth)])
+        elif item[0] == "compare":
+            _, left, op, right = item
+            equal = (op != "!=") == truth
+            line, col, _, _ = script.region(left)
+            *_, end_line, end_col = script.region(right)
+            facts.append(Fact(operand(left), operand(right), equal, line, col, end_line, end_col))
+    return facts
+
+
+def _test_words(node) -> list:
+    """The words and operators of a test expression in source order, its groupings undone."""
+    words, pending = [], [node]
+    while pending:
+        node = pending.pop()
+        if node.type in _GROUPING:
+            pending.extend(reversed(node.children))
+        else:
+            words.append(node)
+    return words
+
+
+def _test_tree(words: list[tuple[object, str]], logic: dict[str, str]):
+    """The expression of ``words`` as nested tuples ('not', X), ('and'|'or', X, Y),
+    ('compare', left, op, right) or ('other',); None when it is not well formed. Operator
+    precedence without recursion (shunting-yard): tests nest thousands of levels deep."""
+    out: list = []
+    ops: list[str] = []
+
+    def apply() -> None:  # the reading below leaves every operator its operands
+        op = ops.pop()
+        out.append((_NOT, out.pop()) if op == _NOT else (op, out.pop(-2), out.pop()))
+
+    i, operand_next = 0, True
+    while i < len(words):
+        node, text = words[i]
+        if operand_next and text in ("(", "!"):
+            ops.append(_NOT if text == "!" else "(")
+            i += 1
+        elif operand_next:
+            if i + 2 < len(words) and words[i + 1][1] in _BINARY_TESTS:
+                op = words[i + 1][1]
+                out.append(("compare", node, op, words[i + 2][0]) if op in _COMPARE else ("other",))
+                i += 3
+            else:  # -n WORD, -f FILE, or a lone word
+                i += 2 if _UNARY_TEST.fullmatch(text) else 1
+                out.append(("other",))
+            operand_next = False
+        elif text in logic:
+            while ops and ops[-1] != "(" and _BINDING.index(ops[-1]) >= _BINDING.index(logic[text]):
+                apply()
+            ops.append(logic[text])
+            i, operand_next = i + 1, True
+        elif text == ")" and "(" in ops:
+            while ops[-1] != "(":
+                apply()
+            ops.pop()
+            i += 1
+        else:
+            return None
+    if operand_next or "(" in ops:
         return None
-    inner = [c for c in node.children[1:] if c.is_named]
-    return inner[0] if len(inner) == 1 else None
-
-
-def _conjunction(node, truth: bool, is_and: bool) -> list[tuple[object, bool]]:
-    """``A && B`` true, or ``A || B`` false: both sides say it; otherwise nothing certain."""
-    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-    if left is None or right is None or truth != is_and:
-        return []
-    return [(left, truth), (right, truth)]
+    while ops:
+        apply()
+    return out[0]
 
 
 def _fact(script: Script, left: Operand, right: Operand, equal: bool, node) -> Fact:

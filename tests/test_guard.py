@@ -85,9 +85,10 @@ def test_facts_of_an_if_condition():
         (f'[ "$POD_IP" != "$HOST_IP" ] && {WRITE}', 13),
         (f'[ "$POD_IP" = "$HOST_IP" ] || {WRITE}', 13),
         (f'[ "$HOST_IP" != "$POD_IP" ] && {WRITE}', 13),
-        (f'test "$POD_IP" != "$HOST_IP" && {WRITE}', 11),  # the test command itself
+        (f'test "$POD_IP" != "$HOST_IP" && {WRITE}', 16),
+        (f'test -n "$HOST_IP" -a "$POD_IP" != "$HOST_IP" && {WRITE}', 33),
         (f'[[ "$POD_IP" != "$HOST_IP" ]] && {WRITE}', 14),
-        (f'[ ! "$POD_IP" = "$HOST_IP" ] && {WRITE}', 13),
+        (f'[ ! "$POD_IP" = "$HOST_IP" ] && {WRITE}', 15),  # the comparison, after the !
         (f'! [ "$POD_IP" = "$HOST_IP" ] && {WRITE}', 15),
         (f'if [ "$POD_IP" = "$HOST_IP" ]; then echo same; else {WRITE}; fi', 16),
         (f'if [ "$POD_IP" = "$HOST_IP" ]; then echo same; elif true; then {WRITE}; fi', 16),
@@ -96,11 +97,19 @@ def test_facts_of_an_if_condition():
         (f'[[ "$POD_IP" == "$HOST_IP" || -z "$HOST_IP" ]] || {WRITE}', 14),  # A || B false: A fails
         (f'[[ ! ( "$POD_IP" == "$HOST_IP" ) ]] && {WRITE}', 18),
         (f'[[ ( "$POD_IP" != "$HOST_IP" ) ]] && {WRITE}', 16),
-        (f'[[ ! "$POD_IP" == "$HOST_IP" ]] && {WRITE}', 14),
+        (f'[[ ! "$POD_IP" == "$HOST_IP" ]] && {WRITE}', 16),
+        # test(1)'s -a and -o, [[ ]]'s && and ||: comparisons bind tighter (tree-sitter-bash nests them
+        # the other way round), and ! tighter still
+        (f'[ "$POD_IP" != "$HOST_IP" -a -n "$HOST_IP" ] && {WRITE}', 13),
+        (f'[ "$POD_IP" = "$HOST_IP" -o -z "$HOST_IP" ] || {WRITE}', 13),
+        (f'[ -n "$HOST_IP" -a "$POD_IP" != "$HOST_IP" ] && {WRITE}', 30),
+        (f'[ ! "$POD_IP" = "$HOST_IP" -a -n "$HOST_IP" ] && {WRITE}', 15),
+        (f'[[ "$POD_IP" != "$HOST_IP" && "$MODE" == node ]] && {WRITE}', 14),
+        (f'[[ "$POD_IP" == "$HOST_IP" || -z "$X" && -n "$Y" ]] || {WRITE}', 14),  # A || (B && C) false
         (f'( [ "$POD_IP" != "$HOST_IP" ] ) && {WRITE}', 15),  # a subshell's status is its last command's
         (f'{{ [ "$POD_IP" != "$HOST_IP" ]; }} && {WRITE}', 15),
-        (f'test ! "$POD_IP" = "$HOST_IP" && {WRITE}', 11),
-        (f'"[" "$POD_IP" != "$HOST_IP" "]" && {WRITE}', 11),  # a quoted [ is the same command
+        (f'test ! "$POD_IP" = "$HOST_IP" && {WRITE}', 18),
+        (f'"[" "$POD_IP" != "$HOST_IP" "]" && {WRITE}', 15),  # a quoted [ is the same command
         (f'[ "$POD_IP" != "$HOST_IP" ] && [ -n "$X" ] && {WRITE}', 13),
         (f'[ "$POD_IP" = "$HOST_IP" ] || [ -z "$X" ] || {WRITE}', 13),
     ],
@@ -141,7 +150,12 @@ def test_conditions_that_say_nothing_certain():
         f'test "$POD_IP" != "$HOST_IP" ] && {WRITE}',  # four arguments: test(1) fails, "]" is no argument of test
         f'"[" "$POD_IP" != "$HOST_IP" && {WRITE}',  # [ without ]: the test fails
         f'"[" && {WRITE}',
+        f'test "$POD_IP" = && {WRITE}',  # test(1) with two arguments: "=" is a string
         f'test "$POD_IP" != "$HOST_IP" -o 1 = 1 && {WRITE}',  # -o: true whatever the IPs
+        f'[ "$POD_IP" != "$HOST_IP" -o -n "$X" ] && {WRITE}',
+        f'[[ "$POD_IP" != "$HOST_IP" || "$MODE" == node ]] && {WRITE}',
+        f'[ "$POD_IP" != "$HOST_IP" ")" ] && {WRITE}',
+        f'[[ "$POD_IP" =~ "$HOST_IP" ]] && {WRITE}',  # a match, not an equality
     ],
 )
 def test_commands_that_are_no_comparison_of_the_ips(script):
