@@ -171,10 +171,17 @@ def check(
     configuration and input errors.
     """
     from . import config as config_mod
+    from .output import OutputError, refuse_inputs
+    from .parallel import WorkerDied
     from .runner import run
     from .sources import InputError
+    from .store import SpillError
 
     automation_id = sarif_category if "/" in sarif_category else sarif_category + "/"
+    try:  # first: every error below writes a report to --output
+        refuse_inputs(output, paths or [])
+    except OutputError as exc:
+        _fail(str(exc))
 
     def fail(message: str) -> None:
         """An error before any finding: still write the report (SARIF with executionSuccessful
@@ -215,7 +222,7 @@ def check(
             colour=_colour(color, output),
             automation_id=automation_id,
         )
-    except (config_mod.ConfigError, InputError) as exc:
+    except (config_mod.ConfigError, InputError, SpillError, WorkerDied) as exc:
         fail(str(exc))
         return
     _write(report, output)
@@ -276,14 +283,13 @@ app.command("helm")(_with_check_options(helm, ("chart", "values", "set_values", 
 
 
 def _write(report, output: str | None) -> None:
-    if output is not None:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.writelines(report)
-        except OSError as exc:
-            _fail(f"{output}: cannot write the report: {exc.strerror or exc}")
-    else:
-        sys.stdout.writelines(report)
+    """The report to ``output`` (replaced atomically) or stdout; a failure is one line, exit 2."""
+    from .output import OutputError, write
+
+    try:
+        write(report, output)
+    except OutputError as exc:
+        _fail(str(exc))
 
 
 @app.command("rules")
@@ -313,15 +319,48 @@ def explain(
     _fail(f"unknown rule '{rule_id}'; `portlint rules` lists them")
 
 
+class Stopped(BaseException):
+    """A signal that ends the run (SIGINT: Ctrl-C; SIGTERM: a cancelled CI job, `timeout`),
+    raised wherever the run is, so that it ends cleanly: the report file being written is
+    removed, worker processes are stopped. Not KeyboardInterrupt, which click turns into
+    "Aborted!" and exit 1, the code for findings; a BaseException, so that the guards
+    against failing rules do not take it for one."""
+
+
+STOPPING_SIGNALS = {"SIGINT": "interrupted", "SIGTERM": "terminated"}
+
+
+def _stop(signum, frame) -> None:
+    raise Stopped(signum)
+
+
 def main() -> None:
-    """Console-script entry point: typer's app with a last-resort guard against tracebacks."""
+    """Console-script entry point: typer's app with a last-resort guard against tracebacks.
+    Exit codes besides check's: 128 + the signal's number for a run stopped by SIGINT (130)
+    or SIGTERM (143); 2 for an I/O error no command handled (a closed or full stdout)."""
+    import signal
+
+    from .output import guard_standard_streams, silence_stdout
+
+    guard_standard_streams()
+    for name in STOPPING_SIGNALS:
+        signal.signal(getattr(signal, name), _stop)
     try:
-        app(prog_name="portlint")
+        try:
+            app(prog_name="portlint")
+        finally:
+            sys.stdout.flush()  # here, where a failure is reported, not at interpreter exit
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        sys.stderr.write("portlint: interrupted\n")
-        sys.exit(130)
+    except Stopped as exc:
+        signum = signal.Signals(exc.args[0])
+        sys.stderr.write(f"portlint: {STOPPING_SIGNALS[signum.name]}\n")
+        sys.exit(128 + signum)
+    except OSError as exc:
+        silence_stdout()
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"portlint: error: {where}{exc.strerror or exc}\n")
+        sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
         from .report.escape import printable
 

@@ -17,6 +17,7 @@ sink every finding passes through.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import traceback
@@ -30,7 +31,7 @@ from .config import Settings
 from .excludes import Excludes
 from .findings import Finding, Location, report
 from .network import NodeNetwork
-from .store import FindingStore
+from .store import FindingStore, SpillError
 from .sysctls import parse_version
 
 PARSE_ERROR = "PL000"
@@ -101,10 +102,12 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
     documents = _documents(paths, settings, stdin_name, result, ignore_comments, raw)
     workers = parallel.workers_for(paths)
     if workers > 1:
-        for found, facts, notes in parallel.map_batches(_lint_batch, documents, workers, (ctx, rules)):
-            raw.extend(found)
-            ctx.facts.merge(facts)
-            result.notifications.extend(notes)
+        # closed here, whatever stops the run: closing stops the workers at once
+        with contextlib.closing(parallel.map_batches(_lint_batch, documents, workers, (ctx, rules))) as results:
+            for found, facts, notes in results:
+                raw.extend(found)
+                ctx.facts.merge(facts)
+                result.notifications.extend(notes)
     else:
         object_rules = _in_scope(rules, "object")
         for doc in documents:
@@ -240,6 +243,8 @@ def _guarded(result: RunResult, rule, where: str, out, call, *args) -> None:
         found = call(*args)
         if found:
             out.extend(found)
+    except SpillError:  # the run's, not the rule's: no report can be complete
+        raise
     except RecursionError:
         result.notifications.append(f"internal error in {rule.ID} on {where}: input nested too deeply")
     except Exception as exc:  # noqa: BLE001 - deliberately broad: see docstring

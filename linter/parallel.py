@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
 PARALLEL_MIN_BYTES = 3_000_000
@@ -74,27 +77,64 @@ def batches(documents: Iterable, size: int = BATCH_BYTES) -> Iterator[list]:
         yield batch
 
 
+class WorkerDied(Exception):
+    """A worker process ended without returning its batch (killed by the out-of-memory
+    killer, a signal, a crash): the run cannot be complete, so it fails, in one line."""
+
+
 def map_batches(work: Callable, documents: Iterable, workers: int, shared) -> Iterator:
-    """``work(batch, shared)`` for each batch of documents, in order, on ``workers`` processes."""
+    """``work(batch, shared)`` for each batch of documents, in order, on ``workers`` processes.
+    A worker that dies raises WorkerDied; whatever stops the parent (Ctrl-C, SIGTERM, an
+    error) stops the workers before it goes on, so that it neither hangs nor leaves them."""
     context = multiprocessing.get_context("fork")
     window: deque = deque()  # at most two batches in flight per worker: memory stays flat
-    with context.Pool(workers, initializer=_set_shared, initargs=(shared,)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(shared,))
+    try:
         for batch in batches(documents):
-            window.append(pool.apply_async(_call, ((work, batch),)))
+            window.append(pool.submit(_call, work, batch))
             if len(window) >= 2 * workers:
-                yield window.popleft().get()
+                yield _result(window.popleft())
         while window:
-            yield window.popleft().get()
+            yield _result(window.popleft())
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
 
 
-_SHARED = None
+def _result(future):
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerDied(
+            "a worker process died (killed, perhaps by the out-of-memory killer); "
+            f"no report. {ENVIRONMENT_KNOB}=1 lints in one process"
+        ) from None
 
 
-def _set_shared(shared) -> None:
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the workers and drop the batches not yet sent: a worker may be busy with a
+    batch for seconds, and the parent is leaving."""
+    processes = list((pool._processes or {}).values())  # no public way to reach them before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join()
+
+
+def _start_worker(shared) -> None:
+    """In each worker: keep the shared state, leave Ctrl-C to the parent (the terminal sends
+    SIGINT to the whole process group; the parent stops the workers), and let SIGTERM kill
+    (the parent's handler, inherited by fork, would raise in the middle of a batch)."""
     global _SHARED
     _SHARED = shared
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _call(item):
-    work, batch = item
+_SHARED = None  # the shared state, in a worker (sent once, at fork, not with each batch)
+
+
+def _call(work: Callable, batch: list):
     return work(batch, _SHARED)

@@ -20,6 +20,17 @@ SPILL_AT = 5_000
 CHUNK = 500
 
 
+class SpillError(Exception):
+    """The findings cannot be kept on disk: the run stops, one line, exit 2."""
+
+    def __init__(self, cause: OSError) -> None:
+        where = tempfile.gettempdir()
+        super().__init__(
+            f"cannot keep the findings in the temporary directory {where}: {cause.strerror or cause}; "
+            "free space there or set TMPDIR to another directory"
+        )
+
+
 class FindingStore:
     def __init__(self, limit: int = SPILL_AT) -> None:
         self.limit = limit
@@ -68,14 +79,29 @@ class FindingStore:
         self._runs = []
 
     def _spill(self) -> None:
-        """Write the buffer, sorted, as pickled chunks of CHUNK findings (one pickle call per
-        chunk is fast; reading a chunk at a time keeps the merge's memory small)."""
+        """Write the buffer, sorted, to a temporary file. A write that fails (the temporary
+        directory full) raises SpillError: findings would be lost, so the run stops."""
         self._buffer.sort(key=Finding.sort_key)
-        run = tempfile.TemporaryFile(prefix="portlint-findings-")
-        for start in range(0, len(self._buffer), CHUNK):
-            pickle.dump(self._buffer[start : start + CHUNK], run, protocol=pickle.HIGHEST_PROTOCOL)
-        self._runs.append(run)
+        try:
+            self._runs.append(self._sorted_run(self._buffer))
+        except OSError as exc:
+            raise SpillError(exc) from None
         self._buffer = []
+
+    @staticmethod
+    def _sorted_run(findings: list[Finding]) -> IO[bytes]:
+        """A temporary file of ``findings`` as pickled chunks of CHUNK (one pickle call per
+        chunk is fast; reading a chunk at a time keeps the merge's memory small); closed
+        (so removed) when a write fails."""
+        run = tempfile.TemporaryFile(prefix="portlint-findings-")
+        try:
+            for start in range(0, len(findings), CHUNK):
+                pickle.dump(findings[start : start + CHUNK], run, protocol=pickle.HIGHEST_PROTOCOL)
+            run.flush()
+        except BaseException:
+            run.close()
+            raise
+        return run
 
     @staticmethod
     def _read(run: IO[bytes]) -> Iterator[Finding]:
