@@ -10,6 +10,7 @@ than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -90,26 +91,45 @@ def map_batches(work: Callable, documents: Iterable, workers: int, shared) -> It
     window: deque = deque()  # at most two batches in flight per worker: memory stays flat
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(shared,))
     try:
-        for batch in batches(documents):
-            window.append(pool.submit(_call, work, batch))
-            if len(window) >= 2 * workers:
-                yield _result(window.popleft())
-        while window:
-            yield _result(window.popleft())
+        try:
+            for batch in batches(documents):
+                with _signals_held():  # the first submit forks the workers
+                    window.append(pool.submit(_call, work, batch))
+                if len(window) >= 2 * workers:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+        except BrokenProcessPool:
+            raise WorkerDied(
+                "a worker process died (killed, perhaps by the out-of-memory killer); "
+                f"no report. {ENVIRONMENT_KNOB}=1 lints in one process"
+            ) from None
     except BaseException:
-        _stop(pool)
+        with _signals_held():  # a second Ctrl-C must not leave workers running
+            _stop(pool)
         raise
     pool.shutdown()
 
 
-def _result(future):
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT and SIGTERM until the block is done, then deliver them. The CLI's handler
+    raises where the run is; raised while workers are forked (inside fork's callbacks, or
+    before a worker is recorded) the exception was ignored and the run went on, or a worker
+    was left behind and the exit hung; a forked worker must not act on them either (its
+    own handlers are set in _start_worker)."""
+    held: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: held.append(signum)) for signum in HELD_SIGNALS}
     try:
-        return future.result()
-    except BrokenProcessPool:
-        raise WorkerDied(
-            "a worker process died (killed, perhaps by the out-of-memory killer); "
-            f"no report. {ENVIRONMENT_KNOB}=1 lints in one process"
-        ) from None
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in held:
+            signal.raise_signal(signum)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
