@@ -16,12 +16,13 @@ import sys
 import time
 
 import pytest
+import typer
 from conftest import cli
 
 from portlint import __version__
 from portlint import cli as cli_mod
 from portlint import output, store
-from portlint.store import FindingStore, SpillError
+from portlint.store import FindingStore
 
 POD = """apiVersion: v1
 kind: Pod
@@ -51,15 +52,15 @@ def _chunks_then(stop: BaseException):
 
 
 @pytest.mark.parametrize(
-    "stop",
-    [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left on device")],
+    "stop, raised",
+    [(KeyboardInterrupt(), KeyboardInterrupt), (OSError(errno.ENOSPC, "No space left on device"), typer.Exit)],
     ids=["interrupted", "disk-full"],
 )
-def test_a_report_stopped_midway_leaves_the_old_one_and_no_temporary_file(tmp_path, stop):
+def test_a_report_stopped_midway_leaves_the_old_one_and_no_temporary_file(tmp_path, stop, raised):
     target = tmp_path / "report.json"
     target.write_text(OLD)
-    with pytest.raises((KeyboardInterrupt, output.OutputError)):
-        output.write(_chunks_then(stop), str(target))
+    with pytest.raises(raised):
+        cli_mod._write(_chunks_then(stop), str(target))
     assert target.read_text() == OLD
     assert os.listdir(tmp_path) == ["report.json"]
 
@@ -332,7 +333,7 @@ def test_a_full_temporary_directory_stops_the_store_once_and_closes_the_file(ful
 
     kept = FindingStore()
     kept.add(Finding("PL101", "error", "m", Location("a", 1, 1, 1, 2)))
-    with pytest.raises(SpillError) as raised:
+    with pytest.raises(store.SpillError) as raised:
         kept.add(Finding("PL101", "error", "m", Location("a", 2, 1, 2, 2)))
     assert str(raised.value) == _spill_message()
     assert [handle.closed for handle in full_temporary_directory] == [True]
@@ -390,16 +391,26 @@ def test_closed_and_full_standard_streams(tmp_path, shell, code, stdout, stderr)
         assert [(f["rule"], f["line"], f["column"]) for f in found] == [POD_FINDING]
 
 
-def test_a_closed_stream_keeps_its_descriptor_from_the_next_file_opened(tmp_path):
-    """With fd 1 closed, the next open() would take number 1; portlint keeps it on /dev/null."""
-    script = (
-        "import os, sys; from portlint.output import guard_standard_streams; guard_standard_streams(); "
-        "fd = os.open(sys.argv[1], os.O_RDONLY); print(fd, os.path.realpath(f'/proc/self/fd/1'), file=sys.stderr)"
-    )
-    done = subprocess.run(
-        ["sh", "-c", f"'{sys.executable}' -c \"{script}\" '{tmp_path}' >&-"], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    fd, where = done.stderr.split()
-    assert int(fd) > 2
-    assert where == "/dev/null"
+SPY_ON_THE_INPUT = """
+import sys
+from portlint import cli, sources
+
+opened = sources.open_input
+def spy(*args):
+    source, raw = opened(*args)
+    print(raw.fileno(), file=sys.stderr)
+    return source, raw
+sources.open_input = spy
+sys.argv = ["portlint", "check", "pod.yaml", "-f", "json", "-o", "out.json"]
+cli.main()
+"""
+
+
+def test_a_closed_stdout_keeps_its_descriptor_from_the_next_file_opened(tmp_path):
+    """With fd 1 closed, the input opened next would take number 1 (and a child process,
+    such as helm, would write into it); portlint keeps the number on /dev/null."""
+    (tmp_path / "pod.yaml").write_text(POD)
+    (tmp_path / "spy.py").write_text(SPY_ON_THE_INPUT)
+    done = subprocess.run(["sh", "-c", f"'{sys.executable}' spy.py >&-"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert int(done.stderr) > 2
