@@ -160,4 +160,4 @@ def guard_standard_streams() -> None:
         elif name == "stdout":
             sys.stdout = io.TextIOWrapper(io.BufferedWriter(_Closed(name)), encoding="utf-8")
         else:
-            sys.stderr = open(fd, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - for the whole run
+            sys.stderr = open(fd, "w", encoding="utf-8")  # noqa: SIM115 - for the whole run

@@ -108,7 +108,7 @@ def test_a_full_disk_is_one_error_and_the_old_report_stays(tmp_cwd, monkeypatch)
 
 def test_a_new_report_gets_the_mode_open_gives_and_a_replaced_one_keeps_its_own(tmp_cwd):
     (tmp_cwd / "pod.yaml").write_text(POD)
-    umask = os.umask(0o027)
+    umask = os.umask(0o002)
     try:
         assert cli("check", "pod.yaml", "-f", "json", "-o", "new.json").exit_code == 1
         (tmp_cwd / "kept.json").write_text(OLD)
@@ -116,7 +116,7 @@ def test_a_new_report_gets_the_mode_open_gives_and_a_replaced_one_keeps_its_own(
         assert cli("check", "pod.yaml", "-f", "json", "-o", "kept.json").exit_code == 1
     finally:
         os.umask(umask)
-    assert (tmp_cwd / "new.json").stat().st_mode & 0o7777 == 0o640
+    assert (tmp_cwd / "new.json").stat().st_mode & 0o7777 == 0o664
     assert (tmp_cwd / "kept.json").stat().st_mode & 0o7777 == 0o604
     found = json.loads((tmp_cwd / "kept.json").read_text())["findings"]
     assert [(f["rule"], f["line"], f["column"]) for f in found] == [POD_FINDING]
@@ -185,6 +185,14 @@ def test_an_output_beside_the_inputs_is_written(tmp_cwd, args):
     result = cli("check", *args)
     assert (result.exit_code, result.stderr) == (1, "")
     assert os.path.getsize(args[-1]) > 0
+
+
+def test_stdin_is_not_a_file_named_dash(tmp_cwd):
+    (tmp_cwd / "-").write_text(OLD)
+    result = cli("check", "-", "-f", "json", "-o", "-", input=POD)
+    assert (result.exit_code, result.stderr) == (1, "")
+    found = json.loads((tmp_cwd / "-").read_text())["findings"]
+    assert [(f["rule"], f["line"], f["column"]) for f in found] == [POD_FINDING]
 
 
 def test_a_refused_output_is_refused_before_a_config_error_writes_a_report(tmp_cwd):
@@ -375,6 +383,7 @@ def test_a_full_temporary_directory_is_one_error_and_no_findings_reported(tmp_cw
         # what is not used may be closed
         ("check pod.yaml -f json -o out.json >&- <&-", 1, None, ""),
         ("check pod.yaml -f json 2>&-", 1, '"rule": "PL201"', None),
+        ("check pod.yaml 2>&-", 1, "pod.yaml:8:29: error: ", None),  # the summary line goes nowhere
     ],
 )
 def test_closed_and_full_standard_streams(tmp_path, shell, code, stdout, stderr):
@@ -398,7 +407,8 @@ from portlint import cli, sources
 opened = sources.open_input
 def spy(*args):
     source, raw = opened(*args)
-    print(raw.fileno(), file=sys.stderr)
+    with open("fd.txt", "w") as handle:
+        handle.write(str(raw.fileno()))
     return source, raw
 sources.open_input = spy
 sys.argv = ["portlint", "check", "pod.yaml", "-f", "json", "-o", "out.json"]
@@ -406,11 +416,14 @@ cli.main()
 """
 
 
-def test_a_closed_stdout_keeps_its_descriptor_from_the_next_file_opened(tmp_path):
-    """With fd 1 closed, the input opened next would take number 1 (and a child process,
-    such as helm, would write into it); portlint keeps the number on /dev/null."""
+@pytest.mark.parametrize("closed", ["<&-", ">&-", "2>&-"])
+def test_a_closed_stream_keeps_its_descriptor_from_the_next_file_opened(tmp_path, closed):
+    """With fd 0, 1 or 2 closed, the input opened next would take its number (and a child
+    process, such as helm, would read or write it); portlint keeps the number on /dev/null."""
     (tmp_path / "pod.yaml").write_text(POD)
     (tmp_path / "spy.py").write_text(SPY_ON_THE_INPUT)
-    done = subprocess.run(["sh", "-c", f"'{sys.executable}' spy.py >&-"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["sh", "-c", f"'{sys.executable}' spy.py {closed}"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1, done.stderr
-    assert int(done.stderr) > 2
+    assert int((tmp_path / "fd.txt").read_text()) > 2
