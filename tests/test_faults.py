@@ -21,7 +21,7 @@ from conftest import cli
 
 from portlint import __version__
 from portlint import cli as cli_mod
-from portlint import output, store
+from portlint import output, parallel, store
 from portlint.store import FindingStore
 
 POD = """apiVersion: v1
@@ -427,3 +427,48 @@ def test_a_closed_stream_keeps_its_descriptor_from_the_next_file_opened(tmp_path
     )
     assert done.returncode == 1, done.stderr
     assert int((tmp_path / "fd.txt").read_text()) > 2
+
+
+# --- the worker pool's own guarantees -----------------------------------------------------
+
+
+def _index(batch, shared):
+    return [doc.index for doc in batch]
+
+
+def test_at_most_two_batches_per_worker_are_in_flight():
+    """Memory stays flat: a third batch is read only once the first one's result is taken."""
+    from portlint.sources import Document, SourceFile
+
+    source = SourceFile("a.yaml")
+    pulled: list[int] = []
+
+    def documents():
+        for i in range(4):
+            pulled.append(i)
+            yield Document(source, "d" * parallel.BATCH_BYTES, 1, i)  # one document a batch
+
+    results = parallel.map_batches(_index, documents(), 1, None)
+    assert (next(results), pulled) == ([0], [0, 1])
+    assert (next(results), pulled) == ([1], [0, 1, 2])
+    assert list(results) == [[2], [3]]
+
+
+STOP_A_BUSY_POOL = """
+import multiprocessing, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from portlint import parallel
+
+pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+futures = [pool.submit(time.sleep, 60) for _ in range(4)]  # one running, one queued, two waiting
+while not futures[0].running():
+    time.sleep(0.01)
+workers = list(pool._processes.values())
+parallel._stop(pool)
+print([w.is_alive() for w in workers], [f.cancelled() for f in futures[2:]])
+"""
+
+
+def test_stopping_the_pool_kills_a_busy_worker_and_drops_the_waiting_batches(tmp_path):
+    done = subprocess.run([sys.executable, "-c", STOP_A_BUSY_POOL], capture_output=True, text=True, timeout=20)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[False] [True, True]\n", "")
