@@ -1,7 +1,8 @@
 """The ``portlint`` command: ``check``, ``rules``, ``explain``, ``--version``.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage,
-configuration or input errors (always one line on stderr, never a traceback).
+configuration, input or I/O errors (always one line on stderr, never a traceback); 130 and
+143 stopped by SIGINT and SIGTERM (docs/reliability.md).
 """
 
 from __future__ import annotations
