@@ -7,10 +7,12 @@ configuration, input or I/O errors (always one line on stderr, never a traceback
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from enum import Enum
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 import typer
 
@@ -335,35 +337,52 @@ def _stop(signum, frame) -> None:
     raise Stopped(signum)
 
 
+@contextlib.contextmanager
+def _signals_stop_the_run():
+    """SIGINT and SIGTERM raise Stopped while the block runs (main() is also called in
+    process by tests: their handlers come back after it)."""
+    previous = {name: signal.signal(getattr(signal, name), _stop) for name in STOPPING_SIGNALS}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+def _stopped(signum: int) -> NoReturn:
+    name = signal.Signals(signum).name
+    sys.stderr.write(f"portlint: {STOPPING_SIGNALS[name]}\n")
+    sys.exit(128 + signum)
+
+
 def main() -> None:
     """Console-script entry point: typer's app with a last-resort guard against tracebacks.
     Exit codes besides check's: 128 + the signal's number for a run stopped by SIGINT (130)
     or SIGTERM (143); 2 for an I/O error no command handled (a closed or full stdout)."""
-    import signal
-
     from .output import guard_standard_streams, silence_stdout
 
     guard_standard_streams()
-    for name in STOPPING_SIGNALS:
-        signal.signal(getattr(signal, name), _stop)
-    try:
+    with _signals_stop_the_run():
         try:
-            app(prog_name="portlint")
-        finally:
-            sys.stdout.flush()  # here, where a failure is reported, not at interpreter exit
-    except SystemExit:
-        raise
-    except Stopped as exc:
-        signum = signal.Signals(exc.args[0])
-        sys.stderr.write(f"portlint: {STOPPING_SIGNALS[signum.name]}\n")
-        sys.exit(128 + signum)
-    except OSError as exc:
-        silence_stdout()
-        where = f"{exc.filename}: " if exc.filename else ""
-        sys.stderr.write(f"portlint: error: {where}{exc.strerror or exc}\n")
-        sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - never a traceback for the user
-        from .report.escape import printable
+            try:
+                app(prog_name="portlint")
+            finally:
+                sys.stdout.flush()  # here, where a failure is reported, not at interpreter exit
+        except SystemExit:
+            raise
+        except Stopped as exc:
+            _stopped(exc.args[0])
+        except KeyboardInterrupt:  # SIGINT before the handler was set, or raised by a library
+            _stopped(signal.SIGINT)
+        except OSError as exc:
+            from .report.escape import printable
 
-        sys.stderr.write(f"portlint: internal error: {type(exc).__name__}: {printable(str(exc))}; please report it\n")
-        sys.exit(2)
+            silence_stdout()
+            where = f"{exc.filename}: " if exc.filename else ""
+            sys.stderr.write(f"portlint: error: {printable(where)}{exc.strerror or exc}\n")
+            sys.exit(2)
+        except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+            from .report.escape import printable
+
+            sys.stderr.write(f"portlint: internal error: {type(exc).__name__}: {printable(str(exc))}; please report it\n")
+            sys.exit(2)

@@ -133,10 +133,10 @@ def _signals_held():
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Kill the workers and drop the batches not yet sent: a worker may be busy with a
-    batch for seconds, and the parent is leaving."""
+    """Kill the workers (the batches not yet done fail with them): a worker may be busy
+    with a batch for seconds, and the parent is leaving."""
     processes = list((pool._processes or {}).values())  # no public way to reach them before Python 3.14
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown(wait=False)
     for process in processes:
         process.kill()
     for process in processes:
