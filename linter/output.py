@@ -9,6 +9,7 @@ never a truncated one that a CI step then uploads. Every failure to write is an
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -64,28 +65,42 @@ def _would_walk(directory: str, real_target: str) -> bool:
 
 
 def _to_file(chunks: Iterable[str], target: str) -> None:
-    """Write a temporary file in the target's directory (a rename never crosses file
-    systems there), flush it to disk, give it the target's mode, rename it over the target.
-    Whatever stops the write (an error, Ctrl-C, SIGTERM) removes the temporary file. A link
-    is followed, so the file it names is replaced and the link kept. A target that is not a
-    regular file (/dev/stdout, a pipe) cannot be replaced: it is written in place."""
+    """Write a temporary file beside the target, flush it to disk, give it the target's
+    mode, rename it over the target. Whatever stops the write (an error, Ctrl-C, SIGTERM)
+    removes the temporary file. A link is followed, so the file it names is replaced and
+    the link kept."""
     real = os.path.realpath(target)
-    if os.path.exists(real) and not os.path.isfile(real):
+    temporary = _temporary_beside(real)
+    if temporary is None:
         with open(real, "w", encoding="utf-8") as handle:
             handle.writelines(chunks)
         return
-    directory, name = os.path.split(real)
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    fd, path = temporary
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.writelines(chunks)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, _mode_for(real))
-        os.replace(temporary, real)
+        os.chmod(path, _mode_for(real))
+        os.replace(path, real)
     except BaseException:
-        os.unlink(temporary)
+        with contextlib.suppress(FileNotFoundError):  # a signal just after the rename
+            os.unlink(path)
         raise
+
+
+def _temporary_beside(real: str) -> tuple[int, str] | None:
+    """A new temporary file in the target's directory (a rename never crosses file systems
+    there), or None when the report can only be written in place: the target is not a
+    regular file (/dev/stdout, a pipe), or its directory does not let portlint create a
+    file (the target itself may still be writable, as it was before reports were atomic)."""
+    if os.path.exists(real) and not os.path.isfile(real):
+        return None
+    directory, name = os.path.split(real)
+    try:
+        return tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    except PermissionError:
+        return None
 
 
 def _mode_for(path: str) -> int:

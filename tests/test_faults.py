@@ -134,6 +134,38 @@ def test_a_report_through_a_link_replaces_the_file_and_keeps_the_link(tmp_cwd):
     assert sorted(os.listdir(tmp_cwd / "reports")) == ["r.json"]
 
 
+def test_a_directory_that_refuses_new_files_gets_the_report_in_place(tmp_cwd, monkeypatch):
+    """The report file is writable, its directory is not (root ignores modes: mkstemp is
+    made to fail as it would): written in place, as before reports were atomic."""
+    (tmp_cwd / "pod.yaml").write_text(POD)
+    (tmp_cwd / "out.json").write_text(OLD)
+
+    def refused(**_):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", refused)
+    result = cli("check", "pod.yaml", "-f", "json", "-o", "out.json")
+    assert (result.exit_code, result.stderr) == (1, "")
+    found = json.loads((tmp_cwd / "out.json").read_text())["findings"]
+    assert [(f["rule"], f["line"], f["column"]) for f in found] == [POD_FINDING]
+
+
+def test_a_signal_just_after_the_rename_is_the_signal_and_the_report_is_whole(tmp_path, monkeypatch):
+    target = tmp_path / "report.json"
+    target.write_text(OLD)
+    rename = os.replace
+
+    def rename_then_interrupt(source, destination):
+        rename(source, destination)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output.os, "replace", rename_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        output.write(["{}", "\n"], str(target))
+    assert target.read_text() == "{}\n"
+    assert os.listdir(tmp_path) == ["report.json"]
+
+
 def test_a_report_to_a_device_is_written_in_place(tmp_cwd):
     (tmp_cwd / "pod.yaml").write_text(POD)
     result = cli("check", "pod.yaml", "-f", "json", "-o", "/dev/null")
