@@ -174,17 +174,13 @@ def check(
     configuration and input errors.
     """
     from . import config as config_mod
-    from .output import OutputError, refuse_inputs
     from .parallel import WorkerDied
     from .runner import run
     from .sources import InputError
     from .store import SpillError
 
     automation_id = sarif_category if "/" in sarif_category else sarif_category + "/"
-    try:  # first: every error below writes a report to --output
-        refuse_inputs(output, paths or [])
-    except OutputError as exc:
-        _fail(str(exc))
+    _refuse_inputs(output, [*(paths or []), *([helm_chart] if helm_chart else [])])  # first: errors below write --output
 
     def fail(message: str) -> None:
         """An error before any finding: still write the report (SARIF with executionSuccessful
@@ -249,6 +245,7 @@ def helm(
     from .helm import HelmError, render
     from .sources import MemoryInput
 
+    _refuse_inputs(options["output"], [chart, *(values or [])])  # before a failed render writes --output
     try:
         rendered = render(chart, values or [], set_values or [], release_name, namespace)
     except HelmError as exc:
@@ -283,6 +280,16 @@ def _with_check_options(command, mine: tuple[str, ...]):
 
 
 app.command("helm")(_with_check_options(helm, ("chart", "values", "set_values", "release_name", "namespace")))
+
+
+def _refuse_inputs(output: str | None, inputs: list[str]) -> None:
+    """Exit 2 with one line, before anything is written, when --output is one of the inputs."""
+    from .output import OutputError, refuse_inputs
+
+    try:
+        refuse_inputs(output, inputs)
+    except OutputError as exc:
+        _fail(str(exc))
 
 
 def _write(report, output: str | None) -> None:

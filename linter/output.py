@@ -33,7 +33,7 @@ def write(chunks: Iterable[str], target: str | None) -> None:
         raise OutputError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
 
 
-def refuse_inputs(target: str | None, inputs: Iterable) -> None:
+def refuse_inputs(target: str | None, inputs: Iterable[str]) -> None:
     """Raise OutputError when the report file would replace an input: a named file (by
     any name, link or hard link), or a file a named directory holds that portlint would
     lint (a manifest name, even one not written yet: the next run would lint the report).
@@ -42,9 +42,7 @@ def refuse_inputs(target: str | None, inputs: Iterable) -> None:
         return
     real = os.path.realpath(target)
     for path in inputs:
-        if not isinstance(path, str) or path == "-":
-            continue
-        if _same_file(path, target) or _would_walk(path, real):
+        if path != "-" and (_same_file(path, target) or _would_walk(path, real)):
             raise OutputError(f"--output {target}: is one of the inputs ({path}); write the report elsewhere")
 
 

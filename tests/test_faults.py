@@ -204,6 +204,29 @@ def test_an_output_that_is_an_input_is_refused_before_anything_is_written(tmp_cw
 
 
 @pytest.mark.parametrize(
+    "args, named",
+    [
+        (["helm", "web", "-o", "web/templates/pod.yaml"], "web"),  # refused before helm runs
+        (["helm", "web", "-f", "prod.yaml", "-o", "prod.yaml"], "prod.yaml"),  # a values file
+        (["check", "-", "--helm-chart", "web", "-o", "web/values.yaml"], "web"),
+    ],
+)
+def test_an_output_that_is_a_charts_file_is_refused(tmp_cwd, args, named):
+    (tmp_cwd / "web" / "templates").mkdir(parents=True)
+    (tmp_cwd / "web" / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    (tmp_cwd / "web" / "values.yaml").write_text("replicas: 1\n")
+    (tmp_cwd / "web" / "templates" / "pod.yaml").write_text(POD)
+    (tmp_cwd / "prod.yaml").write_text("replicas: 2\n")
+    result = cli(*args, input=POD)
+    target = args[args.index("-o") + 1]
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"portlint: error: --output {target}: is one of the inputs ({named}); write the report elsewhere\n"
+    assert (tmp_cwd / "web" / "templates" / "pod.yaml").read_text() == POD
+    assert (tmp_cwd / "web" / "values.yaml").read_text() == "replicas: 1\n"
+    assert (tmp_cwd / "prod.yaml").read_text() == "replicas: 2\n"
+
+
+@pytest.mark.parametrize(
     "args",
     [
         ["deploy", "-f", "sarif", "-o", "deploy/report.sarif"],  # not a name portlint lints
