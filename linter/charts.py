@@ -171,7 +171,7 @@ def relocate(findings: list[Finding], renders: list[Render]) -> list[str]:
             for name, owner in chart_of_stream.items():
                 if f"{name}:" in finding.message:
                     named = lambda m, o=owner, s=name: _named(mapper(o), s, int(m.group(1)))  # noqa: E731
-                    finding.message = re.sub(re.escape(name) + r":(\d+)", named, finding.message)
+                    finding.message = re.sub(re.escape(name) + r":([0-9]{1,9})\b", named, finding.message)
     return [line for chart, m in mappers.items() for line in m.chart.notes(chart)]
 
 

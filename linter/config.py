@@ -16,6 +16,7 @@ from typing import Any
 from .bounded import Refused, read_regular
 from .findings import Location
 from .network import CONFIG, FLAG, KINDS, Declaration, RangeError
+from .sysctls import parse_version
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
 LEVEL_CHOICES = ("off", "note", "warning", "error")
@@ -251,8 +252,9 @@ def _check_keys(data: dict[str, Any], path: str) -> None:
 
 
 def check_version(text: str | None) -> None:
-    """A Kubernetes version like '1.31' (or 'v1.31', '1.31.2')."""
-    import re
-
-    if text is not None and not re.fullmatch(r"v?1\.[0-9]+(\.[0-9]+)?", text):
-        raise ConfigError(f"--kubernetes-version: '{text}' is not a Kubernetes version like 1.31")
+    """A Kubernetes version like '1.31' (or 'v1.31', '1.31.2'), as sysctls.parse_version reads it."""
+    if text is not None:
+        try:
+            parse_version(text)
+        except ValueError as exc:
+            raise ConfigError(f"--kubernetes-version: {exc}") from None

@@ -28,6 +28,7 @@ from typing import Mapping
 
 from .bounded import Refused, read_regular
 from .findings import Finding, Location
+from .numbers import parse_int
 from .sources import SourceFile, display_path, split_documents
 
 APPROXIMATE = "approximate template line"
@@ -36,7 +37,7 @@ _ACTION = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}|\{\{.*?\}\}", re.S)
 _CONTROL_WORD = re.compile(r"(?:if|else|end|range|with|define|block|break|continue)\b|/\*|\$\w*\s*:?=[^=]")
 _OPENS = re.compile(r"(?:if|range|with|define|block)\b")
 _CALL = re.compile(r'(?:include|template)\s+"([^"]+)"')
-_INDENT = re.compile(r"\b(n?indent)\s+(\d+)")
+_INDENT = re.compile(r"\b(n?indent)\s+([0-9]+)")
 _MULTI_TAIL = re.compile(r"\b(?:nindent|toYaml|tpl)\b")  # a value that may run onto the next lines
 TEMPLATE_LIMIT = 8 << 20  # bytes of one template or helper file read for the mapping
 _MAX_DEPTH = 6  # helpers calling helpers
@@ -171,7 +172,7 @@ def _classify(path: str, number: int, item: str, parts, text: str, start: int) -
     if last is not None:
         line.tail = (last[0], last[1])
         indent = _INDENT.search(last[2])
-        line.emit_indent = int(indent.group(2)) if indent else None
+        line.emit_indent = parse_int(indent.group(2)) if indent else None
         ends_with_it = shaped[-1][0] == "action"
         line.multi = line.kind == "output" or (ends_with_it and bool(_MULTI_TAIL.search(last[2])))
         call = _CALL.match(last[2])
@@ -725,7 +726,7 @@ class Mapper:
         finding.related = related
         for name in self.texts:  # "(chart/(helm template):308)" in a message: the template line instead
             if f"{name}:" in finding.message:
-                finding.message = re.sub(re.escape(name) + r":(\d+)", lambda m: self._named(name, int(m.group(1))), finding.message)
+                finding.message = re.sub(re.escape(name) + r":([0-9]{1,9})\b", lambda m: self._named(name, int(m.group(1))), finding.message)
 
     def _named(self, path: str, line: int) -> str:
         there, _ = self.place(Location(path, line, 1, line, 1))

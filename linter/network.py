@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from .findings import Location
+from .numbers import parse_int
 
 DEFAULT_EPHEMERAL = "32768-60999"  # Linux default net.ipv4.ip_local_port_range
 DEFAULT_NODE_PORTS = "30000-32767"  # kube-apiserver default --service-node-port-range
 
-_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|\s)\s*(\d+)\s*$")
-_PORT = re.compile(r"^\s*(\d+)\s*$")
+_RANGE = re.compile(r"^\s*([0-9]+)\s*(?:-|\s)\s*([0-9]+)\s*$")
+_PORT = re.compile(r"^\s*([0-9]+)\s*$")
 
 
 class RangeError(ValueError):
@@ -51,22 +52,21 @@ def parse_range(text: str, *, allow_single: bool = False) -> PortRange:
     if match is None and allow_single:
         single = _PORT.match(raw)
         if single:
-            port = int(single.group(1))
-            _check_port(port, raw)
+            port = _port(single.group(1), raw)
             return PortRange(port, port)
     if match is None:
         raise RangeError(f'"{raw}" is not a port range: write "LOW HIGH" or "LOW-HIGH", e.g. "32768 60999"')
-    low, high = int(match.group(1)), int(match.group(2))
-    _check_port(low, raw)
-    _check_port(high, raw)
+    low, high = _port(match.group(1), raw), _port(match.group(2), raw)
     if low > high:
         raise RangeError(f'"{raw}" is reversed: the low end {low} is above the high end {high}')
     return PortRange(low, high)
 
 
-def _check_port(port: int, raw: str) -> None:
-    if not 1 <= port <= 65535:
-        raise RangeError(f'"{raw}" has port {port} outside 1-65535')
+def _port(digits: str, raw: str) -> int:
+    port = parse_int(digits)
+    if port is None or not 1 <= port <= 65535:
+        raise RangeError(f'"{raw}" has port {digits} outside 1-65535')
+    return port
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
+from .numbers import parse_int
+
 PARALLEL_MIN_BYTES = 3_000_000
 BATCH_BYTES = 1_000_000
 ENVIRONMENT_KNOB = "PORTLINT_JOBS"  # "1" forces one process; a number caps the workers
@@ -29,7 +31,7 @@ def workers_for(paths: list[str]) -> int:
     """How many processes to use for these inputs (1 when it would not pay)."""
     wanted = os.environ.get(ENVIRONMENT_KNOB, "")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    limit = int(wanted) if wanted.isdigit() and int(wanted) > 0 else cores
+    limit = parse_int(wanted) or cores
     if limit <= 1 or "-" in paths or sys.platform == "win32":
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():

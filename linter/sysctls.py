@@ -9,6 +9,10 @@ https://kubernetes.io/docs/concepts/security/pod-security-standards/ (Baseline, 
 
 from __future__ import annotations
 
+import re
+
+from .numbers import parse_int
+
 # Network sysctls that are not per network namespace (conntrack table size is global).
 _NODE_WIDE_NET = frozenset({"net.netfilter.nf_conntrack_max", "net.netfilter.nf_conntrack_expect_max"})
 _IPC_PREFIXES = ("kernel.shm", "kernel.msg", "fs.mqueue.")
@@ -62,12 +66,19 @@ def namespace_of(name: str) -> str | None:
     return None
 
 
+_VERSION = re.compile(r"v?1\.([0-9]+)(?:\.[0-9]+)?")
+
+
 def parse_version(text: str | None) -> tuple[int, int]:
-    """'1.31', 'v1.31' or '1.31.2' -> (1, 31); None -> the newest version known."""
+    """'1.31', 'v1.31' or '1.31.2' -> (1, 31); None -> the newest version known.
+    Raises ValueError for anything else."""
     if not text:
         return NEWEST_KNOWN
-    parts = text.lstrip("v").split(".")
-    return int(parts[0]), int(parts[1])
+    match = _VERSION.fullmatch(text)
+    minor = parse_int(match.group(1)) if match else None
+    if minor is None:
+        raise ValueError(f"'{text}' is not a Kubernetes version like 1.31")
+    return 1, minor
 
 
 def is_safe(name: str, version: tuple[int, int]) -> bool:

@@ -38,7 +38,10 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 
+from .numbers import integral, yaml_number
+
 MERGE_KEY = "<<"
+INT_TAG = "tag:yaml.org,2002:int"
 
 
 class Node:
@@ -401,14 +404,16 @@ def as_bool(node: Node | None) -> bool | None:
 
 
 def as_int(node: Node | None) -> int | None:
-    """The integer of a plain decimal scalar; None for quoted strings and anything else."""
-    if node.__class__ is not Scalar or node.style or node.tag not in (None, "tag:yaml.org,2002:int"):
+    """The integer an int field (nodePort, port, hostPort, defaultMode...) decodes from a
+    plain scalar as Kubernetes reads it: 0x7530, 072460, 30_000, +30000 and 30000.0 are all
+    30000 (linter/numbers.py cites the decoder). None for quoted strings, fractions and
+    anything else; a ``!!int`` tag must resolve to an integer."""
+    if node.__class__ is not Scalar or node.style or node.tag not in (None, INT_TAG):
         return None
-    text = node.value
-    body = text[1:] if text[:1] in "+-" else text
-    if not body.isdigit() or not body.isascii():
+    number = yaml_number(node.value)
+    if node.tag == INT_TAG and number.__class__ is not int:
         return None
-    return int(text)
+    return integral(number)
 
 
 def as_str(node: Node | None) -> str | None:

@@ -14,13 +14,11 @@ join (linter.writes.join).
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 
-from .tree import Mapping, Scalar, as_str, dig, sequence_items
+from .tree import Mapping, as_int, as_str, dig, sequence_items
 
 DEFAULT_MODE = 0o644
-_OCTAL = re.compile(r"0o?[0-7]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,14 +130,9 @@ NO_CONFIG = ConfigMounts(())
 
 
 def _mode(node, default: int) -> int:
-    """A file mode as the API server reads it: YAML 1.1 octal (0755) or decimal (493)."""
-    text = as_str(node) if type(node) is Scalar else None
-    if not text:
-        return default
-    text = text.strip()
-    if _OCTAL.fullmatch(text):  # a leading 0 and at least one more digit: "0" alone is decimal 0
-        return int(text.replace("0o", "0"), 8)
-    return int(text) if text.isdigit() else default
+    """A file mode as the API server reads it: an int32 in YAML 1.1 (0755 is octal, 493 decimal)."""
+    mode = as_int(node)
+    return default if mode is None else mode
 
 
 def _items(node, default: int) -> tuple[tuple[str, str, int], ...] | None:

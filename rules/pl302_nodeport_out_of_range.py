@@ -3,7 +3,9 @@ Service type that has no node ports.
 
 The API server only accepts an explicit `nodePort` inside `--service-node-port-range`
 (default 30000-32767): "provided port is not in the valid range". It must be an integer
-(a quoted `"30080"` fails to decode), and it is forbidden on `ClusterIP` and `ExternalName`
+(a quoted `"30080"` or a fraction such as `30080.5` fails to decode; YAML 1.1 forms such as
+`0x7580`, `072600` (octal), `30_080` and `30080.0` are integers to Kubernetes, and portlint
+reads them so), and it is forbidden on `ClusterIP` and `ExternalName`
 Services ("may not be used when `type` is 'ClusterIP'"). The same holds for
 `healthCheckNodePort`, which is only allowed on a LoadBalancer Service with
 `externalTrafficPolicy: Local`. `kubectl apply` fails, often only
@@ -45,6 +47,7 @@ ClusterIP and ExternalName Services remove it or change the type to NodePort.
 """
 
 from ..findings import report
+from ..numbers import yaml_number
 from . import _node_ports as ports
 
 ID = "PL302"
@@ -92,7 +95,7 @@ def _problem(use, reason: str, net) -> str:
     if reason == ports.NOT_INTEGER:
         shown = f'"{use.raw}"' if use.quoted else (use.raw or "")
         what = f"{use.field} {shown}".rstrip()
-        kind = "a string" if use.quoted or use.raw else "a list or mapping"
+        kind = _kind(use)
         return (
             f"{what} of {use.obj.label} ({use.owner}) is {kind}, not an integer. The API server rejects the Service "
             "when it decodes the manifest; write the port as a plain number"
@@ -106,6 +109,15 @@ def _problem(use, reason: str, net) -> str:
         f'{ports.node_port_text(net, use.port)}. The API server rejects it: "provided port is not in the valid range. '
         f'The range of valid ports is {valid}"; pick a port in the range or leave nodePort out'
     )
+
+
+def _kind(use) -> str:
+    """What a port that is not an integer is to the API server's decoder."""
+    if use.quoted:
+        return "a string"
+    if not use.raw:
+        return "a list or mapping"
+    return "a string" if yaml_number(use.raw) is None else "a number with a fraction"
 
 
 def _range_of(use, reason: str, net):

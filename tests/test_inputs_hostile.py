@@ -1,0 +1,290 @@
+"""Reading inputs the way Kubernetes and editors do (issue 16, "Lost or wrong results"): huge
+numbers, YAML 1.1 numbers, undecodable bytes, line breaks editors do not count, the same file
+reached twice, unreadable, special and symlinked directory entries. Every expectation is
+counted off the text written here (lines and columns 1-based)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import cli, lint_text
+
+from portlint import parallel
+from portlint.helm import parse_lines
+from portlint.numbers import MAX_DIGITS, parse_int, yaml_number
+
+HUGE = "1" * 5000  # past Python's 4,300-digit limit on int("...")
+
+
+def short(value) -> str:
+    """A test id that stays readable when a parameter holds thousands of digits."""
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:10]}...({len(text)} chars)"
+
+# --- numbers.parse_int: the one bounded conversion ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "digits, base, expected",
+    [
+        ("30000", 10, 30000),
+        ("0" * 5000 + "30000", 10, 30000),  # leading zeros do not count
+        ("9" * MAX_DIGITS, 10, int("9" * MAX_DIGITS)),
+        ("1" * (MAX_DIGITS + 1), 10, None),
+        (HUGE, 10, None),
+        ("1" * 64, 2, (1 << 64) - 1),
+        ("7530", 16, 30000),
+        ("fF", 16, 255),
+        ("72460", 8, 30000),
+        ("8", 8, None),
+        ("2", 2, None),
+        ("g", 16, None),
+        ("", 10, None),
+        ("+1", 10, None),
+        ("-1", 10, None),
+        (" 1", 10, None),
+        ("1_0", 10, None),
+        ("\uff13", 10, None),  # a full-width 3: int() would take it, Kubernetes does not
+    ],
+    ids=short,
+)
+def test_parse_int(digits, base, expected):
+    assert parse_int(digits, base) == expected
+
+
+# --- numbers.yaml_number: go-yaml v2's resolve() for plain scalars --------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("30000", 30000),
+        ("0x7530", 30000),
+        ("0X7530", 30000),
+        ("+0x7530", 30000),
+        ("-0x10", -16),
+        ("072460", 30000),  # a leading 0 is octal
+        ("0o72460", 30000),
+        ("0O72460", 30000),
+        ("0b111010100110000", 30000),
+        ("-0b11", -3),
+        ("30_000", 30000),
+        ("0x75_30", 30000),
+        ("3__0000_", 30000),  # every "_" is removed first
+        ("+30000", 30000),
+        ("-30000", -30000),
+        ("0", 0),
+        ("00", 0),
+        ("031000", 12800),
+        ("18446744073709551615", (1 << 64) - 1),  # ParseUint
+        ("-9223372036854775808", -(1 << 63)),  # ParseInt's lowest
+        ("30000.0", 30000.0),
+        ("3e4", 30000.0),
+        ("3E+4", 30000.0),
+        ("300e-2", 3.0),
+        ("1.", 1.0),
+        ("30000.5", 30000.5),
+        ("030080", 30080.0),  # not octal (an 8): the float regex takes it
+        ("08", 8.0),
+        (".5", 0.5),
+        (".3e5", 30000.0),
+        ("+.5", 0.5),
+        ("-9223372036854775809", -9223372036854775809.0),  # past int64: a float
+        ("+18446744073709551615", 18446744073709551615.0),  # ParseUint takes no sign
+        ("1" * 300, float("1" * 300)),
+        ("1e400", None),  # ParseFloat: out of range, so a string
+        (HUGE, None),
+        ("0x", None),
+        ("0o", None),
+        ("0b", None),
+        ("0x1G", None),
+        ("0b12", None),
+        ("1e", None),
+        (".", None),
+        (".e5", None),
+        (".inf", None),
+        ("-.inf", None),
+        (".nan", None),
+        ("1.5.5", None),
+        ("0x1p4", None),  # a Go hex float, refused by the float regex
+        ("", None),
+        ("~", None),
+        ("true", None),
+        ("y", None),
+        ("2024-01-02", None),
+        ("_30000", None),
+        ("\uff13\uff10\uff10\uff10\uff10", None),
+        ("30000abc", None),
+        ("٣", None),
+    ],
+    ids=short,
+)
+def test_yaml_number(text, expected):
+    value = yaml_number(text)
+    assert (value, type(value)) == (expected, type(expected))
+
+
+# --- int fields read as Kubernetes reads them -------------------------------------------------
+
+SERVICE = """apiVersion: v1
+kind: Service
+metadata: {{name: {name}}}
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: {port}
+"""
+
+
+def services(*ports: str) -> str:
+    return "---\n".join(SERVICE.format(name=f"s{i}", port=port) for i, port in enumerate(ports))
+
+
+@pytest.mark.parametrize("written", ["0x7530", "072460", "0o72460", "30_000", "+30000", "30000.0", "3e4", "!!int 30000"])
+def test_a_nodeport_in_any_yaml_1_1_form_conflicts_with_the_same_port_in_decimal(written):
+    # s0 (document lines 1-8) holds 30000, s1 (lines 10-17) the same port written otherwise:
+    # PL303 on s1's nodePort value (line 17, column 17), citing s0
+    result = lint_text(services("30000", written))
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL303", 17, 17)]
+    assert result.findings[0]["message"].startswith(
+        'nodePort 30000 of Service "s1" (port 80) is already taken: Service "s0" already uses it (port 80, manifest.yaml:8).'
+    )
+
+
+def test_an_octal_nodeport_is_checked_as_its_value():
+    # 031000 is octal 12800: outside the NodePort range (PL302), not a pinned port in the band
+    result = lint_text(services("031000"))
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL302", 8, 17)]
+    assert result.findings[0]["message"].startswith('nodePort 12800 of Service "s0" (port 80) is outside the NodePort range')
+
+
+@pytest.mark.parametrize(
+    "written, shown, kind",
+    [
+        ('"0x7530"', '"0x7530"', "a string"),  # quoted scalars stay strings
+        ("'30000'", '"30000"', "a string"),
+        ("30000.5", "30000.5", "a number with a fraction"),
+        ("!!int 30000.0", "30000.0", "a number with a fraction"),  # go-yaml refuses a float as !!int
+        ("1e400", "1e400", "a string"),
+        ("0x1p4", "0x1p4", "a string"),
+        (HUGE, HUGE, "a string"),  # no float holds it: a string to go-yaml
+    ],
+    ids=short,
+)
+def test_a_nodeport_that_kubernetes_does_not_read_as_an_integer(written, shown, kind):
+    result = lint_text(services(written))
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL302", 8, 17)]
+    assert result.findings[0]["message"].startswith(f'nodePort {shown} of Service "s0" (port 80) is {kind}, not an integer.')
+
+
+def test_a_nodeport_of_three_hundred_digits_is_not_a_port():
+    # a float to go-yaml, integral, far outside 1-65535
+    result = lint_text(services("1" * 300))
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL302", 8, 17)]
+    assert result.findings[0]["message"].startswith(f'nodePort {int(float("1" * 300))} of Service "s0" (port 80) is not a port')
+
+
+POD_HOST_PORT = """apiVersion: v1
+kind: Pod
+metadata: {{name: p}}
+spec:
+  containers:
+    - name: c
+      ports: [{{containerPort: 80, hostPort: {port}}}]
+"""
+
+
+def test_a_hex_host_port_is_checked_as_its_value():
+    # 0x9c40 is 40000, inside the default ephemeral range 32768-60999: PL305 on the value
+    result = lint_text(POD_HOST_PORT.format(port="0x9c40"))
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL305", 7, 45)]
+    assert result.findings[0]["message"].startswith('hostPort 40000 of container "c"')
+
+
+KEPT = """apiVersion: v1
+kind: ConfigMap
+metadata: {{name: tune}}
+data:
+  a.sh: |
+    sysctl -w net.core.somaxconn=1024
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: p}}
+spec:
+  hostNetwork: true
+  containers:
+    - name: c
+      command: [/opt/a.sh]
+      volumeMounts: [{{name: s, mountPath: /opt}}]
+  volumes:
+    - {{name: s, configMap: {{name: tune, defaultMode: {mode}}}}}
+"""
+
+
+@pytest.mark.parametrize("mode, runs", [("0x1ed", True), ("0o755", True), ("0755", True), ("0x1a4", False), ('"0755"', False)])
+def test_a_default_mode_is_read_as_kubernetes_reads_it(mode, runs):
+    # 0x1ed is 0755 (executable: the script runs, its write on line 6, column 5); 0x1a4 is
+    # 0644 and a quoted mode does not decode: neither runs
+    result = lint_text(KEPT.format(mode=mode))
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == ([("PL201", 6, 5)] if runs else [])
+
+
+# --- integers over 4,300 digits never crash ----------------------------------------------------
+
+RANGE_POD = """apiVersion: v1
+kind: Pod
+metadata: {{name: p}}
+spec:
+  hostNetwork: true
+  containers:
+    - name: c
+      command: [sysctl, -w, "net.ipv4.ip_local_port_range={value}"]
+"""
+
+
+def test_a_huge_number_in_a_range_sysctl_is_an_invalid_range():
+    # the write (line 8, column 29: its "net.ipv4..." word) is PL201 and its value PL306
+    result = lint_text(RANGE_POD.format(value=f"{HUGE} 60999"))
+    assert result.json["errors"] == []
+    assert sorted((f["rule"], f["line"], f["column"]) for f in result.findings) == [("PL201", 8, 29), ("PL306", 8, 29)]
+    pl306 = next(f for f in result.findings if f["rule"] == "PL306")
+    assert f'"{HUGE} 60999" has port {HUGE} outside 1-65535' in pl306["message"]
+
+
+def test_a_huge_ephemeral_port_range_flag_is_one_error_line(tmp_cwd):
+    (tmp_cwd / "s.yaml").write_text(services("30000"))
+    result = cli("check", "s.yaml", "--ephemeral-port-range", f"{HUGE} 60999")
+    assert result.exit_code == 2
+    assert result.stderr == f'portlint: error: --ephemeral-port-range: "{HUGE} 60999" has port {HUGE} outside 1-65535\n'
+
+
+def test_a_huge_kubernetes_version_is_one_error_line(tmp_cwd):
+    (tmp_cwd / "s.yaml").write_text(services("30000"))
+    result = cli("check", "s.yaml", "--kubernetes-version", f"1.{HUGE}")
+    assert result.exit_code == 2
+    assert result.stderr == f"portlint: error: --kubernetes-version: '1.{HUGE}' is not a Kubernetes version like 1.31\n"
+
+
+def test_a_huge_kubernetes_version_in_the_config_file_is_one_error_line(tmp_cwd):
+    (tmp_cwd / "s.yaml").write_text(services("30000"))
+    (tmp_cwd / ".portlint.yaml").write_text(f'kubernetesVersion: "1.{HUGE}"\n')
+    result = cli("check", "s.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == f"portlint: error: --kubernetes-version: '1.{HUGE}' is not a Kubernetes version like 1.31\n"
+
+
+@pytest.mark.parametrize("wanted, expected", [(HUGE, 3), ("2", 2), ("0", 3), ("x", 3), ("", 3)], ids=short)
+def test_a_huge_job_count_is_no_count(monkeypatch, tmp_path, wanted, expected):
+    # a 3 MB input makes parallel mode pay; 3 cores; a count that is no number means all cores
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * parallel.PARALLEL_MIN_BYTES)
+    monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, wanted)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
+    assert parallel.workers_for([str(big)]) == expected
+
+
+def test_a_huge_indent_in_a_helm_template_is_no_indent():
+    lines = parse_lines("t.yaml", f'data:\n  {{{{ include "x" . | indent {HUGE} }}}}\n  {{{{ .Values.a | nindent 4 }}}}')
+    assert [line.emit_indent for line in lines] == [None, None, 4]
