@@ -183,13 +183,14 @@ def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, 
             yield from sources.documents(source, stream)
         except OSError as exc:  # a read error in the middle of a file
             result.notifications.append(f"{source.path}: {exc.strerror or exc}")
-        if source.problem is not None:
-            message, line, col = source.problem
-            raw.append(_parse_finding(source.path, message, line, col, line, col + 1))
 
 
 def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> None:
     """Parse one document, run the object rules on each of its objects, keep their facts."""
+    if doc.problem is not None:  # bytes that are not text: this document only is lost
+        message, line, col = doc.problem
+        raw.append(_parse_finding(doc.path, message, line, col, line, col + 1, doc.template))
+        return
     root, problems = tree.parse(doc.text, doc.first_line)
     if problems and not (k8s.is_object(root) if root is not None else k8s.looks_like_object(doc.text)):
         problems = []  # not a Kubernetes document: its syntax is not portlint's business

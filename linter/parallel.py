@@ -11,6 +11,7 @@ than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -61,7 +62,7 @@ def _size(path: str) -> int:
 def batches(documents: Iterable, size: int = BATCH_BYTES) -> Iterator[list]:
     """Lists of documents of about ``size`` characters, each document detached from its
     file's whole text so that only its own text is sent to the worker."""
-    from .sources import Document, SourceFile
+    from .sources import SourceFile
 
     batch: list = []
     held = 0
@@ -71,7 +72,7 @@ def batches(documents: Iterable, size: int = BATCH_BYTES) -> Iterator[list]:
         if source is None:
             detached.clear()
             source = detached[doc.path] = SourceFile(doc.path)
-        batch.append(Document(source, doc.text, doc.first_line, doc.index, doc.template))
+        batch.append(dataclasses.replace(doc, source=source))
         held += len(doc.text)
         if held >= size:
             yield batch

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
 import os
 import re
 import sys
@@ -50,7 +51,6 @@ class SourceFile:
 
     path: str
     text: str = ""
-    problem: tuple[str, int, int] | None = None  # (message, line, column) when undecodable
     ignore_comments: dict[int, set[str]] = field(default_factory=dict)  # line -> rule ids
 
 
@@ -63,6 +63,7 @@ class Document:
     first_line: int
     index: int
     template: str | None = None
+    problem: tuple[str, int, int] | None = None  # (message, line, column) of bytes that are not text
 
     @property
     def path(self) -> str:
@@ -175,58 +176,45 @@ def open_input(path: str, stdin_name: str = "-") -> tuple[SourceFile, BinaryIO]:
 
 def documents(source: SourceFile, raw: BinaryIO) -> Iterator[Document]:
     """The documents of a byte stream, decoded and split as they are read, so that a huge
-    stream is never held whole. Undecodable input ends the stream with ``source.problem``
-    set (a PL000 finding); the documents before it are still linted."""
+    stream is never held whole. A document holding bytes that are not text carries a
+    ``problem`` (a PL000 finding) instead of being parsed; the others are linted."""
     try:
-        yield from split_text_blocks(source, _decoded_blocks(source, raw))
+        yield from split_text_blocks(source, _decoded_blocks(raw))
     finally:
         if raw is not sys.stdin.buffer:
             raw.close()
 
 
-def _decoded_blocks(source: SourceFile, raw: BinaryIO) -> Iterator[str]:
+_ESCAPE = 0xDC00  # an undecodable byte B becomes the lone surrogate U+DC00+B
+_ESCAPE_HANDLER = "portlint-escape"
+
+
+def _escape_bytes(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """Like Python's "surrogateescape", for every byte (also below 0x80, as UTF-16 errors
+    hold): the stream decodes to the end, and the document holding the bad bytes is found
+    by its escapes (no decoder yields a lone surrogate for valid input)."""
+    return "".join(chr(_ESCAPE + byte) for byte in exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error(_ESCAPE_HANDLER, _escape_bytes)
+_NOT_TEXT = re.compile("[\x00\udc00-\udcff]")
+
+
+def _decoded_blocks(raw: BinaryIO) -> Iterator[str]:
     """Text blocks of the stream with LF line ends (UTF-8, with or without BOM, or UTF-16
-    with BOM, whose decoder drops the BOM); sets ``source.problem`` and stops on bytes
-    that are not text."""
+    with BOM, whose decoder drops the BOM); bytes that are not text are escaped."""
     head = raw.read(BLOCK_SIZE)
+    encoding = "utf-8"
     if head.startswith(codecs.BOM_UTF8):
-        head, encoding = head[3:], "utf-8"
+        head = head[3:]
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
-    else:
-        encoding = "utf-8"
-        nul = head.find(b"\x00")
-        if nul >= 0:
-            line, col = _byte_position(head, nul)
-            source.problem = (f"binary file, not a YAML or JSON manifest (NUL byte at line {line}, column {col})", line, col)
-            return
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    lines_before = 0  # newlines in the bytes already decoded (UTF-8 positions only)
-    line_so_far = 0  # characters of the current line in the bytes already decoded
+    decoder = codecs.getincrementaldecoder(encoding)(errors=_ESCAPE_HANDLER)
     pending_cr = ""
     block = head
     while True:
         final = not block
-        try:
-            text = decoder.decode(block, final=final)
-        except UnicodeDecodeError as exc:
-            line, col = _byte_position(block, max(exc.start, 0)) if encoding == "utf-8" else (1, 1)
-            if line == 1 and encoding == "utf-8":  # the line began in an earlier block
-                col += line_so_far
-            line += lines_before
-            bad = block[exc.start : exc.start + 1].hex() if encoding == "utf-8" else "??"
-            source.problem = (
-                f"file is not valid {encoding.upper()} (byte 0x{bad} at line {line}, column {col}); "
-                "Kubernetes manifests must be UTF-8: re-save the file as UTF-8",
-                line,
-                col,
-            )
-            return
-        if encoding == "utf-8":
-            lines_before += block.count(b"\n")
-            last_newline = text.rfind("\n")
-            line_so_far = len(text) - last_newline - 1 if last_newline >= 0 else line_so_far + len(text)
-        text = pending_cr + text
+        text = pending_cr + decoder.decode(block, final=final)
         pending_cr = ""
         if text.endswith("\r") and not final:
             text, pending_cr = text[:-1], "\r"
@@ -239,18 +227,31 @@ def _decoded_blocks(source: SourceFile, raw: BinaryIO) -> Iterator[str]:
         block = raw.read(BLOCK_SIZE)
 
 
+def not_text(text: str, first_line: int = 1) -> tuple[str, int, int] | None:
+    """(message, line, column) of the first NUL or undecodable byte of ``text``, whose
+    first line is line ``first_line`` of its file; None when it is all text."""
+    found = _NOT_TEXT.search(text)
+    if found is None:
+        return None
+    at = found.start()
+    line = first_line + text.count("\n", 0, at)
+    col = at - text.rfind("\n", 0, at)
+    code = ord(found.group())
+    if code == 0:
+        what = f"a NUL byte at line {line}, column {col}: binary data, not a YAML or JSON manifest"
+    else:  # in a UTF-16 file too: the advice is the same
+        what = (
+            f"byte 0x{code - _ESCAPE:02x} at line {line}, column {col} is not valid UTF-8; "
+            "Kubernetes manifests must be UTF-8: re-save the file as UTF-8"
+        )
+    return f"{what}. This document is not linted", line, col
+
+
 def decode(data: bytes) -> tuple[str, tuple[str, int, int] | None]:
-    """Decode a whole input: (text, None), or ("", (message, line, column)) when it is not text."""
-    source = SourceFile("")
-    text = "".join(_decoded_blocks(source, io.BytesIO(data)))
-    return ("", source.problem) if source.problem is not None else (text, None)
-
-
-def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    line = data.count(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
-    return line, column
+    """Decode a whole input: (text, None), or (text, (message, line, column)) of its first
+    byte that is not text."""
+    text = "".join(_decoded_blocks(io.BytesIO(data)))
+    return text, not_text(text)
 
 
 def _ignore_comments(text: str) -> dict[int, set[str]]:
@@ -289,8 +290,9 @@ def split_text_blocks(source: SourceFile, blocks) -> Iterator[Document]:
                 pending.append(complete[start:end])
                 chunk = "".join(pending)
                 if chunk:
-                    yield _document(source, chunk, first_line, index)
-                    index += 1
+                    for doc in _chunk_documents(source, chunk, first_line, index):
+                        yield doc
+                        index += 1
                     first_line += chunk.count("\n")
                 pending = []
                 start = end
@@ -299,14 +301,64 @@ def split_text_blocks(source: SourceFile, blocks) -> Iterator[Document]:
         pending.append(carry)
     chunk = "".join(pending)
     if chunk:
-        yield _document(source, chunk, first_line, index)
+        yield from _chunk_documents(source, chunk, first_line, index)
+
+
+def _chunk_documents(source: SourceFile, chunk: str, first_line: int, index: int) -> Iterator[Document]:
+    """The documents of the text between two boundaries: one, or one per JSON object when
+    the stream opens with concatenated JSON objects (kubectl decodes a stream whose first
+    character is "{" as a sequence of JSON values). A later object's document keeps its
+    place on its first line: the text before it there is blanked."""
+    starts = _json_starts(chunk) if index == 0 else []
+    begin = 0
+    for end in [*starts, len(chunk)]:
+        line_start = chunk.rfind("\n", 0, begin) + 1
+        text = " " * (begin - line_start) + chunk[begin:end]
+        yield _document(source, text, first_line + chunk.count("\n", 0, begin), index)
+        index += 1
+        begin = end
+
+
+def _skip(_text: str) -> None:
+    """Numbers are not converted while looking for the end of a JSON object."""
+
+
+_JSON = json.JSONDecoder(parse_int=_skip, parse_float=_skip, parse_constant=_skip)
+_JSON_SPACE = re.compile(r"[ \t\n]*")
+_JSON_JOIN = re.compile(r"\}[ \t\n]*\{")  # inside one JSON value, a comma always separates "}" from "{"
+
+
+def _json_starts(chunk: str) -> list[int]:
+    """Where the second and later objects of concatenated JSON objects start; [] for a
+    single object and for anything that is not a JSON object."""
+    starts: list[int] = []
+    at = _JSON_SPACE.match(chunk).end()  # type: ignore[union-attr]
+    if not chunk.startswith("{", at) or _JSON_JOIN.search(chunk) is None:  # the cheap common case
+        return starts
+    while chunk.startswith("{", at):
+        try:
+            end = _JSON.raw_decode(chunk, at)[1]
+        except (ValueError, RecursionError):  # not JSON: the YAML parser reports it
+            break
+        at = _JSON_SPACE.match(chunk, end).end()  # type: ignore[union-attr]
+        if chunk.startswith("{", at):
+            starts.append(at)
+    return starts
 
 
 def _document(source: SourceFile, chunk: str, first_line: int, index: int) -> Document:
+    chunk = _without_bom(chunk)
     if "portlint:" in chunk:
         for line, ids in _ignore_comments(chunk).items():
             source.ignore_comments.setdefault(line + first_line - 1, set()).update(ids)
-    return Document(source, chunk, first_line, index, _helm_template(chunk))
+    return Document(source, chunk, first_line, index, _helm_template(chunk), not_text(chunk, first_line))
+
+
+def _without_bom(chunk: str) -> str:
+    """The document without a BOM opening it: kubectl splits a stream at '---' lines and
+    decodes each document alone, so a BOM may open any document (files joined with cat)."""
+    start = chunk.find("\n") + 1 if _BOUNDARY.match(chunk) else 0
+    return chunk[:start] + chunk[start + 1 :] if chunk.startswith("\ufeff", start) else chunk
 
 
 def _helm_template(chunk: str) -> str | None:

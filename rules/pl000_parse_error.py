@@ -10,10 +10,16 @@ Reported for:
 - duplicate mapping keys: Kubernetes' strict decoding rejects them, and tools that accept
   them silently keep only the last one, so a reviewer may read a value that is not applied;
 - a merge key (`<<`) whose value is not a mapping or a list of mappings;
-- files that are not UTF-8 (or UTF-16 with a byte-order mark) text, such as binaries;
+- bytes that are not UTF-8 (or UTF-16 with a byte-order mark) text, and NUL bytes: the
+  document holding the first of them is reported at that byte and not linted; the other
+  documents of the file are (in any document, Kubernetes or not);
 - a container's shell script nested more than 2,000 levels deep (subshells, braces, `&&`
   lists, conditions), at the script's first line: portlint does not analyse it, so its
   sysctl writes are not checked (a generated script, or one built to hide a write).
+
+A byte-order mark may open any document (files joined with `cat` keep theirs), and a stream
+that opens with `{` may hold several JSON objects one after another, as `kubectl` reads them:
+each object is a document.
 
 Only Kubernetes documents are checked: one with `apiVersion` and `kind` (or, when it does not
 parse, whose text holds both keys), or a kind-less pod template patch. Compose files,

@@ -288,3 +288,117 @@ def test_a_huge_job_count_is_no_count(monkeypatch, tmp_path, wanted, expected):
 def test_a_huge_indent_in_a_helm_template_is_no_indent():
     lines = parse_lines("t.yaml", f'data:\n  {{{{ include "x" . | indent {HUGE} }}}}\n  {{{{ .Values.a | nindent 4 }}}}')
     assert [line.emit_indent for line in lines] == [None, None, 4]
+
+
+# --- decoding: a byte that is not text costs its own document only -----------------------------
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  hostNetwork: true
+  containers:
+    - name: c
+      image: busybox
+      command: [sysctl, -w, net.core.somaxconn=1024]
+"""  # PL201 at line 10, column 29 (the "net.core..." word)
+
+RESAVE = "Kubernetes manifests must be UTF-8: re-save the file as UTF-8. This document is not linted"
+
+
+def lint_bytes(data: bytes):
+    result = cli("check", "-", "--stdin-filename", "in.yaml", "--format", "json", "--fail-on", "never", input=data)
+    assert result.exit_code == 0 and result.json["errors"] == [], result.stderr
+    return [(f["rule"], f["line"], f["column"]) for f in result.findings], [
+        f["message"] for f in result.findings if f["rule"] == "PL000"
+    ]
+
+
+def three_documents(middle: bytes) -> bytes:
+    """POD (lines 1-10), '---' (11), ``middle`` (12-14), '---' (15), POD (16-25)."""
+    return POD.encode() + b"---\n" + middle + b"---\n" + POD.encode()
+
+
+def test_an_invalid_byte_costs_only_its_document():
+    # line 14 is 'metadata: {name: caf' (20 characters) then the Latin-1 byte 0xe9
+    found, messages = lint_bytes(three_documents(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n"))
+    assert found == [("PL201", 10, 29), ("PL000", 14, 21), ("PL201", 25, 29)]
+    assert messages == [f"byte 0xe9 at line 14, column 21 is not valid UTF-8; {RESAVE}"]
+
+
+def test_a_nul_byte_costs_only_its_document():
+    found, messages = lint_bytes(three_documents(b"apiVersion: v1\nkind: ConfigMap\ndata: {a: b\x00}\n"))
+    assert found == [("PL201", 10, 29), ("PL000", 14, 12), ("PL201", 25, 29)]
+    assert messages == ["a NUL byte at line 14, column 12: binary data, not a YAML or JSON manifest. This document is not linted"]
+
+
+def test_the_position_counts_characters_before_the_bad_byte():
+    # "é" (2 bytes) and "🚀" (4 bytes) are one column each: 0xff is the 6th character of line 2
+    found, messages = lint_bytes("kind: Pod\n\u00e9\U0001f680abc".encode() + b"\xff\n")
+    assert found == [("PL000", 2, 6)]
+
+
+def test_a_utf8_sequence_cut_by_the_end_of_the_file():
+    # line 2 is "c: " then the first two bytes of "€" (e2 82 ac): the file ends inside it
+    found, messages = lint_bytes(b"kind: Pod\nc: \xe2\x82")
+    assert found == [("PL000", 2, 4)]
+    assert messages == [f"byte 0xe2 at line 2, column 4 is not valid UTF-8; {RESAVE}"]
+
+
+def test_a_utf16_document_with_a_lone_surrogate_costs_only_its_document():
+    # UTF-16 with a BOM; line 13 is "a: " then an unpaired high surrogate
+    text = POD + "---\nkind: ConfigMap\na: \ud800\n---\n" + POD
+    found, _ = lint_bytes(b"\xff\xfe" + text.encode("utf-16-le", "surrogatepass"))
+    assert found == [("PL201", 10, 29), ("PL000", 13, 4), ("PL201", 24, 29)]
+
+
+def test_a_bom_that_opens_a_later_document_is_dropped():
+    # files joined with cat: each keeps its BOM; kubectl decodes each document alone
+    found, _ = lint_bytes(b"\xef\xbb\xbf" + POD.encode() + b"---\n\xef\xbb\xbf" + POD.encode())
+    assert found == [("PL201", 10, 29), ("PL201", 21, 29)]
+
+
+JSON_POD = (
+    '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "%s"}, "spec": {"hostNetwork": true, '
+    '"containers": [{"name": "c", "command": ["sysctl", "-w", "net.core.somaxconn=1"]}]}}'
+)
+JSON_WRITE = (JSON_POD % "a").index('"net.core') + 1  # the write's string, when the object starts a line
+
+
+def test_concatenated_json_objects_are_documents():
+    # three objects: on lines 1 and 3 (a blank line between), and a third right after the
+    # second on line 3, after two spaces
+    a, b, c = JSON_POD % "a", JSON_POD % "b", JSON_POD % "c"
+    found, _ = lint_bytes(f"{a}\n\n{b}  {c}\n".encode())
+    third = len(b) + 2 + JSON_WRITE
+    assert found == [("PL201", 1, JSON_WRITE), ("PL201", 3, JSON_WRITE), ("PL201", 3, third)]
+
+
+def test_concatenated_json_objects_on_one_line_without_space():
+    a, b = JSON_POD % "a", JSON_POD % "b"
+    found, _ = lint_bytes(f"{a}{b}".encode())
+    assert found == [("PL201", 1, JSON_WRITE), ("PL201", 1, len(a) + JSON_WRITE)]
+
+
+def test_a_json_string_holding_braces_is_one_object():
+    # "}{" and "} {" inside a string are no boundary: one Pod, one finding
+    text = JSON_POD.replace('"name": "c"', '"name": "c", "image": "x}{y} {z"') % "a"
+    found, _ = lint_bytes(text.encode())
+    assert found == [("PL201", 1, text.index('"net.core') + 1)]
+
+
+def test_a_broken_second_json_object_is_a_parse_error_at_its_place():
+    # the second object (line 2) lacks its closing braces: the first is linted, the second
+    # is a YAML syntax error at the end of its text (line 2, after its last character)
+    a, b = JSON_POD % "a", (JSON_POD % "b")[:-2]
+    found, _ = lint_bytes(f"{a}\n{b}\n".encode())
+    assert found == [("PL201", 1, JSON_WRITE), ("PL000", 2, len(b) + 1)]
+
+
+def test_json_after_a_yaml_document_is_not_split():
+    # kubectl reads a stream as JSON only when it opens with "{": after '---' it is YAML,
+    # where two flow mappings in one document are a syntax error (line 3, column 1)
+    a, b = JSON_POD % "a", JSON_POD % "b"
+    found, _ = lint_bytes(f"---\n{a}\n{b}\n".encode())
+    assert [rule for rule, _, _ in found] == ["PL000"]

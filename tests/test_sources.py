@@ -43,13 +43,14 @@ def test_decode_utf16_with_bom():
 
 def test_binary_file_is_a_problem_with_its_position():
     _, problem = sources.decode(b"ab\ncd\x00ef")
-    assert problem == ("binary file, not a YAML or JSON manifest (NUL byte at line 2, column 3)", 2, 3)
+    assert problem == ("a NUL byte at line 2, column 3: binary data, not a YAML or JSON manifest. This document is not linted", 2, 3)
 
 
 def test_latin1_file_is_a_problem_with_its_position():
     _, problem = sources.decode("a: 1\nname: caf\u00e9\n".encode("latin-1"))
     assert problem == (
-        "file is not valid UTF-8 (byte 0xe9 at line 2, column 10); Kubernetes manifests must be UTF-8: re-save the file as UTF-8",
+        "byte 0xe9 at line 2, column 10 is not valid UTF-8; Kubernetes manifests must be UTF-8: re-save the file as UTF-8. "
+        "This document is not linted",
         2,
         10,
     )

@@ -26,6 +26,7 @@ POD = [
     "      command: [sysctl, -w, net.core.somaxconn=1024]",
 ]
 WRITE_COLUMN = POD[-1].index("net.core") + 1
+RESAVE = "Kubernetes manifests must be UTF-8: re-save the file as UTF-8. This document is not linted"
 
 
 def read(data: bytes, name: str = "in.yaml"):
@@ -55,7 +56,7 @@ def test_a_line_end_split_at_the_block_boundary(newline):
     assert data[BLOCK : BLOCK + 1] == (b"\n" if newline == "\r\n" else b"-")
 
     source, docs = read(data)
-    assert source.problem is None
+    assert [d.problem for d in docs] == [None] * len(docs)
     assert [d.first_line for d in docs] == [1, lines + 1]
     whole = "".join(d.text for d in docs)
     assert "\r" not in whole
@@ -94,8 +95,8 @@ def test_a_utf8_character_split_at_the_block_boundary():
     text = first[: BLOCK - 1] + "\u00e9" + first[BLOCK + 1 :]
     data = text.encode() + ("---\n" + "\n".join(POD) + "\n").encode()
     assert data[BLOCK - 1 : BLOCK + 1] == "\u00e9".encode()
-    source, docs = read(data)
-    assert source.problem is None
+    _, docs = read(data)
+    assert [d.problem for d in docs] == [None] * len(docs)
     assert "\u00e9" in docs[0].text and [d.first_line for d in docs] == [1, lines + 1]
 
 
@@ -113,7 +114,7 @@ def test_utf16_with_a_bom_over_several_blocks(codec):
     assert data[BLOCK - 2 : BLOCK] == "\r".encode(codec)
     assert len(data) > BLOCK
     source, docs = read(data)
-    assert source.problem is None
+    assert [d.problem for d in docs] == [None] * len(docs)
     assert "".join(d.text for d in docs) == (first + second).replace("\r\n", "\n")
     assert [d.first_line for d in docs] == [1, 6]
     result = cli("check", "-", "--stdin-filename", "in.yaml", "--format", "json", "--fail-on", "never", input=data)
@@ -121,20 +122,18 @@ def test_utf16_with_a_bom_over_several_blocks(codec):
 
 
 def test_utf16_without_a_bom_is_not_text():
-    source, docs = read("\n".join(POD).encode("utf-16-le"))
-    assert docs == [] and source.problem is not None
-    assert source.problem[1:] == (1, 2)  # the NUL after the first character
+    _, docs = read("\n".join(POD).encode("utf-16-le"))
+    assert [d.problem[1:] for d in docs] == [(1, 2)]  # the NUL after the first character
 
 
 def test_an_invalid_byte_in_the_second_block_is_reported_at_its_line():
     first, lines = padded_config_map(BLOCK + 100, "\n")
     data = first.encode() + b"---\nkind: x\nbad: \xff\n"
-    source, docs = read(data)
-    assert source.problem is not None
-    message, line, column = source.problem
-    assert (line, column) == (lines + 3, 6), message
-    assert "0xff" in message
-    assert [d.first_line for d in docs] == [1]  # the documents before it are still linted
+    _, docs = read(data)
+    assert [(d.first_line, d.problem) for d in docs] == [
+        (1, None),  # the document before it is still linted
+        (lines + 1, (f"byte 0xff at line {lines + 3}, column 6 is not valid UTF-8; {RESAVE}", lines + 3, 6)),
+    ]
 
 
 def test_an_invalid_byte_on_a_line_that_spans_the_block_boundary():
@@ -144,9 +143,8 @@ def test_an_invalid_byte_on_a_line_that_spans_the_block_boundary():
     data = bytearray(first.encode())
     data[index] = 0xFF
     line_start = bytes(data).rfind(b"\n", 0, index) + 1
-    source, _ = read(bytes(data))
-    assert source.problem is not None
-    assert source.problem[1:] == (lines, index - line_start + 1)
+    _, (doc,) = read(bytes(data))
+    assert doc.problem[1:] == (lines, index - line_start + 1)
 
 
 # ---------------------------------------------------------------------------------------------
