@@ -171,7 +171,8 @@ class _Sink:
 def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, raw):
     """Every document of every input, in order; unreadable and undecodable inputs are
     recorded on the way (a notification, or a PL000 finding)."""
-    for path in sources.discover(paths, Excludes(settings.exclude, settings.config_dir)):
+    skipped = sources.Skipped()  # its notes: the runner's own discovery gave them already
+    for path in sources.discover(paths, Excludes(settings.exclude, settings.config_dir), skipped=skipped):
         try:
             source, stream = sources.open_input(path, stdin_name)
         except sources.InputError as exc:
@@ -183,6 +184,7 @@ def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, 
             yield from sources.documents(source, stream)
         except OSError as exc:  # a read error in the middle of a file
             result.notifications.append(f"{source.path}: {exc.strerror or exc}")
+    result.notifications.extend(skipped.errors)
 
 
 def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> None:

@@ -39,11 +39,13 @@ def run(
     levels = engine.effective_levels(RULES, settings, select or None, ignore or set())
     # Helm charts among the inputs: rendered here (helm runs in a subprocess), their streams
     # handed to the engine as in-memory inputs; see linter/charts.py
-    found = charts.Found()
-    paths = list(sources.discover(paths, Excludes(settings.exclude, settings.config_dir), found))
+    found, skipped = charts.Found(), sources.Skipped()
+    paths = list(sources.discover(paths, Excludes(settings.exclude, settings.config_dir), found, skipped))
     renders, chart_lines = charts.render_charts(found)
+    chart_lines = [f"note: {note}" for note in skipped.notes] + chart_lines
     defaults = [r for r in renders if r.values is None]
     result = engine.lint(paths + [r.input for r in defaults], settings, RULES, levels, stdin_name)
+    result.notifications[:0] = skipped.errors
     if renders or helm_chart is not None:
         moved = list(result.findings)
         streams = {str(r.input) for r in renders}

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable, Iterator
@@ -103,10 +104,33 @@ def display_path(path: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def discover(paths: Iterable[str], excludes: Excludes = NOTHING, charts: Found | None = None) -> Iterator[str]:
-    """File paths to lint, in a stable order. Directories are walked (hidden ones skipped,
-    symlinked directories followed once); a missing path raises InputError. Helm templates
-    are never yielded: the charts they belong to are added to ``charts`` (linter/charts.py)."""
+@dataclass(slots=True)
+class Skipped:
+    """What discovery passed over: ``notes`` by design (special files), ``errors`` because
+    they could not be read (unreadable or vanished directories and files: the run still
+    lints the rest, then exits 2)."""
+
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def discover(
+    paths: Iterable[str], excludes: Excludes = NOTHING, charts: Found | None = None, skipped: Skipped | None = None
+) -> Iterator[str]:
+    """Regular files to lint, in a stable order, each once however often it is reached (by
+    its real identity: a directory and a file in it, ``./x`` and ``x``, links). Directories
+    are walked (hidden ones skipped, symlinked directories not followed: only a path given
+    here is followed). A missing given path raises InputError; what cannot be read or is not
+    a regular file goes to ``skipped`` (without it, the first such path raises InputError at
+    the end). Helm templates are never yielded: their charts are added to ``charts``
+    (linter/charts.py)."""
+    if skipped is None:
+        own = Skipped()
+        yield from discover(paths, excludes, charts, own)
+        if own.errors or own.notes:
+            raise InputError((own.errors + own.notes)[0])
+        return
+    seen: set[tuple[int, int]] = set()
     for given in paths:
         if given == "-" or isinstance(given, MemoryInput):
             yield given
@@ -116,7 +140,7 @@ def discover(paths: Iterable[str], excludes: Excludes = NOTHING, charts: Found |
         if os.path.isdir(given):
             owner = chart_of(given)
             if owner is None:
-                yield from _walk(given, excludes, charts)
+                yield from _once(_walk(given, excludes, charts, skipped), seen, skipped)
             elif charts is not None and not excludes.match(given, is_dir=True):
                 charts.add(owner)
         elif not excludes.match(given):
@@ -124,26 +148,47 @@ def discover(paths: Iterable[str], excludes: Excludes = NOTHING, charts: Found |
             if owner is not None and charts is not None:
                 charts.add(owner)
             if owner is None or chart_of(given) is None:
-                yield given
+                yield from _once([given], seen, skipped)
 
 
-def _walk(top: str, excludes: Excludes, charts: Found | None = None) -> Iterator[str]:
-    seen: set[tuple[int, int]] = set()
+_SPECIAL = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device"}
 
-    def onerror(exc: OSError) -> None:
-        raise InputError(f"{exc.filename}: {exc.strerror or exc}")
 
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=True, onerror=onerror):
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a FIFO", ...), None for a regular file.
+    Only regular files are read: a FIFO would block the run, a device never end."""
+    if stat.S_ISREG(mode):
+        return None
+    return _SPECIAL.get(stat.S_IFMT(mode), "a directory" if stat.S_ISDIR(mode) else "not a regular file")
+
+
+def _once(files: Iterable[str], seen: set[tuple[int, int]], skipped: Skipped) -> Iterator[str]:
+    """The regular files among ``files`` not yielded before; the others named in ``skipped``."""
+    for path in files:
         try:
-            st = os.stat(dirpath)
-        except OSError:
-            dirnames[:] = []
+            st = os.stat(path)
+        except OSError as exc:  # vanished, or a dangling link
+            skipped.errors.append(f"{display_path(path)}: {exc.strerror or exc}")
+            continue
+        kind = special_kind(st.st_mode)
+        if kind is not None:
+            skipped.notes.append(f"{display_path(path)}: {kind}, not a regular file; not linted")
             continue
         ident = (st.st_dev, st.st_ino)
-        if ident in seen:  # a symlink loop or a second way into the same directory
-            dirnames[:] = []
-            continue
-        seen.add(ident)
+        if ident not in seen:
+            seen.add(ident)
+            yield path
+
+
+def _walk(top: str, excludes: Excludes, charts: Found | None, skipped: Skipped) -> Iterator[str]:
+    """Candidate files under ``top``. Symlinked directories are not followed (as ruff and
+    yamllint do): a link to /usr or / must not pull the system into the run, and no link
+    loop can form."""
+
+    def onerror(exc: OSError) -> None:  # an unreadable or vanished directory: the rest goes on
+        skipped.errors.append(f"{display_path(exc.filename)}: {exc.strerror or exc}")
+
+    for dirpath, dirnames, filenames in os.walk(top, onerror=onerror):
         if CHART_FILE in filenames:  # a Helm chart: its templates are linted once rendered
             if charts is not None:
                 charts.add(outermost(dirpath))
@@ -168,10 +213,15 @@ def open_input(path: str, stdin_name: str = "-") -> tuple[SourceFile, BinaryIO]:
     if path == "-":
         return SourceFile(stdin_name), sys.stdin.buffer
     shown = display_path(path)
-    try:
-        return SourceFile(shown), open(path, "rb")  # noqa: SIM115 - closed by documents()
+    try:  # without blocking: discovery checked the file, but it may be a FIFO by now
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise InputError(f"{shown}: {exc.strerror or exc}") from None
+    kind = special_kind(os.fstat(fd).st_mode)
+    if kind is not None:
+        os.close(fd)
+        raise InputError(f"{shown}: {kind}, not a regular file; not linted")
+    return SourceFile(shown), os.fdopen(fd, "rb")  # closed by documents()
 
 
 def documents(source: SourceFile, raw: BinaryIO) -> Iterator[Document]:

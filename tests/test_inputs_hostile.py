@@ -5,12 +5,20 @@ counted off the text written here (lines and columns 1-based)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from conftest import cli, lint_text
+from test_helm_mapping import deadline
+from test_hostile import as_unprivileged, shared_dir  # noqa: F401 - shared_dir is a fixture
 
 from portlint import parallel
 from portlint.helm import parse_lines
 from portlint.numbers import MAX_DIGITS, parse_int, yaml_number
+from portlint.sources import InputError, open_input, special_kind
 
 HUGE = "1" * 5000  # past Python's 4,300-digit limit on int("...")
 
@@ -402,3 +410,176 @@ def test_json_after_a_yaml_document_is_not_split():
     a, b = JSON_POD % "a", JSON_POD % "b"
     found, _ = lint_bytes(f"---\n{a}\n{b}\n".encode())
     assert [rule for rule, _, _ in found] == ["PL000"]
+
+
+# --- discovery: each file once, unreadable entries reported, links and special files -----------
+
+NODE_PORT_SERVICE = SERVICE.format(name="s", port="30000")  # nodePort on line 8, column 17
+
+
+def json_run(*args: str):
+    result = cli("check", *args, "--format", "json", "--fail-on", "never")
+    return result, [(f["path"], f["rule"], f["line"], f["column"]) for f in result.json["findings"]]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [["d", "d/s.yaml"], ["d/s.yaml", "d"], ["d/s.yaml", "./d/s.yaml"], ["d/s.yaml", "d/../d/s.yaml"], ["d", "d"]],
+    ids=str,
+)
+def test_a_file_reached_twice_is_linted_once(tmp_cwd, given):
+    # one Service: it cannot conflict with itself (PL303), and it is one file
+    (tmp_cwd / "d").mkdir()
+    (tmp_cwd / "d" / "s.yaml").write_text(NODE_PORT_SERVICE)
+    result, found = json_run(*given)
+    assert (result.exit_code, found, result.json["files"]) == (0, [], 1)
+
+
+def test_links_to_one_file_are_that_file(tmp_cwd):
+    # a symbolic and a hard link beside the file: the first name met (sorted) is linted
+    (tmp_cwd / "d").mkdir()
+    (tmp_cwd / "d" / "s.yaml").write_text(NODE_PORT_SERVICE)
+    os.symlink("s.yaml", tmp_cwd / "d" / "a.yaml")
+    os.link(tmp_cwd / "d" / "s.yaml", tmp_cwd / "d" / "b.yaml")
+    result, found = json_run("d")
+    assert (found, result.json["files"]) == ([], 1)
+
+
+def test_two_files_with_services_on_one_port_still_conflict(tmp_cwd):
+    # control: two real files with two Services on one port: PL303 on the second (d/t.yaml)
+    (tmp_cwd / "d").mkdir()
+    (tmp_cwd / "d" / "s.yaml").write_text(NODE_PORT_SERVICE)
+    (tmp_cwd / "d" / "t.yaml").write_text(SERVICE.format(name="t", port="30000"))
+    _, found = json_run("d")
+    assert found == [("d/t.yaml", "PL303", 8, 17)]
+
+
+def test_a_vanished_directory_is_one_error_and_the_rest_is_linted(tmp_cwd, monkeypatch):
+    # d/gone disappears between the listing of d and its own listing
+    (tmp_cwd / "d" / "gone").mkdir(parents=True)
+    (tmp_cwd / "d" / "gone" / "a.yaml").write_text(POD)
+    (tmp_cwd / "d" / "pod.yaml").write_text(POD)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.fspath(path)) == "gone":
+            raise FileNotFoundError(2, "No such file or directory", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result, found = json_run("d")
+    assert result.exit_code == 2
+    assert result.stderr == "portlint: error: d/gone: No such file or directory\n"
+    assert found == [("d/pod.yaml", "PL201", 10, 29)]
+
+
+def test_a_dangling_link_is_one_error_and_the_rest_is_linted(tmp_cwd):
+    (tmp_cwd / "d").mkdir()
+    (tmp_cwd / "d" / "pod.yaml").write_text(POD)
+    os.symlink("missing.yaml", tmp_cwd / "d" / "a.yaml")
+    result, found = json_run("d")
+    assert result.exit_code == 2
+    assert result.stderr == "portlint: error: d/a.yaml: No such file or directory\n"
+    assert found == [("d/pod.yaml", "PL201", 10, 29)]
+
+
+def test_an_unreadable_subdirectory_is_one_error_and_the_rest_is_linted(shared_dir):
+    d = os.path.join(shared_dir, "d")
+    os.makedirs(os.path.join(d, "locked"))
+    for path in (os.path.join(d, "pod.yaml"), os.path.join(d, "locked", "a.yaml")):
+        with open(path, "w") as out:
+            out.write(POD)
+        os.chmod(path, 0o644)
+    os.chmod(d, 0o755)
+    call = ("check", "d", "--format", "json", "--fail-on", "never")
+    here = os.getcwd()
+    os.chdir(shared_dir)
+    try:  # readable: both files lint (and the modules the call needs are imported)
+        assert len(cli(*call).json["findings"]) == 2
+    finally:
+        os.chdir(here)
+    os.chmod(os.path.join(d, "locked"), 0)
+    _, [(code, stdout, stderr)] = as_unprivileged(shared_dir, [call])
+    assert (code, stderr) == (2, "portlint: error: d/locked: Permission denied\n")
+    findings = json.loads(stdout)["findings"]
+    assert [(f["path"], f["rule"], f["line"], f["column"]) for f in findings] == [("d/pod.yaml", "PL201", 10, 29)]
+
+
+def test_a_symlinked_directory_is_not_followed_in_a_walk_but_is_when_named(tmp_cwd):
+    (tmp_cwd / "outside").mkdir()
+    (tmp_cwd / "outside" / "pod.yaml").write_text(POD)
+    (tmp_cwd / "d").mkdir()
+    (tmp_cwd / "d" / "s.yaml").write_text(NODE_PORT_SERVICE)
+    os.symlink("../outside", tmp_cwd / "d" / "out")
+    result, found = json_run("d")
+    assert (result.exit_code, found, result.json["files"], result.stderr) == (0, [], 1, "")
+    _, found = json_run("d/out")  # named on the command line: followed
+    assert found == [("d/out/pod.yaml", "PL201", 10, 29)]
+
+
+def test_a_link_to_the_root_directory_is_not_walked(tmp_path):
+    # following it would lint the whole machine (or abort on /proc): bounded by the harness
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "s.yaml").write_text(NODE_PORT_SERVICE)
+    os.symlink("/", tmp_path / "d" / "root")
+    done = subprocess.run(
+        [sys.executable, "-m", "portlint", "check", "d", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["files"] == 1
+
+
+def run_with_timeout(cwd, *args: str):
+    return subprocess.run(
+        [sys.executable, "-m", "portlint", "check", *args], cwd=cwd, capture_output=True, text=True, timeout=20
+    )
+
+
+def test_a_fifo_in_a_directory_is_named_and_skipped(tmp_path):
+    # opening a FIFO blocks until a writer comes: it must never be opened
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "pod.yaml").write_text(POD)
+    os.mkfifo(tmp_path / "d" / "a.yaml")
+    done = run_with_timeout(tmp_path, "d", "--format", "json", "--fail-on", "never")
+    assert (done.returncode, done.stderr) == (0, "portlint: note: d/a.yaml: a FIFO, not a regular file; not linted\n")
+    report = json.loads(done.stdout)
+    assert [(f["path"], f["rule"], f["line"]) for f in report["findings"]] == [("d/pod.yaml", "PL201", 10)]
+    assert report["files"] == 1
+
+
+def test_a_fifo_named_on_the_command_line_is_named_and_skipped(tmp_path):
+    (tmp_path / "pod.yaml").write_text(POD)
+    os.mkfifo(tmp_path / "p.yaml")
+    done = run_with_timeout(tmp_path, "p.yaml", "pod.yaml", "--fail-on", "never")
+    assert done.returncode == 0
+    assert done.stderr.splitlines() == [
+        "portlint: note: p.yaml: a FIFO, not a regular file; not linted",
+        "Found 1 problem (1 error) in 1 file.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "mode, kind",
+    [
+        (0o100644, None),
+        (0o010644, "a FIFO"),
+        (0o140644, "a socket"),
+        (0o020644, "a character device"),
+        (0o060644, "a block device"),
+        (0o040755, "a directory"),
+        (0o120777, "not a regular file"),  # a link (lstat): never met, as stat follows links
+    ],
+)
+def test_special_kind(mode, kind):
+    assert special_kind(mode) == kind
+
+
+def test_a_file_that_became_a_fifo_after_discovery_is_not_opened(tmp_path):
+    # open_input checks again what it opened, without blocking: one error line, exit 2
+    os.mkfifo(tmp_path / "p.yaml")
+    with deadline(5), pytest.raises(InputError, match=r"p\.yaml: a FIFO, not a regular file; not linted$"):
+        open_input(str(tmp_path / "p.yaml"))
