@@ -13,6 +13,8 @@ line/column numbers only when a finding needs them (see ``linter.document``).
 from __future__ import annotations
 
 import gc
+import re
+from bisect import bisect_right
 from typing import Iterator
 
 try:  # the C parser (ruamel.yaml.clib); fall back to the pure-Python one
@@ -165,10 +167,11 @@ def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[Problem]]:
     ``first_line`` is the first line of ``text``.
     """
     problems = _Problems(first_line - 1)
+    lines = EditorLines(text) if _OTHER_BREAKS.search(text) else None
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the tree has no cycles; the collector would triple the parse time
     try:
-        root = _build(_events(text), problems)
+        root = _build(_events(text, lines), problems)
     except _TooDeep as exc:
         problems.add(
             f"flow collections nested deeper than {MAX_FLOW_DEPTH} levels; portlint does not parse this document "
@@ -179,6 +182,8 @@ def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[Problem]]:
         return None, problems.found
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark is not None and lines is not None:
+            mark = lines.mark(mark)
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             what = f"{exc.problem} ({exc.context})"
@@ -245,12 +250,50 @@ class _Problems:
         )
 
 
-def _events(text: str):
-    """The parser's events, from the C parser when it is there."""
+def _events(text: str, lines: "EditorLines | None" = None):
+    """The parser's events, from the C parser when it is there; with ``lines``, their
+    marks are moved to the editors' line model."""
     if not C_PARSER:  # pragma: no cover
-        return iter(_Parser(text))
-    get = _Parser(text).get_event
-    return iter(get, None)
+        events = iter(_Parser(text))
+    else:
+        events = iter(_Parser(text).get_event, None)
+    return events if lines is None else _remarked(events, lines)
+
+
+# libyaml (and go-yaml) count U+0085, U+2028 and U+2029 as line breaks; editors, GitHub and
+# every other tool count only LF, CRLF and CR (which sources.py turns into LF). A document
+# holding one gets its marks recomputed from their character index, the one thing libyaml
+# counts as editors do; every position (nodes, problems) comes from these marks.
+_OTHER_BREAKS = re.compile("[\u0085\u2028\u2029]")
+
+
+class EditorMark:
+    """A position as editors count it: ``line`` and ``column`` 0-based, like the parser's."""
+
+    __slots__ = ("index", "line", "column")
+
+    def __init__(self, index: int, line: int, column: int) -> None:
+        self.index, self.line, self.column = index, line, column
+
+
+class EditorLines:
+    """Where each line of a text starts, lines ending at LF only."""
+
+    __slots__ = ("starts",)
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def mark(self, mark) -> EditorMark:
+        line = bisect_right(self.starts, mark.index) - 1
+        return EditorMark(mark.index, line, mark.index - self.starts[line])
+
+
+def _remarked(events, lines: EditorLines):
+    for event in events:
+        event.start_mark = lines.mark(event.start_mark)
+        event.end_mark = lines.mark(event.end_mark)
+        yield event
 
 
 def _build(events, problems: _Problems) -> Node | None:

@@ -583,3 +583,48 @@ def test_a_file_that_became_a_fifo_after_discovery_is_not_opened(tmp_path):
     os.mkfifo(tmp_path / "p.yaml")
     with deadline(5), pytest.raises(InputError, match=r"p\.yaml: a FIFO, not a regular file; not linted$"):
         open_input(str(tmp_path / "p.yaml"))
+
+
+# --- positions: only LF, CRLF and CR end lines, as in editors ----------------------------------
+
+def test_unicode_line_separators_do_not_end_lines():
+    # libyaml counts U+2028, U+2029 and U+0085 as line breaks; editors and GitHub do not
+    text = POD.replace("metadata:\n  name: p\n", 'metadata: {name: p, annotations: {note: "a\u2028b\u2029c\u0085d"}}\n')
+    # POD with its lines 3-4 joined into one: the write is on line 9, at column 29
+    result = lint_text(text)
+    assert [(f["rule"], f["line"], f["column"], f["endLine"], f["endColumn"]) for f in result.findings] == [
+        ("PL201", 9, 29, 9, 52)
+    ]
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+def test_problems_after_unicode_line_separators_are_on_editor_lines(crlf):
+    # a duplicate key on line 3 (column 1), and in the next document a syntax error at the "["
+    # on line 6 (column 11: the U+2028 is column 8)
+    text = 'apiVersion: v1\nkind: ConfigMap\nkind: "\u2028\u2028"\n---\napiVersion: v1\nkind: "\u2028" [\n'
+    data = text.replace("\n", "\r\n") if crlf else text
+    found, _ = lint_bytes(data.encode())
+    assert found == [("PL000", 3, 1), ("PL000", 6, 11)]
+
+
+@pytest.mark.parametrize(
+    "command, line, column",
+    [
+        ('[sh, -c, "sysctl -w net.core.somaxconn=1"]', 8, 26),  # a one-line string: "sysctl" at column 26
+        ("\n        - sh\n        - -c\n        - |\n          sysctl -w net.core.somaxconn=1", 12, 11),  # block
+    ],
+    ids=["quoted", "block"],
+)
+def test_a_script_after_unicode_line_separators_keeps_its_lines(command, line, column):
+    # line 3 holds three U+2028
+    text = f"""apiVersion: v1
+kind: Pod
+metadata: {{name: p, annotations: {{a: "\u2028\u2028\u2028"}}}}
+spec:
+  hostNetwork: true
+  containers:
+    - name: c
+      command: {command}
+"""
+    result = lint_text(text)
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL201", line, column)]
