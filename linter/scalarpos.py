@@ -17,6 +17,20 @@ from .sources import Document
 from .tree import Scalar
 
 
+def _content_indent(lines: list[str], value: str) -> int | None:
+    """The indentation of a block scalar's content, read off its first line that is not
+    blank: the spaces it has in the source minus those it keeps in the value. This holds with
+    or without an indentation indicator (``|2``, ``>-2``), whose indentation counts from the
+    parser's enclosing block collection, which the scalar's own line does not show (``- key:
+    |2`` counts from ``key``). None when the source and the value do not agree."""
+    first = next((line for line in lines if line.strip()), None)
+    kept = next((row for row in value.split("\n") if row.strip()), None)
+    if first is None or kept is None:
+        return None
+    indent = len(first) - len(first.lstrip(" ")) - (len(kept) - len(kept.lstrip(" ")))
+    return indent if indent >= 0 and kept.startswith(first[indent:]) else None
+
+
 class ScalarMap:
     """Positions inside one scalar. ``locate(offset)`` -> (line, column), 1-based.
 
@@ -63,7 +77,6 @@ class ScalarMap:
         if header_end < 0:
             return
         header = text[node.start_mark.index : header_end].split("#", 1)[0]
-        indicator = "".join(ch for ch in header if ch.isdigit())
         chomp = "-" if "-" in header else "+" if "+" in header else ""
         body_start = header_end + 1
         lines: list[str] = []
@@ -76,15 +89,9 @@ class ScalarMap:
             pos = end + 1
             if pos > node.end_mark.index:
                 break
-        if indicator:
-            # explicit indentation is relative to the parent node's indentation
-            before = text[text.rfind("\n", 0, node.start_mark.index) + 1 : node.start_mark.index]
-            indent = len(before) - len(before.lstrip(" ")) + int(indicator)
-        else:
-            first = next((line for line in lines if line.strip()), None)
-            if first is None:
-                return
-            indent = len(first) - len(first.lstrip(" "))
+        indent = _content_indent(lines, node.value)
+        if indent is None:
+            return
         content_line = doc.first_line + text.count("\n", 0, body_start)
         if not folded:
             pos = 0

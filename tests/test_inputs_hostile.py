@@ -628,3 +628,38 @@ spec:
 """
     result = lint_text(text)
     assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL201", line, column)]
+
+
+# --- block scalars with an indentation indicator --------------------------------------------------
+
+TUNED = """apiVersion: tuned.openshift.io/v1
+kind: Tuned
+metadata: {{name: t}}
+spec:
+  profile:
+    - data: {header}
+          [sysctl]
+          net.ipv4.ip_local_port_range="70000 80000"
+      name: p
+"""
+
+
+@pytest.mark.parametrize("header", ["|", "|2", "|1", "|-2", "|+1", ">2", ">-2", ">+1", "|2 # a comment"])
+def test_a_block_scalar_with_an_indentation_indicator_maps_to_its_source(header):
+    # the indicator counts from the mapping that "data" opens (column 7), not from the line's
+    # dash: whatever the header, the invalid value stays where it is written, on line 8, and
+    # the region starts at "net.ipv4..." (column 11), never on the blanks before it. (A plain
+    # ">" would fold the two lines into one: no [sysctl] section then.)
+    result = lint_text(TUNED.format(header=header))
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL306", 8, 11)]
+
+
+def test_a_script_with_an_indentation_indicator_under_a_dash():
+    # "- |2" (line 13) under the sequence whose dashes are at column 9: content indentation
+    # 8 + 2 = 10, the script keeps two spaces; "sysctl" is at column 13 of line 14
+    text = POD.replace(
+        "      command: [sysctl, -w, net.core.somaxconn=1024]\n",
+        "      command:\n        - sh\n        - -c\n        - |2\n            sysctl -w net.core.somaxconn=1\n",
+    )
+    result = lint_text(text)
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL201", 14, 13)]
