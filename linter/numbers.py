@@ -69,9 +69,11 @@ def _go_int(text: str) -> int | None:
     """strconv.ParseInt(text, 0, 64), else ParseUint(text, 0, 64): None when both fail."""
     sign = text[:1] if text[:1] in ("+", "-") else ""
     body = text[len(sign) :]
-    base = _PREFIXES.get(body[:2].lower(), 8) if body[:1] == "0" and len(body) > 1 else 10
-    digits = body[2:] if len(body) > 2 and body[:2].lower() in _PREFIXES else body
-    value = parse_int(digits, base)
+    prefix = body[:2].lower()
+    if prefix in _PREFIXES:  # "0x" alone leaves no digits: not a number, as for Go
+        value = parse_int(body[2:], _PREFIXES[prefix])
+    else:
+        value = parse_int(body, 8 if body[:1] == "0" else 10)
     if value is None:
         return None
     value = -value if sign == "-" else value
