@@ -383,7 +383,7 @@ def _json_starts(chunk: str) -> list[int]:
     single object and for anything that is not a JSON object."""
     starts: list[int] = []
     at = _JSON_SPACE.match(chunk).end()  # type: ignore[union-attr]
-    if not chunk.startswith("{", at) or _JSON_JOIN.search(chunk) is None:  # the cheap common case
+    if _JSON_JOIN.search(chunk) is None:  # the cheap common case: one object, or YAML
         return starts
     while chunk.startswith("{", at):
         try:
@@ -405,9 +405,12 @@ def _document(source: SourceFile, chunk: str, first_line: int, index: int) -> Do
 
 
 def _without_bom(chunk: str) -> str:
-    """The document without a BOM opening it: kubectl splits a stream at '---' lines and
-    decodes each document alone, so a BOM may open any document (files joined with cat)."""
-    start = chunk.find("\n") + 1 if _BOUNDARY.match(chunk) else 0
+    """The document without a BOM after its '---' line: kubectl splits a stream at '---'
+    lines and decodes each document alone, so a BOM may open any document (files joined with
+    cat). One at the very start of the text the parser skips itself."""
+    if _BOUNDARY.match(chunk) is None:
+        return chunk
+    start = chunk.find("\n") + 1
     return chunk[:start] + chunk[start + 1 :] if chunk.startswith("\ufeff", start) else chunk
 
 

@@ -5,6 +5,7 @@ counted off the text written here (lines and columns 1-based)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -15,10 +16,10 @@ from conftest import cli, lint_text
 from test_helm_mapping import deadline
 from test_hostile import as_unprivileged, shared_dir  # noqa: F401 - shared_dir is a fixture
 
-from portlint import parallel
+from portlint import parallel, sources
 from portlint.helm import parse_lines
 from portlint.numbers import MAX_DIGITS, parse_int, yaml_number
-from portlint.sources import InputError, open_input, special_kind
+from portlint.sources import InputError, Skipped, discover, open_input, special_kind
 
 HUGE = "1" * 5000  # past Python's 4,300-digit limit on int("...")
 
@@ -353,6 +354,11 @@ def test_a_nul_byte_costs_only_its_document():
     assert messages == ["a NUL byte at line 14, column 12: binary data, not a YAML or JSON manifest. This document is not linted"]
 
 
+def test_a_bad_byte_after_a_leading_blank_line():
+    found, _ = lint_bytes(b"\nx\xff\n")
+    assert found == [("PL000", 2, 2)]
+
+
 def test_the_position_counts_characters_before_the_bad_byte():
     # "é" (2 bytes) and "🚀" (4 bytes) are one column each: 0xff is the 6th character of line 2
     found, messages = lint_bytes("kind: Pod\n\u00e9\U0001f680abc".encode() + b"\xff\n")
@@ -371,6 +377,13 @@ def test_a_utf16_document_with_a_lone_surrogate_costs_only_its_document():
     text = POD + "---\nkind: ConfigMap\na: \ud800\n---\n" + POD
     found, _ = lint_bytes(b"\xff\xfe" + text.encode("utf-16-le", "surrogatepass"))
     assert found == [("PL201", 10, 29), ("PL000", 13, 4), ("PL201", 24, 29)]
+
+
+def test_a_bom_after_a_document_end_marker_is_dropped():
+    # "a: 1" (line 1), "..." (line 2), then the BOM and POD on lines 3-12 (the parser skips a
+    # BOM that opens its text)
+    found, _ = lint_bytes(b"a: 1\n...\n\xef\xbb\xbf" + POD.encode())
+    assert found == [("PL201", 12, 29)]
 
 
 def test_a_bom_that_opens_a_later_document_is_dropped():
@@ -399,6 +412,21 @@ def test_concatenated_json_objects_on_one_line_without_space():
     a, b = JSON_POD % "a", JSON_POD % "b"
     found, _ = lint_bytes(f"{a}{b}".encode())
     assert found == [("PL201", 1, JSON_WRITE), ("PL201", 1, len(a) + JSON_WRITE)]
+
+
+def test_concatenated_json_after_a_blank_line():
+    # the objects share line 2: the second keeps its columns
+    a, b = JSON_POD % "a", JSON_POD % "b"
+    found, _ = lint_bytes(f"\n{a}{b}\n".encode())
+    assert found == [("PL201", 2, JSON_WRITE), ("PL201", 2, len(a) + JSON_WRITE)]
+
+
+def test_every_document_has_its_index_in_the_stream():
+    # two JSON objects, then two YAML documents: documents 0 to 3
+    a, b = JSON_POD % "a", JSON_POD % "b"
+    data = f"{a}{b}\n---\nkind: X\n---\nkind: Y\n".encode()
+    docs = list(sources.documents(sources.SourceFile("in.yaml"), io.BytesIO(data)))
+    assert [(d.index, d.first_line) for d in docs] == [(0, 1), (1, 1), (2, 2), (3, 4)]
 
 
 def test_a_json_string_holding_braces_is_one_object():
@@ -675,3 +703,31 @@ def test_a_script_with_an_indentation_indicator_under_a_dash():
     )
     result = lint_text(text)
     assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("PL201", 14, 13)]
+
+
+def test_unicode_line_separators_on_the_first_line():
+    # one line of JSON: the U+2028 before the write leaves it on line 1, at its own column
+    text = (JSON_POD % "a").replace('"name": "a"', '"name": "a", "annotations": {"x": "\u2028"}')
+    found, _ = lint_bytes(text.encode())
+    assert found == [("PL201", 1, text.index('"net.core') + 1)]
+
+
+def test_open_input_names_a_missing_file_in_one_line(tmp_cwd):
+    with pytest.raises(InputError) as raised:
+        open_input("gone.yaml")
+    assert str(raised.value) == "gone.yaml: No such file or directory"
+
+
+def test_discovery_without_a_skipped_list_raises_for_the_first_error(tmp_cwd):
+    # d/a.yaml is a FIFO (a note), d/b.yaml a dangling link (an error): the error is raised,
+    # after the walk; with the FIFO alone, its note is
+    (tmp_cwd / "d").mkdir()
+    os.mkfifo(tmp_cwd / "d" / "a.yaml")
+    with pytest.raises(InputError, match=r"^d/a\.yaml: a FIFO, not a regular file; not linted$"):
+        list(discover(["d"]))
+    os.symlink("missing.yaml", tmp_cwd / "d" / "b.yaml")
+    with pytest.raises(InputError, match=r"^d/b\.yaml: No such file or directory$"):
+        list(discover(["d"]))
+    found = Skipped()
+    assert list(discover(["d"], skipped=found)) == []
+    assert found == Skipped(["d/a.yaml: a FIFO, not a regular file; not linted"], ["d/b.yaml: No such file or directory"])
