@@ -17,18 +17,15 @@ from .sources import Document
 from .tree import Scalar
 
 
-def _content_indent(lines: list[str], value: str) -> int | None:
+def _content_indent(lines: list[str], value: str) -> int:
     """The indentation of a block scalar's content, read off its first line that is not
     blank: the spaces it has in the source minus those it keeps in the value. This holds with
     or without an indentation indicator (``|2``, ``>-2``), whose indentation counts from the
     parser's enclosing block collection, which the scalar's own line does not show (``- key:
-    |2`` counts from ``key``). None when the source and the value do not agree."""
-    first = next((line for line in lines if line.strip()), None)
-    kept = next((row for row in value.split("\n") if row.strip()), None)
-    if first is None or kept is None:
-        return None
-    indent = len(first) - len(first.lstrip(" ")) - (len(kept) - len(kept.lstrip(" ")))
-    return indent if indent >= 0 and kept.startswith(first[indent:]) else None
+    |2`` counts from ``key``)."""
+    first = next((line for line in lines if line.strip()), "")
+    kept = next((row for row in value.split("\n") if row.strip()), "")
+    return len(first) - len(first.lstrip(" ")) - (len(kept) - len(kept.lstrip(" ")))
 
 
 class ScalarMap:
@@ -90,8 +87,6 @@ class ScalarMap:
             if pos > node.end_mark.index:
                 break
         indent = _content_indent(lines, node.value)
-        if indent is None:
-            return
         content_line = doc.first_line + text.count("\n", 0, body_start)
         if not folded:
             pos = 0

@@ -343,9 +343,13 @@ def three_documents(middle: bytes) -> bytes:
 
 def test_an_invalid_byte_costs_only_its_document():
     # line 14 is 'metadata: {name: caf' (20 characters) then the Latin-1 byte 0xe9
-    found, messages = lint_bytes(three_documents(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n"))
+    data = three_documents(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n")
+    found, messages = lint_bytes(data)
     assert found == [("PL201", 10, 29), ("PL000", 14, 21), ("PL201", 25, 29)]
     assert messages == [f"byte 0xe9 at line 14, column 21 is not valid UTF-8; {RESAVE}"]
+    result = cli("check", "-", "--format", "json", "--fail-on", "never", input=data)
+    (bad,) = [f for f in result.findings if f["rule"] == "PL000"]
+    assert (bad["endLine"], bad["endColumn"]) == (14, 22)  # the one byte
 
 
 def test_a_nul_byte_costs_only_its_document():
