@@ -735,3 +735,11 @@ def test_discovery_without_a_skipped_list_raises_for_the_first_error(tmp_cwd):
     found = Skipped()
     assert list(discover(["d"], skipped=found)) == []
     assert found == Skipped(["d/a.yaml: a FIFO, not a regular file; not linted"], ["d/b.yaml: No such file or directory"])
+
+
+def test_a_document_sent_to_a_worker_keeps_its_problem():
+    # parallel mode detaches each document from its file: every field travels, the problem too
+    (doc,) = sources.documents(sources.SourceFile("in.yaml"), io.BytesIO(b"kind: Pod\nx: \xff\n"))
+    ((sent,),) = parallel.batches([doc])
+    assert (sent.problem, sent.text, sent.first_line, sent.index) == (doc.problem, doc.text, 1, 0)
+    assert sent.problem[1:] == (2, 4) and sent.source is not doc.source
