@@ -297,6 +297,15 @@ def not_text(text: str, first_line: int = 1) -> tuple[str, int, int] | None:
     return f"{what}. This document is not linted", line, col
 
 
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """(line, column) of byte ``offset`` of UTF-8 ``data``, columns counted in characters
+    (config.py places a bad byte of a config file with it)."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
 def decode(data: bytes) -> tuple[str, tuple[str, int, int] | None]:
     """Decode a whole input: (text, None), or (text, (message, line, column)) of its first
     byte that is not text."""
