@@ -62,15 +62,15 @@ class Line:
     number: int  # 1-based
     text: str
     kind: str  # "literal" | "mixed" | "output" | "control"
+    indent: int
+    weight: int  # non-blank literal characters outside conditional parts
     parts: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, start, end): literal/optional/action
     regex: re.Pattern | None = None  # matches the rendered line with its indentation stripped
-    weight: int = 0  # non-blank literal characters
-    indent: int = 0
     multi: bool = False  # may emit further lines after its own (toYaml, include, nindent)
     call: tuple[str, int, int] | None = None  # (helper name, start, end) of a helper call it consists of / ends with
     emit_indent: int | None = None  # the nindent/indent of its last action
     tail: tuple[int, int] | None = None  # the span of its last output action
-    loop_end: int = 0  # inside a range: the line number of the outermost range's end
+    loop_end: int | None = None  # inside a range: the line number of the outermost range's end
 
     @property
     def first_column(self) -> int:
@@ -85,8 +85,9 @@ class Entry:
     line: Line
     indent: int  # expected indentation of the rendered line
     via: Line | None = None  # the template line whose helper call emits this line
-    via_span: tuple[int, int] = (0, 0)  # the call action on that line (0-based, end exclusive)
-    loop_end: int = -1  # inside a range: the index of the last entry of the outermost range body
+    via_span: tuple[int, int] | None = None  # the call action on that line (0-based, end exclusive)
+    loop_end: int = field(init=False)  # the index of the last entry of the outermost range body
+    # around it, else -1 (set by _loop_bodies)
 
 
 def parse_lines(path: str, text: str) -> list[Line]:
@@ -139,7 +140,6 @@ def _mark_loops(lines: list[Line], text: str, starts: list[int]) -> None:
 
 
 def _classify(path: str, number: int, item: str, parts, text: str, start: int) -> Line:
-    line = Line(path, number, item, "control", indent=len(item) - len(item.lstrip()))
     literal = 0
     outputs: list[tuple[int, int, str]] = []
     shaped: list[tuple[str, int, int]] = []
@@ -154,7 +154,7 @@ def _classify(path: str, number: int, item: str, parts, text: str, start: int) -
             elif shaped or depth:
                 shaped.append(("optional", s, e))
             continue
-        whole = text[start + s : text.find("}}", start + s) + 2] if "}}" in text[start + s :] else item[s:e]
+        whole = text[start + s : text.index("}}", start + s) + 2]  # the whole action, to its closing line
         words = _inner(whole)
         if _CONTROL_WORD.match(words):
             if _OPENS.match(words) and not words.startswith("define"):
@@ -164,9 +164,9 @@ def _classify(path: str, number: int, item: str, parts, text: str, start: int) -
             continue
         outputs.append((s, e, words))
         shaped.append(("action", s, e))
+    line = Line(path, number, item, "control", len(item) - len(item.lstrip()), literal)
     if not outputs and not literal:
         return line
-    line.weight = literal
     line.kind = "literal" if not outputs else ("mixed" if literal else "output")
     last = outputs[-1] if outputs else None
     if last is not None:
@@ -217,14 +217,14 @@ def _loop_bodies(entries: list[Entry]) -> None:
     """``loop_end`` of each entry inside a range of the template (a helper's lines: their call's)."""
     tops = [(j, e.line.number) for j, e in enumerate(entries) if e.via is None]
     numbers = [n for _, n in tops]
-    last_end = -1
     for j, entry in enumerate(entries):
-        if entry.via is None:
-            last_end = -1
-            if entry.line.loop_end:
-                after = bisect.bisect_left(numbers, entry.line.loop_end)
-                last_end = (tops[after][0] if after < len(tops) else len(entries)) - 1
-        entry.loop_end = last_end
+        if entry.via is not None:  # follows its call, or another line of the same call
+            entry.loop_end = entries[j - 1].loop_end
+        elif entry.line.loop_end is None:
+            entry.loop_end = -1
+        else:
+            after = bisect.bisect_left(numbers, entry.line.loop_end)
+            entry.loop_end = (tops[after][0] if after < len(tops) else len(entries)) - 1
 
 
 class Unusable(Exception):
@@ -307,7 +307,7 @@ class Chart:
             for line in self.lines(path):
                 if line.kind != "control":
                     emits = line.emit_indent if line.kind == "output" and line.emit_indent is not None else line.indent
-                    self._add(out, line, emits, None, (0, 0), 0)
+                    self._add(out, line, emits, None, None, 0)
             _loop_bodies(out)
             self._entries[path] = out
         return self._entries[path]
@@ -371,9 +371,24 @@ def _stripped_indent(text: str) -> tuple[str, int]:
 
 
 def _matches(line: Line, body: str) -> re.Match | None:
-    if line.kind == "literal":
-        return None
     return line.regex.fullmatch(body) if line.regex is not None else None
+
+
+def _fits(entry: Entry, body: str, indent: int) -> bool:
+    """Whether the rendered line (body, indent) may come from the entry: its literal text,
+    else its pattern, with more than two literal characters or at the expected indentation
+    (a line such as '{{ .k }}: {{ .v }}' elsewhere would match anything)."""
+    line = entry.line
+    if line.kind == "literal":
+        return line.text.strip() == body
+    return (line.weight > 2 or entry.indent == indent) and _matches(line, body) is not None
+
+
+def _score(entry: Entry, indent: int) -> int:
+    """The weight of a fitting pair: the literal characters, more for a literal line (it
+    outweighs any pattern that reads the same) and for the expected indentation."""
+    bonus = 4 if entry.line.kind == "literal" else 0
+    return entry.line.weight + bonus + (3 if entry.indent == indent else 0)
 
 
 def align(entries: list[Entry], rendered: list[str]) -> dict[int, int]:
@@ -407,14 +422,11 @@ def align(entries: list[Entry], rendered: list[str]) -> dict[int, int]:
         lo, hi = windows[r]
         front = nodes[top_id][1] if top_id >= 0 else 0
         found: list[tuple[int, int]] = []
-        for j in _near(_within(literal.get(body, ()), lo, hi), front):
-            found.append((j, 4 + entries[j].line.weight + (3 if entries[j].indent == indent else 0)))
         words = body.split(None, 1)
-        for j in (*_near(_within(by_head.get(words[0], ()), lo, hi), front), *_near(_within(anywhere, lo, hi), front)):
-            entry = entries[j]
-            same = entry.indent == indent
-            if (entry.line.weight > 2 or same) and _matches(entry.line, body):
-                found.append((j, entry.line.weight + (3 if same else 0)))
+        for group in (literal.get(body, ()), by_head.get(words[0], ()), anywhere):
+            for j in _near(_within(group, lo, hi), front):
+                if _fits(entries[j], body, indent):
+                    found.append((j, _score(entries[j], indent)))
         updates = []
         for j, weight in found:
             # each match costs its entry's index, a fraction of one literal character: of
@@ -457,8 +469,6 @@ def _within(positions, lo: int, hi: int):
 def _near(positions, front: int):
     """At most _NEAR of the sorted positions, around the end of the best chain so far: keeps
     a template without anchors (every line templated) from costing lines x lines."""
-    if len(positions) <= _NEAR:
-        return positions
     at = bisect.bisect_left(positions, front)
     start = max(0, min(at - _NEAR // 4, len(positions) - _NEAR))
     return positions[start : start + _NEAR]
@@ -556,7 +566,7 @@ class _Document:
         shape = [_stripped_indent(text) for text in rendered]
         parent = _parents([(indent, text) for text, (_, indent) in zip(rendered, shape)])
         order = sorted(matched)
-        previous = -1  # the last placed entry
+        previous = 0  # the last placed entry (none yet: the first entry)
         for r, (body, indent) in enumerate(shape):
             if not body:
                 continue
@@ -576,23 +586,17 @@ class _Document:
     def _repair(self, body: str, indent: int, above: int, bound: int, previous: int) -> tuple[int, bool]:
         best: tuple[int, int] | None = None
         for j in range(above + 1, bound):
-            entry = self.entries[j]
-            line = entry.line
-            if line.kind == "literal":
-                hit = line.text.strip() == body
-            else:
-                hit = (line.weight > 2 or entry.indent == indent) and _matches(line, body)
-            if hit:
-                score = line.weight + (3 if entry.indent == indent else 0) + (4 if line.kind == "literal" else 0)
+            if _fits(self.entries[j], body, indent):
+                score = _score(self.entries[j], indent)
                 if best is None or score > best[0]:  # the first of equals: the nearest after the parent
                     best = (score, j)
         if best is not None:
             return best[1], True
-        emitters = [j for j in range(max(previous, above, 0), bound) if self.entries[j].line.multi]
+        emitters = [j for j in range(max(previous, above), bound) if self.entries[j].line.multi]
         if emitters:
             fitting = [j for j in emitters if self.entries[j].indent <= indent] or emitters
             return fitting[-1], len(emitters) == 1
-        return (max(previous, above, 0), False)
+        return (max(previous, above), False)
 
     def place(self, line: int, column: int, end_line: int, end_column: int) -> Place | None:
         r = line - self.first_line
@@ -600,10 +604,8 @@ class _Document:
             return None
         j, exact = self.assign[r]
         entry = self.entries[j]
-        if exact and (entry.line.kind != "output" or entry.via is not None):
-            hit = entry.line.kind == "literal" or _matches(entry.line, self.rendered[r].strip())
-            if hit:
-                return self._exact(entry, self.rendered[r], column, end_column if end_line == line else None)
+        if exact and (entry.line.kind == "literal" or _matches(entry.line, self.rendered[r].strip())):
+            return self._exact(entry, self.rendered[r], column, end_column if end_line == line else None)
         return self._whole(entry, exact)
 
     def _exact(self, entry: Entry, text: str, column: int, end_column: int | None) -> Place:
@@ -627,7 +629,7 @@ class _Document:
         if entry.via is not None:
             s, e = entry.via_span
             return Place(line, s + 1, e + 1, exact)
-        if line.multi and line.tail is not None:  # the action that emits the block
+        if line.multi:  # the action that emits the block
             return Place(line, line.tail[0] + 1, line.tail[1] + 1, exact)
         return Place(line, line.first_column, len(line.text.rstrip()) + 1, exact)
 
