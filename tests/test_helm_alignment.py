@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from portlint.findings import Finding, Location
 from portlint.helm import map_to_chart
-from test_helm_mapping import STDIN, chart, mapped
+from test_helm_mapping import HEADER, STDIN, chart, mapped
 
 # --- Chart._add: helpers calling helpers are followed six calls deep ------------------------
 
@@ -161,3 +161,109 @@ def test_text_after_a_trimming_action(tmp_path):
     # 2: '  memory: {{ .Values.mem -}} Mi': the action is columns 11 to 28, 'Mi' 30 to 31
     assert mapped(root, rendered, 2, "Mi") == (("t.yaml", 2, 30, 32, False), [])
     assert mapped(root, rendered, 2, "512") == (("t.yaml", 2, 11, 29, False), [])
+
+
+# --- _inner: actions written without spaces ---------------------------------------------------
+
+
+def test_include_without_spaces_inside_the_braces(tmp_path):
+    """'{{include "c.p" . | nindent 2}}' is a helper call indented by 2: the helper's
+    'a: {{ .Values.x }}' (two literal characters, so only at its expected indentation) is
+    found at indentation 2."""
+    helpers = '{{- define "c.p" }}\na: {{ .Values.x }}\n{{- end }}\n'
+    root = chart(tmp_path, 'spec:\n{{include "c.p" . | nindent 2}}\n', helpers)
+    # 2: '{{include "c.p" . | nindent 2}}', columns 1 to 31; the helper's line 2: the action, columns 4 to 18
+    assert mapped(root, ["spec:", "  a: 1"], 2, "1") == (("t.yaml", 2, 1, 32, False), [("_helpers.tpl", 2, 4, 19)])
+
+
+# --- _Document.place: a location on a line that has no text -----------------------------------
+
+
+def test_finding_on_a_blank_rendered_line(tmp_path):
+    """No template line emits a blank line: the template file itself, approximately."""
+    root = chart(tmp_path, "kind: Pod\n\nspec: {}\n")
+    assert mapped(root, ["kind: Pod", "", "spec: {}"], 2) == (("t.yaml", 1, 1, 2, True), [])
+
+
+# --- _windows: a line after an anchor is matched after it ------------------------------------
+
+
+def test_line_after_an_anchor_is_not_the_same_pattern_before_it(tmp_path):
+    """'b: 1' is an anchor (found once in the template and once rendered): 'a: 5' after it is
+    line 4, not the same-looking line 2 before the anchor; 'a: 4' before it is line 2."""
+    root = chart(tmp_path, "spec:\n  a: {{ .Values.x }}\n  b: 1\n  a: {{ .Values.y }}\n")
+    # 4: '  a: {{ .Values.y }}': the action, columns 6 to 20
+    assert mapped(root, ["spec:", "  b: 1", "  a: 5"], 3, "5") == (("t.yaml", 4, 6, 21, False), [])
+    # 2: '  a: {{ .Values.x }}': the action, columns 6 to 20
+    assert mapped(root, ["spec:", "  a: 4", "  b: 1"], 2, "4") == (("t.yaml", 2, 6, 21, False), [])
+
+
+def test_empty_span_inside_a_line_is_one_column(tmp_path):
+    """A finding of no width before 'true', or before the ':' between two values: the template
+    column it is at, one column wide."""
+    root = chart(tmp_path, "spec:\n  hostNetwork: true\n  image: {{ .Values.repo }}:{{ .Values.tag }}\n")
+    rendered = ["spec:", "  hostNetwork: true", "  image: nginx:1.25"]
+    # 2: '  hostNetwork: true': 'true' starts at column 16
+    assert mapped(root, rendered, 2, "true", width=0) == (("t.yaml", 2, 16, 17, False), [])
+    # 3: '  image: {{ .Values.repo }}:{{ .Values.tag }}': the actions are columns 10 to 27 and
+    # 29 to 45, the ':' between them column 28
+    assert mapped(root, rendered, 3, ":", width=0) == (("t.yaml", 3, 28, 29, False), [])
+
+
+# --- _classify: text after a closed if is the line's own text ---------------------------------
+
+
+def test_text_after_a_closed_if_counts_as_literal_text(tmp_path):
+    """In the helper's '  {{ if .Values.tls }}tls-{{ end }}port: {{ .Values.port }}', 'tls-' is
+    optional but 'port: ' after the end is not: five literal characters, enough to recognise
+    the line at another indentation (included without nindent, it is expected at 0)."""
+    helpers = '{{- define "c.p" }}\n  {{ if .Values.tls }}tls-{{ end }}port: {{ .Values.port }}\n{{- end }}\n'
+    root = chart(tmp_path, 'spec:\n{{- include "c.p" . }}\n', helpers)
+    # 2: '{{- include "c.p" . }}', columns 1 to 22; the helper's line 2: '{{ if .Values.tls }}' is
+    # columns 3 to 22, 'tls-' 23 to 26, '{{ end }}' 27 to 35, 'port: ' 36 to 41, the action 42 to 59
+    assert mapped(root, ["spec:", "  port: 8080"], 2, "8080") == (("t.yaml", 2, 1, 23, False), [("_helpers.tpl", 2, 42, 60)])
+
+
+# --- align: a line that starts with a quote is not looked up by its first word ----------------
+
+
+def test_quoted_key_line_after_an_anchor(tmp_path):
+    """'"{{ .Values.k2 }}": ...' starts with '"' and no space: rendered, its first word is '"a":',
+    so the line is tried for every rendered line, not only those starting with '"'. After the
+    anchor 'x: 1' it is line 6, not the same-looking line 3 (in an if that is off)."""
+    template = (
+        "spec:\n"
+        "  {{- if .Values.old }}\n"
+        '  "{{ .Values.k }}": {{ .Values.v }}\n'
+        "  {{- end }}\n"
+        "  x: 1\n"
+        '  "{{ .Values.k2 }}": {{ .Values.v2 }}\n'
+    )
+    root = chart(tmp_path, template)
+    # 6: '  "{{ .Values.k2 }}": {{ .Values.v2 }}': the key's action is columns 4 to 19, the value's 23 to 38
+    assert mapped(root, ["spec:", "  x: 1", '  "a": b'], 3, "b") == (("t.yaml", 6, 23, 39, False), [])
+
+
+# --- Chart.helpers: helpers defined in a subdirectory of templates/ ---------------------------
+
+
+def test_helper_defined_in_a_subdirectory_of_templates(tmp_path):
+    root = chart(tmp_path, 'spec:\n  {{- include "c.p" . | nindent 2 }}\n')
+    (tmp_path / "c" / "templates" / "helpers").mkdir()
+    (tmp_path / "c" / "templates" / "helpers" / "_p.tpl").write_text('{{- define "c.p" }}\nport: {{ .Values.port }}\n{{- end }}\n')
+    # 2: '  {{- include "c.p" . | nindent 2 }}', columns 3 to 36; _p.tpl line 2: 'port: {{ .Values.port }}',
+    # the action columns 7 to 24
+    assert mapped(root, ["spec:", "  port: 80"], 2, "80") == (("t.yaml", 2, 3, 37, False), [("_p.tpl", 2, 7, 25)])
+
+
+# --- Mapper.move: rendered lines named in a message -------------------------------------------
+
+
+def test_lines_named_in_a_message(tmp_path):
+    """'(helm template):5' in a message becomes the template line it came from; a line with no
+    text, or past the end of the stream, becomes 'the rendered chart'."""
+    root = chart(tmp_path, "kind: Pod\nspec:\n  hostNetwork: true\n")
+    stream = HEADER + "kind: Pod\nspec:\n  hostNetwork: true\n"  # lines 3 to 5, then an empty line 6
+    finding = Finding("PL000", "warning", f"See {STDIN}:5, {STDIN}:6 and {STDIN}:7.", Location(STDIN, 5, 3, 5, 14), template="c/templates/t.yaml")
+    map_to_chart([finding], root, {STDIN: stream})
+    assert finding.message.replace(finding.location.path, "t.yaml") == "See t.yaml:3, the rendered chart and the rendered chart."

@@ -43,17 +43,17 @@ def chart(tmp_path, template: str, helpers: str | None = None) -> str:
     return str(root)
 
 
-def mapped(root: str, rendered: list[str], line: int, text: str | None = None):
+def mapped(root: str, rendered: list[str], line: int, text: str | None = None, width: int | None = None):
     """Map a finding on the last ``text`` (default: the whole body) of rendered line ``line`` (1-based
-    in ``rendered``) to the chart; returns (file, line, column, end column, approximate) of
-    the moved finding and its related locations as (file, line, column, end column)."""
+    in ``rendered``), ``width`` columns wide (default: the text's), to the chart; returns (file,
+    line, column, end column, approximate) of the moved finding and its related locations as
+    (file, line, column, end column)."""
     body = rendered[line - 1]
     text = text if text is not None else body.strip()
     column = body.rindex(text) + 1
+    end = column + (len(text) if width is None else width)
     at = line + HEADER.count("\n")
-    finding = Finding(
-        "PL000", "warning", "Something.", Location(STDIN, at, column, at, column + len(text)), template="c/templates/t.yaml"
-    )
+    finding = Finding("PL000", "warning", "Something.", Location(STDIN, at, column, at, end), template="c/templates/t.yaml")
     with deadline(10):
         map_to_chart([finding], root, {STDIN: HEADER + "\n".join(rendered) + "\n"})
     where = finding.location
