@@ -86,8 +86,8 @@ class Entry:
     indent: int  # expected indentation of the rendered line
     via: Line | None = None  # the template line whose helper call emits this line
     via_span: tuple[int, int] | None = None  # the call action on that line (0-based, end exclusive)
-    loop_end: int = field(init=False)  # the index of the last entry of the outermost range body
-    # around it, else -1 (set by _loop_bodies)
+    loop_end: int | None = field(init=False)  # the index of the last entry of the outermost range
+    # body around it, None outside a range (set by _loop_bodies)
 
 
 def parse_lines(path: str, text: str) -> list[Line]:
@@ -96,30 +96,30 @@ def parse_lines(path: str, text: str) -> list[Line]:
     starts = [0]
     for item in raw[:-1]:
         starts.append(starts[-1] + len(item) + 1)
-    actions = [(m.start(), m.end()) for m in _ACTION.finditer(text)]
+    actions = [(m.start(), m.end(), _inner(m.group(0))) for m in _ACTION.finditer(text)]
     lines: list[Line] = []
     a = 0
     for number, (start, item) in enumerate(zip(starts, raw), 1):
         end = start + len(item)
         while a < len(actions) and actions[a][1] <= start:
             a += 1
-        parts: list[tuple[str, int, int]] = []
+        parts: list[tuple[str, int, int, str]] = []
         pos = start
         k = a
         while k < len(actions) and actions[k][0] < end:
-            s, e = actions[k]
+            s, e, words = actions[k]
             if s < start:  # the tail of an action opened on an earlier line: emits nothing here
                 pos = min(e, end)
                 k += 1
                 continue
             if s > pos:
-                parts.append(("literal", pos - start, s - start))
-            parts.append(("action", s - start, min(e, end) - start))
+                parts.append(("literal", pos - start, s - start, ""))
+            parts.append(("action", s - start, min(e, end) - start, words))
             pos = min(e, end)
             k += 1
         if pos < end:
-            parts.append(("literal", pos - start, end - start))
-        lines.append(_classify(path, number, item, parts, text, start))
+            parts.append(("literal", pos - start, end - start, ""))
+        lines.append(_classify(path, number, item, parts))
     _mark_loops(lines, text, starts)
     return lines
 
@@ -139,12 +139,14 @@ def _mark_loops(lines: list[Line], text: str, starts: list[int]) -> None:
                     line.loop_end = last
 
 
-def _classify(path: str, number: int, item: str, parts, text: str, start: int) -> Line:
+def _classify(path: str, number: int, item: str, parts) -> Line:
+    """The line's kind, weight and pattern from its parts: (kind, start, end, the words of the
+    whole action, which may go on to later lines)."""
     literal = 0
     outputs: list[tuple[int, int, str]] = []
     shaped: list[tuple[str, int, int]] = []
     depth = 0
-    for kind, s, e in parts:
+    for kind, s, e, words in parts:
         if kind == "literal":
             chunk = item[s:e]
             if chunk.strip():
@@ -154,8 +156,6 @@ def _classify(path: str, number: int, item: str, parts, text: str, start: int) -
             elif shaped or depth:
                 shaped.append(("optional", s, e))
             continue
-        whole = text[start + s : text.index("}}", start + s) + 2]  # the whole action, to its closing line
-        words = _inner(whole)
         if _CONTROL_WORD.match(words):
             if _OPENS.match(words) and not words.startswith("define"):
                 depth += 1
@@ -200,7 +200,7 @@ def _pattern(item: str, shaped) -> tuple[list[tuple[str, int, int]], re.Pattern]
         trailing = ""
         if nxt is None or nxt[0] == "action":  # '{{-' trims it, an empty value leaves it dangling
             stripped = chunk.rstrip()
-            trailing = r"\s*" if nxt is not None and stripped != chunk else ""
+            trailing = r"\s*" if stripped != chunk else ""
             e = s + len(stripped)
             chunk = stripped
         if prev is not None and prev[0] == "action" and item[prev[1] : prev[2]].endswith("-}}"):
@@ -221,7 +221,7 @@ def _loop_bodies(entries: list[Entry]) -> None:
         if entry.via is not None:  # follows its call, or another line of the same call
             entry.loop_end = entries[j - 1].loop_end
         elif entry.line.loop_end is None:
-            entry.loop_end = -1
+            entry.loop_end = None
         else:
             after = bisect.bisect_left(numbers, entry.line.loop_end)
             entry.loop_end = (tops[after][0] if after < len(tops) else len(entries)) - 1
@@ -316,15 +316,14 @@ class Chart:
         out.append(Entry(line, indent, via, span))
         if line.call is None or depth >= _MAX_DEPTH or len(out) > _MAX_ENTRIES:
             return
-        body = self.helpers().get(line.call[0])
+        body = [b for b in self.helpers().get(line.call[0], ()) if b.kind != "control"]
         if not body:
             return
         base = line.emit_indent if line.emit_indent is not None else indent
-        lead = min((b.indent for b in body if b.kind != "control"), default=0)
+        lead = min(b.indent for b in body)
         caller, caller_span = (via, span) if via is not None else (line, (line.call[1], line.call[2]))
         for b in body:
-            if b.kind != "control":
-                self._add(out, b, base + b.indent - lead, caller, caller_span, depth + 1)
+            self._add(out, b, base + b.indent - lead, caller, caller_span, depth + 1)
 
     def helpers(self) -> dict[str, list[Line]]:
         """name -> the lines between ``define "name"`` and its ``end``."""
@@ -422,8 +421,8 @@ def align(entries: list[Entry], rendered: list[str]) -> dict[int, int]:
         lo, hi = windows[r]
         front = nodes[top_id][1] if top_id >= 0 else 0
         found: list[tuple[int, int]] = []
-        words = body.split(None, 1)
-        for group in (literal.get(body, ()), by_head.get(words[0], ()), anywhere):
+        head = body.partition(" ")[0]  # its first word, as the entries' heads are read
+        for group in (literal.get(body, ()), by_head.get(head, ()), anywhere):
             for j in _near(_within(group, lo, hi), front):
                 if _fits(entries[j], body, indent):
                     found.append((j, _score(entries[j], indent)))
@@ -437,8 +436,9 @@ def align(entries: list[Entry], rendered: list[str]) -> dict[int, int]:
                 if best[i] > score:
                     score, prev = best[i], best_id[i]
                 i -= i & -i
-            if entries[j].loop_end >= j:  # or a next iteration of the range: back from its body
-                i = entries[j].loop_end + 1
+            loop_end = entries[j].loop_end
+            if loop_end is not None:  # or a next iteration of the range: back from its body
+                i = loop_end + 1
                 while i > 0:
                     if best[i] - _RESTART > score:
                         score, prev = best[i] - _RESTART, best_id[i]
@@ -498,11 +498,12 @@ def _windows(literal: dict[str, list[int]], bodies, size: int) -> list[tuple[int
         else:
             tails[at], tail_at[at] = j, k
     anchors: list[tuple[int, int]] = []
-    k = tail_at[-1] if tail_at else -1
-    while k >= 0:
-        anchors.append(pairs[k])
-        k = back[k]
-    anchors.reverse()
+    if tail_at:
+        k = tail_at[-1]
+        while k >= 0:
+            anchors.append(pairs[k])
+            k = back[k]
+        anchors.reverse()
     out: list[tuple[int, int]] = []
     a = 0
     for r in range(len(bodies)):
@@ -613,9 +614,10 @@ class _Document:
         body, indent = _stripped_indent(text)
         start = column - 1 - indent
         end = (end_column - 1 - indent) if end_column is not None else len(body)
+        end = max(end, start + 1)  # a span of no width: the column it is at
         if line.kind == "literal":
             col = line.indent + max(start, 0) + 1
-            spot = (col, max(col + 1, line.indent + min(max(end, start + 1), len(body)) + 1))
+            spot = (col, max(col + 1, line.indent + min(end, len(body)) + 1))
         else:
             spot = _map_columns(line, body, start, end)
         if entry.via is None:
@@ -637,10 +639,8 @@ class _Document:
 def _map_columns(line: Line, body: str, start: int, end: int) -> tuple[int, int]:
     """(column, end column) in the template line of the rendered span [start, end) of body:
     inside literal text, the same text; inside an action's output, the whole action."""
-    match = line.regex.fullmatch(body) if line.regex is not None else None
-    if match is None:
-        return line.first_column, len(line.text.rstrip()) + 1
-    spans = [(match.span(g), part) for g, part in enumerate(line.parts, 1) if match.span(g)[0] >= 0]
+    match = _matches(line, body)
+    spans = [(match.span(g), part) for g, part in enumerate(line.parts, 1) if match.span(g)[0] >= 0] if match else []
     first = next((item for item in spans if start < item[0][1] or item[0][0] >= start), None)
     last = next((item for item in reversed(spans) if item[0][0] < end), None)
     if first is None or last is None:

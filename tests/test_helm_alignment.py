@@ -267,3 +267,53 @@ def test_lines_named_in_a_message(tmp_path):
     finding = Finding("PL000", "warning", f"See {STDIN}:5, {STDIN}:6 and {STDIN}:7.", Location(STDIN, 5, 3, 5, 14), template="c/templates/t.yaml")
     map_to_chart([finding], root, {STDIN: stream})
     assert finding.message.replace(finding.location.path, "t.yaml") == "See t.yaml:3, the rendered chart and the rendered chart."
+
+
+def test_defines_outside_templates_are_not_helpers(tmp_path):
+    """Helm loads helpers from templates/ only: a 'define' of the same name in files/ (read
+    first in the chart's sorted walk) is not the helper."""
+    helpers = '{{- define "c.p" }}\nport: {{ .Values.port }}\n{{- end }}\n'
+    root = chart(tmp_path, 'spec:\n  {{- include "c.p" . | nindent 2 }}\n', helpers)
+    (tmp_path / "c" / "files").mkdir()
+    (tmp_path / "c" / "files" / "a.tpl").write_text('{{- define "c.p" }}\n\nport: {{ .Values.other }}\n{{- end }}\n')
+    # _helpers.tpl line 2: 'port: {{ .Values.port }}', the action columns 7 to 24
+    assert mapped(root, ["spec:", "  port: 80"], 2, "80") == (("t.yaml", 2, 3, 37, False), [("_helpers.tpl", 2, 7, 25)])
+
+
+def test_finding_placed_nowhere_points_at_the_first_column_of_the_template(tmp_path):
+    root = chart(tmp_path, "kind: Pod\n\nspec: {}\n")
+    finding = Finding("PL000", "warning", "Something.", Location(STDIN, 4, 1, 4, 1), template="c/templates/t.yaml")
+    map_to_chart([finding], root, {STDIN: HEADER + "kind: Pod\n\nspec: {}\n"})  # line 4: the blank line
+    where = finding.location
+    assert (where.path.rsplit("/", 1)[1], where.line, where.column, where.end_line, where.end_column) == ("t.yaml", 1, 1, 1, 2)
+
+
+def test_empty_span_at_the_start_of_a_key_or_in_a_value(tmp_path):
+    """A finding of no width before 'image' points at that column, as on a literal line; one
+    before the tag's value at the action that renders it, as a finding on the value does."""
+    root = chart(tmp_path, "spec:\n  image: {{ .Values.repo }}:{{ .Values.tag }}\n")
+    rendered = ["spec:", "  image: nginx:1.25"]
+    # 2: '  image: {{ .Values.repo }}:{{ .Values.tag }}': 'image' starts at column 3; the action
+    # '{{ .Values.tag }}' is columns 29 to 45
+    assert mapped(root, rendered, 2, "image", width=0) == (("t.yaml", 2, 3, 4, False), [])
+    assert mapped(root, rendered, 2, "1.25", width=0) == (("t.yaml", 2, 29, 46, False), [])
+
+
+# --- _repair: of several lines that may emit a block, one at or left of its indentation -----
+
+
+def test_block_line_goes_to_the_emitter_at_its_indentation(tmp_path):
+    """'x: 1' at indentation 2 is in no template line: of the two toYaml lines after 'spec:'
+    (the second in an if that is off), the one that indents by 2 (line 2) emits it, not the
+    one that indents by 4 (line 5); two candidates, so approximate."""
+    template = (
+        "spec:\n"
+        "{{- toYaml .Values.a | nindent 2 }}\n"
+        "  {{- if .Values.b }}\n"
+        "  b:\n"
+        "{{- toYaml .Values.b | nindent 4 }}\n"
+        "  {{- end }}\n"
+    )
+    root = chart(tmp_path, template)
+    # 2: '{{- toYaml .Values.a | nindent 2 }}': the action, columns 1 to 35
+    assert mapped(root, ["spec:", "  x: 1"], 2, "1") == (("t.yaml", 2, 1, 36, True), [])
