@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
 from .k8s import string_list
+from .records import frozen
 from .tree import Mapping, Scalar
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
@@ -29,7 +29,7 @@ def of_container(container: Mapping) -> list[Scalar]:
     return command + args if command is not None else args
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Wrapper:
     """Where a wrapper's own words end and the command it runs begins, and what it changes.
 
@@ -106,7 +106,7 @@ WRAPPERS: dict[str, Wrapper] = {
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Entered:
     """The namespaces one nsenter makes its command run in: (namespace, file) pairs, the
     file as ``/proc/PID/ns/NAME`` for ``-t PID`` or as given (``--net=FILE``); ``words`` is
@@ -123,7 +123,7 @@ class Entered:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Invocation:
     """The command a word list runs behind its wrappers: ``index`` of the command word
     (None: the wrappers run nothing), the namespaces entered on the way, and how xargs

@@ -23,10 +23,10 @@ import glob
 import os
 import re
 import shutil
-from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .findings import Finding, Location
+from .records import mutable
 
 CHART_FILE = "Chart.yaml"
 TEMPLATES = "templates"
@@ -97,7 +97,7 @@ def ci_values(chart: str) -> list[str]:
     return sorted(glob.glob(os.path.join(glob.escape(chart), "ci", "*-values.yaml")))
 
 
-@dataclass(slots=True)
+@mutable
 class Render:
     """One rendered stream of a chart: ``values`` is None for the chart's defaults, else
     the ci values file (its path inside the chart, e.g. ``ci/nodeport-values.yaml``)."""

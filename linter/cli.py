@@ -317,9 +317,8 @@ def explain(
     rule_id: str = typer.Argument(..., help="A rule id (PL101) or name (unguarded-sysctl-write).", metavar="RULE"),
 ) -> None:
     """Print a rule's help: why it matters, bad and good examples."""
-    from .rules import RULES
-
     from . import ruledoc
+    from .rules import RULES
 
     wanted = rule_id.strip()
     for rule in RULES:

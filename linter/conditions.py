@@ -10,13 +10,13 @@ at every call of it. ``linter.guard`` judges them against the container's env.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
+from .records import mutable
 from .script import Script, word_text
 
 
-@dataclass(slots=True)
+@mutable
 class Operand:
     """One side of a comparison: a variable ($POD_IP, ${POD_IP}) or literal text."""
 
@@ -24,7 +24,7 @@ class Operand:
     text: str
 
 
-@dataclass(slots=True)
+@mutable
 class Fact:
     """What must hold for a write to run: ``left`` and ``right`` are equal (or not)."""
 

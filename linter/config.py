@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from importlib import resources
 from typing import Any
 
 from .bounded import Refused, read_regular
 from .findings import Location
 from .network import CONFIG, FLAG, KINDS, Declaration, RangeError
+from .records import mutable
 from .sysctls import parse_version
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
@@ -36,7 +37,7 @@ RANGE_SETTINGS = {
 }
 
 
-@dataclass(slots=True)
+@mutable
 class Settings:
     kubernetes_version: str | None = None
     rules: dict[str, str] = field(default_factory=dict)

@@ -21,7 +21,7 @@ import contextlib
 import gc
 import os
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import ModuleType
 from typing import Iterable
 
@@ -31,13 +31,14 @@ from .config import Settings
 from .excludes import Excludes
 from .findings import Finding, Location, report
 from .network import NodeNetwork
+from .records import mutable
 from .store import FindingStore, SpillError
 from .sysctls import parse_version
 
 PARSE_ERROR = "PL000"
 
 
-@dataclass
+@mutable
 class Context:
     """What rules see besides the object: settings, the Kubernetes version, and, for rules
     of SCOPE "run", the facts gathered from every object and the node network they imply."""
@@ -48,7 +49,7 @@ class Context:
     network: NodeNetwork | None = None
 
 
-@dataclass
+@mutable
 class RunResult:
     findings: FindingStore  # sorted when read
     rules: list[ModuleType]  # the enabled rules, in registry order

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from sys import intern
 
 from . import k8s, writes
@@ -21,12 +21,13 @@ from .findings import Location
 from .k8s import ObjectRef, ref
 from .network import MANIFEST, Declaration
 from .podsysctls import pod_sysctls
+from .records import mutable
 from .scalarpos import ScalarMap
 from .sysctls import EPHEMERAL_RANGE, RESERVED_PORTS, normalize
 from .tree import Mapping, Node, Scalar, as_int, as_str, dig, sequence_items
 
 
-@dataclass(slots=True)
+@mutable
 class PortUse:
     """An explicit nodePort / healthCheckNodePort of a Service, or a container hostPort."""
 
@@ -44,7 +45,7 @@ class PortUse:
     host_network: bool = False  # a hostPort of a hostNetwork pod: bound on the node itself, no portmap rule
 
 
-@dataclass(slots=True)
+@mutable
 class RangeValue:
     """A value given to a port-range sysctl anywhere in the manifests (for PL306)."""
 
@@ -56,7 +57,7 @@ class RangeValue:
     where: str  # "securityContext.sysctls", "a script", "a Tuned profile", ...
 
 
-@dataclass(slots=True)
+@mutable
 class RunFacts:
     node_ports: list[PortUse] = field(default_factory=list)
     host_ports: list[PortUse] = field(default_factory=list)

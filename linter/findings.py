@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import frozen, mutable
 
 LEVELS = ("note", "warning", "error")  # a finding's levels, lowest first (--fail-on compares them)
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Location:
     """A region of a file, 1-based, end column exclusive (SARIF's convention)."""
 
@@ -24,7 +26,7 @@ class Location:
         return Location(self.path, self.line, self.column, self.end_line, self.end_column, label)
 
 
-@dataclass(slots=True)
+@mutable
 class Finding:
     """One problem. ``key`` identifies it within its object, independent of line numbers,
     so that fingerprints survive unrelated edits above it."""

@@ -9,16 +9,16 @@ The compared variables must come from the container's env through the downward A
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .conditions import Fact, Operand
+from .records import frozen
 
 POD_IP, HOST_IP = "status.podIP", "status.hostIP"
 _IP_NAME = re.compile(r"IPS?$", re.I)
 _IP_LITERAL = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$|:")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Verdict:
     """``state``: 'guarded', 'broken' or 'none'; ``reason`` says why a guard is broken."""
 

@@ -23,12 +23,13 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Mapping
 
 from .bounded import Refused, read_regular
 from .findings import Finding, Location
 from .numbers import parse_int
+from .records import mutable
 from .sources import SourceFile, display_path, split_documents
 
 APPROXIMATE = "approximate template line"
@@ -54,7 +55,7 @@ def _inner(action: str) -> str:
     return inner.strip("-").strip() if inner else ""
 
 
-@dataclass(slots=True)
+@mutable
 class Line:
     """One line of a template or helper file, as written."""
 
@@ -77,7 +78,7 @@ class Line:
         return len(self.text) - len(self.text.lstrip()) + 1
 
 
-@dataclass(slots=True)
+@mutable
 class Entry:
     """A line of the expanded template: a template line, or a helper line reached through a
     call on the template line ``via``."""
@@ -518,7 +519,7 @@ def _windows(literal: dict[str, list[int]], bodies, size: int) -> list[tuple[int
     return out
 
 
-@dataclass(slots=True)
+@mutable
 class Place:
     """Where a rendered line came from."""
 

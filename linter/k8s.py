@@ -7,11 +7,11 @@ as names. What does not have the expected shape is skipped, and the rest is stil
 from __future__ import annotations
 
 import re
-
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterator
 
 from .findings import Location
+from .records import frozen, mutable
 from .sources import Document
 from .tree import Mapping, Node, Scalar, Sequence, as_bool, as_str, dig, sequence_items
 
@@ -20,7 +20,7 @@ IGNORE_ANNOTATION = "portlint.io/ignore"
 NO_RULES: frozenset[str] = frozenset()  # shared: most objects ignore nothing
 
 
-@dataclass(slots=True)
+@mutable
 class Manifest:
     """One Kubernetes object. ``path`` is its place in the document ('' or 'items[2]')."""
 
@@ -57,7 +57,7 @@ class Manifest:
         return ignored(self.ignores, rule_id)
 
 
-@dataclass(slots=True)
+@mutable
 class PodSpec:
     """A pod spec inside a manifest; ``path`` is the dotted path to it ('spec.template.spec')."""
 
@@ -77,7 +77,7 @@ class PodSpec:
         return [self.manifest.doc.location(entry[0], entry[1], f"{key}: true is set here")]
 
 
-@dataclass(slots=True)
+@mutable
 class Container:
     """One container of a pod spec; ``group`` is initContainers, containers or ephemeralContainers."""
 
@@ -158,7 +158,7 @@ def _one(doc: Document, node: Mapping, path: str) -> Iterator[Manifest]:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ObjectRef:
     """Enough of an object to report on it after its document is gone."""
 

@@ -8,10 +8,11 @@ comma list of ports and ranges. All three forms parse here, with one clear error
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .findings import Location
 from .numbers import parse_int
+from .records import frozen, mutable
 
 DEFAULT_EPHEMERAL = "32768-60999"  # Linux default net.ipv4.ip_local_port_range
 DEFAULT_NODE_PORTS = "30000-32767"  # kube-apiserver default --service-node-port-range
@@ -24,7 +25,7 @@ class RangeError(ValueError):
     """A port range that cannot be read; the message says what is wrong."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PortRange:
     low: int
     high: int
@@ -69,7 +70,7 @@ def _port(digits: str, raw: str) -> int:
     return port
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PortSet:
     """A set of ports written as a comma list of ports and ranges ("30000-32767,40000")."""
 
@@ -128,7 +129,7 @@ def parse_port_set(text: str) -> PortSet:
 DEFAULT, MANIFEST, CONFIG, FLAG = "default", "manifest", "config", "flag"
 
 
-@dataclass(slots=True)
+@mutable
 class Declaration:
     """One statement of a node-network setting: its value as written, where it comes from
     (the defaults, an object of the linted manifests, the config file, a flag), a phrase
@@ -146,7 +147,7 @@ class Declaration:
         return self.origin in (CONFIG, FLAG)
 
 
-@dataclass(slots=True)
+@mutable
 class NodeNetwork:
     """The ports of the nodes a run assumes, each with where it was declared.
 

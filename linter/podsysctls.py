@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
 from . import k8s
+from .records import mutable
 from .tree import Mapping, Node, as_str, dig, sequence_items
 
 
-@dataclass(slots=True)
+@mutable
 class PodSysctl:
     pod: k8s.PodSpec
     name: str

@@ -6,12 +6,11 @@ import os
 import sys
 from typing import Iterable, Iterator
 
-from .rules import RULES
-
 from . import __version__, charts, engine, report, sources
 from .config import Settings
 from .excludes import Excludes
 from .report.escape import printable
+from .rules import RULES
 
 
 def run(

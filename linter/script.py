@@ -9,11 +9,11 @@ Python: scripts are the hot path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .argv import basename
+from .records import frozen
 from .scalarpos import ScalarMap
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _deeper_than(tree, limit: int) -> bool:
             depth -= 1
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Enclosing:
     """Where a nested script (``sh -c '...'`` inside a script) sits in the script that runs it."""
 

@@ -17,10 +17,11 @@ node's ``/proc/sys`` or ``/etc/sysctl.d``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .argv import SHELLS, WRAPPERS, Entered, Invocation, basename, script_index, unwrap
 from .conditions import MAX_CALL_DEPTH, Fact, facts_at
+from .records import frozen, mutable
 from .scalarpos import ScalarMap
 from .script import MAX_NESTING, Enclosing, Script, command_arguments, redirections_of, word_text
 from .sources import Document
@@ -60,7 +61,7 @@ _ALL_ARGS = frozenset({'"$@"', "$@", '"${@}"', "${@}", "$*", '"$*"'})
 _ALL_ARGS_BYTES = re.compile(rb"\$@|\$\{@\}|\$\*")
 
 
-@dataclass(slots=True)
+@mutable
 class Write:
     """One sysctl write. ``key`` is None when it is not known: ``sysctl -p`` (keys in a file,
     ``source_file``), keys from a variable or from xargs' input, a file copied into the
@@ -83,7 +84,7 @@ class Write:
     loader: str | None = None  # a key read from a file: "sysctl -p" or "sysctl --system" loads it
 
 
-@dataclass(slots=True)
+@mutable
 class ScriptRun:
     """A script the program runs by path (``bash /scripts/init.sh``, ``. /x.sh``,
     ``/opt/tune.sh``): ``shell`` runs it (None: executed directly, its ``#!`` line decides),
@@ -95,7 +96,7 @@ class ScriptRun:
     entered: tuple[Entered, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Unread:
     """A script nested deeper than the analysis reads (``linter.script.MAX_NESTING``): its
     writes are not known, so the script itself is reported, at its first line."""
@@ -113,7 +114,7 @@ class Unread:
         )
 
 
-@dataclass(slots=True)
+@mutable
 class Program:
     """What a container runs, as far as it can be read statically; ``unread``: its scripts
     too deep to analyse."""
@@ -148,7 +149,7 @@ class HostMounts:
 NO_MOUNTS = HostMounts([])
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Target:
     """A path a command writes, when it is a sysctl: the key (None for a sysctl.d file)
     and, through a hostPath mount, which of the node's trees it reaches."""
@@ -371,7 +372,7 @@ def script_file_index(words: list[str]) -> int | None:
     return None
 
 
-@dataclass(slots=True)
+@mutable
 class _Function:
     """A shell function that runs ``"$@"`` behind wrappers: ``wrap() { nsenter -t 1 -n -- "$@"; }``."""
 

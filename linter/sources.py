@@ -15,12 +15,13 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import BinaryIO, Iterable, Iterator
 
 from .charts import CHART_FILE, TEMPLATES, Found, chart_input, chart_of, outermost
 from .excludes import NOTHING, Excludes
 from .findings import Location
+from .records import mutable
 from .tree import end_mark, start_mark
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -46,7 +47,7 @@ class InputError(Exception):
     """A path that cannot be read: reported on one line, the run exits 2."""
 
 
-@dataclass(slots=True)
+@mutable
 class SourceFile:
     """One input: its display path (relative, forward slashes) and decoded text."""
 
@@ -55,7 +56,7 @@ class SourceFile:
     ignore_comments: dict[int, set[str]] = field(default_factory=dict)  # line -> rule ids
 
 
-@dataclass(slots=True)
+@mutable
 class Document:
     """One YAML document of a stream: ``text`` starts at line ``first_line`` of the file."""
 
@@ -104,7 +105,7 @@ def display_path(path: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-@dataclass(slots=True)
+@mutable
 class Skipped:
     """What discovery passed over: ``notes`` by design (special files), ``errors`` because
     they could not be read (unreadable or vanished directories and files: the run still

@@ -14,14 +14,14 @@ join (linter.writes.join).
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 
+from .records import frozen
 from .tree import Mapping, as_int, as_str, dig, sequence_items
 
 DEFAULT_MODE = 0o644
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class VolumeFile:
     """One file of a ConfigMap or Secret volume as the container sees it: the object
     (``kind`` 'ConfigMap' or 'Secret', ``name``), its ``key`` (None: every key of the
@@ -42,7 +42,7 @@ class VolumeFile:
         return self.path if self.key is not None else posixpath.join(self.path, key)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ConfigMount:
     """One ConfigMap or Secret source mounted into a container."""
 

@@ -26,11 +26,12 @@ the ConfigMap, for the same owner table and messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from . import argv, guard, k8s, shell
 from .findings import Location
 from .k8s import ObjectRef, ref
+from .records import frozen, mutable
 from .scalarpos import ScalarMap
 from .sysctls import namespace_of
 from .tree import Mapping, as_bool, as_str, dig, sequence_items
@@ -39,7 +40,7 @@ from .volumes import NO_CONFIG, ConfigMounts, VolumeFile, config_mounts, config_
 MAX_SCRIPT_DEPTH = 3  # a kept script that runs a kept script that runs...: deeper runs are not followed
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Mount:
     """A hostPath volume mounted into a container: ``path`` in the container, ``host`` on the
     node, ``location`` of the volume's hostPath.path."""
@@ -49,7 +50,7 @@ class Mount:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NodeEntry:
     """How a write's nsenter reaches the node's namespace: ``words`` of the nsenter, and
     ``by``: 'hostPID' or the hostPath Mount of the node's /proc it names; ``by`` None when
@@ -59,7 +60,7 @@ class NodeEntry:
     by: str | Mount | None
 
 
-@dataclass(slots=True)
+@mutable
 class RunsIn:
     """The container a write runs in, as plain values: what the owner table and the messages
     need, kept past the document for the run-scope join."""
@@ -108,7 +109,7 @@ def runs_in(container: k8s.Container, mounts: list[Mount], files: ConfigMounts) 
     )
 
 
-@dataclass(slots=True)
+@mutable
 class ContainerWrite:
     container: RunsIn
     write: shell.Write
@@ -215,7 +216,7 @@ class ContainerWrite:
         return f"a pod without {flag}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class UnreadScript:
     """A container's script too deep to analyse (``shell.Unread``), reported instead of its
     writes: ``obj`` the finding is about (the Manifest, or after the join an ObjectRef),
@@ -231,7 +232,7 @@ def _unread(unread: shell.Unread, obj, file: str, path: str) -> UnreadScript:
     return UnreadScript(obj, Location(file, unread.line, unread.column, unread.end_line, unread.end_column), path, unread.message)
 
 
-@dataclass(slots=True)
+@mutable
 class ScriptUser:
     """A container that runs a file of a ConfigMap or Secret volume: the scripts it runs by
     path, and its ``sysctl -p``/``--system`` writes of mounted files (reported as they are
@@ -326,7 +327,7 @@ def _loads_mounted(write: shell.Write, files: ConfigMounts) -> bool:
 # -- the run-scope join: files kept from ConfigMaps and Secrets, run by the containers above --
 
 
-@dataclass(slots=True)
+@mutable
 class KeptFile:
     """A key of a ConfigMap or Secret whose text looks like a script or a sysctl.conf, with
     the positions of its scalar (``ScalarMap``: plain numbers, no document)."""

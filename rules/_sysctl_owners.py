@@ -9,8 +9,8 @@ namespace with the node, else PL101's; a valid guard makes it nobody's. The rule
 
 from __future__ import annotations
 
-from ..sysctls import is_safe
 from ..podsysctls import PodSysctl, rejected_for_host_namespace
+from ..sysctls import is_safe
 from ..writes import ContainerWrite
 
 NODE_WIDE, SHARED, OWN = "node-wide", "shared with the node", "the pod's own"

@@ -77,9 +77,9 @@ drop the privileged container. The message says when the sysctl is outside the s
 """
 
 from .. import writes
-from ._sysctl_owners import GUARD_HINT, evidence, nsenter_note, write_owner
 from ..findings import report
 from ..sysctls import is_safe, normalize
+from ._sysctl_owners import GUARD_HINT, evidence, nsenter_note, write_owner
 
 ID = "PL101"
 NAME = "unguarded-sysctl-write"

@@ -79,8 +79,8 @@ differ: `!=` around the write, or `=` with an early `exit 0`.
 """
 
 from .. import writes
-from ._sysctl_owners import GUARD_HINT, evidence, write_owner
 from ..findings import Location, report
+from ._sysctl_owners import GUARD_HINT, evidence, write_owner
 
 ID = "PL102"
 NAME = "broken-sysctl-guard"

@@ -55,8 +55,8 @@ finding with the `portlint.io/ignore: "PL103"` annotation.
 """
 
 from .. import writes
-from ._sysctl_owners import evidence, write_owner
 from ..findings import report
+from ._sysctl_owners import evidence, write_owner
 
 ID = "PL103"
 NAME = "node-wide-sysctl-write"

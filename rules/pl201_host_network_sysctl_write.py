@@ -80,8 +80,8 @@ configuration instead of a workload.
 """
 
 from .. import writes
-from ._sysctl_owners import GUARD_HINT, evidence, nsenter_reason, nsenter_related, write_owner
 from ..findings import report
+from ._sysctl_owners import GUARD_HINT, evidence, nsenter_reason, nsenter_related, write_owner
 
 ID = "PL201"
 NAME = "host-network-sysctl-write"

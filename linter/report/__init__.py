@@ -20,18 +20,19 @@ a format, write ``linter/report/<name>.py`` with a writer class and add one line
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import ModuleType
 from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 
 from ..findings import Finding
+from ..records import frozen
 from .github import GithubWriter
 from .json import JsonWriter
 from .sarif import SarifWriter
 from .text import TextWriter
 
 
-@dataclass(frozen=True)
+@frozen
 class RunInfo:
     """What a writer knows before the first finding."""
 
@@ -48,7 +49,7 @@ class RunInfo:
         return ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Summary:
     """What a writer learns after the last finding."""
 
