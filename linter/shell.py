@@ -224,12 +224,17 @@ def analyze(argv: list[Scalar], doc: Document, mounts: HostMounts = NO_MOUNTS, f
     return Program([])
 
 
+def _write_flag(arg: str) -> bool:
+    """sysctl's -w: alone, among bundled short options (-qw), or as --write."""
+    return arg == "--write" or (arg[:1] == "-" and arg[1:2] != "-" and "w" in arg)
+
+
 def _exec_writes(doc: Document, argv: list[Scalar], args: list[str], invocation: Invocation) -> list[Write]:
     """``[sysctl, ARGS...]``: each write at the list item that makes it (``k=v``, ``-p``);
     behind xargs, whose input the manifest does not show, a ``-w`` is a write of unknown keys."""
     writes = []
     found = sysctl_arguments(args)
-    if invocation.input_args and not found and "-w" in args:
+    if invocation.input_args and not found and any(_write_flag(a) for a in args):
         found = [(-1, None, None, "sysctl")]
     for index, key, value, how in found:
         loc = doc.location(argv[index + 1])
@@ -262,7 +267,7 @@ def sysctl_arguments(args: list[str]) -> list[tuple[int, str | None, str | None,
                 out.append((i, None, arg[2:] or "/etc/sysctl.conf", "sysctl -p"))
         elif arg == "--system":
             out.append((i, None, SYSTEM, "sysctl -p"))
-        elif arg in ("-w", "--write") or (arg.startswith("-") and not arg.startswith("--") and "w" in arg[1:]):
+        elif _write_flag(arg):
             write = True
         elif not arg.startswith("-") and "=" in arg:
             key, value = arg.split("=", 1)
@@ -541,7 +546,7 @@ class _WriteFinder:
             if invocation.input_args:
                 words = self._with_input(node, words, invocation)
                 if words is None:  # xargs with input that is not known
-                    if "-w" in args or any(a.startswith("-") and "w" in a[1:] and not a.startswith("--") for a in args):
+                    if any(_write_flag(a) for a in args):
                         self._add(node, None, None, "sysctl", entered=entered, facts=inner)
                     return
             for _, key, value, how in sysctl_arguments(words):

@@ -110,6 +110,35 @@ def test_xargs_in_the_exec_form_writes_keys_it_cannot_name():
     assert summary(found) == [("sysctl", None, None, 7, 29)]  # at the sysctl item
 
 
+@pytest.mark.parametrize(
+    "command, found",
+    [
+        ("[xargs, sysctl, -qw]", [("sysctl", None, None, 7, 24)]),  # -w among combined flags
+        ("[xargs, sysctl, --write]", [("sysctl", None, None, 7, 24)]),  # procps' long -w
+        ("[xargs, sysctl, -a]", []),  # reads
+        ("[xargs, sysctl, --show-w]", []),  # a long option is no bundle of short ones
+        ("[xargs, sysctl]", []),
+    ],
+)
+def test_xargs_runs_sysctl_with_a_write_flag_or_not(command, found):
+    manifest = parse(pod(f"      command: {command}\n"))
+    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    assert summary(shell.analyze(argv.of_container(container.node), manifest.doc).writes) == found
+
+
+@pytest.mark.parametrize(
+    "script, found",
+    [
+        ("cat /etc/keys | xargs sysctl --write", [("sysctl", None, None, 11, 27)]),  # at the xargs command
+        ("cat /etc/keys | xargs sysctl -qw", [("sysctl", None, None, 11, 27)]),
+        ("cat /etc/keys | xargs sysctl -a", []),
+        ("cat /etc/keys | xargs sysctl --show-w", []),
+    ],
+)
+def test_xargs_in_a_script_writes_keys_it_cannot_name_only_with_a_write_flag(script, found):
+    assert summary(script_writes(script)) == found
+
+
 def test_shell_functions_over_all_arguments_are_wrappers():
     found = script_writes(
         'host_exec() { nsenter -t 1 -n -- "$@"; }\n'  # 11

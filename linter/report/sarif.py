@@ -108,7 +108,7 @@ class SarifWriter:
             ],
         }
         head = json.dumps(log, indent=2, ensure_ascii=False)
-        before, self.after = head.split(json.dumps(_PLACEHOLDER), 1)
+        before, _, self.after = head.partition(json.dumps(_PLACEHOLDER))
         line = before.rsplit("\n", 1)[-1]
         self.indent = line[: len(line) - len(line.lstrip(" "))]  # the "results" key's
         return before + "["
