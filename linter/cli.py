@@ -171,7 +171,7 @@ def check(
     """Lint manifests and report problems.
 
     Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 for usage,
-    configuration and input errors.
+    configuration, input and I/O errors, 130/143 when stopped by SIGINT/SIGTERM.
     """
     from . import config as config_mod
     from .parallel import WorkerDied
