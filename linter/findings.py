@@ -39,13 +39,22 @@ class Finding:
     key: str = ""
     template: str | None = None  # Helm template the object was rendered from
     suppressed: bool = False
+    occurrence: int = 0  # findings before this one in the report with the same fingerprint basis
 
     @property
     def path(self) -> str | None:
         return self.location.path if self.location is not None else None
 
+    def fingerprint_basis(self) -> str:
+        return "\x1f".join((self.rule_id, self.path or "", self.key or self.message))
+
     def fingerprint(self) -> str:
-        basis = "\x1f".join((self.rule_id, self.path or "", self.key or self.message))
+        """Stable across line shifts, unique in a report: a second finding with the same basis
+        (the same Service twice in one file) counts its occurrence in, as GitLab keeps one
+        finding per fingerprint and code scanning merges results that share one."""
+        basis = self.fingerprint_basis()
+        if self.occurrence:
+            basis += f"\x1f{self.occurrence}"
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
     def sort_key(self) -> tuple:

@@ -68,7 +68,8 @@ def run(
     summary = report.Summary(
         result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications), notices
     )
-    info = report.RunInfo(__version__, RULES, colour=colour, automation_id=automation_id)
+    unread = frozenset([stdin_name] if "-" in paths else []) | {str(p) for p in paths if isinstance(p, MemoryInput)}
+    info = report.RunInfo(__version__, RULES, colour=colour, automation_id=automation_id, unread=unread)
     stderr = [f"portlint: {line}" for line in chart_lines] + [f"portlint: error: {note}" for note in result.notifications]
     if format == "text":
         from .report.text import summary_line

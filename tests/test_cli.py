@@ -173,13 +173,14 @@ def test_format_choices_are_the_writers_table():
     from portlint.cli import Format
     from portlint.report import WRITERS
 
-    assert [f.value for f in Format] == list(WRITERS) == ["text", "sarif", "json", "github"]
+    names = ["text", "sarif", "json", "github", "gitlab", "junit", "checkstyle", "rdjson", "rdjsonl"]
+    assert [f.value for f in Format] == list(WRITERS) == names
     for writer in WRITERS.values():
         assert all(callable(getattr(writer, method, None)) for method in ("start", "result", "finish"))
     help_text = cli("check", "--help").stdout
-    assert "<text|sarif|json|github>" in help_text
+    assert "<text|sarif|json|github|gitlab|junit|checkstyle|rdjson|rdjsonl>" in help_text.replace("\n", "").replace(" ", "").replace("│", "")
     bad = cli("check", "x.yaml", "--format", "xml")
-    assert bad.exit_code == 2 and "'xml' is not one of 'text', 'sarif', 'json', 'github'" in bad.stderr
+    assert bad.exit_code == 2 and "'xml' is not one of 'text', 'sarif', 'json', 'github', 'gitlab', 'junit', 'checkstyle', 'rdjson', 'rdjsonl'" in bad.stderr
 
 
 def test_every_writer_streams_one_chunk_a_finding():
@@ -196,8 +197,10 @@ def test_every_writer_streams_one_chunk_a_finding():
     info = report.RunInfo("0", RULES, cwd="/w")
     chunks = {name: list(report.render(name, info, findings, report.Summary(files=1))) for name in report.WRITERS}
     # text and github leave the suppressed one out; SARIF keeps it (inSource) but turns the
-    # run-level one into a notification written by finish; JSON writes all three
-    assert [len(c) for c in chunks.values()] == [2 + 2, 2 + 2, 2 + 3, 2 + 2]
+    # run-level one into a notification written by finish; JSON writes all three; gitlab,
+    # checkstyle and reviewdog's formats leave the suppressed one out; JUnit writes a file's
+    # suite when the next file starts (the run-level suite) and at the end (a.yaml)
+    assert [len(c) for c in chunks.values()] == [2 + 2, 2 + 2, 2 + 3, 2 + 2, 2 + 2, 2 + 1, 2 + 2, 2 + 2, 2 + 2]
     assert chunks["text"][1:3] == ["portlint: error: Run level. [PL304]\n", "a.yaml:3:4: warning: Shown. [PL101]\n"]
 
 

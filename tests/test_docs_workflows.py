@@ -195,18 +195,33 @@ def test_documented_portlint_commands_run(deploy):
     assert results == [
         ("portlint check deploy/ --format sarif --output portlint.sarif --fail-on never", 0, 0),
         ("portlint check deploy/ --format github", 1, 10),
-        ("portlint check deploy/ --format sarif --output portlint.sarif --fail-on never", 0, 0),
+        ("portlint check deploy/ --format gitlab --output gl-code-quality-report.json --fail-on never", 0, 0),
+        ("portlint check deploy/ --format junit --output portlint-junit.xml --fail-on never", 0, 0),
         ("portlint check deploy/", 1, 10),
     ]
     sarif = json.loads((deploy / "portlint.sarif").read_text())
     assert len(sarif["runs"][0]["results"]) == 10
 
 
+def test_reviewdog_recipe_feeds_reviewdog_a_valid_diagnostic_result(deploy):
+    """reviewdog is a Go program that does not install here: its side is its JSON Schema."""
+    import jsonschema
+
+    (line,) = [block for block in blocks(CI_MD, "sh") if "reviewdog -f=rdjson" in block]
+    command, consumer = line.strip().split(" | ")
+    assert consumer.startswith("reviewdog -f=rdjson ")
+    done = subprocess.run([sys.executable, "-m", "portlint", *shlex.split(command)[1:]], capture_output=True, text=True, timeout=120)
+    result = json.loads(done.stdout)
+    schema = json.loads((REPO / "tests" / "data" / "reviewdog-DiagnosticResult.schema.json").read_text())
+    jsonschema.validate(result, schema)
+    assert (done.returncode, len(result["diagnostics"])) == (0, 10)
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="pip's git+ URLs need git")
 def test_any_shell_recipe_installs_and_runs(deploy):
     """The shell block of docs/ci.md as written, the repository URL pointed at this clone and
     PORTLINT_REF pinned to its HEAD commit (as the docs tell): a fresh venv, pip, portlint."""
-    (script,) = blocks(CI_MD, "sh")[1:]
+    (script,) = [block for block in blocks(CI_MD, "sh") if block.startswith("PORTLINT_REF=")]
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
     assert script.startswith("PORTLINT_REF=main ")
     assert "git+https://github.com/portlint/portlint@" in script

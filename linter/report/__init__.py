@@ -11,7 +11,10 @@ Every writer is a class with three methods, each returning a chunk of the report
   the input errors, which are known only then.
 
 A writer instance serves one report. ``render`` drives it, so the report is streamed: no
-writer holds more than one finding at a time (the findings store may spill to disk).
+writer holds more than one finding at a time (the findings store may spill to disk), except
+that a format whose file elements carry counts (JUnit) holds one file's findings. ``render``
+also numbers findings that share a fingerprint basis (``Finding.occurrence``), so that every
+format gives each finding of a report the same, unique fingerprint.
 
 ``WRITERS`` is the only list of formats: the CLI's ``--format`` choices come from it. To add
 a format, write ``linter/report/<name>.py`` with a writer class and add one line here.
@@ -26,8 +29,12 @@ from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 
 from ..findings import Finding
 from ..records import frozen
+from .checkstyle import CheckstyleWriter
 from .github import GithubWriter
+from .gitlab import GitlabWriter
 from .json import JsonWriter
+from .junit import JunitWriter
+from .rdjson import RdjsonlWriter, RdjsonWriter
 from .sarif import SarifWriter
 from .text import TextWriter
 
@@ -41,6 +48,7 @@ class RunInfo:
     colour: bool = False  # text: ANSI colours
     automation_id: str = "portlint/"  # SARIF runAutomationDetails.id (GitHub's category)
     cwd: str = field(default_factory=os.getcwd)  # SARIF %SRCROOT%: relative paths are relative to it
+    unread: frozenset[str] = frozenset()  # report paths whose text did not come from that file (stdin)
 
     def name(self, rule_id: str) -> str:
         for rule in self.rules:
@@ -73,6 +81,11 @@ WRITERS: dict[str, type[Writer]] = {
     "sarif": SarifWriter,
     "json": JsonWriter,
     "github": GithubWriter,
+    "gitlab": GitlabWriter,
+    "junit": JunitWriter,
+    "checkstyle": CheckstyleWriter,
+    "rdjson": RdjsonWriter,
+    "rdjsonl": RdjsonlWriter,
 }
 
 
@@ -80,7 +93,11 @@ def render(format: str, run: RunInfo, findings: Iterable[Finding], summary: Summ
     """The report in ``format`` as text chunks: start, one chunk a finding, finish."""
     writer = WRITERS[format]()
     yield writer.start(run)
+    seen: dict[int, int] = {}  # hashes, not the bases: a report may have 150,000 findings
     for finding in findings:
+        basis = hash(finding.fingerprint_basis())
+        finding.occurrence = seen.get(basis, 0)
+        seen[basis] = finding.occurrence + 1
         chunk = writer.result(finding)
         if chunk:
             yield chunk

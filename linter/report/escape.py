@@ -17,3 +17,13 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2
 def printable(text: str) -> str:
     """``text`` with each unprintable character as ``\\uXXXX``."""
     return _UNPRINTABLE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")  # left by printable() and not allowed in XML 1.0
+
+
+def xml_text(text: str) -> str:
+    """``text`` for an XML 1.0 attribute or element: printable(), and the characters XML cannot
+    hold even as references (lone surrogates from undecodable file names, U+FFFE, U+FFFF) as
+    ``\\uXXXX``. The caller still quotes ``<``, ``&`` and ``"`` (xml.sax.saxutils)."""
+    return _NOT_XML.sub(lambda match: f"\\u{ord(match.group()):04x}", printable(text))

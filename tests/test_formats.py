@@ -1,0 +1,269 @@
+"""The formats for CI systems (GitLab Code Quality, JUnit XML, Checkstyle XML, reviewdog's
+rdjson/rdjsonl): exact output for hand-made findings, the consumers' published schemas on
+real runs, and fingerprints shared by every format and unique in a report."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import jsonschema
+from conftest import REPO, cli
+
+from portlint import report
+from portlint.findings import Finding, Location
+from portlint.rules import RULES
+
+DATA = REPO / "tests" / "data"
+
+
+def _render(format: str, findings, cwd: str = "/w", unread=frozenset(), summary=None) -> str:
+    info = report.RunInfo("0", RULES, cwd=cwd, unread=unread)
+    return report.render_text(format, info, findings, summary or report.Summary(files=2))
+
+
+def _findings():
+    """A run-level finding, two in a.yaml (one suppressed), one in b.yaml."""
+    return [
+        Finding("PL304", "error", "Range from a flag.", None, key="flag"),
+        Finding("PL101", "warning", 'Write "x" & <y>.', Location("a.yaml", 3, 4, 3, 9), key="k1"),
+        Finding("PL103", "warning", "Hidden.", Location("a.yaml", 5, 1, 5, 2), key="k2", suppressed=True),
+        Finding("PL307", "note", "Band.", Location("b.yaml", 7, 2, 8, 3), key="k3"),
+    ]
+
+
+def _schema(name: str) -> dict:
+    return json.loads((DATA / name).read_text())
+
+
+# --- GitLab Code Quality ------------------------------------------------------------------
+
+
+def test_gitlab_issues_for_located_and_run_level_findings():
+    issues = json.loads(_render("gitlab", _findings()))
+    run_level, write, band = _findings()[0], _findings()[1], _findings()[3]
+    assert issues == [
+        {
+            "type": "issue",
+            "check_name": "PL304",
+            "description": "PL304 ephemeral-range-overlaps-nodeports: Range from a flag.",
+            "categories": ["Bug Risk"],
+            "severity": "major",
+            "fingerprint": run_level.fingerprint(),
+            "location": {"path": ".", "lines": {"begin": 1}},
+        },
+        {
+            "type": "issue",
+            "check_name": "PL101",
+            "description": 'PL101 unguarded-sysctl-write: Write "x" & <y>.',
+            "categories": ["Bug Risk"],
+            "severity": "minor",
+            "fingerprint": write.fingerprint(),
+            "location": {"path": "a.yaml", "lines": {"begin": 3, "end": 3}},
+        },
+        {
+            "type": "issue",
+            "check_name": "PL307",
+            "description": "PL307 nodeport-outside-static-band: Band.",
+            "categories": ["Bug Risk"],
+            "severity": "info",
+            "fingerprint": band.fingerprint(),
+            "location": {"path": "b.yaml", "lines": {"begin": 7, "end": 8}},
+        },
+    ]
+
+
+def test_gitlab_report_without_findings_is_an_empty_array():
+    assert _render("gitlab", []) == "[]\n"
+
+
+def test_gitlab_report_is_utf8_text_not_escapes():
+    found = [Finding("PL101", "warning", "Écrit.", Location("réseau.yaml", 1, 1, 1, 2))]
+    assert '"path": "réseau.yaml"' in _render("gitlab", found) and "PL101 unguarded-sysctl-write: Écrit." in _render("gitlab", found)
+
+
+def test_the_same_finding_twice_gets_two_fingerprints_shared_by_every_format():
+    """GitLab keeps one issue per fingerprint: the same Service twice in one file must not
+    collapse into one. The first keeps the fingerprint it has alone; SARIF, JSON and GitLab agree."""
+    twice = [Finding("PL302", "error", "Out of range.", Location("s.yaml", line, 5, line, 10), key="svc:port") for line in (10, 21)]
+    alone = twice[0].fingerprint()
+    gitlab = [issue["fingerprint"] for issue in json.loads(_render("gitlab", twice))]
+    as_json = [f["fingerprint"] for f in json.loads(_render("json", twice))["findings"]]
+    sarif = json.loads(_render("sarif", twice))["runs"][0]["results"]
+    second = Finding("PL302", "error", "Out of range.", Location("s.yaml", 21, 5, 21, 10), key="svc:port", occurrence=1)
+    assert gitlab == [alone, second.fingerprint()] and second.fingerprint() != alone
+    assert as_json == gitlab == [r["partialFingerprints"]["portlintFingerprint/v1"] for r in sarif]
+
+
+def test_gitlab_report_of_a_real_run_passes_gitlabs_schema(tmp_cwd):
+    for name in ("node-tuning.yaml", "helm-rendered.yaml"):
+        (tmp_cwd / name).write_text((REPO / "examples" / name).read_text())
+    result = cli("check", ".", "--format", "gitlab")
+    issues = json.loads(result.stdout)
+    assert result.exit_code == 1 and len(issues) == 10
+    for issue in issues:
+        jsonschema.validate(issue, _schema("gitlab-codeclimate.schema.json"))
+        assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
+    assert len({issue["fingerprint"] for issue in issues}) == 10
+
+
+# --- JUnit XML --------------------------------------------------------------------------------
+
+
+def test_junit_one_suite_a_file_with_its_counts():
+    assert _render("junit", _findings()) == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<testsuites name="portlint">\n'
+        '  <testsuite name="portlint" tests="1" failures="1" errors="0" skipped="0">\n'
+        '    <testcase name="portlint ephemeral-range-overlaps-nodeports" classname="portlint.PL304">'
+        '<failure message="Range from a flag." type="PL304">portlint: error: Range from a flag. [PL304]</failure></testcase>\n'
+        "  </testsuite>\n"
+        '  <testsuite name="a.yaml" tests="2" failures="1" errors="0" skipped="1">\n'
+        '    <testcase name="a.yaml:3:4 unguarded-sysctl-write" classname="portlint.PL101" file="a.yaml" line="3">'
+        "<failure message='Write \"x\" &amp; &lt;y&gt;.' type=\"PL101\">a.yaml:3:4: warning: Write \"x\" &amp; &lt;y&gt;. [PL101]</failure></testcase>\n"
+        '    <testcase name="a.yaml:5:1 node-wide-sysctl-write" classname="portlint.PL103" file="a.yaml" line="5">'
+        '<skipped message="suppressed in the source"/></testcase>\n'
+        "  </testsuite>\n"
+        '  <testsuite name="b.yaml" tests="1" failures="1" errors="0" skipped="0">\n'
+        '    <testcase name="b.yaml:7:2 nodeport-outside-static-band" classname="portlint.PL307" file="b.yaml" line="7">'
+        '<failure message="Band." type="PL307">b.yaml:7:2: note: Band. [PL307]</failure></testcase>\n'
+        "  </testsuite>\n"
+        "</testsuites>\n"
+    )
+
+
+def test_junit_clean_run_is_one_passing_case_and_input_errors_are_errors():
+    assert _render("junit", [], summary=report.Summary(files=1)) == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="portlint">\n'
+        '  <testsuite name="portlint" tests="1" failures="0" errors="0" skipped="0">\n'
+        '    <testcase name="no problems found in 1 file" classname="portlint.run"/>\n  </testsuite>\n</testsuites>\n'
+    )
+    failed = ET.fromstring(_render("junit", [], summary=report.Summary(files=0, errors=("gone.yaml: No such file",))))
+    [suite] = failed.findall("testsuite")
+    assert (suite.get("name"), suite.get("tests"), suite.get("errors")) == ("portlint input errors", "1", "1")
+    assert [(case.get("name"), case.find("error").get("message")) for case in suite] == [("input error 1", "gone.yaml: No such file")]
+
+
+def test_xml_formats_hold_any_text_from_the_inputs():
+    """Control characters and undecodable file names (lone surrogates) cannot be in XML 1.0,
+    even as references: they are written as \\uXXXX, as in the text format."""
+    odd = [Finding("PL101", "warning", "bell\x07 and\nnewline", Location("caf\udce9.yaml", 1, 1, 1, 2))]
+    for format in ("junit", "checkstyle"):
+        root = ET.fromstring(_render(format, odd).encode("utf-8"))
+        texts = [value for element in root.iter() for value in element.attrib.values()]
+        assert "caf\\udce9.yaml" in texts and "bell\\u0007 and\\u000anewline" in texts
+
+
+def test_junit_report_of_a_real_run_is_read_as_gitlab_reads_it(tmp_cwd):
+    """GitLab's JUnit parser takes testsuite/testcase, a failure as a failed test (its text the
+    details) and skipped as skipped."""
+    (tmp_cwd / "node-tuning.yaml").write_text((REPO / "examples" / "node-tuning.yaml").read_text())
+    root = ET.fromstring(cli("check", "node-tuning.yaml", "--format", "junit").stdout)
+    [suite] = root.findall("testsuite")
+    cases = suite.findall("testcase")
+    assert suite.get("name") == "node-tuning.yaml" and suite.get("tests") == suite.get("failures") == str(len(cases)) == "3"
+    assert [(c.get("classname"), c.get("line")) for c in cases] == [
+        ("portlint.PL201", "27"),
+        ("portlint.PL304", "27"),
+        ("portlint.PL201", "28"),
+    ]
+
+
+# --- Checkstyle XML ---------------------------------------------------------------------------
+
+
+def test_checkstyle_one_file_element_per_file():
+    assert _render("checkstyle", _findings()) == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<checkstyle version="4.3">\n'
+        '  <file name="">\n'
+        '    <error severity="error" message="Range from a flag." source="portlint.PL304"/>\n'
+        "  </file>\n"
+        '  <file name="a.yaml">\n'
+        '    <error line="3" column="4" severity="warning" message=\'Write "x" &amp; &lt;y&gt;.\' source="portlint.PL101"/>\n'
+        "  </file>\n"
+        '  <file name="b.yaml">\n'
+        '    <error line="7" column="2" severity="info" message="Band." source="portlint.PL307"/>\n'
+        "  </file>\n"
+        "</checkstyle>\n"
+    )
+    assert _render("checkstyle", []) == '<?xml version="1.0" encoding="UTF-8"?>\n<checkstyle version="4.3">\n</checkstyle>\n'
+
+
+# --- reviewdog rdjson / rdjsonl ---------------------------------------------------------------
+
+
+def test_rdjson_columns_are_utf8_bytes(tmp_path):
+    """reviewdog counts columns in UTF-8 bytes: in `name: "héllo wörld"` the character
+    columns 14-19 ("wörld") are bytes 15-21 (é and ö take two bytes each)."""
+    (tmp_path / "é.yaml").write_text('name: "héllo wörld"\n', encoding="utf-8")
+    found = [Finding("PL101", "warning", "W.", Location("é.yaml", 1, 14, 1, 19, ), key="k")]
+    text = _render("rdjsonl", found, cwd=str(tmp_path))
+    assert text.count('"path": "é.yaml"') == 1  # UTF-8, not \u escapes
+    [diagnostic] = [json.loads(line) for line in text.splitlines()]
+    assert diagnostic == {
+        "message": "W.",
+        "location": {"path": "é.yaml", "range": {"start": {"line": 1, "column": 15}, "end": {"line": 1, "column": 21}}},
+        "severity": "WARNING",
+        "source": {"name": "portlint", "url": "https://github.com/portlint/portlint"},
+        "code": {"value": "PL101", "url": "https://github.com/portlint/portlint/blob/main/docs/rules/PL101.md"},
+    }
+
+
+def test_rdjson_gives_whole_lines_where_the_text_is_not_the_files(tmp_path):
+    """stdin (its name may be a file on disk with other text), a file gone since, a line past
+    the end: no column, which reviewdog reads as the whole line."""
+    (tmp_path / "a.yaml").write_text("x: 1\n")
+    found = [
+        Finding("PL101", "warning", "Stdin.", Location("a.yaml", 1, 4, 1, 5)),
+        Finding("PL101", "warning", "Gone.", Location("gone.yaml", 2, 3, 2, 4)),
+    ]
+    lines = _render("rdjsonl", found, cwd=str(tmp_path), unread=frozenset({"a.yaml"})).splitlines()
+    assert [json.loads(line)["location"]["range"] for line in lines] == [
+        {"start": {"line": 1}, "end": {"line": 1}},
+        {"start": {"line": 2}, "end": {"line": 2}},
+    ]
+    past = [Finding("PL101", "warning", "Past.", Location("a.yaml", 1, 1, 3, 1))]
+    assert json.loads(_render("rdjsonl", past, cwd=str(tmp_path)))["location"]["range"] == {
+        "start": {"line": 1},
+        "end": {"line": 3},
+    }
+    # the end of the last line is the start of the empty line after it (a PL000 at the end)
+    last = [Finding("PL000", "error", "End.", Location("a.yaml", 1, 5, 2, 1))]
+    assert json.loads(_render("rdjsonl", last, cwd=str(tmp_path)))["location"]["range"] == {
+        "start": {"line": 1, "column": 5},
+        "end": {"line": 2, "column": 1},
+    }
+
+
+def test_rdjson_result_and_rdjsonl_lines_hold_the_same_diagnostics():
+    result = json.loads(_render("rdjson", _findings()))
+    assert '"message": "Write \\"x\\" & <y>."' in _render("rdjson", _findings())  # not HTML-escaped, UTF-8
+    lines = [json.loads(line) for line in _render("rdjsonl", _findings()).splitlines()]
+    assert result["source"] == {"name": "portlint", "url": "https://github.com/portlint/portlint"}
+    assert result["diagnostics"] == lines
+    assert [(d["code"]["value"], d["severity"], "location" in d) for d in lines] == [
+        ("PL304", "ERROR", False),  # the run's own: no file
+        ("PL101", "WARNING", True),  # the suppressed PL103 is left out
+        ("PL307", "INFO", True),
+    ]
+    assert json.loads(_render("rdjson", [])) == {"source": result["source"], "diagnostics": []}
+
+
+def test_rdjson_reports_of_a_real_run_pass_reviewdogs_schemas(tmp_cwd):
+    (tmp_cwd / "node-tuning.yaml").write_text((REPO / "examples" / "node-tuning.yaml").read_text())
+    result = json.loads(cli("check", "node-tuning.yaml", "--format", "rdjson").stdout)
+    jsonschema.validate(result, _schema("reviewdog-DiagnosticResult.schema.json"))
+    lines = cli("check", "node-tuning.yaml", "--format", "rdjsonl").stdout.splitlines()
+    for line in lines:
+        jsonschema.validate(json.loads(line), _schema("reviewdog-Diagnostic.schema.json"))
+    first = result["diagnostics"][0]
+    # node-tuning.yaml line 27 is `              sysctl -w net.ipv4.ip_local_port_range="1024 65535"`
+    # (ASCII: bytes are characters); hostNetwork: true is line 16, columns 7-24
+    assert (first["code"]["value"], first["location"]["range"]["start"]) == ("PL201", {"line": 27, "column": 15})
+    assert first["related_locations"] == [
+        {
+            "message": "hostNetwork: true is set here",
+            "location": {"path": "node-tuning.yaml", "range": {"start": {"line": 16, "column": 7}, "end": {"line": 16, "column": 24}}},
+        }
+    ]
+    assert len(lines) == len(result["diagnostics"]) == 3
