@@ -173,14 +173,14 @@ def test_format_choices_are_the_writers_table():
     from portlint.cli import Format
     from portlint.report import WRITERS
 
-    names = ["text", "sarif", "json", "github", "gitlab", "junit", "checkstyle", "rdjson", "rdjsonl"]
+    names = ["text", "full", "sarif", "json", "github", "gitlab", "junit", "checkstyle", "rdjson", "rdjsonl"]
     assert [f.value for f in Format] == list(WRITERS) == names
     for writer in WRITERS.values():
         assert all(callable(getattr(writer, method, None)) for method in ("start", "result", "finish"))
     help_text = cli("check", "--help").stdout
-    assert "<text|sarif|json|github|gitlab|junit|checkstyle|rdjson|rdjsonl>" in help_text.replace("\n", "").replace(" ", "").replace("│", "")
+    assert "<text|full|sarif|json|github|gitlab|junit|checkstyle|rdjson|rdjsonl>" in help_text.replace("\n", "").replace(" ", "").replace("│", "")
     bad = cli("check", "x.yaml", "--format", "xml")
-    assert bad.exit_code == 2 and "'xml' is not one of 'text', 'sarif', 'json', 'github', 'gitlab', 'junit', 'checkstyle', 'rdjson', 'rdjsonl'" in bad.stderr
+    assert bad.exit_code == 2 and "'xml' is not one of 'text', 'full', 'sarif', 'json', 'github', 'gitlab', 'junit', 'checkstyle', 'rdjson', 'rdjsonl'" in bad.stderr
 
 
 def test_every_writer_streams_one_chunk_a_finding():
@@ -196,11 +196,11 @@ def test_every_writer_streams_one_chunk_a_finding():
     ]
     info = report.RunInfo("0", RULES, cwd="/w")
     chunks = {name: list(report.render(name, info, findings, report.Summary(files=1))) for name in report.WRITERS}
-    # text and github leave the suppressed one out; SARIF keeps it (inSource) but turns the
+    # text, full and github leave the suppressed one out; SARIF keeps it (inSource) but turns the
     # run-level one into a notification written by finish; JSON writes all three; gitlab,
     # checkstyle and reviewdog's formats leave the suppressed one out; JUnit writes a file's
     # suite when the next file starts (the run-level suite) and at the end (a.yaml)
-    assert [len(c) for c in chunks.values()] == [2 + 2, 2 + 2, 2 + 3, 2 + 2, 2 + 2, 2 + 1, 2 + 2, 2 + 2, 2 + 2]
+    assert [len(c) for c in chunks.values()] == [2 + 2, 2 + 2, 2 + 2, 2 + 3, 2 + 2, 2 + 2, 2 + 1, 2 + 2, 2 + 2, 2 + 2]
     assert chunks["text"][1:3] == ["portlint: error: Run level. [PL304]\n", "a.yaml:3:4: warning: Shown. [PL101]\n"]
 
 

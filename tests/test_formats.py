@@ -199,6 +199,7 @@ def test_rdjson_columns_are_utf8_bytes(tmp_path):
     found = [Finding("PL101", "warning", "W.", Location("é.yaml", 1, 14, 1, 19, ), key="k")]
     text = _render("rdjsonl", found, cwd=str(tmp_path))
     assert text.count('"path": "é.yaml"') == 1  # UTF-8, not \u escapes
+    assert _render("rdjson", found, cwd=str(tmp_path)).count('"path": "é.yaml"') == 1
     [diagnostic] = [json.loads(line) for line in text.splitlines()]
     assert diagnostic == {
         "message": "W.",
@@ -267,3 +268,68 @@ def test_rdjson_reports_of_a_real_run_pass_reviewdogs_schemas(tmp_cwd):
         }
     ]
     assert len(lines) == len(result["diagnostics"]) == 3
+
+
+# --- full: the text lines with the source under them -----------------------------------------
+
+
+def test_full_shows_the_line_and_carets_under_the_region(tmp_path):
+    (tmp_path / "a.yaml").write_text("kind: Pod\nspec:\n  hostNetwork: true\n  x: [sysctl, -w, k=v]\n")
+    found = [
+        Finding("PL304", "error", "Run level.", None),
+        Finding("PL201", "error", "Write.", Location("a.yaml", 4, 19, 4, 22), [Location("a.yaml", 3, 3, 3, 20, "hostNetwork here")]),
+        Finding("PL201", "error", "Again.", Location("a.yaml", 4, 7, 5, 1)),  # to the next line: carets to the line's end
+        Finding("PL101", "warning", "Hidden.", Location("a.yaml", 1, 1, 1, 2), suppressed=True),
+    ]
+    assert _render("full", found, cwd=str(tmp_path)) == (
+        "portlint: error: Run level. [PL304]\n"
+        "    = help: portlint explain PL304\n"
+        "\n"
+        "a.yaml:4:19: error: Write. [PL201]\n"
+        "  |\n"
+        "4 |   x: [sysctl, -w, k=v]\n"
+        "  |                   ^^^\n"
+        "    = related: a.yaml:3:3: hostNetwork here\n"
+        "    = help: portlint explain PL201\n"
+        "\n"
+        "a.yaml:4:7: error: Again. [PL201]\n"
+        "  |\n"
+        "4 |   x: [sysctl, -w, k=v]\n"
+        "  |       ^^^^^^^^^^^^^^^^\n"
+        "\n"
+    )
+
+
+def test_full_aligns_carets_after_escaped_characters_and_keeps_text_without_a_file(tmp_path):
+    """A tab is shown as \\u0009 (six characters): the carets move with it. A file that cannot
+    be reread gives the finding's line alone."""
+    (tmp_path / "t.yaml").write_text("a:\tb\n" + "\n" * 9 + "long: line\n")
+    found = [
+        Finding("PL101", "warning", "Tab.", Location("t.yaml", 1, 4, 1, 5)),
+        Finding("PL101", "warning", "Ten.", Location("t.yaml", 11, 1, 11, 5)),
+        Finding("PL101", "warning", "Gone.", Location("gone.yaml", 1, 1, 1, 2)),
+    ]
+    assert _render("full", found, cwd=str(tmp_path)).split("\n\n") == [
+        "t.yaml:1:4: warning: Tab. [PL101]\n  |\n1 | a:\\u0009b\n  |         ^\n    = help: portlint explain PL101",
+        "t.yaml:11:1: warning: Ten. [PL101]\n   |\n11 | long: line\n   | ^^^^",
+        "gone.yaml:1:1: warning: Gone. [PL101]",
+        "",
+    ]
+
+
+def test_full_summary_goes_to_stderr_as_with_text(tmp_cwd):
+    (tmp_cwd / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n"
+        "  containers:\n    - name: c\n      image: busybox\n      command: [sysctl, -w, net.core.somaxconn=1024]\n"
+    )
+    result = cli("check", "pod.yaml", "--format", "full")
+    # line 9 is `      command: [sysctl, -w, net.core.somaxconn=1024]`: the write's word starts at column 29
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:4] == [
+        result.stdout.splitlines()[0],
+        "  |",
+        "9 |       command: [sysctl, -w, net.core.somaxconn=1024]",
+        "  |                             " + "^" * len("net.core.somaxconn=1024"),
+    ]
+    assert result.stdout.startswith("pod.yaml:9:29: error: ") and result.stdout.splitlines()[0].endswith("[PL201]")
+    assert result.stderr == "Found 1 problem (1 error) in 1 file.\n"

@@ -30,6 +30,7 @@ from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 from ..findings import Finding
 from ..records import frozen
 from .checkstyle import CheckstyleWriter
+from .full import FullWriter
 from .github import GithubWriter
 from .gitlab import GitlabWriter
 from .json import JsonWriter
@@ -78,6 +79,7 @@ class Writer(Protocol):
 
 WRITERS: dict[str, type[Writer]] = {
     "text": TextWriter,
+    "full": FullWriter,
     "sarif": SarifWriter,
     "json": JsonWriter,
     "github": GithubWriter,

@@ -1,11 +1,12 @@
-"""UTF-8 byte columns for the formats that count columns in bytes (reviewdog's rdjson):
-portlint's columns count characters (code points), as SARIF's ``unicodeCodePoints``.
+"""The inputs' lines again, for the formats that show or measure them: ``full`` prints the
+source line under a finding; rdjson counts columns in UTF-8 bytes (reviewdog's unit) where
+portlint counts characters (code points), as SARIF's ``unicodeCodePoints``.
 
-The converter rereads a file the way sources.py decoded it, once (findings come sorted by
-path, so one file is kept at a time). A file that cannot be read again, or whose text did
-not come from the disk (stdin, a rendered Helm stream), gives no column: the consumer then
-takes the whole line, which is right, where a column counted in characters would be wrong
-after the first non-ASCII character."""
+A file is reread the way sources.py decoded it, once (findings come sorted by path, so one
+file is kept at a time). A file that cannot be read again, or whose text did not come from the
+disk (stdin, a rendered Helm stream), has no lines: ``full`` then shows no snippet and rdjson
+gives whole lines, which is right, where a column counted in characters would be wrong after
+the first non-ASCII character."""
 
 from __future__ import annotations
 
@@ -20,27 +21,28 @@ def _utf8_length(text: str) -> int:
     return len(text.encode("utf-8", errors="replace"))
 
 
-class Utf8Columns:
+class SourceLines:
     def __init__(self, cwd: str, unread: frozenset[str] = frozenset()) -> None:
         self.cwd = cwd
         self.unread = unread
         self.path: str | None = None
         self.lines: list[str] | None = None
 
-    def _lines(self, path: str) -> list[str] | None:
+    def line(self, path: str, line: int) -> str | None:
+        """Line ``line`` (1-based) of ``path`` without its line end; None when the file cannot
+        be reread or no longer has that line."""
         if path != self.path:
             self.path, self.lines = path, None
             if path not in self.unread:
                 self.lines = _read_lines(os.path.join(self.cwd, path))
-        return self.lines
-
-    def column(self, path: str, line: int, column: int) -> int | None:
-        """The 1-based byte column of character column ``column`` of ``line``; None when
-        the file cannot be reread or no longer has that line."""
-        lines = self._lines(path)
-        if lines is None or line > len(lines):
+        if self.lines is None or line > len(self.lines):
             return None
-        return _utf8_length(lines[line - 1][: column - 1]) + 1
+        return self.lines[line - 1]
+
+    def utf8_column(self, path: str, line: int, column: int) -> int | None:
+        """The 1-based byte column of character column ``column`` of ``line``."""
+        text = self.line(path, line)
+        return None if text is None else _utf8_length(text[: column - 1]) + 1
 
 
 def _read_lines(path: str) -> list[str] | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .. import ruledoc
 from ..findings import Finding, Location
-from .columns import Utf8Columns
+from .columns import SourceLines
 
 if TYPE_CHECKING:
     from . import RunInfo, Summary
@@ -29,12 +29,12 @@ class _Diagnostics:
     """What both formats share: one finding as a Diagnostic."""
 
     def start(self, run: RunInfo) -> str:
-        self.columns = Utf8Columns(run.cwd, run.unread)
+        self.sources = SourceLines(run.cwd, run.unread)
         self.urls = {rule.ID: ruledoc.url(rule) for rule in run.rules}
         return ""
 
     def _position(self, path: str, line: int, column: int) -> dict:
-        byte = self.columns.column(path, line, column)
+        byte = self.sources.utf8_column(path, line, column)
         return {"line": line} if byte is None else {"line": line, "column": byte}
 
     def _location(self, loc: Location) -> dict:

@@ -26,6 +26,7 @@ class TextWriter:
     not part of the report: the runner writes ``summary_line`` on stderr after it."""
 
     colour = False
+    SUMMARY_ON_STDERR = True  # the runner writes summary_line after the report
 
     def start(self, run: RunInfo) -> str:
         self.colour = run.colour
