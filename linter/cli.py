@@ -17,7 +17,7 @@ from typing import List, NoReturn, Optional
 import typer
 
 from . import __version__
-from .report import WRITERS
+from .report import STATISTICS, WRITERS
 
 app = typer.Typer(
     name="portlint",
@@ -160,6 +160,9 @@ def check(
         None, "--ignore", help="Skip these rules (ids or prefixes, comma-separated).", metavar="IDS"
     ),
     fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Exit 1 when a finding is at or above this level."),
+    statistics: bool = typer.Option(
+        False, "--statistics", help="Print how many findings of each rule instead of the findings (text formats)."
+    ),
     stdin_filename: str = typer.Option("-", "--stdin-filename", help="Name for stdin input in reports.", metavar="NAME"),
     helm_chart: Optional[str] = typer.Option(
         None,
@@ -200,6 +203,8 @@ def check(
     for problem in (selected, ignored):
         if isinstance(problem, str):
             fail(problem)
+    if statistics and format not in (Format.text, Format.full):
+        fail(f"--statistics: counts are text; not with --format {format.value}")
     try:
         settings = config_mod.load(config if config is not None else config_mod.find_config())
         flags = {"ephemeral": ephemeral_port_range, "reserved": reserved_ports, "node_ports": node_port_range}
@@ -212,7 +217,7 @@ def check(
         code, report = run(
             paths,
             settings,
-            format=format.value,
+            format=STATISTICS if statistics else format.value,
             select=selected,
             ignore=ignored,
             fail_on=fail_on.value,

@@ -333,3 +333,32 @@ def test_full_summary_goes_to_stderr_as_with_text(tmp_cwd):
     ]
     assert result.stdout.startswith("pod.yaml:9:29: error: ") and result.stdout.splitlines()[0].endswith("[PL201]")
     assert result.stderr == "Found 1 problem (1 error) in 1 file.\n"
+
+
+# --- --statistics ---------------------------------------------------------------------------
+
+
+def test_statistics_count_each_rule_most_frequent_first():
+    findings = [
+        Finding("PL307", "note", "A.", Location("a.yaml", 1, 1, 1, 2)),
+        Finding("PL201", "error", "B.", Location("a.yaml", 2, 1, 2, 2)),
+        Finding("PL201", "error", "C.", Location("b.yaml", 1, 1, 1, 2)),
+        Finding("PL101", "warning", "D.", Location("b.yaml", 2, 1, 2, 2)),
+        Finding("PL101", "warning", "E.", Location("b.yaml", 3, 1, 3, 2), suppressed=True),
+    ] + [Finding("PL303", "error", f"F{i}.", Location("c.yaml", i, 1, i, 2)) for i in range(1, 11)]
+    assert _render(report.STATISTICS, findings) == (
+        "10  PL303  nodeport-conflict\n"
+        " 2  PL201  host-network-sysctl-write\n"
+        " 1  PL101  unguarded-sysctl-write\n"  # the suppressed one is not counted; ties by id
+        " 1  PL307  nodeport-outside-static-band\n"
+    )
+    assert _render(report.STATISTICS, []) == ""
+
+
+def test_statistics_flag_replaces_the_findings_and_keeps_the_exit_code(tmp_cwd):
+    (tmp_cwd / "node-tuning.yaml").write_text((REPO / "examples" / "node-tuning.yaml").read_text())
+    result = cli("check", "node-tuning.yaml", "--statistics")
+    assert (result.exit_code, result.stdout) == (1, "2  PL201  host-network-sysctl-write\n1  PL304  ephemeral-range-overlaps-nodeports\n")
+    assert result.stderr == "Found 3 problems (3 errors) in 1 file.\n"
+    refused = cli("check", "node-tuning.yaml", "--statistics", "--format", "sarif")
+    assert refused.exit_code == 2 and "--statistics: counts are text; not with --format sarif" in refused.stderr

@@ -91,9 +91,18 @@ WRITERS: dict[str, type[Writer]] = {
 }
 
 
+STATISTICS = "statistics"  # not a --format: --statistics replaces the findings with counts
+
+
+def writer_class(format: str) -> type[Writer]:
+    from .statistics import StatisticsWriter
+
+    return StatisticsWriter if format == STATISTICS else WRITERS[format]
+
+
 def render(format: str, run: RunInfo, findings: Iterable[Finding], summary: Summary) -> Iterator[str]:
-    """The report in ``format`` as text chunks: start, one chunk a finding, finish."""
-    writer = WRITERS[format]()
+    """The report in ``format`` (or STATISTICS) as text chunks: start, one chunk a finding, finish."""
+    writer = writer_class(format)()
     yield writer.start(run)
     seen: dict[int, int] = {}  # hashes, not the bases: a report may have 150,000 findings
     for finding in findings:
