@@ -321,14 +321,22 @@ def list_rules() -> None:
 def explain(
     rule_id: str = typer.Argument(..., help="A rule id (PL101) or name (unguarded-sysctl-write).", metavar="RULE"),
 ) -> None:
-    """Print a rule's help: why it matters, bad and good examples."""
+    """Print a rule's help: why it matters, bad and good examples (rendered on a terminal,
+    Markdown when piped)."""
     from . import ruledoc
     from .rules import RULES
 
     wanted = rule_id.strip()
     for rule in RULES:
         if wanted.upper() == rule.ID or wanted.lower() == rule.NAME:
-            typer.echo(ruledoc.page(rule).split("\n", 1)[1].rstrip())
+            text = ruledoc.page(rule).split("\n", 1)[1].rstrip()  # without the generated-file comment
+            if sys.stdout.isatty():
+                from rich.console import Console
+                from rich.markdown import Markdown
+
+                Console().print(Markdown(text))  # rich honours NO_COLOR and the terminal's width
+            else:
+                typer.echo(text)
             return
     _fail(f"unknown rule '{rule_id}'; `portlint rules` lists them")
 

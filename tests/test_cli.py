@@ -510,3 +510,31 @@ def test_the_entry_point_turns_an_escaped_exception_into_one_line(monkeypatch, c
         cli_module.main()
     assert exit_.value.code == code
     assert capsys.readouterr().err == line
+
+
+def test_explain_renders_markdown_on_a_terminal():
+    """On a terminal the page is rendered (rich): no Markdown markers such as the code fences
+    or the heading's '#', and the examples' text is there; piped, it stays Markdown (above)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    env = dict(os.environ, COLUMNS="100", TERM="xterm", NO_COLOR="1")
+    proc = subprocess.Popen([sys.executable, "-m", "portlint", "explain", "PL201"], stdout=follower, stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=60) == 0
+    shown = b"".join(chunks).decode("utf-8")
+    piped = cli("explain", "PL201").stdout
+    assert piped.startswith("# PL201 host-network-sysctl-write\n") and "```" in piped
+    assert "```" not in shown and "# PL201" not in shown
+    assert "PL201 host-network-sysctl-write" in shown and "hostNetwork: true" in shown
