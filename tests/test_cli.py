@@ -171,11 +171,12 @@ def test_github_annotations_are_escaped(tmp_cwd):
 
 def test_format_choices_are_the_writers_table():
     from portlint.cli import Format
-    from portlint.report import WRITERS
+    from portlint.report import WRITERS, writer_class
 
     names = ["text", "full", "sarif", "json", "github", "gitlab", "junit", "checkstyle", "rdjson", "rdjsonl"]
     assert [f.value for f in Format] == list(WRITERS) == names
-    for writer in WRITERS.values():
+    for name in WRITERS:
+        writer = writer_class(name)
         assert all(callable(getattr(writer, method, None)) for method in ("start", "result", "finish"))
     help_text = cli("check", "--help").stdout
     assert "<text|full|sarif|json|github|gitlab|junit|checkstyle|rdjson|rdjsonl>" in help_text.replace("\n", "").replace(" ", "").replace("│", "")
