@@ -1,12 +1,13 @@
-"""Behaviours a deliberate-bug round found untested (fourth round: linter/variables.py, writes.py,
-volumes.py, engine.py, k8s.py, network.py and rules/): each test pins one, with the expectation
+"""What binds a shell variable's value (read, declarations, export/unset/local, loops, prefix
+assignments, the eight-name limit), the rules' messages that say why (PL101/PL201 nsenter,
+PL203, PL306), and engine, k8s and range decisions: each test pins one behaviour, with the expectation
 read off the text written here."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import REPO, cli, lint_text
-from test_mutation_gaps import pod, rules_and_messages
+from test_values_and_mounts import pod, rules_and_messages
 
 # --- PL203: the second sentence says why the sysctl is refused --------------------------------
 
@@ -360,7 +361,7 @@ def test_the_static_band_of_a_range_one_short_of_a_multiple_of_32():
 
 
 def test_a_config_map_file_without_an_execute_bit_is_not_run_directly():
-    from test_mutation_gaps_ports import kept
+    from test_volume_items_and_ports import kept
 
     # no defaultMode is 0644, and 0644 written as octal: execve fails, the script never runs
     assert kept("/opt/a.sh", "{name: s, mountPath: /opt}", "configMap: {name: tune}") == []

@@ -1,5 +1,6 @@
-"""Behaviours a second deliberate-bug round found untested (scalarpos, podsysctls, facts,
-sysctls): each test pins one, with the expectation counted by hand off the text written
+"""Scripts mapped back into their YAML scalars (indentation indicators, quoted and plain
+multi-line styles, escapes), pod sysctl values, the ephemeral range's Kubernetes versions and the
+--node-port-range flag in commands: each test pins one behaviour, with the expectation counted by hand off the text written
 here (columns are 1-based)."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Behaviours a deliberate-bug round on the port and kept-script code found untested
-(linter/volumes.py, linter/writes.py, linter/facts.py, linter/network.py,
-rules/_node_ports.py): each test pins one, with the expectation counted by hand off the
+"""ConfigMap volume items (sub-paths, modes, execute bits, sysctl directories), kept scripts
+followed three runs deep, and node port edge values (65535, a null healthCheckNodePort): each
+test pins one behaviour, with the expectation counted by hand off the
 text written here (lines and columns are 1-based)."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Behaviours a deliberate-bug round found untested (../shared/tools/mutation-check): each test
-pins one, with the expectation read off the text written here."""
+"""Values of shell variables in writes (piped, looped over), `sysctl -p` of a mounted file
+whatever its name, and PL202's message: one behaviour a test, the expectation read off the
+text written here."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Gaps found by hand-made mutants of the input/output code (linter/charts.py, sources.py,
-config.py, report/*.py, runner.py, k8s.py): each test pins a decision the other tests left
-free. Expected values were read by hand from the inputs written here."""
+"""Charts found from their templates, rendered streams on stdin, ci renders counted as files,
+document locations and binary inputs: each test pins a decision the other tests left free. Expected values were read by hand from the inputs written here."""
 
 from __future__ import annotations
 

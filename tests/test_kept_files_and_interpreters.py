@@ -1,5 +1,6 @@
-"""Behaviours a deliberate-bug round found untested (third round: linter/shell.py, linter/writes.py,
-linter/helm.py): each test pins one, with the expectation read off the text written here.
+"""Kept files (tee -a into a file sysctl -p loads, scripts that run each other), scripts for
+other interpreters, and Helm actions that end in an unfinished assignment: each test pins one
+behaviour, with the expectation read off the text written here.
 
 Two surviving mutants are equivalent and have no test here:
 - helm.py ``Entry.via_span = (0, 0)``: the one place an Entry is built (``Mapper._add``) always
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from conftest import lint_text
 from test_helm_mapping import chart, mapped
-from test_mutation_gaps import pod
+from test_values_and_mounts import pod
 
 # --- shell.py: tee -a / --append add to a here-document file, plain tee replaces it ----------
 

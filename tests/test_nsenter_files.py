@@ -1,5 +1,5 @@
-"""Behaviours a deliberate-bug round on linter/argv.py, linter/shell.py and linter/variables.py
-found untested: each test pins one, with the expectation read off the words written here."""
+"""nsenter with namespace files (--all with a file, --net=FILE without a target) and a wrapper
+that runs a name=value word: each test pins one behaviour, with the expectation read off the words written here."""
 
 from __future__ import annotations
 
