@@ -119,13 +119,13 @@ def test_junit_one_suite_a_file_with_its_counts():
         '<failure message="Range from a flag." type="PL304">portlint: error: Range from a flag. [PL304]</failure></testcase>\n'
         "  </testsuite>\n"
         '  <testsuite name="a.yaml" tests="2" failures="1" errors="0" skipped="1">\n'
-        '    <testcase name="a.yaml:3:4 unguarded-sysctl-write" classname="portlint.PL101" file="a.yaml" line="3">'
+        '    <testcase name="a.yaml:3:4 unguarded-sysctl-write" classname="portlint.PL101">'
         "<failure message='Write \"x\" &amp; &lt;y&gt;.' type=\"PL101\">a.yaml:3:4: warning: Write \"x\" &amp; &lt;y&gt;. [PL101]</failure></testcase>\n"
-        '    <testcase name="a.yaml:5:1 node-wide-sysctl-write" classname="portlint.PL103" file="a.yaml" line="5">'
+        '    <testcase name="a.yaml:5:1 node-wide-sysctl-write" classname="portlint.PL103">'
         '<skipped message="suppressed in the source"/></testcase>\n'
         "  </testsuite>\n"
         '  <testsuite name="b.yaml" tests="1" failures="1" errors="0" skipped="0">\n'
-        '    <testcase name="b.yaml:7:2 nodeport-outside-static-band" classname="portlint.PL307" file="b.yaml" line="7">'
+        '    <testcase name="b.yaml:7:2 nodeport-outside-static-band" classname="portlint.PL307">'
         '<failure message="Band." type="PL307">b.yaml:7:2: note: Band. [PL307]</failure></testcase>\n'
         "  </testsuite>\n"
         "</testsuites>\n"
@@ -154,18 +154,23 @@ def test_xml_formats_hold_any_text_from_the_inputs():
         assert "caf\\udce9.yaml" in texts and "bell\\u0007 and\\u000anewline" in texts
 
 
-def test_junit_report_of_a_real_run_is_read_as_gitlab_reads_it(tmp_cwd):
-    """GitLab's JUnit parser takes testsuite/testcase, a failure as a failed test (its text the
-    details) and skipped as skipped."""
+def test_junit_reports_pass_the_jenkins_schema(tmp_cwd):
+    """The Jenkins xUnit plugin's junit-10.xsd (tests/data/SOURCES.md), checked by a real XSD
+    validator, on a real run and on every shape: run-level, suppressed, clean, input errors."""
+    import xmlschema
+
+    schema = xmlschema.XMLSchema(str(DATA / "jenkins-junit-10.xsd"))
     (tmp_cwd / "node-tuning.yaml").write_text((REPO / "examples" / "node-tuning.yaml").read_text())
-    root = ET.fromstring(cli("check", "node-tuning.yaml", "--format", "junit").stdout)
-    [suite] = root.findall("testsuite")
+    real = cli("check", "node-tuning.yaml", "--format", "junit").stdout
+    for text in (real, _render("junit", _findings()), _render("junit", []), _render("junit", [], summary=report.Summary(errors=("x",)))):
+        schema.validate(text)
+    [suite] = ET.fromstring(real).findall("testsuite")
     cases = suite.findall("testcase")
     assert suite.get("name") == "node-tuning.yaml" and suite.get("tests") == suite.get("failures") == str(len(cases)) == "3"
-    assert [(c.get("classname"), c.get("line")) for c in cases] == [
-        ("portlint.PL201", "27"),
-        ("portlint.PL304", "27"),
-        ("portlint.PL201", "28"),
+    assert [(c.get("classname"), c.get("name").split(" ")[0]) for c in cases] == [
+        ("portlint.PL201", "node-tuning.yaml:27:15"),
+        ("portlint.PL304", "node-tuning.yaml:27:15"),
+        ("portlint.PL201", "node-tuning.yaml:28:15"),
     ]
 
 

@@ -1,7 +1,9 @@
 """JUnit XML, for the test reports of GitLab (``artifacts:reports:junit``), Jenkins and Azure
 DevOps: one ``<testsuite>`` per file, one failed ``<testcase>`` per finding (classname
-``portlint.PLxxx``, so that reports group by rule; ``file`` and ``line`` for the consumers that
-link them), and suppressed findings as skipped test cases, so a reviewer still sees them.
+``portlint.PLxxx``, so that reports group by rule; the name starts with ``path:line:col``), and
+suppressed findings as skipped test cases, so a reviewer still sees them. Valid under the
+Jenkins xUnit plugin's junit-10.xsd (the schema pytest's default JUnit output follows), which
+has no ``file`` or ``line`` attributes on a test case.
 
 A test suite carries its counts in its start tag, so this writer holds one file's test cases
 until the path changes (findings come sorted by path). Findings of the run itself (no file)
@@ -44,8 +46,6 @@ class JunitWriter:
         loc = f.location
         where = f"{loc.path}:{loc.line}:{loc.column}" if loc is not None else RUN_SUITE
         head = f"<testcase name={_attr(f'{where} {self.run.name(f.rule_id)}')} classname=\"portlint.{f.rule_id}\""
-        if loc is not None:
-            head += f" file={_attr(loc.path)} line=\"{loc.line}\""
         if f.suppressed:
             self.skipped += 1
             body = '<skipped message="suppressed in the source"/>'
