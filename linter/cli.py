@@ -18,6 +18,7 @@ import typer
 
 from . import __version__
 from .report import STATISTICS, WRITERS
+from .rules.pl002_suppression_without_reason import ID as SUPPRESSION_WITHOUT_REASON
 
 app = typer.Typer(
     name="portlint",
@@ -160,6 +161,9 @@ def check(
         None, "--ignore", help="Skip these rules (ids or prefixes, comma-separated).", metavar="IDS"
     ),
     fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Exit 1 when a finding is at or above this level."),
+    require_reason: bool = typer.Option(
+        False, "--require-reason", help="Report suppressions that give no reason (PL002, at warning level)."
+    ),
     statistics: bool = typer.Option(
         False, "--statistics", help="Print how many findings of each rule instead of the findings (text formats)."
     ),
@@ -213,6 +217,8 @@ def check(
                 settings.set_from_flag(kind, value)
         if kubernetes_version is not None:
             settings.kubernetes_version = kubernetes_version
+        if require_reason and settings.rules.get(SUPPRESSION_WITHOUT_REASON, "off") == "off":
+            settings.rules[SUPPRESSION_WITHOUT_REASON] = "warning"  # a level set in the config wins
         config_mod.check_version(settings.kubernetes_version)
         code, report = run(
             paths,

@@ -6,7 +6,9 @@ Three phases, named by each rule's ``SCOPE``:
 - "object": ``check(manifest, ctx)`` on each Kubernetes object as the stream goes by, beside
   ``facts.collect``, which keeps the small facts the run rules need;
 - "run": ``check(ctx)`` once after the last input, on those facts and the node network
-  they imply (built here, from flags, config, declarations and defaults).
+  they imply (built here, from flags, config, declarations and defaults);
+- "suppressions": PL001 and PL002, reported here last, when every finding has passed the
+  sink: the suppressions no finding used, and those without a reason.
 Between the last input and the run rules, one join (``writes.join``) analyses the scripts and
 sysctl.conf files that containers take from ConfigMap and Secret volumes, for each container
 that runs them; the sysctl write rules report those writes through their ``check_writes``
@@ -26,16 +28,18 @@ from types import ModuleType
 from typing import Iterable
 
 from . import facts as run_facts
-from . import k8s, network, parallel, sources, tree, writes
+from . import k8s, network, parallel, sources, suppressions, tree, writes
 from .config import Settings
 from .excludes import Excludes
-from .findings import Finding, Location, report
+from .findings import Finding, Location, report, suppress
 from .network import NodeNetwork
 from .records import mutable
 from .store import FindingStore, SpillError
 from .sysctls import parse_version
 
 PARSE_ERROR = "PL000"
+UNUSED_SUPPRESSION = "PL001"
+SUPPRESSION_WITHOUT_REASON = "PL002"
 
 
 @mutable
@@ -97,7 +101,7 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
     rules = [r for r in registry if r.ID in levels]
     ctx = Context(settings, parse_version(settings.kubernetes_version))
     result = RunResult(FindingStore(), rules)
-    ignore_comments: dict[str, dict[int, set[str]]] = {}
+    ignore_comments: dict[str, dict[int, list[suppressions.Suppression]]] = {}
     raw = _Sink(result, levels, settings.rules, ignore_comments)
 
     documents = _documents(paths, settings, stdin_name, result, ignore_comments, raw)
@@ -126,7 +130,30 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
     ctx.network = network.resolve(settings, ctx.facts)
     for rule in _in_scope(rules, "run"):
         _guarded(result, rule, "the run", raw, rule.check, ctx)
+    written = [s for by_line in ignore_comments.values() for found in by_line.values() for s in found]
+    raw.extend(_suppression_findings(written + ctx.facts.suppressions, raw.used, rules))
     return result
+
+
+def _suppression_findings(written: list, used: set, rules: list[ModuleType]) -> list[Finding]:
+    """PL001 for each suppression no finding used, PL002 for each without a reason. Only the
+    rules that look at one object (or parse) can show a suppression unused: a run rule's
+    finding depends on the other files of the run (pre-commit passes only the changed ones),
+    so a suppression of a run rule, or of ALL, is never reported unused."""
+    scope = {rule.ID: rule.SCOPE for rule in rules}
+    found = []
+    for s in dict.fromkeys(written):  # a kept script's suppressions come twice (its ConfigMap's)
+        if s.reason == "" and SUPPRESSION_WITHOUT_REASON in scope:
+            ids = ", ".join(sorted(s.rules))
+            found.append(_meta(SUPPRESSION_WITHOUT_REASON, s, f"suppression of {ids} gives no reason"))
+        checked = sorted(r for r in s.rules if scope.get(r) in ("input", "object"))
+        if s not in used and checked and UNUSED_SUPPRESSION in scope and suppressions.ALL not in s.rules:
+            found.append(_meta(UNUSED_SUPPRESSION, s, f"suppression of {', '.join(checked)} matches no finding"))
+    return found
+
+
+def _meta(rule_id: str, s, message: str) -> Finding:
+    return Finding(rule_id, "", message, s.location, key=f"{s.location.line}:{s.location.column}:{','.join(sorted(s.rules))}")
 
 
 def _in_scope(rules: list[ModuleType], scope: str) -> list[ModuleType]:
@@ -144,6 +171,7 @@ class _Sink:
         self.levels = levels
         self.configured = configured
         self.comments = comments
+        self.used: set = set()  # the suppressions that suppressed a finding (PL001)
 
     def extend(self, findings) -> None:
         for finding in findings:
@@ -158,9 +186,11 @@ class _Sink:
         if finding.location is None:  # the run's own: nothing to suppress or map
             self.result.findings.add(finding)
             return
-        ids = self.comments.get(finding.location.path, {}).get(finding.location.line)
-        if ids and (finding.rule_id in ids or "ALL" in ids):
-            finding.suppressed = True
+        if not finding.suppressed:
+            written = self.comments.get(finding.location.path, {}).get(finding.location.line, ())
+            suppress(finding, suppressions.find(written, finding.rule_id))
+        if finding.suppressed_by is not None:
+            self.used.add(finding.suppressed_by)
         if finding.template:
             end = "" if finding.message.endswith(".") else "."
             # in the message, not as a location: the '# Source:' path is relative to the chart's

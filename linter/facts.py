@@ -66,6 +66,7 @@ class RunFacts:
     range_values: list[RangeValue] = field(default_factory=list)
     script_users: list[writes.ScriptUser] = field(default_factory=list)  # containers running kept files
     kept_files: list[writes.KeptFile] = field(default_factory=list)  # ConfigMap/Secret scripts and sysctl.conf texts
+    suppressions: list = field(default_factory=list)  # the objects' portlint.io/ignore entries (PL001, PL002)
 
     def declare(self, kind: str, description: str, location: Location, value: str, obj: ObjectRef) -> None:
         self.declarations.setdefault(kind, []).append(Declaration(MANIFEST, description, location, value, obj))
@@ -109,6 +110,7 @@ class RunFacts:
         self.range_values.extend(other.range_values)
         self.script_users.extend(other.script_users)
         self.kept_files.extend(other.kept_files)
+        self.suppressions.extend(other.suppressions)
         for kind, items in other.declarations.items():
             self.declarations.setdefault(kind, []).extend(items)
 
@@ -119,6 +121,7 @@ _KIND_OF = {EPHEMERAL_RANGE: "ephemeral", RESERVED_PORTS: "reserved"}
 
 def collect(manifest: k8s.Manifest, facts: RunFacts) -> None:
     """Copy what the run rules need out of one object."""
+    facts.suppressions.extend(manifest.suppressions)
     kind = manifest.kind
     if kind == "Service":
         _service(manifest, facts)

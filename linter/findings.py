@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import field
+from typing import TYPE_CHECKING
 
 from .records import frozen, mutable
+
+if TYPE_CHECKING:
+    from .suppressions import Suppression
 
 LEVELS = ("note", "warning", "error")  # a finding's levels, lowest first (--fail-on compares them)
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
@@ -39,6 +43,8 @@ class Finding:
     key: str = ""
     template: str | None = None  # Helm template the object was rendered from
     suppressed: bool = False
+    justification: str = ""  # the suppression's reason
+    suppressed_by: Suppression | None = None  # the comment or annotation entry that suppressed it
     occurrence: int = 0  # findings before this one in the report with the same fingerprint basis
 
     @property
@@ -71,17 +77,20 @@ def report(
     """A finding of rule ``rule_id`` about ``obj`` (a k8s.Manifest or a facts.ObjectRef);
     ``path`` names the flagged place inside the object (e.g. 'spec.ports[http].nodePort')
     and keys the fingerprint. The engine sets the level: the configured one, else ``level``
-    when a rule reports some findings below its default, else the rule's default."""
-    return Finding(
-        rule_id,
-        level,
-        message,
-        location,
-        list(related or ()),
-        key=f"{obj.ident}:{path}",
-        template=obj.template,
-        suppressed=obj.ignores_rule(rule_id),
-    )
+    when a rule reports some findings below its default, else the rule's default. The
+    object's ``portlint.io/ignore`` annotation suppresses it here; a comment on its line, in
+    the engine."""
+    finding = Finding(rule_id, level, message, location, list(related or ()), key=f"{obj.ident}:{path}", template=obj.template)
+    suppress(finding, obj.suppression(rule_id))
+    return finding
+
+
+def suppress(finding: Finding, by: Suppression | None) -> None:
+    """Mark ``finding`` suppressed by ``by`` (None: nothing suppresses it)."""
+    if by is not None:
+        finding.suppressed = True
+        finding.justification = by.reason
+        finding.suppressed_by = by
 
 
 def run_report(rule_id: str, location: Location | None, message: str, key: str) -> Finding:

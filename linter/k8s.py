@@ -13,11 +13,11 @@ from typing import Iterator
 from .findings import Location
 from .records import frozen, mutable
 from .sources import Document
+from .suppressions import NONE, Suppression, annotation, find
 from .tree import Mapping, Node, Scalar, Sequence, as_bool, as_str, dig, sequence_items
 
 CONTAINER_KINDS = ("initContainers", "containers", "ephemeralContainers")
 IGNORE_ANNOTATION = "portlint.io/ignore"
-NO_RULES: frozenset[str] = frozenset()  # shared: most objects ignore nothing
 
 
 @mutable
@@ -31,7 +31,7 @@ class Manifest:
     name: str
     namespace: str
     path: str = ""
-    ignores: frozenset[str] = NO_RULES  # from the portlint.io/ignore annotation
+    suppressions: tuple[Suppression, ...] = NONE  # from the portlint.io/ignore annotation
     cache: dict = field(default_factory=dict)  # analyses shared by several rules (linter.writes)
 
     @property
@@ -53,8 +53,8 @@ class Manifest:
     def get(self, *keys: str) -> Node | None:
         return dig(self.node, *keys)
 
-    def ignores_rule(self, rule_id: str) -> bool:
-        return ignored(self.ignores, rule_id)
+    def suppression(self, rule_id: str) -> Suppression | None:
+        return find(self.suppressions, rule_id)
 
 
 @mutable
@@ -154,7 +154,7 @@ def _one(doc: Document, node: Mapping, path: str) -> Iterator[Manifest]:
         as_str(dig(metadata, "name")) or "",
         as_str(dig(metadata, "namespace")) or "",
         path,
-        _ignored_rules(metadata),
+        _suppressions(doc, metadata),
     )
 
 
@@ -165,29 +165,25 @@ class ObjectRef:
     ident: str
     label: str
     template: str | None
-    ignores: frozenset[str]
+    suppressions: tuple[Suppression, ...]
     origin: str = ""  # file, document and item: tells two definitions of one object apart
 
-    def ignores_rule(self, rule_id: str) -> bool:
-        return ignored(self.ignores, rule_id)
+    def suppression(self, rule_id: str) -> Suppression | None:
+        return find(self.suppressions, rule_id)
 
 
 def ref(manifest: Manifest) -> ObjectRef:
     origin = f"{manifest.doc.path}#{manifest.doc.index}{manifest.path}"
-    return ObjectRef(manifest.ident, manifest.label, manifest.doc.template, manifest.ignores, origin)
+    return ObjectRef(manifest.ident, manifest.label, manifest.doc.template, manifest.suppressions, origin)
 
 
-def ignored(ids: frozenset[str], rule_id: str) -> bool:
-    """Does a ``portlint.io/ignore`` list (ids or ALL) cover ``rule_id``?"""
-    return bool(ids) and (rule_id in ids or "ALL" in ids)
-
-
-def _ignored_rules(metadata: Node | None) -> frozenset[str]:
-    """Rule ids listed in the ``portlint.io/ignore`` annotation ('ALL' for every rule)."""
-    value = as_str(dig(metadata, "annotations", IGNORE_ANNOTATION))
+def _suppressions(doc: Document, metadata: Node | None) -> tuple[Suppression, ...]:
+    """The entries of the ``portlint.io/ignore`` annotation, located at its value."""
+    node = dig(metadata, "annotations", IGNORE_ANNOTATION)
+    value = as_str(node)
     if not value:
-        return NO_RULES
-    return frozenset(part.strip().upper() for part in value.replace(";", ",").split(",") if part.strip())
+        return NONE
+    return annotation(value, doc.location(node))
 
 
 def _is_pod_template_patch(root: Mapping) -> bool:
@@ -199,7 +195,7 @@ def _is_pod_template_patch(root: Mapping) -> bool:
 
 def _patch(doc: Document, root: Mapping) -> Manifest:
     metadata = root.get("metadata")
-    return Manifest(doc, root, "", "", as_str(dig(metadata, "name")) or "", "", "", _ignored_rules(metadata))
+    return Manifest(doc, root, "", "", as_str(dig(metadata, "name")) or "", "", "", _suppressions(doc, metadata))
 
 
 _POD_SPEC_PATHS = {

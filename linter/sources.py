@@ -20,14 +20,15 @@ from typing import BinaryIO, Iterable, Iterator
 
 from .charts import CHART_FILE, TEMPLATES, Found, chart_input, chart_of, outermost
 from .excludes import NOTHING, Excludes
+from . import suppressions
 from .findings import Location
 from .records import mutable
+from .suppressions import Suppression
 from .tree import end_mark, start_mark
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 _BOUNDARY = re.compile(r"^(?:---|\.\.\.)(?=[ \t]|$)", re.M)
 _HELM_SOURCE = re.compile(r"^# Source: ([^\n]+?)[ \t]*$", re.M)
-_IGNORE_COMMENT = re.compile(r"#\s*portlint:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 
 
 class MemoryInput(str):
@@ -53,7 +54,7 @@ class SourceFile:
 
     path: str
     text: str = ""
-    ignore_comments: dict[int, set[str]] = field(default_factory=dict)  # line -> rule ids
+    ignore_comments: dict[int, list[Suppression]] = field(default_factory=dict)  # by line
 
 
 @mutable
@@ -314,15 +315,6 @@ def decode(data: bytes) -> tuple[str, tuple[str, int, int] | None]:
     return text, not_text(text)
 
 
-def _ignore_comments(text: str) -> dict[int, set[str]]:
-    found: dict[int, set[str]] = {}
-    for match in _IGNORE_COMMENT.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        ids = {part.strip().upper() for part in match.group(1).split(",") if part.strip()}
-        found.setdefault(line, set()).update(ids)
-    return found
-
-
 def split_documents(source: SourceFile) -> Iterator[Document]:
     """The documents of ``source.text``, each with its first line and Helm template."""
     return split_text_blocks(source, [source.text] if source.text else [])
@@ -409,8 +401,8 @@ def _json_starts(chunk: str) -> list[int]:
 def _document(source: SourceFile, chunk: str, first_line: int, index: int) -> Document:
     chunk = _without_bom(chunk)
     if "portlint:" in chunk:
-        for line, ids in _ignore_comments(chunk).items():
-            source.ignore_comments.setdefault(line + first_line - 1, set()).update(ids)
+        for suppression in suppressions.comments(chunk, source.path, first_line):
+            source.ignore_comments.setdefault(suppression.location.line, []).append(suppression)
     return Document(source, chunk, first_line, index, _helm_template(chunk), not_text(chunk, first_line))
 
 

@@ -379,7 +379,7 @@ def _kept_obj(user: ScriptUser, item: KeptFile) -> ObjectRef:
     """Findings in a kept file are about the workload, noted as the file's (its Helm
     template), and silenced by either object's portlint.io/ignore annotation."""
     o = user.obj
-    return ObjectRef(o.ident, o.label, item.obj.template, o.ignores | item.obj.ignores, o.origin)
+    return ObjectRef(o.ident, o.label, item.obj.template, o.suppressions + item.obj.suppressions, o.origin)
 
 
 def _tagged(facts: list, file: str) -> list:

@@ -4,13 +4,16 @@ Each module defines ID, NAME, LEVEL, SCOPE, SUMMARY, TAGS, PRECISION, SECURITY_S
 a Markdown docstring (its help: Why / Bad / Good / How to fix / References), and ``check``:
 ``check(manifest, ctx)`` when SCOPE is "object" (each Kubernetes object as the stream goes
 by), ``check(ctx)`` when SCOPE is "run" (once, on the facts gathered from every object:
-``ctx.facts``, ``ctx.network``); PL000's SCOPE is "input" and the engine reports it.
+``ctx.facts``, ``ctx.network``); PL000's SCOPE is "input", PL001's and PL002's
+"suppressions": the engine reports them.
 Helpers shared by several rules live in the ``_``-prefixed modules here.
 See docs/DESIGN.md, "The rule contract".
 """
 
 from . import (
     pl000_parse_error,
+    pl001_unused_suppression,
+    pl002_suppression_without_reason,
     pl101_unguarded_sysctl_write,
     pl102_broken_sysctl_guard,
     pl103_node_wide_sysctl_write,
@@ -29,6 +32,8 @@ from . import (
 
 RULES = [
     pl000_parse_error,
+    pl001_unused_suppression,
+    pl002_suppression_without_reason,
     pl101_unguarded_sysctl_write,
     pl102_broken_sysctl_guard,
     pl103_node_wide_sysctl_write,

@@ -142,10 +142,12 @@ def test_json_format_is_documented_and_stable(tmp_cwd):
             "related",
             "template",
             "suppressed",
+            "justification",
             "fingerprint",
         ]
     )
     assert (finding["rule"], finding["name"], finding["level"]) == ("PL201", "host-network-sysctl-write", "error")
+    assert (finding["suppressed"], finding["justification"]) == (False, None)
     assert (finding["line"], finding["column"], finding["endLine"], finding["endColumn"]) == (10, 29, 10, 52)
     assert finding["related"] == [
         {"path": "pod.yaml", "line": 6, "column": 3, "endLine": 6, "endColumn": 20, "label": "hostNetwork: true is set here"}
@@ -249,7 +251,8 @@ def test_rules_table_lists_every_rule():
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines] == [r.ID for r in RULES]
-    assert lines[1].split()[:3] == ["PL101", "unguarded-sysctl-write", "warning"]
+    assert lines[3].split()[:3] == ["PL101", "unguarded-sysctl-write", "warning"]
+    assert lines[2].split()[:3] == ["PL002", "suppression-without-reason", "off"]  # opt-in
 
 
 def test_explain_prints_the_help():
@@ -347,6 +350,7 @@ def test_a_range_from_flags_is_a_run_level_error_in_json(tmp_cwd):
         "related": [],
         "template": None,
         "suppressed": False,
+        "justification": None,
     }
 
 
@@ -367,7 +371,7 @@ def test_a_range_from_flags_is_a_run_level_error_in_sarif(tmp_cwd):
         {
             "executionSuccessful": True,
             "toolExecutionNotifications": [
-                {"level": "error", "message": {"text": RUN_LEVEL_MESSAGE}, "associatedRule": {"id": "PL304", "index": 10}}
+                {"level": "error", "message": {"text": RUN_LEVEL_MESSAGE}, "associatedRule": {"id": "PL304", "index": 12}}
             ],
         }
     ]

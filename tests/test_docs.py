@@ -23,11 +23,11 @@ def test_rule_module_follows_the_contract(rule):
         assert hasattr(rule, name), f"{rule.__name__} lacks {name}"
     assert re.fullmatch(r"PL\d{3}", rule.ID)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.NAME)
-    assert rule.LEVEL in ("note", "warning", "error")
+    assert rule.LEVEL in ("note", "warning", "error", "off")  # off: an opt-in rule (PL002)
     for heading in ("## Bad", "## Good", "## How to fix", "## References"):
         assert heading in (rule.__doc__ or ""), f"{rule.ID} lacks {heading}"
-    assert rule.SCOPE in ("input", "object", "run")
-    if rule.SCOPE == "input":  # PL000: the engine reports it while reading
+    assert rule.SCOPE in ("input", "object", "run", "suppressions")
+    if rule.SCOPE in ("input", "suppressions"):  # PL000, PL001, PL002: the engine reports them
         assert not hasattr(rule, "check")
     else:
         wanted = ["manifest", "ctx"] if rule.SCOPE == "object" else ["ctx"]

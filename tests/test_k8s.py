@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from portlint import k8s, tree
+from portlint.findings import Location
+from portlint.suppressions import Suppression
 from portlint.sources import SourceFile, split_documents
 
 
@@ -301,10 +303,13 @@ metadata:
 """
     web, anonymous = objects(text)
     assert web.ident == "Deployment/prod/web" and web.label == 'Deployment "web"'
-    assert web.ignores == frozenset({"PL101", "PL301", "ALL"})
-    assert web.ignores_rule("PL999")  # ALL covers every rule
+    # two entries (';'), ids in any case, no reasons; both at the value: line 7, columns 25-43
+    where = Location("m.yaml", 7, 25, 7, 43)
+    assert web.suppressions == (Suppression(frozenset({"PL101", "PL301"}), "", where), Suppression(frozenset({"ALL"}), "", where))
+    assert web.suppression("PL999") == web.suppressions[1]  # ALL covers every rule
+    assert web.suppression("PL301") == web.suppressions[0]
     assert anonymous.ident == "Pod//#1" and anonymous.label == "Pod"
-    assert anonymous.ignores == frozenset() and not anonymous.ignores_rule("PL101")
+    assert anonymous.suppressions == () and anonymous.suppression("PL101") is None
 
 
 def test_flags_read_only_true():

@@ -37,6 +37,7 @@ class JsonWriter:
         item["related"] = [_location(r) for r in f.related]
         item["template"] = f.template
         item["suppressed"] = f.suppressed
+        item["justification"] = f.justification or None  # the suppression's reason
         item["fingerprint"] = f.fingerprint()
         body = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    ")
         self.count += 1

@@ -47,7 +47,8 @@ def rule_descriptor(rule: ModuleType) -> dict:
         "fullDescription": {"text": ruledoc.full_description(rule)},
         "helpUri": ruledoc.url(rule),
         "help": {"text": ruledoc.help_text(rule), "markdown": ruledoc.help_markdown(rule)},
-        "defaultConfiguration": {"level": rule.LEVEL},
+        # an opt-in rule (PL002) is off: SARIF says so with enabled, its level has no "off"
+        "defaultConfiguration": {"level": "warning", "enabled": False} if rule.LEVEL == "off" else {"level": rule.LEVEL},
         "properties": properties,
     }
 
@@ -154,7 +155,10 @@ class SarifWriter:
                 for i, r in enumerate(f.related, 1)
             ]
         if f.suppressed:
-            result["suppressions"] = [{"kind": "inSource"}]
+            suppression = {"kind": "inSource"}
+            if f.justification:
+                suppression["justification"] = f.justification
+            result["suppressions"] = [suppression]
         self.written += 1
         return ("\n" if self.written == 1 else ",\n") + self.indent + "  " + self.encode(result)
 
