@@ -2,7 +2,8 @@
 
 Three phases, named by each rule's ``SCOPE``:
 - "input": PL000, reported here while reading and parsing (syntax errors, duplicate keys,
-  bad merges, undecodable bytes);
+  bad merges, undecodable bytes), and for parts of an object that cannot be read (a script
+  too deep to analyse, a pod sysctl that is not two strings);
 - "object": ``check(manifest, ctx)`` on each Kubernetes object as the stream goes by, beside
   ``facts.collect``, which keeps the small facts the run rules need;
 - "run": ``check(ctx)`` once after the last input, on those facts and the node network
@@ -28,7 +29,7 @@ from types import ModuleType
 from typing import Iterable
 
 from . import facts as run_facts
-from . import k8s, network, parallel, sources, suppressions, tree, writes
+from . import k8s, network, parallel, podsysctls, sources, suppressions, tree, writes
 from .config import Settings
 from .excludes import Excludes
 from .findings import Finding, Location, report, suppress
@@ -236,12 +237,17 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> N
         for rule in object_rules:
             _guarded(result, rule, doc.path, raw, rule.check, manifest, ctx)
         _guarded(result, _COLLECTOR, doc.path, raw, run_facts.collect, manifest, ctx.facts)
-        _guarded(result, _COLLECTOR, doc.path, raw, _own_unread_findings, manifest)
+        _guarded(result, _COLLECTOR, doc.path, raw, _unreadable_parts, manifest)
         manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
 
 
-def _own_unread_findings(manifest: k8s.Manifest) -> list[Finding]:
-    return _unread_findings(writes.unread_scripts(manifest))
+def _unreadable_parts(manifest: k8s.Manifest) -> list[Finding]:
+    """PL000 for the parts of an object portlint cannot read as Kubernetes would: its
+    scripts too deep to analyse, pod sysctls the API server cannot decode."""
+    found = _unread_findings(writes.unread_scripts(manifest))
+    for node, message, path in podsysctls.undecodable(manifest):
+        found.append(report(PARSE_ERROR, manifest, manifest.doc.location(node), message, path))
+    return found
 
 
 def _unread_findings(unread: list[writes.UnreadScript]) -> list[Finding]:

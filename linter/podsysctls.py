@@ -1,4 +1,9 @@
-"""The ``securityContext.sysctls`` of a pod spec, with positions."""
+"""The ``securityContext.sysctls`` of a pod spec, with positions.
+
+Kubernetes decodes each entry as two strings (``name``, ``value``): an entry that is not a
+mapping, or a name or value that is a mapping or a list, makes the API server reject the
+whole object. Such entries are not sysctls to check; ``undecodable`` says where they are
+(PL000), so that bad input is reported, never skipped in silence."""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from typing import Iterator
 
 from . import k8s
 from .records import mutable
-from .tree import Mapping, Node, as_str, dig, sequence_items
+from .tree import Mapping, Node, Scalar, Sequence, as_str, dig, sequence_items
 
 
 @mutable
@@ -23,11 +28,17 @@ class PodSysctl:
         return f"{self.pod.path}.securityContext.sysctls[{self.name}]"
 
 
-def pod_sysctls(manifest: k8s.Manifest) -> Iterator[PodSysctl]:
+def _entries(manifest: k8s.Manifest) -> Iterator[tuple[k8s.PodSpec, int, Node]]:
     pod = k8s.pod_spec(manifest)
-    if pod is None:
-        return
-    for i, entry in enumerate(sequence_items(dig(pod.node, "securityContext", "sysctls"))):
+    if pod is not None:
+        for i, entry in enumerate(sequence_items(dig(pod.node, "securityContext", "sysctls"))):
+            yield pod, i, entry
+
+
+def pod_sysctls(manifest: k8s.Manifest) -> Iterator[PodSysctl]:
+    """The entries with a name; ``value`` is the text as written (``~`` too), None when the
+    entry has no value or one that is not a scalar."""
+    for pod, i, entry in _entries(manifest):
         if type(entry) is not Mapping:
             continue
         name_node = entry.get("name")
@@ -35,10 +46,31 @@ def pod_sysctls(manifest: k8s.Manifest) -> Iterator[PodSysctl]:
         if not name:
             continue
         value_node = entry.get("value")
-        value = as_str(value_node)
-        if value is None and value_node is not None and hasattr(value_node, "value"):
-            value = value_node.value
+        value = value_node.value if value_node.__class__ is Scalar else None
         yield PodSysctl(pod, name, value, name_node, entry, i)
+
+
+_COLLECTIONS = {Mapping: "a mapping", Sequence: "a list"}
+
+
+def undecodable(manifest: k8s.Manifest) -> Iterator[tuple[Node, str, str]]:
+    """(node, message, fingerprint path) of each entry, name or value the API server cannot
+    decode as a string."""
+    for pod, i, entry in _entries(manifest):
+        where = f"{pod.path}.securityContext.sysctls[{i}]"
+        if type(entry) is not Mapping:
+            yield (
+                entry,
+                f"securityContext.sysctls[{i}] is not a mapping of name and value; Kubernetes rejects this document",
+                where,
+            )
+            continue
+        for key in ("name", "value"):
+            node = entry.get(key)
+            what = _COLLECTIONS.get(type(node))
+            if what is not None:
+                message = f"the {key} of securityContext.sysctls[{i}] is {what}, not a string; Kubernetes rejects this document"
+                yield node, message, f"{where}.{key}"
 
 
 def rejected_for_host_namespace(sysctl: PodSysctl) -> str | None:

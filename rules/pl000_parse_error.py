@@ -10,6 +10,9 @@ Reported for:
 - duplicate mapping keys: Kubernetes' strict decoding rejects them, and tools that accept
   them silently keep only the last one, so a reviewer may read a value that is not applied;
 - a merge key (`<<`) whose value is not a mapping or a list of mappings;
+- a `securityContext.sysctls` entry that is not a mapping, or whose `name` or `value` is a
+  mapping or a list: Kubernetes decodes both as strings and rejects the object (reported at
+  the entry, name or value; the rest of the object is still checked);
 - bytes that are not UTF-8 (or UTF-16 with a byte-order mark) text, and NUL bytes: the
   document holding the first of them is reported at that byte and not linted; the other
   documents of the file are (in any document, Kubernetes or not);
@@ -59,10 +62,10 @@ NAME = "parse-error"
 LEVEL = "error"
 SCOPE = "input"  # no check: the engine reports it while reading and parsing each input
 SUMMARY = (
-    "The manifest cannot be parsed as Kubernetes would parse it (YAML syntax, duplicate keys, invalid merge keys, not text), "
+    "The manifest cannot be parsed as Kubernetes would parse it (YAML syntax, duplicate keys, invalid merge keys, not text, "
+    "a pod sysctl that is not two strings), "
     "or a container script is nested too deeply to analyse."
 )
 TAGS = ("correctness", "yaml")
 PRECISION = "very-high"
 SECURITY_SEVERITY = None
-

@@ -322,20 +322,6 @@ def test_the_config_overrides_a_manifest_whose_path_sorts_before_it(tmp_cwd):
     assert [(f["rule"], f["line"], f["column"]) for f in lint_text(text, name="+kops.yaml").findings] == [("PL304", 7, 7)]
 
 
-def test_a_null_pod_sysctl_value_is_reported_as_written_and_a_mapping_value_breaks_nothing():
-    # value ~ (YAML null) is the text "~" to PL306 (line 8, value at column 53); the mapping value
-    # on line 7 is not read as a range at all (and raises nothing: no internal error on stderr)
-    text = RANGE_POD.format(value="x").replace(
-        '      - {name: net.ipv4.ip_local_port_range, value: "x"}\n',
-        "      - {name: net.ipv4.ip_local_port_range, value: {a: 1}}\n      - {name: net.ipv4.ip_local_port_range, value: ~}\n",
-    )
-    result = lint_text(text)
-    assert result.stderr == ""
-    assert [(f["rule"], f["line"], f["column"], f["message"].split(" is not a port range")[0]) for f in result.findings] == [
-        ("PL306", 8, 53, 'net.ipv4.ip_local_port_range is set to an invalid value in securityContext.sysctls of Pod "p": "~"')
-    ]
-
-
 # --- excludes.py ----------------------------------------------------------------------------
 
 
