@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .records import mutable
+from .records import frozen
 from .script import Script, word_text
 
 
-@mutable
+@frozen
 class Operand:
     """One side of a comparison: a variable ($POD_IP, ${POD_IP}) or literal text."""
 
@@ -24,7 +24,7 @@ class Operand:
     text: str
 
 
-@mutable
+@frozen
 class Fact:
     """What must hold for a write to run: ``left`` and ``right`` are equal (or not)."""
 

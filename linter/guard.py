@@ -20,15 +20,13 @@ _IP_LITERAL = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$|:")
 
 @frozen
 class Verdict:
-    """``state``: 'guarded', 'broken' or 'none'; ``reason`` says why a guard is broken."""
+    """``state``: 'guarded', 'broken' or 'none'; ``reason`` says why a guard is broken;
+    ``guard``: the comparison judged (the valid one, else the first broken one; its place is
+    where PL102 points), None for 'none'."""
 
     state: str
     reason: str = ""
-    line: int = 0
-    column: int = 0
-    end_line: int = 0
-    end_column: int = 0
-    path: str = ""  # the guard's file when it is not the write's (conditions.Fact.path)
+    guard: Fact | None = None
 
 
 NONE = Verdict("none")
@@ -42,9 +40,9 @@ def judge(facts: list[Fact], env: dict[str, str | None]) -> Verdict:
             continue
         problem = _problem(fact, env)
         if problem is None:
-            return Verdict("guarded", line=fact.line, column=fact.column, path=fact.path)
+            return Verdict("guarded", guard=fact)
         if broken is None:
-            broken = Verdict("broken", problem, fact.line, fact.column, fact.end_line, fact.end_column, fact.path)
+            broken = Verdict("broken", problem, fact)
     return broken or NONE
 
 

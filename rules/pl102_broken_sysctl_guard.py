@@ -102,9 +102,9 @@ def check_writes(cws, ctx):
     for cw in cws:
         if write_owner(cw) != ID:
             continue
-        v = cw.verdict
-        end_line, end_column = (v.end_line, v.end_column) if v.end_line else (v.line, v.column + 1)
-        guard_at = Location(v.path or cw.file, v.line, v.column, end_line, end_column, "The broken guard")
+        g = cw.verdict.guard
+        end_line, end_column = (g.end_line, g.end_column) if g.end_line else (g.line, g.column + 1)
+        guard_at = Location(g.path or cw.file, g.line, g.column, end_line, end_column, "The broken guard")
         yield report(
             ID,
             cw.obj,

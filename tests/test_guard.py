@@ -42,7 +42,8 @@ def judged(script: str, env: str = POD_HOST_ENV, shell_name: str = "sh"):
     out = []
     for w in program.writes:
         v = guard.judge(w.facts, env_paths)
-        out.append((w.key, v.state, v.reason, v.line, v.column))
+        at = (v.guard.line, v.guard.column) if v.guard is not None else (0, 0)
+        out.append((w.key, v.state, v.reason, *at))
     return out
 
 
@@ -72,9 +73,11 @@ def test_facts_of_an_if_condition():
     assert [(f.left.var, f.left.text, f.right.var, f.right.text, f.equal, f.line, f.column) for f in write.facts] == [
         ("A", "${A}", "B", "$B", False, 10, 31)
     ]
-    assert guard.judge(write.facts, k8s.env_field_paths(container)) == guard.Verdict("guarded", "", 10, 31)
+    (fact,) = write.facts
+    assert (fact.end_line, fact.end_column) == (10, 45)  # '"${A}" != "$B"' ends before column 45
+    assert guard.judge(write.facts, k8s.env_field_paths(container)) == guard.Verdict("guarded", "", fact)
     assert guard.judge(write.facts, {"A": "status.hostIP"}) == guard.Verdict(
-        "broken", "$B is not set in the container's env", 10, 31, 10, 45  # '"${A}" != "$B"' ends before column 45
+        "broken", "$B is not set in the container's env", fact
     )
 
 
@@ -245,14 +248,16 @@ def test_unrelated_comparisons_are_not_guards():
     facts = [Fact(Operand("POD_IP", "$POD_IP"), Operand(None, ""), False, 1, 1)]
     assert guard.judge(facts, {}) == guard.NONE
     assert judged(f'[ "$MODE" = tune ] && {WRITE}') == [(KEY, "none", "", 0, 0)]
+    # an address compared with a variable that is not an IP's: no guard either (no side is an IP variable)
+    assert judged(f'[ "$ZONE" != 10.0.0.1 ] && {WRITE}') == [(KEY, "none", "", 0, 0)]
 
 
 def test_a_valid_guard_wins_over_a_broken_one():
     env = {"POD_IP": "status.podIP", "HOST_IP": "status.hostIP"}
     broken = Fact(Operand("POD_IP", "$POD_IP"), Operand("NODE_IP", "$NODE_IP"), False, 3, 5)
     valid = Fact(Operand("POD_IP", "$POD_IP"), Operand("HOST_IP", "$HOST_IP"), False, 4, 7)
-    assert guard.judge([broken, valid], env) == guard.Verdict("guarded", "", 4, 7)
-    assert guard.judge([broken], env) == guard.Verdict("broken", "$NODE_IP is not set in the container's env", 3, 5)
+    assert guard.judge([broken, valid], env) == guard.Verdict("guarded", "", valid)
+    assert guard.judge([broken], env) == guard.Verdict("broken", "$NODE_IP is not set in the container's env", broken)
 
 
 # -- early exits ------------------------------------------------------------------------------
