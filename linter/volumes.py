@@ -65,28 +65,14 @@ class ConfigMount:
         return [VolumeFile(self.kind, self.name, k, posixpath.join(self.path, p.strip("/")), m) for k, p, m in self.items]
 
 
+@frozen
 class ConfigMounts:
     """A container's ConfigMap and Secret mounts: which key holds a path it reads."""
 
-    __slots__ = ("mounts",)
-
-    def __init__(self, mounts: tuple[ConfigMount, ...]) -> None:
-        self.mounts = mounts
+    mounts: tuple[ConfigMount, ...]
 
     def __bool__(self) -> bool:
         return bool(self.mounts)
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, ConfigMounts) and self.mounts == other.mounts
-
-    def __hash__(self) -> int:
-        return hash(self.mounts)
-
-    def __getstate__(self):
-        return self.mounts
-
-    def __setstate__(self, state) -> None:
-        self.mounts = state
 
     def mentioned(self, text: str) -> bool:
         """Does a script name one of the mount paths (worth parsing for the scripts it runs)?"""
