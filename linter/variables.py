@@ -256,16 +256,11 @@ def _enclosing_loop(loops: tuple, node, name: str):
     for loop in loops:
         variable = loop.child_by_field_name("variable")
         body = loop.child_by_field_name("body")
-        if (
-            variable is not None
-            and variable.text.decode("utf-8", "replace") == name
-            and body is not None
-            and body.start_byte <= node.start_byte < body.end_byte
-        ):
+        if variable is not None and variable.text.decode("utf-8", "replace") == name and body is not None and _inside(node, body):
             return loop
     return None
 
 
 def _inside(node, ancestor) -> bool:
-    """Whether ``node`` lies in ``ancestor``, by bytes (walking up parents is slow in tree-sitter)."""
-    return ancestor.start_byte <= node.start_byte < ancestor.end_byte
+    """Whether ``node`` starts in ``ancestor``'s bytes (walking up parents is slow in tree-sitter)."""
+    return node.start_byte in range(ancestor.start_byte, ancestor.end_byte)

@@ -26,7 +26,7 @@ the ConfigMap, for the same owner table and messages.
 
 from __future__ import annotations
 
-from dataclasses import field, replace
+from dataclasses import replace
 
 from . import argv, guard, k8s, shell
 from .findings import Location
@@ -240,9 +240,9 @@ class ScriptUser:
 
     container: RunsIn
     obj: ObjectRef  # the workload
-    runs: list[shell.ScriptRun] = field(default_factory=list)
-    loads: list[ContainerWrite] = field(default_factory=list)
-    remounts_proc_sys: bool = False
+    runs: list[shell.ScriptRun]
+    loads: list[ContainerWrite]
+    remounts_proc_sys: bool
 
 
 def container_writes(manifest: k8s.Manifest) -> list[ContainerWrite]:
