@@ -138,3 +138,45 @@ def test_workers_see_the_config_map_of_another_worker(tmp_cwd, monkeypatch):
         ("PL304", "b.yaml", tune_line, 5),
     ]
     assert os.getpid()  # the parent joined: nothing else to check here
+
+
+SYSTEM = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {{name: d}}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+        - name: c
+          command: [sysctl, --system]
+          volumeMounts: [{{name: s, mountPath: {directory}}}]
+      volumes:
+        - {{name: s, configMap: {{name: conf}}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: conf}}
+data:
+  a.conf: |
+    net.core.somaxconn = 1024
+"""  # '--system': line 10, column 29; the conf line: line 20, column 5
+
+
+def test_sysctl_system_loads_a_config_map_only_in_a_directory_it_reads(tmp_cwd):
+    def pl201(directory):
+        text = SYSTEM.format(directory=directory)
+        found = cli("check", "-", "--format", "json", "--fail-on", "never", "--select", "PL201", input=text).findings
+        return [(f["line"], f["column"], f["message"].split(" in a hostNetwork pod")[0]) for f in found]
+
+    assert pl201("/etc/sysctl.d") == [
+        (
+            20,
+            5,
+            'container "c" of DaemonSet "d" writes net.core.somaxconn=1024 (from /etc/sysctl.d/a.conf of ConfigMap "conf", loaded by sysctl --system)',
+        )
+    ]
+    # /opt/sysctl.d is no directory of --system: its one write of unknown keys stays at the command
+    assert pl201("/opt/sysctl.d") == [
+        (10, 29, 'container "c" writes the sysctls listed in the system sysctl.d files (sysctl -p)')
+    ]
