@@ -368,11 +368,10 @@ def join(users: list[ScriptUser], kept: list[KeptFile], unread: list[UnreadScrip
     return [unique[k] for k in sorted(unique, key=lambda k: tuple("" if v is None else v for v in k))]
 
 
-def _files_of(index, namespace: str, file: VolumeFile, conf_only: bool = False) -> list[KeptFile]:
+def _files_of(index, namespace: str, file: VolumeFile) -> list[KeptFile]:
+    """The kept keys ``file`` shows (every key of its object when it stands for them all)."""
     candidates = index.get((file.kind, namespace, file.name), ())
-    if file.key is not None:
-        return [c for c in candidates if c.key == file.key]
-    return [c for c in candidates if not conf_only or c.key.endswith(".conf")]
+    return [c for c in candidates if file.key is None or c.key == file.key]
 
 
 def _kept_obj(user: ScriptUser, item: KeptFile) -> ObjectRef:
@@ -396,10 +395,12 @@ def _loaded(user: ScriptUser, write: shell.Write, file: str, index, remounts: bo
     candidates += [(f, True) for d in directories for f in files.in_directory(d)]
     found: list[ContainerWrite] = []
     seen = False
-    for volume_file, conf_only in candidates:
-        for item in _files_of(index, user.container.namespace, volume_file, conf_only):
-            seen = True
+    for volume_file, in_directory in candidates:
+        for item in _files_of(index, user.container.namespace, volume_file):
             path = volume_file.file_for(item.key)
+            if in_directory and not path.endswith(".conf"):
+                continue  # --system reads the *.conf files of its directories only
+            seen = True
             kept = f'{item.kind} "{item.name}"'
             for start, end, key, value in shell.conf_entries(item.text):
                 line, col, end_line, end_col = item.positions.span(start, end)
@@ -408,7 +409,9 @@ def _loaded(user: ScriptUser, write: shell.Write, file: str, index, remounts: bo
                     write.entered, loader=shell.loader_of(write.source_file or ""),
                 )  # fmt: skip
                 origin = f":{item.kind}/{item.namespace}/{item.name}/{item.key}"
-                found.append(_container_write(user.container, entry, remounts, _kept_obj(user, item), item.file, kept, "", origin))
+                found.append(
+                    _container_write(user.container, entry, remounts, _kept_obj(user, item), item.file, kept, "", origin)
+                )
     return found if seen else None
 
 

@@ -149,10 +149,10 @@ spec:
       hostNetwork: true
       containers:
         - name: c
-          command: [sysctl, --system]
+          command: [sysctl, {options}]
           volumeMounts: [{{name: s, mountPath: {directory}}}]
       volumes:
-        - {{name: s, configMap: {{name: conf}}}}
+        - {{name: s, configMap: {{name: conf{items}}}}}
 ---
 apiVersion: v1
 kind: ConfigMap
@@ -160,16 +160,19 @@ metadata: {{name: conf}}
 data:
   a.conf: |
     net.core.somaxconn = 1024
-"""  # '--system': line 10, column 29; the conf line: line 20, column 5
+"""  # the first option: line 10, column 29; the conf line: line 20, column 5
+UNKNOWN_KEYS = 'container "c" writes the sysctls listed in the system sysctl.d files (sysctl -p)'
 
 
-def test_sysctl_system_loads_a_config_map_only_in_a_directory_it_reads(tmp_cwd):
-    def pl201(directory):
-        text = SYSTEM.format(directory=directory)
-        found = cli("check", "-", "--format", "json", "--fail-on", "never", "--select", "PL201", input=text).findings
-        return [(f["line"], f["column"], f["message"].split(" in a hostNetwork pod")[0]) for f in found]
+def loaded(options="--system", directory="/etc/sysctl.d", items=""):
+    """(line, column, what is written) of each PL201 of SYSTEM."""
+    text = SYSTEM.format(options=options, directory=directory, items=items)
+    found = cli("check", "-", "--format", "json", "--fail-on", "never", "--select", "PL201", input=text).findings
+    return [(f["line"], f["column"], f["message"].split(" in a hostNetwork pod")[0]) for f in found]
 
-    assert pl201("/etc/sysctl.d") == [
+
+def test_sysctl_system_loads_a_config_map_only_in_a_directory_it_reads():
+    assert loaded() == [
         (
             20,
             5,
@@ -177,6 +180,17 @@ def test_sysctl_system_loads_a_config_map_only_in_a_directory_it_reads(tmp_cwd):
         )
     ]
     # /opt/sysctl.d is no directory of --system: its one write of unknown keys stays at the command
-    assert pl201("/opt/sysctl.d") == [
-        (10, 29, 'container "c" writes the sysctls listed in the system sysctl.d files (sysctl -p)')
+    assert loaded(directory="/opt/sysctl.d") == [(10, 29, UNKNOWN_KEYS)]
+
+
+def test_sysctl_system_loads_only_files_named_conf_and_sysctl_p_any_file():
+    # the key a.conf laid out as 99-tuning: --system skips a file not named *.conf, -p loads the file it names
+    items = ", items: [{key: a.conf, path: 99-tuning}]"
+    assert loaded(items=items) == [(10, 29, UNKNOWN_KEYS)]
+    assert loaded("-p, /etc/sysctl.d/99-tuning", items=items) == [
+        (
+            20,
+            5,
+            'container "c" of DaemonSet "d" writes net.core.somaxconn=1024 (from /etc/sysctl.d/99-tuning of ConfigMap "conf", loaded by sysctl -p)',
+        )
     ]
