@@ -334,6 +334,9 @@ def test_case_statements_as_guards():
     assert judged(f'case "$MODE" in\n  tune) {WRITE} ;;\nesac') == [(KEY, "none", "", 0, 0)]
     # a pattern that is not one exact word says nothing
     assert judged(f'case "$POD_IP" in\n  "$HOST_IP"|x) exit 0 ;;\nesac\n{WRITE}') == [(KEY, "none", "", 0, 0)]
+    # nor does a glob, even one that looks like an address ("fd00:" would be an IPv6 literal)
+    for pattern in ("fd00:*", '"fd00:"*', "$(hostname -i)*", "fd00::?", "fd00::[0-9]"):
+        assert judged(f'case "$POD_IP" in\n  {pattern}) exit 0 ;;\nesac\n{WRITE}') == [(KEY, "none", "", 0, 0)], pattern
 
 
 # -- functions --------------------------------------------------------------------------------
@@ -401,6 +404,12 @@ def test_a_guard_in_an_elif_condition():
     # 'if [ "$MODE" = a ]; then true; elif [ ' is 38 characters: the comparison is at column 39
     script = f'if [ "$MODE" = a ]; then true; elif [ "$POD_IP" != "$HOST_IP" ]; then {WRITE}; fi'
     assert judged(script) == [(KEY, "guarded", "", 14, 49)]
+
+
+def test_a_malformed_test_expression_says_nothing():
+    # test fails ("argument expected", "')' expected"): the exit never runs, the write always does
+    for condition in ('test "$POD_IP" = "$HOST_IP" -a', 'test "(" "$POD_IP" = "$HOST_IP"'):
+        assert judged(f"if {condition}; then exit 0; fi\n{WRITE}") == [(KEY, "none", "", 0, 0)], condition
 
 
 def test_and_or_inside_double_brackets():
