@@ -33,8 +33,8 @@ class Fact:
     equal: bool
     line: int  # 1-based line of the condition in the file
     column: int
-    end_line: int = 0  # where the comparison ends (0: unknown, one character is shown)
-    end_column: int = 0
+    end_line: int  # where the comparison ends
+    end_column: int
     path: str = ""  # the file, when not the one of the write (a ConfigMap script run from a workload's script)
 
 

@@ -103,8 +103,7 @@ def check_writes(cws, ctx):
         if write_owner(cw) != ID:
             continue
         g = cw.verdict.guard
-        end_line, end_column = (g.end_line, g.end_column) if g.end_line else (g.line, g.column + 1)
-        guard_at = Location(g.path or cw.file, g.line, g.column, end_line, end_column, "The broken guard")
+        guard_at = Location(g.path or cw.file, g.line, g.column, g.end_line, g.end_column, "The broken guard")
         yield report(
             ID,
             cw.obj,

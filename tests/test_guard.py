@@ -243,9 +243,9 @@ def test_comparing_with_a_command_output_or_a_literal_is_a_broken_guard():
 
 
 def test_unrelated_comparisons_are_not_guards():
-    facts = [Fact(Operand("ENABLE_IPV6", "$ENABLE_IPV6"), Operand(None, "true"), True, 1, 1)]
+    facts = [Fact(Operand("ENABLE_IPV6", "$ENABLE_IPV6"), Operand(None, "true"), True, 1, 1, 1, 2)]
     assert guard.judge(facts, {}) == guard.NONE
-    facts = [Fact(Operand("POD_IP", "$POD_IP"), Operand(None, ""), False, 1, 1)]
+    facts = [Fact(Operand("POD_IP", "$POD_IP"), Operand(None, ""), False, 1, 1, 1, 2)]
     assert guard.judge(facts, {}) == guard.NONE
     assert judged(f'[ "$MODE" = tune ] && {WRITE}') == [(KEY, "none", "", 0, 0)]
     # an address compared with a variable that is not an IP's: no guard either (no side is an IP variable)
@@ -254,8 +254,8 @@ def test_unrelated_comparisons_are_not_guards():
 
 def test_a_valid_guard_wins_over_a_broken_one():
     env = {"POD_IP": "status.podIP", "HOST_IP": "status.hostIP"}
-    broken = Fact(Operand("POD_IP", "$POD_IP"), Operand("NODE_IP", "$NODE_IP"), False, 3, 5)
-    valid = Fact(Operand("POD_IP", "$POD_IP"), Operand("HOST_IP", "$HOST_IP"), False, 4, 7)
+    broken = Fact(Operand("POD_IP", "$POD_IP"), Operand("NODE_IP", "$NODE_IP"), False, 3, 5, 3, 25)
+    valid = Fact(Operand("POD_IP", "$POD_IP"), Operand("HOST_IP", "$HOST_IP"), False, 4, 7, 4, 27)
     assert guard.judge([broken, valid], env) == guard.Verdict("guarded", "", valid)
     assert guard.judge([broken], env) == guard.Verdict("broken", "$NODE_IP is not set in the container's env", broken)
 
