@@ -165,12 +165,19 @@ def _call_site_facts(script: Script, function, depth: int) -> list[Fact]:
     return common or []
 
 
+def _list_parts(lst):
+    """(left, operator, right) of a list ``A && B`` or ``A || B``, comments between them not
+    counted; None for another shape (error recovery in a broken script)."""
+    parts = [c for c in lst.children if c.is_named and c.type != "comment"]
+    operator = next((c.type for c in lst.children if c.type in ("&&", "||")), None)
+    return (parts[0], operator, parts[1]) if len(parts) == 2 and operator else None
+
+
 def _list_facts(script: Script, lst, child, facts: list[Fact]) -> None:
     """``C && child`` (C held), ``C || child`` (C failed)."""
-    operands = [c for c in lst.children if c.is_named]
-    operator = next((c.type for c in lst.children if c.type in ("&&", "||")), None)
-    if len(operands) == 2 and child == operands[1] and operator:
-        facts.extend(condition_facts(script, operands[0], operator == "&&"))
+    parts = _list_parts(lst)
+    if parts is not None and child == parts[2]:
+        facts.extend(condition_facts(script, parts[0], parts[1] == "&&"))
 
 
 def _if_facts(script: Script, clause, child, facts: list[Fact]) -> None:
@@ -311,17 +318,18 @@ def _case_exit_facts(script: Script, statement, returns: bool) -> list[Fact]:
 
 def _exit_list_facts(script: Script, statement, returns: bool) -> list[Fact]:
     """``C && exit`` (C is false after it), ``C || exit`` (C is true after it), also
-    followed by ``|| true`` as scripts under ``set -e`` write it (any number of times)."""
+    followed by more commands (``|| true`` as scripts under ``set -e`` write it, ``&& echo
+    done``; any number of them): whichever way the list goes on, it went on because C was so."""
     while True:
-        operands = [c for c in statement.children if c.is_named]
-        operator = next((c.type for c in statement.children if c.type in ("&&", "||")), None)
-        if len(operands) != 2 or operator is None:
+        parts = _list_parts(statement)
+        if parts is None:
             return []
-        if _leaves(operands[1], returns):
-            return condition_facts(script, operands[0], operator == "||")
-        if operator != "||" or operands[0].type != "list":
+        left, operator, right = parts
+        if _leaves(right, returns):
+            return condition_facts(script, left, operator == "||")
+        if left.type != "list":
             return []
-        statement = operands[0]  # (C && exit) || true
+        statement = left  # (C && exit) || true
 
 
 def condition_facts(script: Script, node, truth: bool) -> list[Fact]:
@@ -350,12 +358,9 @@ def _condition_parts(script: Script, node, truth: bool, facts: list[Fact]) -> li
         inner = [c for c in node.children if c.is_named]
         return [(inner[-1], truth)] if inner else []
     if kind == "list":
-        operator = next((c.type for c in node.children if c.type in ("&&", "||")), None)
-        operands = [c for c in node.children if c.is_named]
-        if len(operands) != 2:
-            return []
-        if (operator == "&&" and truth) or (operator == "||" and not truth):
-            return [(operands[0], truth), (operands[1], truth)]
+        parts = _list_parts(node)
+        if parts is not None and (parts[1] == "&&") == truth:  # A && B held, A || B failed: so did A and B
+            return [(parts[0], truth), (parts[2], truth)]
         return []
     if kind == "command":
         name = node.child_by_field_name("name")

@@ -406,6 +406,24 @@ def test_a_guard_in_an_elif_condition():
     assert judged(script) == [(KEY, "guarded", "", 14, 49)]
 
 
+def test_an_exit_list_guards_whatever_follows_it_in_the_list():
+    # C || exit 0 && echo: the echo runs only because C held; C && exit 0 && echo: C failed
+    assert judged(f'[ "$POD_IP" != "$HOST_IP" ] || exit 0 && echo tuning\n{WRITE}') == [(KEY, "guarded", "", 14, 13)]
+    assert judged(f'[ "$POD_IP" = "$HOST_IP" ] && exit 0 && echo never\n{WRITE}') == [(KEY, "guarded", "", 14, 13)]
+
+
+def test_a_comment_inside_a_list_is_not_one_of_its_commands():
+    # script line 1 is file line 14 ('[ ' puts the comparison at column 13); the third case's on line 16
+    assert judged(f'[ "$POD_IP" != "$HOST_IP" ] &&\n  # in the pod\'s own namespace only\n  {WRITE}') == [
+        (KEY, "guarded", "", 14, 13)
+    ]
+    assert judged(f'[ "$POD_IP" = "$HOST_IP" ] &&\n  # the node\'s namespace: leave\n  exit 0\n{WRITE}') == [
+        (KEY, "guarded", "", 14, 13)
+    ]
+    script = f'if [ "$MODE" = on ] &&\n  # and not on the node\n  [ "$POD_IP" != "$HOST_IP" ]; then\n  {WRITE}\nfi'
+    assert judged(script) == [(KEY, "guarded", "", 16, 15)]
+
+
 def test_a_malformed_test_expression_says_nothing():
     # test fails ("argument expected", "')' expected"): the exit never runs, the write always does
     for condition in ('test "$POD_IP" = "$HOST_IP" -a', 'test "(" "$POD_IP" = "$HOST_IP"'):
