@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from .records import frozen
 from .script import Script, word_text
+from .variables import plain_name
 
 
 @frozen
@@ -518,14 +519,10 @@ def _leaves(statement, returns: bool) -> bool:
 
 
 def operand(node) -> Operand:
-    """A comparison operand: a variable when the word is exactly one expansion."""
+    """A comparison operand: a variable when the word is exactly $V or ${V} (quoted or not)."""
     inner = node
     if inner.type == "string":
         parts = [c for c in inner.children if c.is_named]
         if len(parts) == 1:
             inner = parts[0]
-    if inner.type == "simple_expansion" or (inner.type == "expansion" and inner.named_child_count == 1):
-        name = next((c for c in inner.children if c.type == "variable_name"), None)
-        if name is not None:
-            return Operand(name.text.decode("utf-8", "replace"), word_text(node))
-    return Operand(None, word_text(node))
+    return Operand(plain_name(inner), word_text(node))

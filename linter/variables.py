@@ -206,7 +206,7 @@ def _used_names(node) -> list[str]:
     while stack:
         current = stack.pop()
         if current.type in _EXPANSIONS:
-            name = _plain_name(current)
+            name = plain_name(current)
             if name is not None:
                 names.append(name)
             continue
@@ -216,9 +216,9 @@ def _used_names(node) -> list[str]:
     return names
 
 
-def _plain_name(expansion) -> str | None:
+def plain_name(expansion) -> str | None:
     """V in $V or ${V}; None for ${V:-x}, ${#V} (a length), ${!V} (another variable), ${V[0]},
-    $@...: their value is not V's."""
+    $@..., whose value is not V's, and for any node that is not an expansion."""
     if [c.type for c in expansion.children] in _PLAIN_EXPANSIONS:
         return expansion.children[1].text.decode("utf-8", "replace")
     return None
@@ -227,7 +227,7 @@ def _plain_name(expansion) -> str | None:
 def _fields(node, env: dict[str, str | None]) -> list[str]:
     kind = node.type
     if kind in _EXPANSIONS:
-        name = _plain_name(node)
+        name = plain_name(node)
         value = env.get(name) if name is not None else None
         if value is None:
             return [node.text.decode("utf-8", "replace")]
@@ -243,7 +243,7 @@ def _fields(node, env: dict[str, str | None]) -> list[str]:
 
 def _quoted(node, env: dict[str, str | None]) -> str:
     if node.type in _EXPANSIONS:
-        name = _plain_name(node)
+        name = plain_name(node)
         value = env.get(name) if name is not None else None
         if value is not None:
             return value

@@ -424,6 +424,13 @@ def test_a_comment_inside_a_list_is_not_one_of_its_commands():
     assert judged(script) == [(KEY, "guarded", "", 16, 15)]
 
 
+def test_a_length_or_an_indirect_expansion_is_not_the_variable():
+    # ${#POD_IP} is the length of the address, ${!POD_IP} the variable it names: neither is the IP
+    for left, right in (("${#POD_IP}", "${#HOST_IP}"), ("${!POD_IP}", "${!HOST_IP}")):
+        assert judged(f'[ "{left}" != "{right}" ] && {WRITE}') == [(KEY, "none", "", 0, 0)], left
+    assert judged(f'[ "${{POD_IP}}" != ${{HOST_IP}} ] && {WRITE}') == [(KEY, "guarded", "", 14, 13)]
+
+
 def test_a_malformed_test_expression_says_nothing():
     # test fails ("argument expected", "')' expected"): the exit never runs, the write always does
     for condition in ('test "$POD_IP" = "$HOST_IP" -a', 'test "(" "$POD_IP" = "$HOST_IP"'):
