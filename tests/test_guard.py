@@ -334,6 +334,8 @@ def test_case_statements_as_guards():
     assert judged(f'case "$MODE" in\n  tune) {WRITE} ;;\nesac') == [(KEY, "none", "", 0, 0)]
     # a pattern that is not one exact word says nothing
     assert judged(f'case "$POD_IP" in\n  "$HOST_IP"|x) exit 0 ;;\nesac\n{WRITE}') == [(KEY, "none", "", 0, 0)]
+    # *) after a glob: the pod IP is outside 10.*, which says nothing about the host IP
+    assert judged(f'case "$POD_IP" in\n  10.*) echo pod network ;;\n  *) {WRITE} ;;\nesac') == [(KEY, "none", "", 0, 0)]
     # nor does a glob, even one that looks like an address ("fd00:" would be an IPv6 literal)
     for pattern in ("fd00:*", '"fd00:"*', "$(hostname -i)*", "fd00::?", "fd00::[0-9]"):
         assert judged(f'case "$POD_IP" in\n  {pattern}) exit 0 ;;\nesac\n{WRITE}') == [(KEY, "none", "", 0, 0)], pattern
