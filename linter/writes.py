@@ -342,7 +342,7 @@ class KeptFile:
     obj: ObjectRef
 
 
-def join(users: list[ScriptUser], kept: list[KeptFile], unread: list[UnreadScript] | None = None) -> list[ContainerWrite]:
+def join(users: list[ScriptUser], kept: list[KeptFile], unread: list[UnreadScript]) -> list[ContainerWrite]:
     """The writes of the kept files the containers run or load, located in those files:
     one per (container, write); a ``sysctl -p`` of a file the run does not hold stays the
     one write of unknown keys it was. Sorted by place, whatever the order of the inputs.
@@ -358,8 +358,7 @@ def join(users: list[ScriptUser], kept: list[KeptFile], unread: list[UnreadScrip
             found.extend(cw for cw in ([cw] if loaded is None else loaded))
         for run in user.runs:
             found.extend(_ran(user, run, user.container.file, index, user.remounts_proc_sys, (), too_deep))
-    if unread is not None:
-        unread.extend(too_deep[k] for k in sorted(too_deep, key=lambda loc: (loc.path, loc.line, loc.column)))
+    unread.extend(too_deep[k] for k in sorted(too_deep, key=lambda loc: (loc.path, loc.line, loc.column)))
     unique: dict[tuple, ContainerWrite] = {}
     for cw in found:
         w = cw.write

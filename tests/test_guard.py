@@ -433,6 +433,13 @@ def test_a_length_or_an_indirect_expansion_is_not_the_variable():
     assert judged(f'[ "${{POD_IP}}" != ${{HOST_IP}} ] && {WRITE}') == [(KEY, "guarded", "", 14, 13)]
 
 
+def test_a_unary_test_or_a_lone_word_is_one_operand_of_and():
+    # -n WORD is two words, a lone word one: the comparison after -a is still read (script column
+    # 19 and 14, file columns 29 and 24)
+    assert judged(f'[ -n "$POD_IP" -a "$POD_IP" != "$HOST_IP" ] && {WRITE}') == [(KEY, "guarded", "", 14, 29)]
+    assert judged(f'[ "$TUNE" -a "$POD_IP" != "$HOST_IP" ] && {WRITE}') == [(KEY, "guarded", "", 14, 24)]
+
+
 def test_a_malformed_test_expression_says_nothing():
     # test fails ("argument expected", "')' expected"): the exit never runs, the write always does
     for condition in ('test "$POD_IP" = "$HOST_IP" -a', 'test "(" "$POD_IP" = "$HOST_IP"'):
