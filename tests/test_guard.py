@@ -440,6 +440,19 @@ def test_a_unary_test_or_a_lone_word_is_one_operand_of_and():
     assert judged(f'[ "$TUNE" -a "$POD_IP" != "$HOST_IP" ] && {WRITE}') == [(KEY, "guarded", "", 14, 24)]
 
 
+def test_else_after_an_elif_holds_that_every_earlier_condition_failed():
+    # the else runs when the elif's comparison (script line 3, column 8: file line 16, column 18) failed
+    script = f'if [ "$MODE" = off ]; then\n  echo skipped\nelif [ "$POD_IP" = "$HOST_IP" ]; then\n  echo host\nelse\n  {WRITE}\nfi'
+    assert judged(script) == [(KEY, "guarded", "", 16, 18)]
+
+
+def test_and_binds_tighter_than_or_in_a_test():
+    # A -a B -o C is (A -a B) -o C: when it holds, nothing is certain about A
+    assert judged(f'[ "$POD_IP" != "$HOST_IP" -a "$MODE" = on -o "$FORCE" = yes ] && {WRITE}') == [(KEY, "none", "", 0, 0)]
+    # C -o A -a B is C -o (A -a B): nothing certain either, and the reading is the same whatever the order
+    assert judged(f'[ "$FORCE" = yes -o "$POD_IP" != "$HOST_IP" -a "$MODE" = on ] && {WRITE}') == [(KEY, "none", "", 0, 0)]
+
+
 def test_a_malformed_test_expression_says_nothing():
     # test fails ("argument expected", "')' expected"): the exit never runs, the write always does
     for condition in ('test "$POD_IP" = "$HOST_IP" -a', 'test "(" "$POD_IP" = "$HOST_IP"'):
