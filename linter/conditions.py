@@ -310,9 +310,8 @@ def _case_exit_facts(script: Script, statement, returns: bool) -> list[Fact]:
     for item in statement.children:
         if item.type != "case_item":
             continue
-        pattern = _case_pattern(item)
-        body = [c for c in item.children if c.is_named and c not in item.children_by_field_name("value")]
-        if pattern is not None and pattern != "*" and any(_leaves(c, returns) for c in body):
+        pattern = _case_pattern(item)  # its words and tokens are no commands: they never leave
+        if pattern is not None and pattern != "*" and any(_leaves(c, returns) for c in item.children):
             facts.append(_fact(script, operand(subject), pattern, False, item))
     return facts
 
