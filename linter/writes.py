@@ -317,8 +317,9 @@ def _container_write(
 
 
 def _loads_mounted(write: shell.Write, files: ConfigMounts) -> bool:
-    """``sysctl -p FILE``/``--system`` that loads a file of a ConfigMap or Secret mount."""
-    if not files or write.how != "sysctl -p" or write.key is not None or write.source_file is None:
+    """``sysctl -p FILE``/``--system`` that loads a file of a ConfigMap or Secret mount
+    (``files``: never empty, only containers with such mounts ask)."""
+    if write.how != "sysctl -p" or write.key is not None or write.source_file is None:
         return False
     paths, directories = shell.loaded_files(write.source_file)
     return any(files.resolve(p) for p in paths) or any(files.in_directory(d) for d in directories)
