@@ -171,7 +171,7 @@ def _list_parts(lst):
     counted; None for another shape (error recovery in a broken script)."""
     parts = [c for c in lst.children if c.is_named and c.type != "comment"]
     operator = next((c.type for c in lst.children if c.type in ("&&", "||")), None)
-    return (parts[0], operator, parts[1]) if len(parts) == 2 and operator else None
+    return (parts[0], operator, parts[1]) if len(parts) == 2 else None
 
 
 def _list_facts(script: Script, lst, child, facts: list[Fact]) -> None:

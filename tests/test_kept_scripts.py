@@ -194,3 +194,41 @@ def test_sysctl_system_loads_only_files_named_conf_and_sysctl_p_any_file():
             'container "c" of DaemonSet "d" writes net.core.somaxconn=1024 (from /etc/sysctl.d/99-tuning of ConfigMap "conf", loaded by sysctl -p)',
         )
     ]
+
+
+REMOUNT = "mount -o remount,rw /proc/sys"
+REMOUNT_SENTENCE = "The script also remounts /proc/sys read-write, so the write does reach the kernel."
+REMOUNTED = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {{name: tuner}}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      initContainers:
+        - name: first
+          command: [sh, -c, '{container}sh /scripts/tune.sh']
+          volumeMounts: [{{name: s, mountPath: /scripts}}]
+      volumes:
+        - {{name: s, configMap: {{name: tune}}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: tune}}
+data:
+  tune.sh: |
+    {kept}sysctl -w net.core.somaxconn=1024
+"""  # the write: line 20, column 5 plus the length of {kept}
+
+
+def test_a_remount_of_proc_sys_in_the_container_or_in_the_kept_script_is_evidence():
+    def found(container="", kept=""):
+        text = REMOUNTED.format(container=container, kept=kept)
+        return [
+            (f["line"], f["column"], f["message"].endswith(REMOUNT_SENTENCE))
+            for f in cli("check", "-", "--format", "json", "--fail-on", "never", "--select", "PL201", input=text).findings
+        ]
+
+    assert found() == [(20, 5, False)]
+    assert found(container=f"{REMOUNT}; ") == [(20, 5, True)]
+    assert found(kept=f"{REMOUNT}; ") == [(20, 5 + len(REMOUNT) + 2, True)]
