@@ -268,6 +268,14 @@ def test_fingerprints_survive_unrelated_line_shifts():
     assert after["fingerprint"] == before["fingerprint"]
 
 
+def test_a_write_s_fingerprint_follows_its_container_and_key_not_its_value():
+    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers:\n    - name: c\n"
+    text += "      command: [sh, -c, 'sysctl -w net.core.somaxconn=VALUE; sysctl -w net.core.rmem_max=1']\n"
+    first, second = (f["fingerprint"] for f in lint_text(text.replace("VALUE", "1")).findings)
+    assert first != second  # two keys, two findings to track
+    assert [f["fingerprint"] for f in lint_text(text.replace("VALUE", "2")).findings] == [first, second]
+
+
 def test_unreadable_input_is_a_notification(tmp_cwd):
     import os
 
