@@ -232,3 +232,38 @@ def test_a_remount_of_proc_sys_in_the_container_or_in_the_kept_script_is_evidenc
     assert found() == [(20, 5, False)]
     assert found(container=f"{REMOUNT}; ") == [(20, 5, True)]
     assert found(kept=f"{REMOUNT}; ") == [(20, 5 + len(REMOUNT) + 2, True)]
+
+
+EXECUTED = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {{name: tuner}}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+        - name: c
+          command: [/scripts/tune.sh]
+          volumeMounts: [{{name: s, mountPath: /scripts}}]
+      volumes:
+        - {{name: s, configMap: {{name: tune, defaultMode: 0755}}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: tune}}
+data:
+  tune.sh: |
+    #!{interpreter}
+    sysctl -w net.core.somaxconn=1024
+"""  # the write: line 21, column 5
+
+
+def test_a_script_run_directly_takes_the_shell_its_env_line_names_past_env_options():
+    def lines(interpreter):
+        text = EXECUTED.format(interpreter=interpreter)
+        found = cli("check", "-", "--format", "json", "--fail-on", "never", "--select", "PL201", input=text).findings
+        return [(f["line"], f["column"]) for f in found]
+
+    assert lines("/usr/bin/env bash") == [(21, 5)]
+    assert lines("/usr/bin/env -S bash -e") == [(21, 5)]
+    assert lines("/usr/bin/env -S python3") == []  # not a shell: its lines are not shell commands
