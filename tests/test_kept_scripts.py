@@ -267,3 +267,39 @@ def test_a_script_run_directly_takes_the_shell_its_env_line_names_past_env_optio
     assert lines("/usr/bin/env bash") == [(21, 5)]
     assert lines("/usr/bin/env -S bash -e") == [(21, 5)]
     assert lines("/usr/bin/env -S python3") == []  # not a shell: its lines are not shell commands
+
+
+LOADER = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: tuner}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+        - name: c
+          command: [sh, /scripts/tune.sh]
+          volumeMounts: [{name: s, mountPath: /scripts}]
+      volumes:
+        - {name: s, configMap: {name: tune}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: tune}
+data:
+  tune.sh: |
+    sysctl -p /scripts/99.conf
+  99.conf: |
+    net.core.somaxconn = 1024
+"""  # the line of 99.conf: line 22, column 5
+
+
+def test_a_kept_script_that_loads_a_kept_file_writes_its_lines():
+    found = cli("check", "-", "--format", "json", "--fail-on", "never", "--select", "PL201", input=LOADER).findings
+    assert [(f["line"], f["column"], f["message"].split(" in a hostNetwork pod")[0]) for f in found] == [
+        (
+            22,
+            5,
+            'container "c" of DaemonSet "tuner" writes net.core.somaxconn=1024 (from /scripts/99.conf of ConfigMap "tune", loaded by sysctl -p)',
+        )
+    ]
