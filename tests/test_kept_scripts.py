@@ -303,3 +303,12 @@ def test_a_kept_script_that_loads_a_kept_file_writes_its_lines():
             'container "c" of DaemonSet "tuner" writes net.core.somaxconn=1024 (from /scripts/99.conf of ConfigMap "tune", loaded by sysctl -p)',
         )
     ]
+
+
+def test_the_joined_writes_sort_by_place_with_unknown_keys_among_them():
+    # a second load, of a file the run lacks, stays one write of unknown keys at its command (line 21, column 5)
+    text = LOADER.replace(
+        "    sysctl -p /scripts/99.conf\n", "    sysctl -p /scripts/99.conf\n    sysctl -p /scripts/none.conf\n"
+    )
+    found = cli("check", "-", "--format", "json", "--fail-on", "never", "--select", "PL201", input=text).findings
+    assert [(f["line"], f["column"]) for f in found] == [(21, 5), (23, 5)]
