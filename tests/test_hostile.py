@@ -154,7 +154,6 @@ WRONG_TYPES = [
     "spec: {initContainers: {a: b}, containers: [{name: c, command: [sh, -c, [nested]]}]}",
     "spec: {containers: [{name: c, command: [sh, -c, 'sysctl -w a.b=1'], env: [null, 1, {name: [x]}, {name: POD_IP, valueFrom: 3}]}]}",
     "spec: {hostNetwork: 'true', securityContext: {sysctls: 'x'}, containers: [{name: c, ports: 'x'}]}",
-    "spec: {securityContext: {sysctls: [null, {name: 3}, {name: net.ipv4.ip_local_port_range, value: [1]}, {value: x}]}}",
     "spec: {containers: [{name: c, ports: [{hostPort: '8080'}, {hostPort: {a: 1}}, null]}]}",
 ]
 
@@ -166,6 +165,18 @@ def test_wrong_types_in_pods_never_crash(body):
     result = lint_text(f"apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n{nested}")
     clean(result)
     assert [f for f in result.findings if f["rule"] == "PL000"] == []
+
+
+def test_pod_sysctls_of_wrong_types_are_parse_errors_not_crashes():
+    # Kubernetes cannot decode a null entry or a list value (two strings): PL000 at each, on line 5
+    spec = "spec: {securityContext: {sysctls: [null, {name: 3}, {name: net.ipv4.ip_local_port_range, value: [1]}, {value: x}]}}"
+    result = lint_text(f"apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    {spec}\n")
+    clean(result)
+    at = 4 + 1  # the spec's column 1 is the file's column 5
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings if f["rule"] == "PL000"] == [
+        ("PL000", 5, at + spec.index("null")),
+        ("PL000", 5, at + spec.index("[1]")),
+    ]
 
 
 @pytest.mark.parametrize(
