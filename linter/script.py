@@ -9,7 +9,7 @@ Python: scripts are the hot path.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .argv import basename
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .conditions import Fact
 
 
-@lru_cache(maxsize=1)
+@cache
 def _parser():
     """The tree-sitter-bash parser and a query for the nodes that can write (imported lazily:
     most runs that only lint Services never load tree-sitter)."""
@@ -134,9 +134,7 @@ class Script:
         line, col = self.positions.locate(offset)
         if not self._exact():
             return line, col, line, col + 1
-        newline = self.data.find(b"\n", start, end)
-        if newline >= 0:
-            end = newline
+        end = start + len(self.data[start:end].partition(b"\n")[0])  # its first line only
         end_line, end_col = self.positions.locate(self._offset(end))
         if end_line != line:  # a folded scalar joins lines: stop where the source line ends
             end_line, end_col = line, self.positions.line_end(offset)

@@ -381,7 +381,7 @@ def script_file_index(words: list[str]) -> int | None:
 class _Function:
     """A shell function that runs ``"$@"`` behind wrappers: ``wrap() { nsenter -t 1 -n -- "$@"; }``."""
 
-    prefix: list[str]  # the words before "$@"
+    prefix: list[str]  # the words before "$@": wrappers and their options only, never the command
     command: object  # the command inside the function that runs "$@"
 
 
@@ -449,7 +449,7 @@ class _WriteFinder:
             words = [word_text(name_node)] + [word_text(a) for a in arguments]
             texts = [name_node.text.decode("utf-8", "replace")] + [a.text.decode("utf-8", "replace") for a in arguments]
             at = next((i for i, t in enumerate(texts) if t in _ALL_ARGS), None)
-            if at is None or unwrap(words[: at + 1]).index != at:
+            if at is None or unwrap(words).index != at:
                 continue
             function = self.script.parent(command)
             while function is not None and function.type != "function_definition":
@@ -477,6 +477,7 @@ class _WriteFinder:
         nodes: list = [name_node, *arguments]
         inner: list[Fact] = []
         if function is not None:  # host_exec sysctl -w k=v: the function's wrappers, then the call's words
+            # the prefix only wraps (unwrap stops at "$@"), so the command and its arguments are the call's own nodes
             nodes = [None] * len(function.prefix) + arguments
             words = function.prefix + [word_text(a) for a in arguments]
             inner = facts_at(self.script, function.command, MAX_CALL_DEPTH)
@@ -495,7 +496,7 @@ class _WriteFinder:
             operand = script_file_index(args) if self.files else None
             if operand is not None:
                 self._run(node, args[operand], program, entered, inner)  # bash /scripts/init.sh
-            elif self.depth < MAX_NESTED_SHELLS and None not in arg_nodes:
+            elif self.depth < MAX_NESTED_SHELLS:
                 self._nested_script(node, program, arg_nodes, args, entered)
         elif program in _SOURCE:
             if self.files and args:
@@ -537,7 +538,7 @@ class _WriteFinder:
     def _sysctl(self, node, arg_nodes: list, args: list[str], invocation: Invocation, entered, inner: list[Fact]) -> None:
         """``sysctl ARGS``: one write per key=value word, per iteration of the loops whose
         variables the words use; behind xargs, the piped words are arguments too."""
-        if None in arg_nodes or not any(b"$" in (n.text or b"") for n in arg_nodes):
+        if not any(b"$" in n.text for n in arg_nodes):
             expansions = [args]
         else:
             expansions = self._expanded(arg_nodes, node)
@@ -614,8 +615,6 @@ class _WriteFinder:
 
     def _expanded(self, nodes: list, at) -> list[list[str]]:
         """The words of ``nodes`` per environment of the loops around ``at`` (fields flattened)."""
-        if None in nodes:
-            return [[word_text(n) for n in nodes if n is not None]]
         return [[w for fields in per_node for w in fields] for per_node in self.variables.expand(nodes, at)]
 
     def _redirect(self, node) -> None:
@@ -675,7 +674,7 @@ class _WriteFinder:
         if index is None or not _might_write(texts[index], self.mounts):
             return
         argument = arguments[index]
-        exact = argument.type == "raw_string" or (argument.type == "string" and b"\\" not in (argument.text or b""))
+        exact = argument.type == "raw_string" or (argument.type == "string" and b"\\" not in argument.text)
         start = argument.start_byte + 1 if exact else None
         enclosing = Enclosing(self.script, start, node, tuple(self._facts(node)))
         outer = (self.variables, node) if argument.type == "string" else None  # "...": this shell expands it
