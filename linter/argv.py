@@ -240,27 +240,36 @@ def command_index(words: Sequence[str]) -> int | None:
     return unwrap(words).index
 
 
-def script_index(words: Sequence[str]) -> int | None:
-    """Index of SCRIPT in ``words``, the arguments of ``sh [-opts] -c SCRIPT``: combined flags
-    (-ec, -euxc), ``-o NAME`` and bash's ``-O SHOPT``, also at the end of combined flags
-    (``-euEo pipefail``), long options (``bash --norc``); None without ``-c``."""
-    has_c = False
-    i = 0
+def _shell_operands(words: Sequence[str]) -> tuple[int, str]:
+    """Where the operands of ``sh [OPTIONS] ...`` begin in ``words``, and the short options set
+    (``-eu -c``: 'euc'). Combined flags (-ec, -euxc); ``-o NAME`` and bash's ``-O SHOPT`` take a
+    word each, also at the end of combined flags (``-euEo pipefail``); long options (``bash
+    --norc``), of which ``--rcfile``/``--init-file`` take a word; a lone ``-`` ends the options
+    as ``--`` does (dash, bash; POSIX ignores it); a lone ``+`` sets nothing, as in dash."""
+    i, letters = 0, ""
     while i < len(words):
         word = words[i]
-        if word in ("--", "-"):  # both end the options in dash and bash
-            i += 1
-            break
+        if word in ("--", "-"):
+            return i + 1, letters
         if word.startswith("--"):
-            i += 1
+            i += 2 if word in ("--rcfile", "--init-file") else 1
             continue
-        if word[:1] in ("-", "+"):  # a lone "+" sets no option and is skipped, as dash does
-            letters = word[1:]
-            if word[0] == "-" and "c" in letters:
-                has_c = True
-            i += 1 + sum(1 for letter in letters if letter in "oO")  # -o NAME, -O SHOPT take a word each
-            continue
-        break
-    if has_c and i < len(words):
-        return i
-    return None
+        if word[:1] not in ("-", "+"):
+            break
+        if word[0] == "-":
+            letters += word[1:]
+        i += 1 + sum(1 for letter in word[1:] if letter in "oO")
+    return i, letters
+
+
+def script_index(words: Sequence[str]) -> int | None:
+    """Index of SCRIPT in ``words``, the arguments of ``sh [OPTIONS] -c SCRIPT``; None without ``-c``."""
+    start, letters = _shell_operands(words)
+    return start if "c" in letters and start < len(words) else None
+
+
+def script_file_index(words: Sequence[str]) -> int | None:
+    """Index of the script FILE in the arguments of ``sh [OPTIONS] FILE [ARGS]``; None with
+    ``-c`` or ``-s`` (commands from a string or from stdin) or without a FILE."""
+    start, letters = _shell_operands(words)
+    return start if "c" not in letters and "s" not in letters and start < len(words) else None

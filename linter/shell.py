@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import field
 
-from .argv import SHELLS, WRAPPERS, Entered, Invocation, basename, script_index, unwrap
+from .argv import SHELLS, WRAPPERS, Entered, Invocation, basename, script_file_index, script_index, unwrap
 from .conditions import MAX_CALL_DEPTH, Fact, facts_at
 from .records import frozen, mutable
 from .scalarpos import ScalarMap
@@ -255,16 +255,15 @@ def sysctl_arguments(args: list[str]) -> list[tuple[int, str | None, str | None,
     write = False
     while i < len(args):
         arg = args[i]
-        if arg in ("-p", "--load") or arg.startswith("--load=") or (arg.startswith("-p") and not arg.startswith("--")):
-            if arg.startswith("--load="):
-                out.append((i, None, arg.split("=", 1)[1], "sysctl -p"))
-            elif arg in ("-p", "--load"):
-                nxt = args[i + 1] if i + 1 < len(args) and not args[i + 1].startswith("-") and "=" not in args[i + 1] else None
-                out.append((i, None, nxt or "/etc/sysctl.conf", "sysctl -p"))
-                if nxt is not None:
-                    i += 1
-            else:  # -pFILE
-                out.append((i, None, arg[2:] or "/etc/sysctl.conf", "sysctl -p"))
+        if arg in ("-p", "--load"):
+            nxt = args[i + 1] if i + 1 < len(args) and not args[i + 1].startswith("-") and "=" not in args[i + 1] else None
+            out.append((i, None, nxt or "/etc/sysctl.conf", "sysctl -p"))
+            if nxt is not None:
+                i += 1
+        elif arg.startswith("--load="):
+            out.append((i, None, arg.removeprefix("--load="), "sysctl -p"))
+        elif arg.startswith("-p"):  # -pFILE
+            out.append((i, None, arg[2:], "sysctl -p"))
         elif arg == "--system":
             out.append((i, None, SYSTEM, "sysctl -p"))
         elif _write_flag(arg):
@@ -272,7 +271,7 @@ def sysctl_arguments(args: list[str]) -> list[tuple[int, str | None, str | None,
         elif not arg.startswith("-") and "=" in arg:
             key, value = arg.split("=", 1)
             out.append((i, _key(key), _value(value), "sysctl"))
-        elif write and not arg.startswith("-") and arg.startswith(("$", "`")):
+        elif write and arg.startswith(("$", "`")):
             out.append((i, None, None, "sysctl"))  # -w "$KV": a write, its key unknown
         i += 1
     return out
@@ -354,27 +353,6 @@ def analyze_script(
     finder = _WriteFinder(Script(text, positions, shell), 0, mounts, entered, files=files, context=tuple(facts or ()))
     finder.run()
     return Program(finder.writes, finder.remounts, finder.runs, finder.unread)
-
-
-def script_file_index(words: list[str]) -> int | None:
-    """Index of the script FILE in the arguments of ``sh [-opts] FILE [ARGS]`` (-o NAME and
-    -O SHOPT take a word); None with ``-c`` or ``-s`` (commands from a string or stdin)."""
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word == "--":
-            return i + 1 if i + 1 < len(words) else None
-        if word.startswith("--"):
-            i += 2 if word in ("--rcfile", "--init-file") else 1
-            continue
-        if len(word) > 1 and word[0] in "-+":
-            letters = word[1:]
-            if word[0] == "-" and ("c" in letters or "s" in letters):
-                return None
-            i += 1 + sum(1 for letter in letters if letter in "oO")
-            continue
-        return i
-    return None
 
 
 @mutable

@@ -9,7 +9,8 @@ import itertools
 import json
 import os
 
-from conftest import cli
+import pytest
+from conftest import cli, lint_text
 from test_parallel import FILLER, _one_core_is_not_enough
 
 from portlint import parallel
@@ -312,3 +313,31 @@ def test_the_joined_writes_sort_by_place_with_unknown_keys_among_them():
     )
     found = cli("check", "-", "--format", "json", "--fail-on", "never", "--select", "PL201", input=text).findings
     assert [(f["line"], f["column"]) for f in found] == [(21, 5), (23, 5)]
+
+
+def _one_container_running(command: str) -> str:
+    """CONFIG_MAP, then a hostNetwork Pod whose container runs ``command`` with the ConfigMap at /scripts."""
+    return (
+        CONFIG_MAP
+        + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers:\n"
+        + f"    - name: c\n      command: {command}\n      volumeMounts: [{{name: s, mountPath: /scripts}}]\n"
+        + "  volumes: [{name: s, configMap: {name: tune}}]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "command, runs",
+    [
+        ("[sh, -, /scripts/tune.sh]", True),  # a lone "-" ends sh's options: the file is run
+        ("[bash, --rcfile, /etc/rc, /scripts/tune.sh]", True),
+        ("[sh, -o, errexit, /scripts/tune.sh]", True),
+        ("[sh, -c, 'bash -e /scripts/tune.sh']", True),  # in the script: -e takes no word
+        ("[sh, -c, 'bash -c \"echo tuning\" /scripts/tune.sh']", False),  # the path is only $0
+        ("[sh, -s, /scripts/tune.sh]", False),  # commands from stdin; the path is only $1
+        ("[sh, -c, 'sh -s /scripts/tune.sh']", False),
+    ],
+)
+def test_the_options_of_sh_before_a_kept_script(command, runs):
+    findings = lint_text(_one_container_running(command), "--select", "PL201").findings
+    # the ConfigMap's write: line 7, column 5 of the stream
+    assert [(f["line"], f["column"]) for f in findings] == ([(7, 5)] if runs else [])

@@ -4,6 +4,8 @@ nested scripts and positions. Guards are judged in test_guard.py."""
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 from portlint import argv, k8s, shell, tree
@@ -146,11 +148,39 @@ def test_command_index_edge_cases(words, expected):
         (["-", "-c", "S"], None),  # ... so this -c is the name of a script file
         (["+", "-c", "S"], 2),
         (["", "-c", "S"], None),  # an empty word is the script file's name
+        (["--rcfile", "/etc/rc", "-c", "S"], 3),  # bash: --rcfile and --init-file take a word
         ([], None),
     ],
 )
 def test_script_index(words, expected):
     assert argv.script_index(words) == expected
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        (["/s/tune.sh", "-c"], 0),  # words after FILE are its arguments
+        (["-e", "/s/tune.sh"], 1),
+        (["-o", "pipefail", "/s/tune.sh"], 2),
+        (["-euo", "pipefail", "/s/tune.sh"], 2),
+        (["+x", "/s/tune.sh"], 1),
+        (["--norc", "/s/tune.sh"], 1),
+        (["--rcfile", "/etc/rc", "/s/tune.sh"], 2),
+        (["--init-file", "/etc/rc", "/s/tune.sh"], 2),
+        (["--", "/s/tune.sh"], 1),
+        (["-", "/s/tune.sh"], 1),  # a lone "-" ends the options as "--" does
+        (["+", "/s/tune.sh"], 1),
+        (["--"], None),
+        (["-e"], None),
+        (["-c", "sysctl -w a.b=1"], None),  # a string, not a file
+        (["-ec", "sysctl -w a.b=1"], None),
+        (["-s", "/s/tune.sh"], None),  # commands from stdin; the word is $1
+        (["-xs", "/s/tune.sh"], None),
+        ([], None),
+    ],
+)
+def test_script_file_index(words, expected):
+    assert argv.script_file_index(words) == expected
 
 
 PORT_RANGE = "net.ipv4.ip_local_port_range=1024 65535"  # 39 characters
@@ -231,7 +261,11 @@ def test_shells_behind_wrappers_are_searched_in_both_forms():
         (["--load=/x.conf"], [(0, None, "/x.conf", "sysctl -p")]),
         (["-p", "a.b=1"], [(0, None, "/etc/sysctl.conf", "sysctl -p"), (1, "a.b", "1", "sysctl")]),
         (["--system"], [(0, None, "the system sysctl.d files", "sysctl -p")]),
+        (["-p", "/a.conf", "-p", "/b.conf"], [(0, None, "/a.conf", "sysctl -p"), (2, None, "/b.conf", "sysctl -p")]),
         (["-w", "foo=foo=bar"], [(1, "foo", "foo=bar", "sysctl")]),
+        (["-w", "$KV"], [(1, None, None, "sysctl")]),  # after -w, a word not known writes
+        (["$KEY"], []),  # without -w it is read as a name
+        (["-w", "net.core.somaxconn"], []),  # a name without a value: sysctl rejects it
     ],
 )
 def test_sysctl_arguments(args, expected):
@@ -419,14 +453,37 @@ def test_folded_scripts_map_to_the_line_of_the_write():
 def test_nested_shell_scripts_are_searched():
     script = 'nsenter -t 1 -- true; bash -ec \'sysctl -w net.core.somaxconn=1\'\nsh -c "echo 1 > /proc/sys/net/ipv4/ip_forward"'
     program = script_writes(script)
-    assert [(w.key, w.line, w.column) for w in program.writes] == [
-        ("net.core.somaxconn", 11, 43),
-        ("net.ipv4.ip_forward", 12, 18),
+    assert [(w.key, w.line, w.column, w.end_line, w.end_column) for w in program.writes] == [
+        ("net.core.somaxconn", 11, 43, 11, 73),  # '...' and "..." without escapes map exactly: the whole write
+        ("net.ipv4.ip_forward", 12, 18, 12, 56),
+    ]
+
+
+def test_nested_scripts_are_searched_as_deep_as_the_limit():
+    def nested(script: str, levels: int) -> str:
+        for _ in range(levels):
+            script = "sh -c " + shlex.quote(script)
+        return script
+
+    # docs/reliability.md: nested sh -c scripts are followed 3 deep (the container's own script is not counted)
+    deepest = nested("sysctl -w net.core.somaxconn=1", 3)
+    beyond = nested("sysctl -w net.ipv4.ip_forward=1", 4)
+    program = script_writes(deepest + "\n" + beyond)
+    # quoted with '"'"': not exact, so the write is one character at the outermost sh command
+    assert [(w.key, w.line, w.column, w.end_line, w.end_column) for w in program.writes] == [
+        ("net.core.somaxconn", 11, 11, 11, 12)
     ]
 
 
 def test_nested_script_with_escapes_maps_to_the_shell_command():
     body = '      command: [sh, -c, \'sh -c "echo \\\\"x\\\\"; sysctl -w a.b=1"\']\n'
     _, program = container_writes(pod(body))
-    assert [(w.key, w.line, w.column) for w in program.writes] == [("a.b", 7, 26)]  # the inner sh command
+    # the inner sh command, one character: offsets inside "..." with escapes are not the file's
+    assert [(w.key, w.line, w.column, w.end_line, w.end_column) for w in program.writes] == [("a.b", 7, 26, 7, 27)]
+
+
+def test_an_exact_script_inside_one_with_escapes_maps_to_the_outer_command():
+    program = script_writes('true; sh -c "echo \\"x\\"; sh -c \'sysctl -w a.b=1\'"')
+    # 'sysctl ...' is exact within the middle script, but the middle one is not within the file
+    assert [(w.key, w.line, w.column, w.end_line, w.end_column) for w in program.writes] == [("a.b", 11, 17, 11, 18)]
 
