@@ -204,10 +204,10 @@ def analyze(argv: list[Scalar], doc: Document, mounts: HostMounts = NO_MOUNTS, f
         if index is not None:
             return _script_program(doc, argv[start + 1 + index], program, mounts, invocation.entered, files)
         operand = script_file_index(words[start + 1 :])
-        if files and operand is not None and files.holds(words[start + 1 + operand]):
+        if operand is not None and files.holds(words[start + 1 + operand]):
             return Program([], runs=[ScriptRun(words[start + 1 + operand], program, [], invocation.entered)])
         return Program([])
-    if files and words[start].startswith("/") and files.holds(words[start]):
+    if files.holds(words[start]):
         return Program([], runs=[ScriptRun(words[start], None, [], invocation.entered)])
     if _PYTHON.match(program) or program == "perl":
         code = _code_index(program, words[start + 1 :])
@@ -324,7 +324,7 @@ def _one_liner_writes(program: str, code: str, mounts: HostMounts) -> list[tuple
 def _might_write(text: str, mounts: HostMounts, files: ConfigMounts = NO_CONFIG) -> bool:
     """Cheap pre-check: a script that never names sysctl, /proc/sys, a hostPath mount or a
     ConfigMap/Secret mount is not parsed."""
-    return "sysctl" in text or PROC_SYS in text or mounts.mentioned(text) or (bool(files) and files.mentioned(text))
+    return "sysctl" in text or PROC_SYS in text or mounts.mentioned(text) or files.mentioned(text)
 
 
 def _script_program(
@@ -448,8 +448,7 @@ class _WriteFinder:
         name = basename(word_text(name_node))
         function = self.functions.get(name) if self.functions else None
         if name not in _INTERESTING and function is None and not (name.startswith("python") and _PYTHON.match(name)):
-            if self.files and word_text(name_node).startswith("/"):
-                self._run(node, word_text(name_node), None, self.entered, [])  # /scripts/tune.sh
+            self._run(node, word_text(name_node), None, self.entered, [])  # /scripts/tune.sh
             return
         arguments = command_arguments(node)
         nodes: list = [name_node, *arguments]
@@ -471,15 +470,15 @@ class _WriteFinder:
         if program == "sysctl":
             self._sysctl(node, arg_nodes, args, invocation, entered, inner)
         elif program in SHELLS:
-            operand = script_file_index(args) if self.files else None
+            operand = script_file_index(args)
             if operand is not None:
                 self._run(node, args[operand], program, entered, inner)  # bash /scripts/init.sh
             elif self.depth < MAX_NESTED_SHELLS:
                 self._nested_script(node, program, arg_nodes, args, entered)
         elif program in _SOURCE:
-            if self.files and args:
+            if args:
                 self._run(node, args[0], self.script.shell, entered, inner)  # . /scripts/common.sh
-        elif self.files and words[start].startswith("/") and start > 0:
+        elif self.files.holds(words[start]):
             self._run(node, words[start], None, entered, inner)  # sudo /scripts/tune.sh
         elif program in ("tee", "dd"):
             for words_now in self._expanded(arg_nodes, node):
@@ -538,7 +537,7 @@ class _WriteFinder:
 
     def _run(self, node, path: str, shell: str | None, entered, inner: list[Fact]) -> None:
         """A script the command runs by path, when a ConfigMap or Secret mount holds it."""
-        if path.startswith("/") and self.files.holds(path):
+        if self.files.holds(path):
             self.runs.append(ScriptRun(path, shell, self._facts(node) + list(inner), entered))
 
     def _heredoc_file(self, writer, path: str, append: bool) -> None:

@@ -341,3 +341,11 @@ def test_the_options_of_sh_before_a_kept_script(command, runs):
     findings = lint_text(_one_container_running(command), "--select", "PL201").findings
     # the ConfigMap's write: line 7, column 5 of the stream
     assert [(f["line"], f["column"]) for f in findings] == ([(7, 5)] if runs else [])
+
+
+def test_a_program_named_by_path_behind_a_wrapper_is_read_beside_a_config_map_mount():
+    """With a ConfigMap mounted, `sudo /usr/bin/tee` was taken for a kept script (none) and not read."""
+    command = "[sh, -c, 'echo 1 | sudo /usr/bin/tee /proc/sys/net/ipv4/ip_forward; sudo sh /scripts/tune.sh']"
+    findings = lint_text(_one_container_running(command), "--select", "PL201").findings
+    # the ConfigMap's write (line 7, column 5); sudo at line 16, column 35 (the script starts at column 26)
+    assert sorted((f["line"], f["column"]) for f in findings) == [(7, 5), (16, 35)]
