@@ -163,8 +163,7 @@ class Target:
 def sysctl_target(path: str, mounts: HostMounts) -> Target | None:
     """What writing ``path`` changes: a key under /proc/sys (the container's own, or the
     node's through a hostPath mount of /proc), a node sysctl.d file; None for anything else."""
-    if "//" in path:
-        path = re.sub("/+", "/", path)
+    path = re.sub("/+", "/", path)
     host = mounts.host_path(path)
     if host is not None:
         if host.startswith(PROC_SYS):

@@ -286,6 +286,7 @@ def test_sysctl_arguments(args, expected):
         "      args: [sh, -c, 'sysctl -w net.core.somaxconn=1']\n",
         "      command: [sysctl, -w, net.core.somaxconn=1]\n",
         "      command: [env, sysctl, -w, net.core.somaxconn=1]\n",
+        "      command: [python3, -c, \"open('/proc/sys/net/core/somaxconn', 'w').write('1')\"]\n",
     ],
 )
 def test_every_command_args_split_finds_the_write(body):
@@ -369,6 +370,8 @@ def test_remount_of_proc_sys_is_noticed():
     program = script_writes("mount -o remount,rw /proc/sys\nsysctl -w net.core.somaxconn=1")
     assert (program.remounts_proc_sys, [w.key for w in program.writes]) == (True, ["net.core.somaxconn"])
     program = script_writes("mount -t proc proc /proc/sys\nsysctl -w net.core.somaxconn=1")
+    assert program.remounts_proc_sys is False
+    _, program = container_writes(pod("      command: [sysctl, -w, net.core.somaxconn=1]\n"))  # no script
     assert program.remounts_proc_sys is False
 
 

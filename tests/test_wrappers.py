@@ -256,6 +256,7 @@ def test_dd_python_and_perl_writers():
         "python3 -c \"print(open('/proc/sys/vm/swappiness').read())\"\n"  # 16: a read
         "perl -e 'open(my $f, \"<\", \"/proc/sys/kernel/pid_max\")'\n"  # 17: a read
         "dd if=/proc/sys/vm/swappiness of=/tmp/x\n"  # 18: a read
+        "python3 -c \"open('/proc/sys/vm/swappiness', 'r').read()\"\n"  # 19: a read, its mode given
     )
     assert summary(found) == [
         ("/proc/sys", "vm.drop_caches", "3", 11, 20),
@@ -264,6 +265,14 @@ def test_dd_python_and_perl_writers():
         ("/proc/sys", "kernel.pid_max", None, 14, 11),
         ("/proc/sys", "kernel.y", None, 15, 11),
     ]
+
+
+def test_one_liners_in_the_exec_form():
+    text = pod("      command: [perl, -e, 'open(F, \">/proc/sys/kernel/pid_max\"); print F 65536']\n")  # the quoted code: column 27
+    manifest = parse(text)
+    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    found = shell.analyze(argv.of_container(container.node), manifest.doc).writes
+    assert summary(found) == [("/proc/sys", "kernel.pid_max", None, 7, 27)]
 
 
 # -- hostPath mounts and where each write lands -------------------------------------------------
@@ -299,6 +308,22 @@ def test_writes_through_host_mounts_and_where_they_land():
         ("net.core.somaxconn", "sysctl.d", None, NODE_WIDE, "PL103", 13),
         ("vm.b", "sysctl.d", None, NODE_WIDE, "PL103", 14),
         ("vm.d", "proc", None, NODE_WIDE, "PL103", 16),
+    ]
+
+
+def test_what_a_script_writes_into_the_nodes_sysctl_d():
+    script = (
+        "printf 'net.core.somaxconn = 1\\nvm.b = 2\\n' | tee /rootfs/etc/sysctl.d/91.conf\n"  # 11: tee at column 57
+        'echo "vm.c = $V" > /rootfs/etc/sysctl.d/92.conf\n'  # 12: not literal: its keys are not known
+        'echo "vm.d = `cat v`" > /rootfs/etc/sysctl.d/93.conf\n'  # 13
+    )
+    body = "      command:\n        - sh\n        - -c\n        - |\n" + "".join(f"          {line}\n" for line in script.splitlines())
+    found = container_writes(pod(body + MOUNTS, "") + VOLUMES)
+    assert [(cw.write.how, cw.write.key, cw.write.value, cw.write.host, cw.write.line, cw.write.column) for cw in found] == [
+        ("sysctl.d", "net.core.somaxconn", "1", "sysctl.d", 11, 57),  # one write per printed line
+        ("sysctl.d", "vm.b", "2", "sysctl.d", 11, 57),
+        ("sysctl.d", None, None, "sysctl.d", 12, 11),
+        ("sysctl.d", None, None, "sysctl.d", 13, 11),
     ]
 
 
