@@ -311,6 +311,31 @@ def test_writes_through_host_mounts_and_where_they_land():
     ]
 
 
+def test_writes_through_mounts_of_the_nodes_sysctl_files_named_otherwise():
+    """No word of the script says sysctl or /proc/sys: the mount paths make it worth reading."""
+    mounts = "      volumeMounts:\n        - {name: d, mountPath: /node-conf}\n        - {name: f, mountPath: /node-main.cf}\n"
+    volumes = "  volumes:\n    - {name: d, hostPath: {path: /etc/sysctl.d}}\n    - {name: f, hostPath: {path: /etc/sysctl.conf}}\n"
+    script = (
+        "echo vm.swappiness=10 > /node-conf/99.conf\n"  # 11
+        "cp /tmp/98.conf /node-conf\n"  # 12: into the directory
+        "echo vm.b=2 > /node-main.cf\n"  # 13: the node's /etc/sysctl.conf
+    )
+    body = "      command:\n        - sh\n        - -c\n        - |\n" + "".join(f"          {line}\n" for line in script.splitlines())
+    found = container_writes(pod(body + mounts, "") + volumes)
+    assert [(cw.write.how, cw.write.key, cw.write.value, cw.write.host, cw.write.line, cw.write.column) for cw in found] == [
+        ("sysctl.d", "vm.swappiness", "10", "sysctl.d", 11, 11),
+        ("sysctl.d", None, None, "sysctl.d", 12, 11),
+        ("sysctl.d", "vm.b", "2", "sysctl.d", 13, 11),
+    ]
+
+
+def test_the_innermost_mount_holds_a_path():
+    mounts = shell.HostMounts([("/host", "/var/lib/node-root"), ("/host/proc", "/proc")])
+    assert mounts.host_path("/host/proc/sys/net/core/somaxconn") == "/proc/sys/net/core/somaxconn"
+    assert mounts.host_path("/host/etc") == "/var/lib/node-root/etc"
+    assert mounts.host_path("/hostile") is None
+
+
 def test_what_a_script_writes_into_the_nodes_sysctl_d():
     script = (
         "printf 'net.core.somaxconn = 1\\nvm.b = 2\\n' | tee /rootfs/etc/sysctl.d/91.conf\n"  # 11: tee at column 57
