@@ -143,7 +143,7 @@ class HostMounts:
         return None
 
     def mentioned(self, text: str) -> bool:
-        return any(mount in text for mount, _ in self._mounts if mount != "/")
+        return any(mount in text for mount, _ in self._mounts)
 
 
 NO_MOUNTS = HostMounts([])
@@ -298,7 +298,7 @@ def _one_liner_writes(program: str, code: str, mounts: HostMounts) -> list[tuple
     """The sysctl paths a ``python -c``/``perl -e`` one-liner opens for writing: a literal
     path with a 'w'/'a' mode (``open('/proc/sys/...', 'w')``, ``Path(...).write_text``), or
     perl's ``open(F, '>', '/proc/sys/...')``; the written value when it is a literal."""
-    if PROC_SYS not in code and "sysctl" not in code and not mounts.mentioned(code):
+    if PROC_SYS not in code and not mounts.mentioned(code):
         return []
     found: list[tuple[Target, str | None]] = []
     paths: list[str] = []

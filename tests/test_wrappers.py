@@ -257,6 +257,9 @@ def test_dd_python_and_perl_writers():
         "perl -e 'open(my $f, \"<\", \"/proc/sys/kernel/pid_max\")'\n"  # 17: a read
         "dd if=/proc/sys/vm/swappiness of=/tmp/x\n"  # 18: a read
         "python3 -c \"open('/proc/sys/vm/swappiness', 'r').read()\"\n"  # 19: a read, its mode given
+        "python3 tune.py -c \"open('/proc/sys/vm/a', 'w')\"\n"  # 20: -c is an argument of tune.py
+        "python3 -E -c \"open('/proc/sys/vm/b', 'w')\"\n"  # 21
+        "perl -w -e 'open(F, \">/proc/sys/kernel/z\")'\n"  # 22
     )
     assert summary(found) == [
         ("/proc/sys", "vm.drop_caches", "3", 11, 20),
@@ -264,6 +267,8 @@ def test_dd_python_and_perl_writers():
         ("/proc/sys", "vm.x", "1", 13, 11),
         ("/proc/sys", "kernel.pid_max", None, 14, 11),
         ("/proc/sys", "kernel.y", None, 15, 11),
+        ("/proc/sys", "vm.b", None, 21, 11),
+        ("/proc/sys", "kernel.z", None, 22, 11),
     ]
 
 
@@ -319,6 +324,7 @@ def test_writes_through_mounts_of_the_nodes_sysctl_files_named_otherwise():
         "echo vm.swappiness=10 > /node-conf/99.conf\n"  # 11
         "cp /tmp/98.conf /node-conf\n"  # 12: into the directory
         "echo vm.b=2 > /node-main.cf\n"  # 13: the node's /etc/sysctl.conf
+        "python3 -c \"open('/node-conf/97.conf', 'w').write('vm.c = 3')\"\n"  # 14: the file's text is the value
     )
     body = "      command:\n        - sh\n        - -c\n        - |\n" + "".join(f"          {line}\n" for line in script.splitlines())
     found = container_writes(pod(body + mounts, "") + volumes)
@@ -326,6 +332,7 @@ def test_writes_through_mounts_of_the_nodes_sysctl_files_named_otherwise():
         ("sysctl.d", "vm.swappiness", "10", "sysctl.d", 11, 11),
         ("sysctl.d", None, None, "sysctl.d", 12, 11),
         ("sysctl.d", "vm.b", "2", "sysctl.d", 13, 11),
+        ("sysctl.d", None, "vm.c = 3", "sysctl.d", 14, 11),
     ]
 
 
