@@ -408,12 +408,9 @@ class _WriteFinder:
     def _wrapper_functions(self) -> dict[str, _Function]:
         """Functions whose body runs ``"$@"`` as a command behind wrappers (or alone): found
         from where ``$@`` occurs in the bytes, not by looking at every command."""
-        data = self.script.data
-        if b"$@" not in data and b"${@}" not in data and b"$*" not in data:
-            return {}
         found: dict[str, _Function] = {}
         root = self.script.tree.root_node
-        for match in _ALL_ARGS_BYTES.finditer(data):
+        for match in _ALL_ARGS_BYTES.finditer(self.script.data):
             command = root.descendant_for_byte_range(match.start(), match.end())
             while command is not None and command.type != "command":
                 command = self.script.parent(command)
@@ -442,11 +439,11 @@ class _WriteFinder:
             return
         raw = name_node.text
         if raw not in _INTERESTING_BYTES and not raw.startswith(b"python") and _PLAIN_NAME.fullmatch(raw):
-            if not self.functions or raw.decode("utf-8", "replace") not in self.functions:
+            if raw.decode("utf-8", "replace") not in self.functions:
                 return  # echo, grep, set...: one set lookup and one match, the common case
         name = basename(word_text(name_node))
-        function = self.functions.get(name) if self.functions else None
-        if name not in _INTERESTING and function is None and not (name.startswith("python") and _PYTHON.match(name)):
+        function = self.functions.get(name)
+        if name not in _INTERESTING and function is None and not _PYTHON.match(name):
             self._run(node, word_text(name_node), None, self.entered, [])  # /scripts/tune.sh
             return
         arguments = command_arguments(node)

@@ -156,6 +156,24 @@ def test_shell_functions_over_all_arguments_are_wrappers():
     assert found[1].entered == ()
 
 
+def test_every_spelling_of_all_arguments_runs_them():
+    found = script_writes(
+        'as_root() { sudo "${@}"; }\n'  # 11
+        "quiet() { $* >/dev/null; }\n"  # 12
+        'tune() { sysctl -w "net.core.somaxconn=$*"; }\n'  # 13: $* inside a word runs nothing; sysctl at column 20
+        "as_root sysctl -w vm.swappiness=10\n"  # 14
+        "quiet sysctl -w vm.dirty_ratio=5\n"  # 15
+        "tune 1024\n"  # 16: the write is tune's own, at line 13
+        'show() { env "ARGS=$@"; }\n'  # 17: "$@" inside a word: env runs no sysctl
+        "show sysctl -w vm.overcommit_memory=1\n"  # 18
+    )
+    assert summary(found) == [
+        ("sysctl", "net.core.somaxconn", None, 13, 20),
+        ("sysctl", "vm.swappiness", "10", 14, 11),
+        ("sysctl", "vm.dirty_ratio", "5", 15, 11),
+    ]
+
+
 def test_a_guard_inside_the_wrapper_function_or_at_the_call_counts():
     found = script_writes(
         'wrap() { [ "$POD_IP" != "$HOST_IP" ] && sudo "$@"; }\n'  # 11: the guard at column 20
