@@ -421,6 +421,48 @@ def test_files_written_by_here_documents_in_any_order_are_loaded():
     ]
 
 
+def test_sysctl_system_loads_the_conf_files_written_before_it():
+    script = (
+        "cat > /etc/sysctl.d/90-net.conf <<EOF\n"  # 11
+        "net.core.somaxconn = 1\n"  # 12
+        "EOF\n"
+        "cat > /etc/sysctl.d/README <<EOF\n"  # 14: not a *.conf file
+        "vm.swappiness = 10\n"
+        "EOF\n"
+        "sysctl --system\n"  # 17
+        "cat > /etc/sysctl.conf <<EOF\n"  # 18: written after the load
+        "kernel.pid_max = 65536\n"
+        "EOF\n"
+    )
+    assert [(w.how, w.key, w.value, w.loader, w.line, w.column) for w in script_writes(script).writes] == [
+        ("sysctl -p", "net.core.somaxconn", "1", "sysctl --system", 12, 11),
+    ]
+
+
+def test_a_file_written_again_without_append_holds_only_the_last_here_document():
+    script = (
+        "tee /tmp/t.conf <<EOF\n"  # 11
+        "net.core.somaxconn = 1\n"
+        "EOF\n"
+        "tee /tmp/t.conf <<EOF\n"  # 14: replaces it
+        "vm.swappiness = 10\n"  # 15
+        "EOF\n"
+        "tee --append /tmp/t.conf <<EOF\n"  # 17: adds to it
+        "kernel.pid_max = 65536\n"  # 18
+        "EOF\n"
+        "sysctl -p /tmp/t.conf\n"
+    )
+    assert [(w.key, w.value, w.line) for w in script_writes(script).writes] == [
+        ("vm.swappiness", "10", 15),
+        ("kernel.pid_max", "65536", 18),
+    ]
+
+
+def test_a_word_that_is_only_a_constant_is_expanded():
+    script = 'KV=vm.swappiness=10\nsysctl "$KV"\n'  # sysctl at line 12
+    assert [(w.key, w.value, w.line, w.column) for w in script_writes(script).writes] == [("vm.swappiness", "10", 12, 11)]
+
+
 # -- positions --------------------------------------------------------------------------------
 
 
