@@ -621,18 +621,12 @@ class _WriteFinder:
     def _sysctl_file(self, statement, writer, destination, target: Target) -> None:
         """A file written into the node's sysctl.d: one write per ``key = value`` line of a
         here-document (at that line) or of what echo/printf print, else one of unknown keys."""
-        heredoc = next((r for r in statement.children_by_field_name("redirect") if r.type == "heredoc_redirect"), None)
-        body = next((c for c in heredoc.children if c.type == "heredoc_body"), None) if heredoc is not None else None
+        body = _heredoc_body(statement)
         found = False
         if body is not None:
-            pos = body.start_byte
-            for raw in self.script.data[body.start_byte : body.end_byte].split(b"\n"):
-                text = raw.decode("utf-8", "replace")
-                for key, value in _entries(text):
-                    indent = len(raw) - len(raw.lstrip())
-                    self._add_span(statement, pos + indent, pos + len(raw.rstrip()), key, value, "sysctl.d", target)
-                    found = True
-                pos += len(raw) + 1
+            for start, end, key, value in _body_entries(self.script.data, body):
+                self._add_span(statement, start, end, key, value, "sysctl.d", target)
+                found = True
         elif writer.type == "command":
             for key, value in _entries(_printed(writer, self, raw=True)):
                 self._add(writer, key, value, "sysctl.d", end=destination.end_byte, host=target.host, path=target.path)
