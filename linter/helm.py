@@ -98,26 +98,24 @@ def parse_lines(path: str, text: str) -> list[Line]:
     for item in raw[:-1]:
         starts.append(starts[-1] + len(item) + 1)
     actions = [(m.start(), m.end(), _inner(m.group(0))) for m in _ACTION.finditer(text)]
+    action_starts = [s for s, _, _ in actions]
+    action_ends = [e for _, e, _ in actions]
     lines: list[Line] = []
-    a = 0
     for number, (start, item) in enumerate(zip(starts, raw), 1):
         end = start + len(item)
-        while a < len(actions) and actions[a][1] <= start:
-            a += 1
         parts: list[tuple[str, int, int, str]] = []
         pos = start
-        k = a
-        while k < len(actions) and actions[k][0] < end:
-            s, e, words = actions[k]
+        # the actions on this line: ending after its start (no action ends at a line's start,
+        # a newline), starting before its end (none starts at the newline)
+        on_line = actions[bisect.bisect_right(action_ends, start) : bisect.bisect_left(action_starts, end)]
+        for s, e, words in on_line:
             if s < start:  # the tail of an action opened on an earlier line: emits nothing here
                 pos = min(e, end)
-                k += 1
                 continue
             if s > pos:
                 parts.append(("literal", pos - start, s - start, ""))
             parts.append(("action", s - start, min(e, end) - start, words))
             pos = min(e, end)
-            k += 1
         if pos < end:
             parts.append(("literal", pos - start, end - start, ""))
         lines.append(_classify(path, number, item, parts))
@@ -573,7 +571,7 @@ class _Document:
             if not body:
                 continue
             p = parent[r]
-            above = self.assign[p][0] if p >= 0 and self.assign[p] is not None else -1
+            above = self.assign[p][0] if p >= 0 else -1  # a parent is an earlier line with text: placed
             j = matched.get(r)
             if j is not None and template_parent[j] == above:
                 self.assign[r] = (j, True)
@@ -638,13 +636,14 @@ class _Document:
 
 
 def _map_columns(line: Line, body: str, start: int, end: int) -> tuple[int, int]:
-    """(column, end column) in the template line of the rendered span [start, end) of body:
-    inside literal text, the same text; inside an action's output, the whole action."""
+    """(column, end column) in the template line of the rendered span [start, end) of body
+    (which the line's pattern matches): inside literal text, the same text; inside an action's
+    output, the whole action; after the text or in the indentation, the whole line."""
     match = _matches(line, body)
-    spans = [(match.span(g), part) for g, part in enumerate(line.parts, 1) if match.span(g)[0] >= 0] if match else []
+    spans = [(match.span(g), part) for g, part in enumerate(line.parts, 1) if match.span(g)[0] >= 0]
     first = next((item for item in spans if start < item[0][1] or item[0][0] >= start), None)
     last = next((item for item in reversed(spans) if item[0][0] < end), None)
-    if first is None or last is None:
+    if first is None or last is None:  # the span is after the text, or in the indentation
         return line.first_column, len(line.text.rstrip()) + 1
     (gs, ge), (kind, s, e) = first
     col = s + max(start - gs, 0) + 1 if kind == "literal" else s + 1  # in an action's output: the action
@@ -699,7 +698,7 @@ class Mapper:
         where, template = self.place(rendered)
         if where is None and finding.template in self.chart.refused:
             return  # stays on the rendered stream; notes() says why
-        shown = os.path.isfile(rendered.path) and rendered.path not in self.texts
+        shown = rendered.path not in self.texts  # a file on disk, not stdin or helm's output
         related: list[Location] = []
         if shown:
             related.append(rendered.at("The rendered manifest"))
@@ -714,8 +713,6 @@ class Mapper:
             if where.helper is not None:
                 related.append(where.helper)
         for other in finding.related:
-            if other.path == finding.template:  # the engine's pointer at the template: now the primary location
-                continue
             if other.path:
                 there, _ = self.place(other)
                 if there is not None:

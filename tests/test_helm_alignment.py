@@ -9,7 +9,7 @@ the test, with a comment quoting the line; columns are 1-based, end columns excl
 from __future__ import annotations
 
 from portlint.findings import Finding, Location
-from portlint.helm import map_to_chart
+from portlint.helm import Mapper, map_to_chart
 from test_helm_mapping import HEADER, STDIN, chart, mapped
 
 # --- Chart._add: helpers calling helpers are followed six calls deep ------------------------
@@ -317,3 +317,82 @@ def test_block_line_goes_to_the_emitter_at_its_indentation(tmp_path):
     root = chart(tmp_path, template)
     # 2: '{{- toYaml .Values.a | nindent 2 }}': the action, columns 1 to 35
     assert mapped(root, ["spec:", "  x: 1"], 2, "1") == (("t.yaml", 2, 1, 36, True), [])
+
+
+# --- parse_lines/_classify: a line that ends with the action emitting a block ---------------
+
+
+def test_block_after_a_key_on_the_same_line(tmp_path):
+    """'labels: {{- toYaml ... | nindent 4 }}' renders the key, then the block on the next
+    lines: a finding in the block points at the action, exactly (the line's last part is the
+    action, so it may emit lines after its own)."""
+    root = chart(tmp_path, "metadata:\n  labels: {{- toYaml .Values.labels | nindent 4 }}\n")
+    # 2: '  labels: {{- toYaml .Values.labels | nindent 4 }}': the action is columns 11 to 50
+    assert mapped(root, ["metadata:", "  labels:", "    app: web"], 3, "web") == (("t.yaml", 2, 11, 51, False), [])
+
+
+# --- _map_columns: a finding of no width after the text of a line with an action --------------
+
+
+def test_empty_span_after_the_value_of_a_line_with_an_action(tmp_path):
+    """Just after 'nginx' (the action's output, which ends the line) no part of the template
+    line is at that column: the whole line."""
+    root = chart(tmp_path, "spec:\n  image: {{ .Values.image }}\n")
+    # 2: '  image: {{ .Values.image }}': the text is columns 3 to 28
+    assert mapped(root, ["spec:", "  image: nginx"], 2, "", width=0) == (("t.yaml", 2, 3, 29, False), [])
+
+
+# --- _windows/align: lines of one shape, in order between the anchors -------------------------
+
+
+def test_second_of_two_lines_of_the_same_shape(tmp_path):
+    """Two ConfigMap entries whose keys and values are both templated ('{{ k }}: {{ v }}', one
+    literal character each) between the anchors 'data:' and 'fixed: value': the alignment
+    keeps them in order, so 'b: 2' is line 7, not the first line of that shape. The line in
+    the if that is off (4) shifts the template's lines against the rendered ones."""
+    template = (
+        "kind: ConfigMap\n"
+        "data:\n"
+        "  {{- if .Values.extra }}\n"
+        "  extra: {{ .Values.extra }}\n"
+        "  {{- end }}\n"
+        "  {{ .Values.k1 }}: {{ .Values.v1 }}\n"
+        "  {{ .Values.k2 }}: {{ .Values.v2 }}\n"
+        "  fixed: value\n"
+    )
+    root = chart(tmp_path, template)
+    rendered = ["kind: ConfigMap", "data:", "  a: 1", "  b: 2", "  fixed: value"]
+    # 6 and 7: '  {{ .Values.kN }}: {{ .Values.vN }}': the value's action is columns 21 to 36
+    assert mapped(root, rendered, 3, "1") == (("t.yaml", 6, 21, 37, False), [])
+    assert mapped(root, rendered, 4, "2") == (("t.yaml", 7, 21, 37, False), [])
+    # 8: '  fixed: value': 'value' is columns 10 to 14
+    assert mapped(root, rendered, 5, "value") == (("t.yaml", 8, 10, 15, False), [])
+
+
+# --- Mapper.move: the related locations of a moved finding ------------------------------------
+
+
+def test_related_locations_of_a_moved_finding(tmp_path):
+    """A related location in the same templated document moves to its template line with its
+    label; one in a document of the stream without '# Source:' is in no file and is left out;
+    one in another file stays as it was."""
+    root = chart(tmp_path, "kind: Service\nspec:\n  ports:\n    - nodePort: {{ .Values.port }}\n")
+    service = "kind: Service\nspec:\n  ports:\n    - nodePort: 30080\n"
+    stream = HEADER + service + "---\n" + service  # lines 3 to 6; the untemplated document: lines 8 to 11
+    related = [
+        Location(STDIN, 4, 1, 4, 5, "The spec"),
+        Location(STDIN, 11, 17, 11, 22, "The other port"),
+        Location("other.yaml", 3, 1, 3, 5, "Elsewhere"),
+    ]
+    finding = Finding("PL000", "warning", "Something.", Location(STDIN, 6, 17, 6, 22), related, template="c/templates/t.yaml")
+    map_to_chart([finding], root, {STDIN: stream})
+    template = finding.location.path
+    # 4: '    - nodePort: {{ .Values.port }}': the action is columns 17 to 34; 2: 'spec:', columns 1 to 5
+    assert finding.location == Location(template, 4, 17, 4, 35)
+    assert finding.related == [Location(template, 2, 1, 2, 5, "The spec"), Location("other.yaml", 3, 1, 3, 5, "Elsewhere")]
+
+
+def test_place_in_a_stream_that_cannot_be_read(tmp_path):
+    """A location in a file that is gone has no document, hence no template line."""
+    mapper = Mapper(chart(tmp_path, "kind: Pod\n"), {})
+    assert mapper.place(Location(str(tmp_path / "gone.yaml"), 1, 1, 1, 2)) == (None, None)

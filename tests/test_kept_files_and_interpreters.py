@@ -2,13 +2,9 @@
 other interpreters, and Helm actions that end in an unfinished assignment: each test pins one
 behaviour, with the expectation read off the text written here.
 
-Two surviving mutants are equivalent and have no test here:
+One surviving mutant is equivalent and has no test here:
 - helm.py ``Entry.via_span = (0, 0)``: the one place an Entry is built (``Mapper._add``) always
   passes the span, so the default is never used.
-- helm.py ``_map_columns``' first fallback (the regex does not match the rendered body): its
-  only caller, ``Mapper._exact``, runs for a non-literal line only after ``_matches`` found
-  ``line.regex.fullmatch(rendered.strip())``; ``_map_columns`` matches the same regex on the same
-  text (``_stripped_indent`` is lstrip then rstrip, i.e. strip), so the fallback is dead code.
 """
 
 from __future__ import annotations
