@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 import shutil
 from typing import Callable, Iterable
 
@@ -167,17 +166,10 @@ def relocate(findings: list[Finding], renders: list[Render]) -> list[str]:
                     n = there.line.number
                     related.append(Location(there.line.path, n, there.column, n, there.end_column, loc.label))
             finding.related = related
-        if "(helm template" in finding.message:
-            for name, owner in chart_of_stream.items():
-                if f"{name}:" in finding.message:
-                    named = lambda m, o=owner, s=name: _named(mapper(o), s, int(m.group(1)))  # noqa: E731
-                    finding.message = re.sub(re.escape(name) + r":([0-9]{1,9})\b", named, finding.message)
+        for name, owner in chart_of_stream.items():
+            if f"{name}:" in finding.message:
+                finding.message = mapper(owner).name_lines(finding.message, name)
     return [line for chart, m in mappers.items() for line in m.chart.notes(chart)]
-
-
-def _named(mapper, stream: str, line: int) -> str:
-    there, _ = mapper.place(Location(stream, line, 1, line, 1))
-    return f"{there.line.path}:{there.line.number}" if there is not None else "the rendered chart"
 
 
 def merge(first: list[Finding], others: list[tuple[Render, list[Finding]]]) -> list[Finding]:

@@ -598,11 +598,27 @@ class _Document:
             return fitting[-1], len(emitters) == 1
         return (max(previous, above), False)
 
-    def place(self, line: int, column: int, end_line: int, end_column: int) -> Place | None:
+    def _placed(self, line: int) -> tuple[int, bool] | None:
+        """(entry index, exact) of a rendered line; None past the document's end (a line named
+        in a message) or without text. No line is before it: the mapper picks the document by
+        its first line."""
         r = line - self.first_line
-        if not 0 <= r < len(self.rendered) or self.assign[r] is None:
+        return self.assign[r] if r < len(self.rendered) else None
+
+    def source(self, line: int) -> Line | None:
+        """The template line (for a helper's line: the call) that a rendered line came from."""
+        placed = self._placed(line)
+        if placed is None:
             return None
-        j, exact = self.assign[r]
+        entry = self.entries[placed[0]]
+        return entry.via or entry.line
+
+    def place(self, line: int, column: int, end_line: int, end_column: int) -> Place | None:
+        placed = self._placed(line)
+        if placed is None:
+            return None
+        j, exact = placed
+        r = line - self.first_line
         entry = self.entries[j]
         if exact and (entry.line.kind == "literal" or _matches(entry.line, self.rendered[r].strip())):
             return self._exact(entry, self.rendered[r], column, end_column if end_line == line else None)
@@ -675,21 +691,39 @@ class Mapper:
             self._streams[path] = ([d.first_line for d in docs], docs)
         return self._streams[path]
 
-    def place(self, location: Location) -> tuple[Place | None, str | None]:
-        """(where it came from, the template path on disk), or (None, None) outside any template."""
-        firsts, docs = self._stream(location.path)
-        at = bisect.bisect_right(firsts, location.line) - 1
+    def _document(self, path: str, line: int) -> tuple[_Document | None, str | None]:
+        """The rendered document holding the line, aligned with its template, and the
+        template's path on disk; (None, None) outside any template."""
+        firsts, docs = self._stream(path)
+        at = bisect.bisect_right(firsts, line) - 1
         if at < 0 or not docs[at].template:
             return None, None
         doc = docs[at]
         template = self.chart.template_path(doc.template)
         if template is None:
             return None, None
-        key = (location.path, at)
+        key = (path, at)
         if key not in self._docs:
             self._docs[key] = _Document(self.chart, template, doc.first_line, doc.text)
-        where = self._docs[key].place(location.line, location.column, location.end_line, location.end_column)
-        return where, template
+        return self._docs[key], template
+
+    def place(self, location: Location) -> tuple[Place | None, str | None]:
+        """(where it came from, the template path on disk), or (None, None) outside any template."""
+        document, template = self._document(location.path, location.line)
+        if document is None:
+            return None, None
+        return document.place(location.line, location.column, location.end_line, location.end_column), template
+
+    def name_lines(self, message: str, stream: str) -> str:
+        """'STREAM:N' in a message -> the template line that rendered line N came from
+        ('the rendered chart' for a line without one)."""
+
+        def named(match: re.Match) -> str:
+            document, _ = self._document(stream, int(match.group(1)))
+            there = document.source(int(match.group(1))) if document is not None else None
+            return f"{there.path}:{there.number}" if there is not None else "the rendered chart"
+
+        return re.sub(re.escape(stream) + r":([0-9]{1,9})\b", named, message)
 
     def move(self, finding: Finding) -> None:
         rendered = finding.location
@@ -725,12 +759,7 @@ class Mapper:
             related.append(other)
         finding.related = related
         for name in self.texts:  # "(chart/(helm template):308)" in a message: the template line instead
-            if f"{name}:" in finding.message:
-                finding.message = re.sub(re.escape(name) + r":([0-9]{1,9})\b", lambda m: self._named(name, int(m.group(1))), finding.message)
-
-    def _named(self, path: str, line: int) -> str:
-        there, _ = self.place(Location(path, line, 1, line, 1))
-        return f"{there.line.path}:{there.line.number}" if there is not None else "the rendered chart"
+            finding.message = self.name_lines(finding.message, name)
 
 
 def _approximate(message: str) -> str:

@@ -364,3 +364,33 @@ def test_findings_across_charts_and_ci_renders(tmp_cwd):
     # a's Service comes first: the conflict is b's, and a's side is on a's template line
     assert "(port 80, a/templates/svc.yaml:9)" in pl303["message"]
     assert [(r["path"], r["line"], r["column"]) for r in pl303["related"]] == [("a/templates/svc.yaml", 9, 17)]
+
+
+def test_the_chart_of_its_templates_directory_and_of_a_nested_template(tmp_path):
+    """The templates/ directory itself, and a file three directories under it, belong to the
+    chart (helm renders every file under templates/); a file beside templates/ does not."""
+    from portlint.charts import chart_of
+
+    chart = tmp_path / "c"
+    (chart / "templates" / "sub" / "deep").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    assert chart_of(str(chart / "templates")) == str(chart)
+    assert chart_of(str(chart / "templates" / "sub" / "deep" / "x.yaml")) == str(chart)
+    assert chart_of(str(chart / "x.yaml")) is None
+
+
+def test_each_render_is_named_by_its_values(tmp_path):
+    """The default render and each ci values file's render are streams of their own, named
+    by the values they were rendered with."""
+    from portlint.charts import render_charts
+
+    chart = tmp_path / "c"
+    (chart / "ci").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    (chart / "ci" / "a-values.yaml").write_text("x: 1\n")
+    renders, said = render_charts([str(chart)], lambda c, values, sets, release, ns: f"# {values}\n")
+    assert said == []
+    assert [(str(r.input), r.values, r.input.text) for r in renders] == [
+        (f"{chart}/(helm template)", None, "# []\n"),
+        (f"{chart}/(helm template -f ci/a-values.yaml)", "ci/a-values.yaml", f"# ['{chart}/ci/a-values.yaml']\n"),
+    ]

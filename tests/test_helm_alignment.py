@@ -396,3 +396,22 @@ def test_place_in_a_stream_that_cannot_be_read(tmp_path):
     """A location in a file that is gone has no document, hence no template line."""
     mapper = Mapper(chart(tmp_path, "kind: Pod\n"), {})
     assert mapper.place(Location(str(tmp_path / "gone.yaml"), 1, 1, 1, 2)) == (None, None)
+
+
+# --- _loop_bodies: a helper's lines inside a range are in the range body ---------------------
+
+
+def test_range_over_a_helper_with_lines_of_one_shape(tmp_path):
+    """The range's only line includes 'c.pair', two lines of one shape ('{{ k }}: {{ v }}'):
+    the second iteration ('c: 3', 'd: 4') goes back to the start of the body through the
+    helper's lines (in the range as their call is), so 'd: 4' is the helper's line 3 again,
+    not line 2, the first line of that shape."""
+    helpers = '{{- define "c.pair" }}\n{{ .k1 }}: {{ .v1 }}\n{{ .k2 }}: {{ .v2 }}\n{{- end }}\n'
+    template = 'kind: ConfigMap\ndata:\n  {{- range .Values.pairs }}\n  {{- include "c.pair" . | nindent 2 }}\n  {{- end }}\n'
+    root = chart(tmp_path, template, helpers)
+    rendered = ["kind: ConfigMap", "data:", "  a: 1", "  b: 2", "  c: 3", "  d: 4"]
+    # 4: '  {{- include "c.pair" . | nindent 2 }}', columns 3 to 39; the helper's lines 2 and 3:
+    # '{{ .kN }}: {{ .vN }}', the value's action columns 12 to 20
+    call = ("t.yaml", 4, 3, 40, False)
+    assert mapped(root, rendered, 5, "3") == (call, [("_helpers.tpl", 2, 12, 21)])
+    assert mapped(root, rendered, 6, "4") == (call, [("_helpers.tpl", 3, 12, 21)])
