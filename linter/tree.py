@@ -191,8 +191,9 @@ def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[Problem]]:
         line, col = _inside(text, line, col)
         problems.add(f"YAML syntax error: {what}", line, col)
         return None, problems.found
-    except YAMLError as exc:  # errors without a mark
-        problems.add(f"YAML syntax error: {str(exc).splitlines()[0]}", 0, 0)
+    except YAMLError as exc:  # a character libyaml refuses (ReaderError): no mark, an offset
+        line, col = _reader_position(text, getattr(exc, "position", 0))
+        problems.add(f"YAML syntax error: {str(exc).splitlines()[0]}", line, col)
         return None, problems.found
     finally:
         if gc_was_enabled:
@@ -224,6 +225,14 @@ def _inside(text: str, line: int, col: int) -> tuple[int, int]:
             line -= 1
         col = len(lines[line])
     return line, col
+
+
+def _reader_position(text: str, offset: int) -> tuple[int, int]:
+    """0-based (line, column) of the character a reader error names, lines counted at LF as
+    editors count them: the C parser gives its offset in the UTF-8 bytes of the text, the pure
+    one in characters."""
+    before = text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore") if C_PARSER else text[:offset]
+    return before.count("\n"), len(before) - before.rfind("\n") - 1
 
 
 class _Problems:

@@ -136,3 +136,34 @@ def test_items_give_each_key_node_and_value_own_keys_first_then_merged_ones():
     # own keys y (line 4) and z (line 5) at column 3, then x merged from base (line 1, column 11);
     # y of base is overridden
     assert got == [("y", "y", 4, 3, "3"), ("z", "z", 5, 3, "4"), ("x", "x", 1, 11, "1")]
+
+
+def test_a_control_character_is_a_problem_at_that_character():
+    # libyaml's reader error has no mark, only an offset in UTF-8 bytes: "é" is two bytes, one column
+    text = "\na: 1\nb: é\n  cé: x\x01\n"
+    root, problems = tree.parse(text, first_line=7)
+    assert root is None
+    assert [(p.message, p.line, p.col, p.end_line, p.end_col) for p in problems] == [
+        ("YAML syntax error: unacceptable character #x0001: control characters are not allowed", 10, 8, 10, 9)
+    ]
+
+
+def test_a_control_character_in_a_pod_is_pl000_at_its_line():
+    from conftest import lint_text
+
+    text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\x02b\n"
+    found = lint_text(text).findings
+    assert [(f["rule"], f["line"], f["column"], f["message"]) for f in found] == [
+        ("PL000", 4, 10, "YAML syntax error: unacceptable character #x0002: control characters are not allowed")
+    ]
+
+
+def test_an_unexpected_end_is_reported_after_the_last_line_that_is_not_blank():
+    # libyaml places it on the line after the document, past the three blank ones
+    root, problems = tree.parse("a: [1,\n 2,\n  \n\n \n", first_line=3)
+    assert root is None
+    assert [(p.message, p.line, p.col) for p in problems] == [
+        ("YAML syntax error: did not find expected node content (while parsing a flow node)", 4, 4)
+    ]
+    _, problems = tree.parse("a: [1,\n\n \n", first_line=3)
+    assert [(p.line, p.col) for p in problems] == [(3, 7)]
