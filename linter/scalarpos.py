@@ -55,11 +55,11 @@ class ScalarMap:
             source = doc.text[sm.index : em.index]
             quoted = style in ("'", '"')
             if quoted:
-                source = source[1:-1] if len(source) >= 2 else source
+                source = source[1:-1]
             if source == value:  # no escapes, tags or anchors in the way
                 self._segment(0, self.line, self.col + (1 if quoted else 0), len(value))
                 self.exact = True
-        elif style in ("", "'", '"') and node.tag is None:
+        else:  # a tag or an anchor in the way makes the rebuilt value differ: not exact
             self._init_flow(doc, node, style)
 
     def _segment(self, start: int, line: int, col: int, length: int) -> None:
@@ -73,7 +73,7 @@ class ScalarMap:
         header_end = text.find("\n", node.start_mark.index)
         if header_end < 0:
             return
-        header = text[node.start_mark.index : header_end].split("#", 1)[0]
+        header = text[node.start_mark.index : header_end].partition("#")[0]
         chomp = "-" if "-" in header else "+" if "+" in header else ""
         body_start = header_end + 1
         lines: list[str] = []
@@ -139,17 +139,16 @@ class ScalarMap:
 
     def _init_flow(self, doc: Document, node: Scalar, style: str) -> None:
         """A multi-line plain or quoted scalar: line breaks fold into a space, empty lines
-        into a line break, the blanks around each break go."""
+        into a line break, the blanks around each break go. The value is rebuilt from the
+        source lines; where escapes ('' or a backslash), a tag or an anchor make it differ
+        from the parser's, nothing is exact."""
         sm, em = node.start_mark, node.end_mark
         source = doc.text[sm.index : em.index]
         quote = 1 if style else 0
-        if style and (len(source) < 2 or "\\" in source or (style == "'" and "''" in source[1:-1])):
-            return
         body = source[quote : len(source) - quote]
         rows = body.split("\n")
         parts: list[str] = []
         size = 0
-        empty = 0
         line = sm.line + doc.first_line
         first_col = sm.column + 1 + quote
         seen = False
@@ -158,7 +157,7 @@ class ScalarMap:
             start = 0 if i == 0 else len(row) - len(row.lstrip(" \t"))
             stop = len(row) if (last and style) else len(row.rstrip(" \t"))
             content = row[start:stop]
-            if i > 0 and not content and not last:
+            if i > 0 and not content and not last:  # row 0 is content: it sets ``empty``
                 empty += 1
                 continue
             if seen:
