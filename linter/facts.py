@@ -319,7 +319,7 @@ def _api_server_flags(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts)
             text = arg.value.strip()
             value = None
             if text.startswith(_SERVICE_NODE_PORT_FLAG + "="):
-                value = text.split("=", 1)[1]
+                value = text.partition("=")[2]
             elif text == _SERVICE_NODE_PORT_FLAG and i + 1 < len(argv):
                 value, arg = argv[i + 1].value, argv[i + 1]
             if value:

@@ -412,3 +412,39 @@ def test_an_error_is_named_even_when_the_report_cannot_be_written(tmp_cwd):
         "portlint: error: nowhere.yaml: no such file or directory\n"
         "portlint: error: no-dir/out.sarif: cannot write the report: No such file or directory\n"
     )
+
+
+def test_the_log_is_indented_by_two_with_one_result_a_line_and_text_unescaped():
+    from portlint import report
+    from portlint.findings import Finding, Location
+    from portlint.rules import RULES
+
+    info = report.RunInfo("0", RULES, automation_id="café/", cwd="/w")
+    finding = Finding("PL101", "warning", "Café.", Location("a.yaml", 3, 1, 3, 2))
+    text = report.render_text("sarif", info, [finding], report.Summary(files=1, errors=("bad é",)))
+    lines = text.split("\n")
+    assert '      "automationDetails": {' in lines and '        "id": "café/"' in lines
+    results = lines.index('      "results": [')
+    assert lines[results + 1].startswith(
+        '        {"ruleId": "PL101", "ruleIndex": 1, "level": "warning", "message": {"text": "Café."}, "locations": '
+    )
+    assert lines[results + 2 :] == [
+        "      ],",
+        '      "invocations": [',
+        "        {",
+        '          "executionSuccessful": false,',
+        '          "toolExecutionNotifications": [',
+        "            {",
+        '              "level": "error",',
+        '              "message": {',
+        '                "text": "bad é."',
+        "              }",
+        "            }",
+        "          ]",
+        "        }",
+        "      ]",
+        "    }",
+        "  ]",
+        "}",
+        "",
+    ]

@@ -110,7 +110,7 @@ class SarifWriter:
         }
         head = json.dumps(log, indent=2, ensure_ascii=False)
         before, _, self.after = head.partition(json.dumps(_PLACEHOLDER))
-        line = before.rsplit("\n", 1)[-1]
+        line = before.rpartition("\n")[2]
         self.indent = line[: len(line) - len(line.lstrip(" "))]  # the "results" key's
         return before + "["
 
