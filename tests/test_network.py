@@ -142,3 +142,22 @@ def test_settings_override_the_manifests_but_the_manifest_declarations_stay_decl
     net = resolve(settings, _facts_with(("node_ports", "31000-32767", 5)))
     assert [(str(r), d.origin) for r, d in net.node_port_ranges] == [("30000-32767", "flag")]
     assert [(str(r), d.origin) for r, d in net.declared["node_ports"]] == [("30000-32767", "flag"), ("31000-32767", "manifest")]
+
+
+def test_a_one_port_range_is_not_reversed_and_a_set_from_port_1_counts_it():
+    assert parse_range("30000-30000") == PortRange(30000, 30000)
+    assert parse_port_set("1-3").size == 3
+
+
+@pytest.mark.parametrize(
+    "ports, gaps",
+    [
+        ("1-50,150-160,300-400", [PortRange(100, 149), PortRange(161, 200)]),  # ranges before and after are skipped
+        ("1-100", [PortRange(101, 200)]),  # a range ending at the low end covers it
+        ("200-300", [PortRange(100, 199)]),  # a range starting at the high end covers it
+        ("100-199", [PortRange(200, 200)]),  # one port left at the high end
+        ("100-199,200-300", []),
+    ],
+)
+def test_uncovered_parts_at_the_edges_of_the_wanted_range(ports, gaps):
+    assert parse_port_set(ports).uncovered(PortRange(100, 200)) == gaps
