@@ -234,7 +234,7 @@ def default_network() -> NodeNetwork:
 # the three node-network settings: facts/config key -> parser
 KINDS = {"ephemeral": parse_range, "reserved": parse_port_set, "node_ports": parse_range}
 
-_STRENGTH = {FLAG: 0, CONFIG: 1, MANIFEST: 2, DEFAULT: 3}
+_STRONGEST_FIRST = (FLAG, CONFIG, MANIFEST, DEFAULT)
 
 
 def written_order(decl: Declaration) -> tuple:
@@ -242,7 +242,7 @@ def written_order(decl: Declaration) -> tuple:
     then config), then by file, line and column."""
     loc = decl.location
     where = (loc.path, loc.line, loc.column) if loc is not None else ("", 0, 0)
-    return (_STRENGTH[decl.origin], *where, decl.description, decl.value)
+    return (_STRONGEST_FIRST.index(decl.origin), *where, decl.description, decl.value)
 
 
 def resolve(settings, facts) -> NodeNetwork:

@@ -161,3 +161,13 @@ def test_a_one_port_range_is_not_reversed_and_a_set_from_port_1_counts_it():
 )
 def test_uncovered_parts_at_the_edges_of_the_wanted_range(ports, gaps):
     assert parse_port_set(ports).uncovered(PortRange(100, 200)) == gaps
+
+
+def test_the_worst_reservation_on_a_tie_is_the_first_candidate():
+    from portlint.network import DEFAULT, Declaration, default_network
+
+    first, second = parse_port_set("100-150"), parse_port_set("150-200")  # each leaves 50 of 100-200
+    net = default_network()
+    net.reservations = [(first, Declaration(DEFAULT, "first")), (second, Declaration(DEFAULT, "second"))]
+    gaps, reserved, decl = net.worst_reservation(PortRange(100, 200))
+    assert (gaps, reserved, decl.description) == ([PortRange(151, 200)], first, "first")
