@@ -171,3 +171,9 @@ def test_the_worst_reservation_on_a_tie_is_the_first_candidate():
     net.reservations = [(first, Declaration(DEFAULT, "first")), (second, Declaration(DEFAULT, "second"))]
     gaps, reserved, decl = net.worst_reservation(PortRange(100, 200))
     assert (gaps, reserved, decl.description) == ([PortRange(151, 200)], first, "first")
+
+
+def test_a_range_counts_both_ends_and_ranges_touching_at_one_port_overlap_there():
+    assert PortRange(30000, 30000).size == 1
+    assert PortRange(100, 200).overlap(PortRange(200, 300)) == PortRange(200, 200)
+    assert PortRange(100, 199).overlap(PortRange(200, 300)) is None
