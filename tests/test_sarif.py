@@ -425,8 +425,9 @@ def test_the_log_is_indented_by_two_with_one_result_a_line_and_text_unescaped():
     lines = text.split("\n")
     assert '      "automationDetails": {' in lines and '        "id": "café/"' in lines
     results = lines.index('      "results": [')
+    index = [rule.ID for rule in RULES].index("PL101")
     assert lines[results + 1].startswith(
-        '        {"ruleId": "PL101", "ruleIndex": 1, "level": "warning", "message": {"text": "Café."}, "locations": '
+        f'        {{"ruleId": "PL101", "ruleIndex": {index}, "level": "warning", "message": {{"text": "Café."}}, "locations": '
     )
     assert lines[results + 2 :] == [
         "      ],",

@@ -165,8 +165,7 @@ def test_scalars_lists_empty_and_foreign_documents_are_skipped_quietly():
 
 
 def test_positions_count_a_line_break_at_the_very_start():
-    from portlint.sources import _byte_position, _ignore_comments, not_text
+    from portlint.sources import _byte_position, not_text
 
     assert not_text("\nab\x00", first_line=4)[1:] == (5, 3)
     assert _byte_position(b"\nab\xc3\xa9x", 5) == (2, 4)  # "é" is two bytes, one column
-    assert _ignore_comments("\nkind: Pod  # portlint: ignore[pl101, PL201]\n") == {2: {"PL101", "PL201"}}
