@@ -137,9 +137,16 @@ def _signals_held():
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Kill the workers (the batches not yet done fail with them): a worker may be busy
-    with a batch for seconds, and the parent is leaving."""
+    with a batch for seconds, and the parent is leaving. The pool's wake-up pipe is taken
+    off the interpreter's exit hook (concurrent.futures' _python_exit): the pool's manager
+    thread closes that pipe as it ends, and when it did so while the hook wrote to it, a
+    traceback ("Bad file descriptor") followed 'portlint: interrupted' on stderr."""
+    from concurrent.futures import process as futures_process
+
     processes = list((pool._processes or {}).values())  # no public way to reach them before Python 3.14
+    manager = pool._executor_manager_thread
     pool.shutdown(wait=False)
+    futures_process._threads_wakeups.pop(manager, None)
     for process in processes:
         process.kill()
     for process in processes:

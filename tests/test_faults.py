@@ -519,7 +519,10 @@ futures = [pool.submit(time.sleep, 60) for _ in range(3)]  # one running, the ot
 while not futures[0].running():
     time.sleep(0.01)
 workers = list(pool._processes.values())
+manager = pool._executor_manager_thread
 parallel._stop(pool)
+from concurrent.futures import process as futures_process
+assert manager not in futures_process._threads_wakeups  # the exit hook will not write to its pipe
 # gone from the process table: not is_alive(), which says True when the executor's own thread
 # reaped the killed worker first (its waitpid then fails with ECHILD)
 print([os.path.exists(f"/proc/{w.pid}") for w in workers])
