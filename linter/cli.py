@@ -347,6 +347,16 @@ def explain(
     _fail(f"unknown rule '{rule_id}'; `portlint rules` lists them")
 
 
+@app.command()
+def lsp() -> None:
+    """Run the language server on stdin and stdout, for editors (docs/editors.md)."""
+    try:
+        from .lsp import serve  # here, not at the top: pygls is only the server's
+    except ImportError as exc:
+        _fail(f"portlint lsp needs pygls ({exc}); install portlint with the 'lsp' extra")
+    serve()
+
+
 class Stopped(BaseException):
     """A signal that ends the run (SIGINT: Ctrl-C; SIGTERM: a cancelled CI job, `timeout`),
     raised wherever the run is, so that it ends cleanly: the report file being written is

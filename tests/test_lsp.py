@@ -1,0 +1,373 @@
+"""`portlint lsp` driven as an editor drives it: JSON-RPC over the server's stdin and stdout
+(Content-Length framing), every wait bounded. One server for the module; each test adds a
+workspace folder of its own and closes what it opened."""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pygls")
+
+WAIT = 10.0  # seconds: the longest any answer may take on a loaded machine
+
+
+class Client:
+    """A minimal LSP client: requests wait for their response; notifications are queued."""
+
+    def __init__(self, capabilities: dict | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "portlint", "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self.inbox: queue.Queue = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+        self.init = self.request("initialize", {"processId": None, "rootUri": None, "capabilities": capabilities or {}})
+        self.notify("initialized", {})
+
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        while True:
+            headers = {}
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                name, _, value = line.decode("ascii").partition(":")
+                headers[name.strip().lower()] = value.strip()
+            self.inbox.put(json.loads(stream.read(int(headers["content-length"]))))
+
+    def _send(self, message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def notify(self, method: str, params: dict) -> None:
+        self._send({"method": method, "params": params})
+
+    def request(self, method: str, params: dict):
+        self.next_id += 1
+        self._send({"id": self.next_id, "method": method, "params": params})
+        reply = self.wait(lambda m: m.get("id") == self.next_id and "method" not in m)
+        assert "error" not in reply, reply
+        return reply["result"]
+
+    def wait(self, wanted):
+        """The next message ``wanted`` accepts (others before it are dropped)."""
+        while True:
+            message = self.inbox.get(timeout=WAIT)
+            if wanted(message):
+                return message
+
+    def diagnostics(self, uri: str) -> list[dict]:
+        message = self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
+        return message["params"]["diagnostics"]
+
+    def stop(self) -> None:
+        try:
+            self.request("shutdown", None)
+            self.notify("exit", None)
+            assert self.proc.wait(timeout=WAIT) == 0
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def client():
+    running = Client()
+    yield running
+    running.stop()
+
+
+class Workspace:
+    """A workspace folder added to the running server, and the documents opened in it."""
+
+    def __init__(self, client: Client, root: Path) -> None:
+        self.client, self.root, self.opened = client, root, []
+        self.folder = {"uri": root.as_uri(), "name": root.name}
+        client.notify("workspace/didChangeWorkspaceFolders", {"event": {"added": [self.folder], "removed": []}})
+
+    def uri(self, name: str) -> str:
+        return (self.root / name).as_uri()
+
+    def open(self, name: str, text: str, language: str = "yaml") -> list[dict]:
+        uri = self.uri(name)
+        self.opened.append(uri)
+        item = {"uri": uri, "languageId": language, "version": 1, "text": text}
+        self.client.notify("textDocument/didOpen", {"textDocument": item})
+        return self.client.diagnostics(uri)
+
+    def change(self, name: str, text: str, version: int) -> None:
+        document = {"uri": self.uri(name), "version": version}
+        self.client.notify("textDocument/didChange", {"textDocument": document, "contentChanges": [{"text": text}]})
+
+    def close(self) -> None:
+        for uri in self.opened:
+            self.client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        self.client.notify("workspace/didChangeWorkspaceFolders", {"event": {"added": [], "removed": [self.folder]}})
+
+
+@pytest.fixture
+def workspace(client, tmp_path):
+    made = Workspace(client, tmp_path)
+    yield made
+    made.close()
+
+
+def span(line: int, start: int, end_line: int, end: int) -> dict:
+    return {"start": {"line": line, "character": start}, "end": {"line": end_line, "character": end}}
+
+
+def summary(diag: dict) -> tuple:
+    """What a test pins of a diagnostic: range, severity, code and the first sentence."""
+    return (diag["range"], diag["severity"], diag["code"], diag["message"].split(". ")[0])
+
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  ports:
+    - name: http
+      port: 80
+      nodePort: 40000
+"""
+
+
+def test_open_publishes_the_findings_of_the_buffer(workspace):
+    diags = workspace.open("svc.yaml", SERVICE)
+    # nodePort 40000 lies outside 30000-32767: PL302 on the value, line 10 col 17 (1-based)
+    assert [summary(d) for d in diags] == [
+        (
+            span(9, 16, 9, 21),
+            1,
+            "PL302",
+            'nodePort 40000 of Service "web" (port "http") is outside the NodePort range 30000-32767 (the kube-apiserver default)',
+        )
+    ]
+    assert diags[0]["source"] == "portlint"
+    assert diags[0]["codeDescription"] == {"href": "https://github.com/portlint/portlint/blob/main/docs/rules/PL302.md"}
+
+
+def service(node_port: int, name: str = "web") -> str:
+    return SERVICE.replace("name: web", f"name: {name}").replace("40000", str(node_port))
+
+
+# A hostNetwork DaemonSet widening the nodes' ephemeral range to 1024-65535, unguarded; its
+# write is the command on line 20 (1-based), columns 15 to 66 (51 characters).
+TUNING = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: tuning
+spec:
+  selector:
+    matchLabels: {app: tuning}
+  template:
+    metadata:
+      labels: {app: tuning}
+    spec:
+      hostNetwork: true
+      containers:
+        - name: sysctl
+          image: busybox
+          command:
+            - sh
+            - -c
+            - |
+              sysctl -w net.ipv4.ip_local_port_range="1024 65535"
+"""
+
+PL301_30050 = (
+    'nodePort 30050 of Service "web" (port "http") lies in the nodes\' ephemeral port range 1024-65535 '
+    '(declared by container "sysctl" of DaemonSet "tuning" at tuning.yaml:20)'
+)
+
+
+def test_a_range_declared_in_a_file_on_disk_reaches_the_open_document(workspace):
+    (workspace.root / "tuning.yaml").write_text(TUNING)
+    diags = workspace.open("svc.yaml", service(30050))
+    # 30050: inside the NodePort range and its static band, inside 1024-65535 from tuning.yaml
+    assert [summary(d) for d in diags] == [(span(9, 16, 9, 21), 1, "PL301", PL301_30050)]
+    assert diags[0]["relatedInformation"] == [
+        {
+            "location": {"uri": workspace.uri("tuning.yaml"), "range": span(19, 14, 19, 65)},
+            "message": "The ephemeral port range is declared here",
+        }
+    ]
+
+
+def test_only_findings_in_open_documents_are_published(workspace):
+    """tuning.yaml on disk has its own PL201; nothing is published for it, only for the buffer."""
+    (workspace.root / "tuning.yaml").write_text(TUNING)
+    workspace.open("svc.yaml", service(30050))
+    uris = []
+    workspace.client.notify("textDocument/didSave", {"textDocument": {"uri": workspace.uri("svc.yaml")}})
+    while True:
+        message = workspace.client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        uris.append(message["params"]["uri"])
+        if uris[-1] == workspace.uri("svc.yaml"):
+            break
+    assert uris == [workspace.uri("svc.yaml")]
+
+
+def test_an_open_buffer_replaces_its_file_on_disk(workspace):
+    (workspace.root / "tuning.yaml").write_text(TUNING)
+    narrowed = TUNING.replace("1024 65535", "40000 60999")  # unsaved: 30050 is outside it
+    workspace.open("tuning.yaml", narrowed)
+    assert workspace.open("svc.yaml", service(30050)) == []
+
+
+def test_the_config_excludes_files_on_disk(workspace):
+    (workspace.root / ".portlint.yaml").write_text('exclude: ["vendor/"]\n')
+    (workspace.root / "vendor").mkdir()
+    (workspace.root / "vendor" / "tuning.yaml").write_text(TUNING)
+    assert workspace.open("svc.yaml", service(30050)) == []
+
+
+def test_the_config_of_the_document_applies(workspace):
+    (workspace.root / "deploy").mkdir()
+    (workspace.root / "deploy" / ".portlint.yaml").write_text("rules: {PL302: warning}\n")
+    diags = workspace.open("deploy/svc.yaml", SERVICE)
+    assert [(d["code"], d["severity"]) for d in diags] == [("PL302", 2)]
+
+
+def test_save_lints_again_with_the_files_on_disk(workspace):
+    assert workspace.open("svc.yaml", service(30050)) == []  # the default range 32768-60999
+    (workspace.root / "tuning.yaml").write_text(TUNING)
+    workspace.client.notify("textDocument/didSave", {"textDocument": {"uri": workspace.uri("svc.yaml")}})
+    assert [summary(d) for d in workspace.client.diagnostics(workspace.uri("svc.yaml"))] == [
+        (span(9, 16, 9, 21), 1, "PL301", PL301_30050)
+    ]
+
+
+def test_changes_are_linted_once_typing_pauses_and_the_last_wins(workspace):
+    workspace.open("svc.yaml", SERVICE)
+    workspace.change("svc.yaml", service(40001), 2)
+    workspace.change("svc.yaml", service(40002), 3)
+    message = workspace.client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+    assert message["params"]["version"] == 3
+    assert [d["message"].split(" of ")[0] for d in message["params"]["diagnostics"]] == ["nodePort 40002"]
+
+
+def test_severities_warning_and_note(workspace):
+    pod = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: app
+      image: nginx
+      ports:
+        - containerPort: 80
+          hostPort: 40000
+"""
+    # hostPort 40000 in the Linux default 32768-60999: PL305, a warning; nodePort 31000 above
+    # the static band 30000-30085: PL307, a note
+    diags = workspace.open("pod.yaml", pod + "---\n" + service(31000))
+    assert [summary(d) for d in diags] == [
+        (
+            span(9, 20, 9, 25),
+            2,
+            "PL305",
+            'hostPort 40000 of container "app" in Pod "p" lies in the nodes\' ephemeral port range 32768-60999 (the Linux default)',
+        ),
+        (
+            span(20, 16, 20, 21),
+            3,
+            "PL307",
+            'nodePort 31000 of Service "web" (port "http") lies outside the static band 30000-30085 of the NodePort range',
+        ),
+    ]
+
+
+EMOJI = SERVICE.replace(
+    "    - name: http\n      port: 80\n      nodePort: 40000\n", '    - {name: "\U0001f600", port: 80, nodePort: 40000}\n'
+)
+
+
+def test_columns_count_utf16_code_units(workspace):
+    # '    - {name: "😀", port: 80, nodePort: 40000}': 40000 starts at code point 38, the
+    # emoji before it is two UTF-16 code units
+    diags = workspace.open("svc.yaml", EMOJI)
+    assert [(d["range"], d["code"]) for d in diags] == [(span(7, 39, 7, 44), "PL302")]
+
+
+def test_columns_count_code_points_when_the_client_prefers_utf32(tmp_path):
+    utf32 = Client({"general": {"positionEncodings": ["utf-32", "utf-16"]}})
+    try:
+        assert utf32.init["capabilities"]["positionEncoding"] == "utf-32"
+        assert [(d["range"], d["code"]) for d in Workspace(utf32, tmp_path).open("svc.yaml", EMOJI)] == [
+            (span(7, 38, 7, 43), "PL302")
+        ]
+    finally:
+        utf32.stop()
+
+
+def test_suppress_action_appends_the_ignore_comment_and_the_finding_goes(workspace):
+    diags = workspace.open("svc.yaml", SERVICE)
+    params = {"textDocument": {"uri": workspace.uri("svc.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags}}
+    actions = workspace.client.request("textDocument/codeAction", params)
+    end = {"line": 9, "character": 21}  # after '      nodePort: 40000'
+    assert actions == [
+        {
+            "title": "Suppress PL302 on this line",
+            "kind": "quickfix",
+            "diagnostics": diags,
+            "edit": {
+                "changes": {
+                    workspace.uri("svc.yaml"): [{"range": {"start": end, "end": end}, "newText": " # portlint: ignore[PL302]"}]
+                }
+            },
+        }
+    ]
+    workspace.change("svc.yaml", SERVICE.replace("40000\n", "40000 # portlint: ignore[PL302]\n"), 2)
+    assert workspace.client.diagnostics(workspace.uri("svc.yaml")) == []
+
+
+def test_no_suppress_action_in_json(workspace):
+    text = json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "web"},
+            "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 40000}]},
+        }
+    )
+    diags = workspace.open("svc.json", text, language="json")
+    assert [d["code"] for d in diags] == ["PL302"]
+    params = {"textDocument": {"uri": workspace.uri("svc.json")}, "range": diags[0]["range"], "context": {"diagnostics": diags}}
+    assert workspace.client.request("textDocument/codeAction", params) == []
+
+
+def test_hover_on_a_diagnostic_shows_the_rule_help(workspace):
+    from portlint import ruledoc
+    from portlint.rules import BY_ID
+
+    diags = workspace.open("svc.yaml", SERVICE)
+    uri = {"uri": workspace.uri("svc.yaml")}
+    hover = workspace.client.request("textDocument/hover", {"textDocument": uri, "position": {"line": 9, "character": 21}})
+    assert hover == {"contents": {"kind": "markdown", "value": ruledoc.help_markdown(BY_ID["PL302"])}, "range": diags[0]["range"]}
+    assert workspace.client.request("textDocument/hover", {"textDocument": uri, "position": {"line": 9, "character": 15}}) is None
+    assert workspace.client.request("textDocument/hover", {"textDocument": uri, "position": {"line": 8, "character": 18}}) is None
+
+
+def test_close_clears_the_document_diagnostics(workspace):
+    workspace.open("svc.yaml", SERVICE)
+    workspace.client.notify("textDocument/didClose", {"textDocument": {"uri": workspace.uri("svc.yaml")}})
+    assert workspace.client.diagnostics(workspace.uri("svc.yaml")) == []
+    workspace.opened.clear()
