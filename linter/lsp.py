@@ -57,10 +57,10 @@ def to_range(location: Location, lines: list[str], codec) -> types.Range:
 
 def is_manifest(document: TextDocument) -> bool:
     """A YAML/JSON document that ``check`` would lint as a file (Helm templates are not)."""
-    named = (document.path or "").endswith(sources.MANIFEST_SUFFIXES)
+    named = document.path.endswith(sources.MANIFEST_SUFFIXES)
     if not (named or document.language_id in MANIFEST_LANGUAGES):
         return False
-    return document.path is None or chart_of(document.path) is None
+    return chart_of(document.path) is None
 
 
 @contextlib.contextmanager
@@ -141,28 +141,34 @@ class PortlintServer(LanguageServer):
         self.waiting: asyncio.TimerHandle | None = None
 
     def groups(self, documents: Iterable[TextDocument]) -> list[Group]:
-        """The open manifests by (workspace folder, config file)."""
+        """The open manifests by (workspace folder, config file); a document outside every
+        folder is a group of its own."""
         found: dict[tuple, Group] = {}
         for doc in documents:
             if not is_manifest(doc):
                 continue
-            root = self.folder_of(doc.path)
-            here = os.path.dirname(doc.path) if doc.path else os.getcwd()
-            config_path = config.find_config(here)
+            root, config_path, name = self.place(doc)
             key = (root, config_path) if root is not None else (doc.uri,)
-            group = found.setdefault(key, Group(root, config_path))
-            name = os.path.relpath(doc.path, root) if root else os.path.basename(doc.path or doc.uri)
-            group.buffers[name.replace(os.sep, "/")] = doc
+            found.setdefault(key, Group(root, config_path)).buffers[name] = doc
         return list(found.values())
 
-    def folder_of(self, path: str | None) -> str | None:
-        """The innermost workspace folder holding ``path``."""
-        best = None
-        for folder in self.workspace.folders.values():
-            root = to_fs_path(folder.uri)
-            if path and root and os.path.commonpath([root, path]) == root and (best is None or len(root) > len(best)):
-                best = root
-        return best
+    def place(self, doc: TextDocument) -> tuple[str | None, str | None, str]:
+        """(workspace folder, config file, input name) of an open document. A buffer that is
+        no file (``untitled:``) has neither folder nor config: it is linted alone, with the
+        defaults."""
+        if not doc.uri.startswith("file:"):
+            return None, None, doc.filename
+        root = self.folder_of(doc.path)
+        config_path = config.find_config(os.path.dirname(doc.path))
+        name = os.path.relpath(doc.path, root) if root is not None else os.path.basename(doc.path)
+        return root, config_path, name.replace(os.sep, "/")
+
+    def folder_of(self, path: str) -> str | None:
+        """The innermost workspace folder holding ``path`` (folders that are no files, such
+        as a remote repository's, hold nothing here)."""
+        roots = [to_fs_path(folder.uri) for folder in self.workspace.folders.values()]
+        holding = [root for root in roots if root is not None and os.path.commonpath([root, path]) == root]
+        return max(holding, key=len, default=None)
 
     def lint_open_documents(self) -> None:
         """Lint every open manifest and publish the diagnostics of each."""
@@ -267,6 +273,6 @@ def serve() -> None:
     """Speak the protocol on a copy of stdout, and point stdout itself at stderr: a stray
     print (of a library) cannot corrupt the protocol, and the server closing its stream at
     exit leaves sys.stdout usable for the CLI's last flush."""
-    protocol_out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     server.start_io(sys.stdin.buffer, protocol_out)

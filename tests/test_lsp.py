@@ -362,6 +362,8 @@ def test_hover_on_a_diagnostic_shows_the_rule_help(workspace):
     uri = {"uri": workspace.uri("svc.yaml")}
     hover = workspace.client.request("textDocument/hover", {"textDocument": uri, "position": {"line": 9, "character": 21}})
     assert hover == {"contents": {"kind": "markdown", "value": ruledoc.help_markdown(BY_ID["PL302"])}, "range": diags[0]["range"]}
+    at_start = workspace.client.request("textDocument/hover", {"textDocument": uri, "position": {"line": 9, "character": 16}})
+    assert at_start == hover
     assert workspace.client.request("textDocument/hover", {"textDocument": uri, "position": {"line": 9, "character": 15}}) is None
     assert workspace.client.request("textDocument/hover", {"textDocument": uri, "position": {"line": 8, "character": 18}}) is None
 
@@ -371,3 +373,95 @@ def test_close_clears_the_document_diagnostics(workspace):
     workspace.client.notify("textDocument/didClose", {"textDocument": {"uri": workspace.uri("svc.yaml")}})
     assert workspace.client.diagnostics(workspace.uri("svc.yaml")) == []
     workspace.opened.clear()
+
+
+def published_until(client: Client, uri: str) -> list[str]:
+    """The documents diagnostics are published for, up to and including ``uri``."""
+    uris: list[str] = []
+    while not uris or uris[-1] != uri:
+        message = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        uris.append(message["params"]["uri"])
+    return uris
+
+
+def test_only_manifests_are_linted(workspace):
+    """Plain text and a Helm template (which `check` renders, never lints as a file) get no
+    diagnostics; a YAML buffer without a .yaml name does."""
+    (workspace.root / "chart" / "templates").mkdir(parents=True)
+    (workspace.root / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+    for name, language in (("notes.txt", "plaintext"), ("chart/templates/svc.yaml", "yaml")):
+        item = {"uri": workspace.uri(name), "languageId": language, "version": 1, "text": SERVICE}
+        workspace.client.notify("textDocument/didOpen", {"textDocument": item})
+        workspace.opened.append(item["uri"])
+    assert [d["code"] for d in workspace.open("Servicefile", SERVICE)] == ["PL302"]
+    assert [d["code"] for d in workspace.open("compose.yml", SERVICE, language="dockercompose")] == ["PL302"]
+    workspace.client.notify("textDocument/didSave", {"textDocument": {"uri": workspace.uri("Servicefile")}})
+    assert published_until(workspace.client, workspace.uri("Servicefile")) == [workspace.uri("Servicefile")]
+
+
+def test_a_buffer_that_is_no_file_is_linted_alone(workspace):
+    """Named by its URI's last segment, with the defaults, whatever the workspace folders."""
+    client = workspace.client
+    uri = "untitled:Untitled-1"
+    item = {"uri": uri, "languageId": "yaml", "version": 1, "text": TUNING + "---\n" + service(30050)}
+    client.notify("textDocument/didOpen", {"textDocument": item})
+    try:
+        pl301 = [summary(d) for d in client.diagnostics(uri) if d["code"] == "PL301"]
+        assert pl301 == [(span(30, 16, 30, 21), 1, "PL301", PL301_30050.replace("at tuning.yaml:20", "at Untitled-1:20"))]
+    finally:
+        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
+
+def test_a_buffer_is_named_by_its_path_in_the_folder(workspace):
+    """As `check` run from the folder names the file: the PL301 cites the declaration in the
+    same buffer at deploy/both.yaml:20; the file on disk (the same text) is not linted again."""
+    both = TUNING + "---\n" + service(30050)
+    (workspace.root / "deploy").mkdir()
+    (workspace.root / "deploy" / "both.yaml").write_text(both)
+    diags = workspace.open("deploy/both.yaml", both)
+    assert [summary(d) for d in diags if d["code"] == "PL301"] == [
+        (span(30, 16, 30, 21), 1, "PL301", PL301_30050.replace("at tuning.yaml:20", "at deploy/both.yaml:20"))
+    ]
+    assert diags[-1]["relatedInformation"] == [
+        {"location": {"uri": workspace.uri("deploy/both.yaml"), "range": span(19, 14, 19, 65)}, "message": "The ephemeral port range is declared here"}
+    ]
+
+
+def test_the_innermost_workspace_folder_is_the_document_s(workspace, tmp_path):
+    """outer/inner/ declares the ephemeral range 1024-65535 (PL301 if inner/ is the folder);
+    outer/ and outer/inner-sibling/ (a longer name) reserve 30000-32767 on the nodes as well
+    (no PL301 if either were the folder); a folder that is no file holds nothing."""
+    reserving = TUNING.replace('sysctl -w net.ipv4.ip_local_port_range="1024 65535"', 'sysctl -w net.ipv4.ip_local_reserved_ports="30000-32767"')
+    (tmp_path / "reserve.yaml").write_text(reserving)
+    for name in ("inner", "inner-sibling"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "inner-sibling" / "reserve.yaml").write_text(reserving)
+    (tmp_path / "inner" / "tuning.yaml").write_text(TUNING)
+    remote = {"uri": "vscode-vfs://github/portlint/portlint", "name": "remote"}
+    workspace.client.notify("workspace/didChangeWorkspaceFolders", {"event": {"added": [remote], "removed": []}})
+    inner, sibling = Workspace(workspace.client, tmp_path / "inner"), Workspace(workspace.client, tmp_path / "inner-sibling")
+    try:
+        assert [d["code"] for d in inner.open("svc.yaml", service(30050))] == ["PL301"]
+    finally:
+        inner.close()
+        sibling.close()
+        workspace.client.notify("workspace/didChangeWorkspaceFolders", {"event": {"added": [], "removed": [remote]}})
+
+
+def test_a_bad_config_is_shown_as_a_message(workspace):
+    (workspace.root / ".portlint.yaml").write_text("rules: {PL999: off}\n")
+    item = {"uri": workspace.uri("svc.yaml"), "languageId": "yaml", "version": 1, "text": SERVICE}
+    workspace.client.notify("textDocument/didOpen", {"textDocument": item})
+    workspace.opened.append(item["uri"])
+    shown = workspace.client.wait(lambda m: m.get("method") == "window/showMessage")
+    assert shown["params"] == {
+        "type": 1,
+        "message": f"{workspace.root / '.portlint.yaml'}: rules: unknown rule id 'PL999'; `portlint rules` lists them",
+    }
+
+
+def test_no_action_for_another_tool_s_diagnostic(workspace):
+    diags = workspace.open("svc.yaml", SERVICE)
+    foreign = {**diags[0], "source": "yamllint"}
+    params = {"textDocument": {"uri": workspace.uri("svc.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": [foreign]}}
+    assert workspace.client.request("textDocument/codeAction", params) == []
