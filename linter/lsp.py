@@ -231,12 +231,13 @@ def _closed(ls: PortlintServer, params: types.DidCloseTextDocumentParams) -> Non
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
 def _code_actions(ls: PortlintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     doc = ls.workspace.get_text_document(params.text_document.uri)
-    if (doc.path or "").endswith(".json"):  # JSON has no comments
+    if doc.path.endswith(".json"):  # JSON has no comments
         return []
     lines = editor_lines(doc.source)
     actions = []
     for diag in params.context.diagnostics:
-        if diag.source == SOURCE and diag.code in BY_ID:
+        # after a line continuation a comment would end the shell command there
+        if diag.source == SOURCE and diag.code in BY_ID and not lines[diag.range.start.line].endswith("\\"):
             actions.append(suppress_action(doc.uri, diag, lines, ls.workspace.position_codec))
     return actions
 

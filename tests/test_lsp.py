@@ -465,3 +465,15 @@ def test_no_action_for_another_tool_s_diagnostic(workspace):
     foreign = {**diags[0], "source": "yamllint"}
     params = {"textDocument": {"uri": workspace.uri("svc.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": [foreign]}}
     assert workspace.client.request("textDocument/codeAction", params) == []
+
+
+def test_no_suppress_action_on_a_line_continued_with_a_backslash(workspace):
+    """A comment after `\\` would end the shell command: the write would lose its argument."""
+    pod = TUNING.replace("      hostNetwork: true\n", "").replace(
+        '              sysctl -w net.ipv4.ip_local_port_range="1024 65535"\n', "              sysctl -w \\\n                net.core.somaxconn=4096\n"
+    )
+    diags = workspace.open("pod.yaml", pod)
+    # PL101: an unguarded write of a namespaced sysctl; the command starts on line 19 (1-based)
+    assert [(d["code"], d["range"]["start"]) for d in diags] == [("PL101", {"line": 18, "character": 14})]
+    params = {"textDocument": {"uri": workspace.uri("pod.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags}}
+    assert workspace.client.request("textDocument/codeAction", params) == []
