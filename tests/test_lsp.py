@@ -477,3 +477,13 @@ def test_no_suppress_action_on_a_line_continued_with_a_backslash(workspace):
     assert [(d["code"], d["range"]["start"]) for d in diags] == [("PL101", {"line": 18, "character": 14})]
     params = {"textDocument": {"uri": workspace.uri("pod.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags}}
     assert workspace.client.request("textDocument/codeAction", params) == []
+
+
+def test_the_documented_vscode_settings_start_this_server_for_its_languages():
+    from conftest import REPO
+    from portlint.lsp import MANIFEST_LANGUAGES
+
+    text = (REPO / "docs" / "editors.md").read_text()
+    settings = json.loads(text.split("```jsonc\n", 1)[1].split("```", 1)[0])
+    assert [settings["glspc.server.command"], *settings["glspc.server.commandArguments"]] == ["portlint", "lsp"]
+    assert tuple(settings["glspc.server.languageId"]) == MANIFEST_LANGUAGES
