@@ -77,19 +77,22 @@ def working_directory(path: str) -> Iterator[None]:
 
 
 class Group:
-    """Open documents linted in one run: those of one workspace folder under one config."""
+    """Open documents linted in one run: those of one workspace folder under one config, or
+    a document outside every folder, alone."""
 
-    def __init__(self, root: str | None, config_path: str | None) -> None:
-        self.root = root  # None: a document outside every workspace folder, linted alone
+    def __init__(self, base: str | None, config_path: str | None, folder: bool) -> None:
+        self.base = base  # the run's working directory: the folder, or the lone file's directory
         self.config_path = config_path
+        self.folder = folder  # whether the manifests on disk under ``base`` are linted too
         self.buffers: dict[str, TextDocument] = {}  # input name -> open document
 
     def inputs(self, settings: config.Settings) -> list[str]:
-        """The open buffers, then the folder's manifests on disk that are not open."""
-        named = [sources.MemoryInput(name, doc.source) for name, doc in self.buffers.items()]
-        if self.root is None:
-            return named
+        """The open buffers the config does not exclude, then (in a folder) the manifests on
+        disk that are not open."""
         excludes = Excludes(settings.exclude, settings.config_dir)
+        named = [sources.MemoryInput(name, doc.source) for name, doc in self.buffers.items() if not excludes.match(name)]
+        if not self.folder:
+            return named
         on_disk = sources.discover(["."], excludes, Found(), sources.Skipped())
         return named + [path for path in on_disk if sources.display_path(path) not in self.buffers]
 
@@ -98,7 +101,7 @@ class Group:
         A bad config raises config.ConfigError."""
         settings = config.load(self.config_path)
         levels = engine.effective_levels(RULES, settings, None, set())
-        with working_directory(self.root or os.getcwd()):
+        with working_directory(self.base or os.getcwd()):
             result = engine.lint(self.inputs(settings), settings, RULES, levels)
             found = [f for f in result.findings if not f.suppressed and f.path in self.buffers]
         return found, result.notifications
@@ -112,7 +115,7 @@ class Group:
             return types.Location(doc.uri, to_range(place, editor_lines(doc.source), codec))
         start = types.Position(place.line - 1, place.column - 1)
         end = types.Position(place.end_line - 1, place.end_column - 1)
-        return types.Location(from_fs_path(os.path.abspath(os.path.join(self.root or "", place.path))), types.Range(start, end))
+        return types.Location(from_fs_path(os.path.abspath(os.path.join(self.base or "", place.path))), types.Range(start, end))
 
 
 def diagnostic(finding: Finding, group: Group, codec) -> types.Diagnostic:
@@ -147,21 +150,21 @@ class PortlintServer(LanguageServer):
         for doc in documents:
             if not is_manifest(doc):
                 continue
-            root, config_path, name = self.place(doc)
-            key = (root, config_path) if root is not None else (doc.uri,)
-            found.setdefault(key, Group(root, config_path)).buffers[name] = doc
+            base, config_path, name, folder = self.place(doc)
+            key = (base, config_path) if folder else (doc.uri,)
+            found.setdefault(key, Group(base, config_path, folder)).buffers[name] = doc
         return list(found.values())
 
-    def place(self, doc: TextDocument) -> tuple[str | None, str | None, str]:
-        """(workspace folder, config file, input name) of an open document. A buffer that is
-        no file (``untitled:``) has neither folder nor config: it is linted alone, with the
-        defaults."""
+    def place(self, doc: TextDocument) -> tuple[str | None, str | None, str, bool]:
+        """(working directory, config file, input name, in a workspace folder) of an open
+        document. A file outside every folder is linted alone from its directory; a buffer
+        that is no file (``untitled:``), alone with the defaults."""
         if not doc.uri.startswith("file:"):
-            return None, None, doc.filename
+            return None, None, doc.filename, False
         root = self.folder_of(doc.path)
-        config_path = config.find_config(os.path.dirname(doc.path))
-        name = os.path.relpath(doc.path, root) if root is not None else os.path.basename(doc.path)
-        return root, config_path, name.replace(os.sep, "/")
+        base = root if root is not None else os.path.dirname(doc.path)
+        name = os.path.relpath(doc.path, base).replace(os.sep, "/")
+        return base, config.find_config(os.path.dirname(doc.path)), name, root is not None
 
     def folder_of(self, path: str) -> str | None:
         """The innermost workspace folder holding ``path`` (folders that are no files, such

@@ -191,6 +191,9 @@ spec:
               sysctl -w net.ipv4.ip_local_port_range="1024 65535"
 """
 
+# the same DaemonSet reserving the NodePort range on the nodes instead: no PL301 beside it
+RESERVING = TUNING.replace('sysctl -w net.ipv4.ip_local_port_range="1024 65535"', 'sysctl -w net.ipv4.ip_local_reserved_ports="30000-32767"')
+
 PL301_30050 = (
     'nodePort 30050 of Service "web" (port "http") lies in the nodes\' ephemeral port range 1024-65535 '
     '(declared by container "sysctl" of DaemonSet "tuning" at tuning.yaml:20)'
@@ -431,11 +434,10 @@ def test_the_innermost_workspace_folder_is_the_document_s(workspace, tmp_path):
     """outer/inner/ declares the ephemeral range 1024-65535 (PL301 if inner/ is the folder);
     outer/ and outer/inner-sibling/ (a longer name) reserve 30000-32767 on the nodes as well
     (no PL301 if either were the folder); a folder that is no file holds nothing."""
-    reserving = TUNING.replace('sysctl -w net.ipv4.ip_local_port_range="1024 65535"', 'sysctl -w net.ipv4.ip_local_reserved_ports="30000-32767"')
-    (tmp_path / "reserve.yaml").write_text(reserving)
+    (tmp_path / "reserve.yaml").write_text(RESERVING)
     for name in ("inner", "inner-sibling"):
         (tmp_path / name).mkdir()
-    (tmp_path / "inner-sibling" / "reserve.yaml").write_text(reserving)
+    (tmp_path / "inner-sibling" / "reserve.yaml").write_text(RESERVING)
     (tmp_path / "inner" / "tuning.yaml").write_text(TUNING)
     remote = {"uri": "vscode-vfs://github/portlint/portlint", "name": "remote"}
     workspace.client.notify("workspace/didChangeWorkspaceFolders", {"event": {"added": [remote], "removed": []}})
@@ -487,3 +489,24 @@ def test_the_documented_vscode_settings_start_this_server_for_its_languages():
     settings = json.loads(text.split("```jsonc\n", 1)[1].split("```", 1)[0])
     assert [settings["glspc.server.command"], *settings["glspc.server.commandArguments"]] == ["portlint", "lsp"]
     assert tuple(settings["glspc.server.languageId"]) == MANIFEST_LANGUAGES
+
+
+def test_an_open_document_the_config_excludes_is_not_linted(workspace):
+    (workspace.root / ".portlint.yaml").write_text('exclude: ["vendor/"]\n')
+    assert workspace.open("vendor/svc.yaml", SERVICE) == []
+
+
+def test_a_file_outside_the_workspace_folders_is_linted_alone_from_its_directory(client, tmp_path):
+    """Its config applies (PL301 as a warning) and it is named from its directory; the
+    manifests beside it are not read (the reservation there would silence the PL301)."""
+    (tmp_path / ".portlint.yaml").write_text("rules: {PL301: warning}\n")
+    (tmp_path / "other.yaml").write_text(RESERVING)
+    alone = Workspace.__new__(Workspace)
+    alone.client, alone.root, alone.opened = client, tmp_path, []
+    try:
+        diags = alone.open("alone.yaml", TUNING + "---\n" + service(30050))
+        assert [summary(d) for d in diags if d["code"] == "PL301"] == [
+            (span(30, 16, 30, 21), 2, "PL301", PL301_30050.replace("at tuning.yaml:20", "at alone.yaml:20"))
+        ]
+    finally:
+        client.notify("textDocument/didClose", {"textDocument": {"uri": alone.uri("alone.yaml")}})
