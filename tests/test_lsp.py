@@ -510,3 +510,10 @@ def test_a_file_outside_the_workspace_folders_is_linted_alone_from_its_directory
         ]
     finally:
         client.notify("textDocument/didClose", {"textDocument": {"uri": alone.uri("alone.yaml")}})
+
+
+def test_check_does_not_import_the_server_library():
+    """pygls is imported by `portlint lsp` only: `portlint check` does not pay for it."""
+    probe = "import sys; from portlint import cli, runner; print(sorted({m.split('.')[0] for m in sys.modules} & {'pygls', 'lsprotocol', 'cattrs'}))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=WAIT)
+    assert done.stdout == "[]\n"
