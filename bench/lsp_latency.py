@@ -22,10 +22,9 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
+from portlint.lsp import DEBOUNCE_SECONDS  # noqa: E402
 from run import generate  # noqa: E402
 from test_lsp import Client, Workspace  # noqa: E402
-
-from portlint.lsp import DEBOUNCE_SECONDS  # noqa: E402
 
 
 def main() -> None:
@@ -44,11 +43,13 @@ def main() -> None:
             for version in range(2, args.runs + 2):
                 start = time.perf_counter()
                 workspace.change("big.yaml", text + f"# edit {version}\n", version)
-                client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["version"] == version)
+                client.wait(lambda m, v=version: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["version"] == v)
                 took.append(time.perf_counter() - start - DEBOUNCE_SECONDS)
     finally:
         client.stop()
-    print(f"{text.count(chr(10))} lines: change to diagnostics, debounce excluded: median {statistics.median(took) * 1000:.0f} ms, worst {max(took) * 1000:.0f} ms ({args.runs} changes)")
+    median, worst = statistics.median(took) * 1000, max(took) * 1000
+    lines = text.count("\n")
+    print(f"{lines} lines: change to diagnostics, debounce excluded: median {median:.0f} ms, worst {worst:.0f} ms ({args.runs} changes)")
 
 
 if __name__ == "__main__":

@@ -517,3 +517,12 @@ def test_check_does_not_import_the_server_library():
     probe = "import sys; from portlint import cli, runner; print(sorted({m.split('.')[0] for m in sys.modules} & {'pygls', 'lsprotocol', 'cattrs'}))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=WAIT)
     assert done.stdout == "[]\n"
+
+
+def test_an_incremental_change_is_applied_to_the_buffer(workspace):
+    workspace.open("svc.yaml", EMOJI)
+    # replace 40000 (UTF-16 characters 39-44 of line 8, after the emoji) by 40003
+    change = {"range": span(7, 39, 7, 44), "text": "40003"}
+    workspace.client.notify("textDocument/didChange", {"textDocument": {"uri": workspace.uri("svc.yaml"), "version": 2}, "contentChanges": [change]})
+    diags = workspace.client.diagnostics(workspace.uri("svc.yaml"))
+    assert [(d["range"], d["message"].split(" of ")[0]) for d in diags] == [(span(7, 39, 7, 44), "nodePort 40003")]
