@@ -17,7 +17,7 @@ from typing import List, NoReturn, Optional
 import typer
 
 from . import __version__
-from .report import STATISTICS, WRITERS
+from .report import STATISTICS, WRITERS, for_people
 from .rules.pl002_suppression_without_reason import ID as SUPPRESSION_WITHOUT_REASON
 
 app = typer.Typer(
@@ -207,7 +207,7 @@ def check(
     for problem in (selected, ignored):
         if isinstance(problem, str):
             fail(problem)
-    if statistics and format not in (Format.text, Format.full):
+    if statistics and not for_people(format.value):
         fail(f"--statistics: counts are text; not with --format {format.value}")
     try:
         settings = config_mod.load(config if config is not None else config_mod.find_config())

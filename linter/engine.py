@@ -143,7 +143,7 @@ def _suppression_findings(written: list, used: set, rules: list[ModuleType]) -> 
     so a suppression of a run rule, or of ALL, is never reported unused."""
     scope = {rule.ID: rule.SCOPE for rule in rules}
     found = []
-    for s in dict.fromkeys(written):  # a kept script's suppressions come twice (its ConfigMap's)
+    for s in written:
         if s.reason == "" and SUPPRESSION_WITHOUT_REASON in scope:
             ids = ", ".join(sorted(s.rules))
             found.append(_meta(SUPPRESSION_WITHOUT_REASON, s, f"suppression of {ids} gives no reason"))

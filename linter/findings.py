@@ -43,9 +43,13 @@ class Finding:
     key: str = ""
     template: str | None = None  # Helm template the object was rendered from
     suppressed: bool = False
-    justification: str = ""  # the suppression's reason
     suppressed_by: Suppression | None = None  # the comment or annotation entry that suppressed it
     occurrence: int = 0  # findings before this one in the report with the same fingerprint basis
+
+    @property
+    def justification(self) -> str:
+        """The reason the suppression gives ("" when none, or not suppressed by an entry)."""
+        return self.suppressed_by.reason if self.suppressed_by is not None else ""
 
     @property
     def path(self) -> str | None:
@@ -89,7 +93,6 @@ def suppress(finding: Finding, by: Suppression | None) -> None:
     """Mark ``finding`` suppressed by ``by`` (None: nothing suppresses it)."""
     if by is not None:
         finding.suppressed = True
-        finding.justification = by.reason
         finding.suppressed_by = by
 
 

@@ -24,7 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
-from . import __version__, config, engine, ruledoc, sources
+from . import __version__, config, engine, ruledoc, sources, suppressions
 from .charts import Found, chart_of
 from .excludes import Excludes
 from .findings import Finding, Location
@@ -249,7 +249,7 @@ def suppress_action(uri: str, diag: types.Diagnostic, lines: list[str], codec) -
     """'Suppress PLxxx on this line': the ignore comment at the end of the diagnostic's first line."""
     line = diag.range.start.line
     end = codec.position_to_client_units(lines, types.Position(line, len(lines[line])))
-    edit = types.TextEdit(types.Range(end, end), f" # portlint: ignore[{diag.code}]")
+    edit = types.TextEdit(types.Range(end, end), " " + suppressions.comment(diag.code))
     return types.CodeAction(
         title=f"Suppress {diag.code} on this line",
         kind=types.CodeActionKind.QuickFix,

@@ -71,7 +71,7 @@ def run(
     unread = frozenset([stdin_name] if "-" in paths else []) | {str(p) for p in paths if isinstance(p, MemoryInput)}
     info = report.RunInfo(__version__, RULES, colour=colour, automation_id=automation_id, unread=unread)
     stderr = [f"portlint: {line}" for line in chart_lines] + [f"portlint: error: {note}" for note in result.notifications]
-    if getattr(report.writer_class(format), "SUMMARY_ON_STDERR", False):  # the formats for people
+    if report.for_people(format):
         from .report.text import summary_line
 
         stderr.append(summary_line(summary))

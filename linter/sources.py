@@ -18,9 +18,9 @@ import sys
 from dataclasses import field
 from typing import BinaryIO, Iterable, Iterator
 
+from . import suppressions
 from .charts import CHART_FILE, TEMPLATES, Found, chart_input, chart_of, outermost
 from .excludes import NOTHING, Excludes
-from . import suppressions
 from .findings import Location
 from .records import mutable
 from .suppressions import Suppression

@@ -60,6 +60,11 @@ def comments(text: str, path: str, first_line: int) -> Iterable[Suppression]:
             yield Suppression(ids, match.group(2).strip(), where)
 
 
+def comment(rule_id: str) -> str:
+    """The comment that suppresses ``rule_id`` on its line (the form ``comments`` reads)."""
+    return f"# portlint: ignore[{rule_id}]"
+
+
 def annotation(value: str, where: Location) -> tuple[Suppression, ...]:
     """The entries of a ``portlint.io/ignore`` annotation, located at its value."""
     entries = []

@@ -94,6 +94,12 @@ def writer_class(format: str) -> type[Writer]:
     return getattr(import_module(f".{module}", __name__), name)
 
 
+def for_people(format: str) -> bool:
+    """text, full, statistics: the runner writes the summary line on stderr after them, and
+    --statistics replaces only them."""
+    return getattr(writer_class(format), "SUMMARY_ON_STDERR", False)
+
+
 def render(format: str, run: RunInfo, findings: Iterable[Finding], summary: Summary) -> Iterator[str]:
     """The report in ``format`` (or STATISTICS) as text chunks: start, one chunk a finding, finish."""
     writer = writer_class(format)()

@@ -3,7 +3,7 @@ the finding's line (the same gcc-style line as ``text``, so problem matchers sti
 the source line with its number and carets under the region, the related places, and once
 per rule where its explanation is. The summary goes to stderr, as with ``text``.
 
-The source comes from the file again (columns.py); a finding whose file cannot be reread
+The source comes from the file again (source_lines.py); a finding whose file cannot be reread
 (stdin, a gone file) or of the run itself has its line alone."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Location
-from .columns import SourceLines
+from .source_lines import SourceLines
 from .escape import printable
-from .text import _COLOURS, _RESET, TextWriter
+from .text import COLOURS, RESET, TextWriter
 
 if TYPE_CHECKING:
     from . import RunInfo
@@ -45,7 +45,7 @@ class FullWriter(TextWriter):
         before = printable(text[: loc.column - 1])
         carets = "^" * max(1, len(printable(text[loc.column - 1 : stop])))
         if self.colour:
-            carets = f"{_COLOURS[level]}{carets}{_RESET}"
+            carets = f"{COLOURS[level]}{carets}{RESET}"
         number = str(loc.line)
         gutter = " " * len(number)
         return [f"{gutter} |", f"{number} | {printable(text)}", f"{gutter} | {' ' * len(before)}{carets}"]

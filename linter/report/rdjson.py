@@ -4,7 +4,7 @@ DiagnosticResult object, ``rdjsonl`` one Diagnostic a line (proto/rdf/reviewdog.
 reviewdog's repository; tests check both against its JSON Schemas).
 
 Ranges are reviewdog's: 1-based lines, columns counted in UTF-8 bytes, end exclusive
-(columns.py converts; a position it cannot convert has its line only, which reviewdog reads
+(source_lines.py converts; a position it cannot convert has its line only, which reviewdog reads
 as the whole line). ``code`` links the rule's page; related locations carry their labels.
 Suppressed findings are left out (reviewdog would post them). A finding of the run itself
 has no ``location``: reviewdog reports it outside the diff (``-filter-mode=nofilter``)."""
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .. import ruledoc
 from ..findings import Finding, Location
-from .columns import SourceLines
+from .source_lines import SourceLines
 
 if TYPE_CHECKING:
     from . import RunInfo, Summary

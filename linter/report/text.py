@@ -17,8 +17,8 @@ from .escape import printable
 if TYPE_CHECKING:
     from . import RunInfo, Summary
 
-_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
-_BOLD, _RESET = "\033[1m", "\033[0m"
+COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
+BOLD, RESET = "\033[1m", "\033[0m"
 
 
 class TextWriter:
@@ -39,8 +39,8 @@ class TextWriter:
         where = "portlint:" if loc is None else f"{printable(loc.path)}:{loc.line}:{loc.column}:"
         level = f"{f.level}:"
         if self.colour:
-            where = f"{_BOLD}{where}{_RESET}"
-            level = f"{_COLOURS.get(f.level, '')}{level}{_RESET}"
+            where = f"{BOLD}{where}{RESET}"
+            level = f"{COLOURS.get(f.level, '')}{level}{RESET}"
         return f"{where} {level} {printable(f.message)} [{f.rule_id}]\n"
 
     def finish(self, summary: Summary) -> str:
