@@ -26,8 +26,8 @@ app = typer.Typer(
         "Lint Kubernetes manifests for sysctl writes that reach the node and for nodePorts "
         "inside the nodes' ephemeral port range.\n\n"
         "Reads YAML/JSON manifests, Helm charts (rendered with helm) and Helm-rendered streams; "
-        "reports as text, SARIF 2.1.0, "
-        "JSON or GitHub annotations."
+        "reports as text, SARIF 2.1.0, JSON, GitHub annotations, GitLab Code Quality, JUnit, "
+        "Checkstyle or reviewdog's rdjson (check --format)."
     ),
     add_completion=False,
     no_args_is_help=True,
