@@ -190,7 +190,7 @@ def merge(first: list[Finding], others: list[tuple[Render, list[Finding]]]) -> l
             extra[key] = (finding, [render.values])
     out = list(first)
     for finding, values in extra.values():
-        finding.message = f"{finding.message} Rendered with the values in {', '.join(values)}."
+        finding.message = f"{finding.message} (with the values in {', '.join(values)})"
         out.append(finding)
     return out
 

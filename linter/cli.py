@@ -167,6 +167,9 @@ def check(
     statistics: bool = typer.Option(
         False, "--statistics", help="Print how many findings of each rule instead of the findings (text formats)."
     ),
+    show_fixes: bool = typer.Option(
+        False, "--show-fixes", help="After the findings, print how to fix each reported rule, once (text formats)."
+    ),
     stdin_filename: str = typer.Option("-", "--stdin-filename", help="Name for stdin input in reports.", metavar="NAME"),
     helm_chart: Optional[str] = typer.Option(
         None,
@@ -209,6 +212,8 @@ def check(
             fail(problem)
     if statistics and not for_people(format.value):
         fail(f"--statistics: counts are text; not with --format {format.value}")
+    if show_fixes and not for_people(format.value):
+        fail(f"--show-fixes: advice is text; not with --format {format.value} (its rules carry their help)")
     try:
         settings = config_mod.load(config if config is not None else config_mod.find_config())
         flags = {"ephemeral": ephemeral_port_range, "reserved": reserved_ports, "node_ports": node_port_range}
@@ -231,6 +236,7 @@ def check(
             helm_chart=helm_chart,
             colour=_colour(color, output),
             automation_id=automation_id,
+            show_fixes=show_fixes,
         )
     except (config_mod.ConfigError, InputError, SpillError, WorkerDied) as exc:
         fail(str(exc))

@@ -193,10 +193,9 @@ class _Sink:
         if finding.suppressed_by is not None:
             self.used.add(finding.suppressed_by)
         if finding.template:
-            end = "" if finding.message.endswith(".") else "."
             # in the message, not as a location: the '# Source:' path is relative to the chart's
             # parent, wherever helm ran, and is seldom a file here (--helm-chart maps it to one)
-            finding.message = f"{finding.message}{end} Rendered from the Helm template {finding.template}."
+            finding.message = f"{finding.message} (rendered from {finding.template})"
         self.result.findings.add(finding)
 
 
@@ -231,7 +230,7 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> N
     for p in problems:
         message = p.message
         if root is None and "{{" in doc.text:
-            message += "; this looks like an unrendered Helm template: lint the output of `helm template` instead"
+            message += "; it looks like an unrendered Helm template"
         raw.append(_parse_finding(doc.path, message, p.line, p.col, p.end_line, p.end_col, doc.template))
     for manifest in k8s.manifests(doc, root):
         for rule in object_rules:

@@ -763,7 +763,7 @@ class Mapper:
 
 
 def _approximate(message: str) -> str:
-    return f"{message[:-1] if message.endswith('.') else message} ({APPROXIMATE})."
+    return f"{message} ({APPROXIMATE})"
 
 
 def map_to_chart(findings: list[Finding], chart_dir: str, rendered: Mapping[str, str] | None = None) -> list[str]:

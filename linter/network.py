@@ -187,13 +187,12 @@ class NodeNetwork:
         self.reservations = self.reservations or [(self.reserved, self.reserved_from)]
 
     def where(self, decl: Declaration) -> str:
-        """How messages cite a declaration: 'the Linux default', 'set by --ephemeral-port-range',
-        'declared by init container "x" of DaemonSet "y" at path:line'."""
-        if decl.origin == DEFAULT:
-            return decl.description
+        """How messages cite a declaration, briefly: 'path:line' where it has a place, else
+        'the Linux default' or the flag ('--ephemeral-port-range 1024 65535'); who declares it
+        is in the related location's label."""
         if decl.location is not None:
-            return f"declared by {decl.description} at {decl.location.path}:{decl.location.line}"
-        return f"set by {decl.description}"
+            return f"{decl.location.path}:{decl.location.line}"
+        return decl.description
 
     def ephemerals_holding(self, port: int) -> list[tuple[PortRange, Declaration]]:
         """The candidate ephemeral ranges that contain ``port``, widest first."""

@@ -61,7 +61,7 @@ def undecodable(manifest: k8s.Manifest) -> Iterator[tuple[Node, str, str]]:
         if type(entry) is not Mapping:
             yield (
                 entry,
-                f"securityContext.sysctls[{i}] is not a mapping of name and value; Kubernetes rejects this document",
+                f"securityContext.sysctls[{i}] is not a mapping of name and value",
                 where,
             )
             continue
@@ -69,7 +69,7 @@ def undecodable(manifest: k8s.Manifest) -> Iterator[tuple[Node, str, str]]:
             node = entry.get(key)
             what = _COLLECTIONS.get(type(node))
             if what is not None:
-                message = f"the {key} of securityContext.sysctls[{i}] is {what}, not a string; Kubernetes rejects this document"
+                message = f"the {key} of securityContext.sysctls[{i}] is {what}, not a string"
                 yield node, message, f"{where}.{key}"
 
 

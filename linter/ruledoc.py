@@ -40,6 +40,13 @@ def help_text(rule: ModuleType) -> str:
     return "\n".join(lines).strip()
 
 
+def how_to_fix(rule: ModuleType) -> str:
+    """The "## How to fix" section as one paragraph of plain text ("" when the help has none)."""
+    _, found, rest = help_markdown(rule).partition("\n## How to fix\n")
+    section = rest.split("\n#", 1)[0] if found else ""
+    return " ".join(line.strip() for line in section.splitlines() if line.strip())
+
+
 def url(rule: ModuleType) -> str:
     return DOCS_URL.format(id=rule.ID)
 

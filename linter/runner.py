@@ -25,6 +25,7 @@ def run(
     helm_chart: str | None = None,
     colour: bool = False,
     automation_id: str = "portlint/",
+    show_fixes: bool = False,
 ) -> tuple[int, Iterable[str]]:
     """Returns (exit code, report as text chunks). Input errors raise sources.InputError."""
     from .sources import InputError, MemoryInput
@@ -69,7 +70,9 @@ def run(
         result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications), notices
     )
     unread = frozenset([stdin_name] if "-" in paths else []) | {str(p) for p in paths if isinstance(p, MemoryInput)}
-    info = report.RunInfo(__version__, RULES, colour=colour, automation_id=automation_id, unread=unread)
+    info = report.RunInfo(
+        __version__, RULES, colour=colour, automation_id=automation_id, unread=unread, show_fixes=show_fixes
+    )
     stderr = [f"portlint: {line}" for line in chart_lines] + [f"portlint: error: {note}" for note in result.notifications]
     if report.for_people(format):
         from .report.text import summary_line

@@ -397,8 +397,7 @@ def _set_entry(mapping: Mapping, key: Node, value: Node, problems: _Problems) ->
             return
     else:
         problems.add(
-            f'duplicate key "{text}" (first defined on line {problems.line(previous[0].start_mark.line)}); '
-            "Kubernetes' strict decoding rejects duplicate keys, and tools that accept them keep only the last",
+            f'duplicate key "{text}" (first defined on line {problems.line(previous[0].start_mark.line)})',
             key.start_mark.line,
             key.start_mark.column,
             key.end_mark.line,
@@ -423,7 +422,7 @@ def _merge_sources(values: list[Node], problems: _Problems) -> list[Mapping]:
         if bad is not None:  # one problem per merge value
             mark = start_mark(bad)
             problems.add(
-                'merge key "<<" needs a mapping or a list of mappings; Kubernetes rejects this document',
+                'merge key "<<" needs a mapping or a list of mappings',
                 mark.line,
                 mark.column,
             )

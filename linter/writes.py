@@ -211,9 +211,7 @@ class ContainerWrite:
         if self.namespace is None:  # node-wide: say which network the pod has, for context
             host = self.container.flag("hostNetwork")
             return "a hostNetwork pod" if host else "a pod without hostNetwork"
-        if self.shares_node:
-            return f"a {flag} pod, which shares the node's {'IPC' if flag == 'hostIPC' else 'network'} namespace"
-        return f"a pod without {flag}"
+        return f"a {flag} pod" if self.shares_node else f"a pod without {flag}"
 
 
 @frozen

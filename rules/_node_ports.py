@@ -79,7 +79,7 @@ def exposure(port: int, net: NodeNetwork):
 
 
 def exposure_text(port: int, net: NodeNetwork, holding, lacking) -> tuple[str, str, list[Location]]:
-    """(the ephemeral range holding ``port`` with its origin, a sentence naming the declared
+    """(the ephemeral range holding ``port`` with its origin, a clause naming the declared
     reservation that lacks it or "", the related locations of every declaration involved)."""
     rng, decl = holding[0]
     declared_lacking = [(s, d) for s, d in lacking if d is not None]
@@ -87,13 +87,8 @@ def exposure_text(port: int, net: NodeNetwork, holding, lacking) -> tuple[str, s
     if declared_lacking:
         reserved, by = declared_lacking[0]
         text = reservation_text(net, reserved, by)
-        note = f" {text[0].upper()}{text[1:]} {'does' if by.origin == FLAG else 'do'} not include it."
+        note = f", not in {text}"
     locations = [loc for _, d in holding for loc in related(d, "The ephemeral port range is declared here")]
     locations += [loc for _, d in declared_lacking for loc in related(d, "The reserved ports are declared here")]
     return f"{rng.low}-{rng.high} ({net.where(decl)})", note, locations
 
-
-RESERVE_HINT = (
-    "reserve the NodePort range on the nodes with net.ipv4.ip_local_reserved_ports "
-    '(e.g. "30000-32767"), narrow net.ipv4.ip_local_port_range, or pick a port outside it'
-)

@@ -51,18 +51,12 @@ def pod_sysctl_owner(sysctl: PodSysctl, version: tuple[int, int]) -> str | None:
     return None if is_safe(sysctl.name, version) else "PL203"
 
 
-GUARD_HINT = (
-    'run the write only if [ "$POD_IP" != "$HOST_IP" ], with POD_IP from fieldRef status.podIP '
-    "and HOST_IP from fieldRef status.hostIP in the container's env"
-)
-
-
 def nsenter_reason(cw: ContainerWrite) -> str:
     """Why the PID 1 an nsenter enters is the node's, for a write that reaches the node so."""
     by = cw.nsenter.by if cw.nsenter is not None else None
     if by == "hostPID":
         return "the pod has hostPID"
-    return f"{by.path} is the node's /proc (a hostPath volume of {by.host.rstrip('/') or '/'})"
+    return f"{by.path} is the node's /proc, a hostPath volume of {by.host.rstrip('/') or '/'}"
 
 
 def nsenter_related(cw: ContainerWrite) -> list:
@@ -74,20 +68,14 @@ def nsenter_related(cw: ContainerWrite) -> list:
 
 
 def nsenter_note(cw: ContainerWrite) -> str:
-    """For a write behind an nsenter aimed at PID 1 that cannot reach the node: say why."""
+    """For a write behind an nsenter aimed at PID 1 that cannot reach the node: say so, since
+    the reader sees the nsenter and expects PL201."""
     entry = cw.nsenter
     if entry is None or entry.by is not None:
         return ""
-    ns = cw.namespace_name
-    return (
-        f" Its {entry.words} aims at PID 1's {ns} namespace, which is the node's only with hostPID or a hostPath "
-        "mount of the node's /proc; the pod has neither, so it enters the container's own, and with either the "
-        "write would change the node whatever the guard says."
-    )
+    return f" ({entry.words} enters the container's own {cw.namespace_name} namespace: no hostPID or host /proc)"
 
 
 def evidence(cw: ContainerWrite) -> str:
     """The remount of /proc/sys read-write proves the write is meant to reach the kernel."""
-    if cw.remounts_proc_sys:
-        return " The script also remounts /proc/sys read-write, so the write does reach the kernel."
-    return ""
+    return ", after remounting /proc/sys read-write" if cw.remounts_proc_sys else ""

@@ -24,6 +24,9 @@ A byte-order mark may open any document (files joined with `cat` keep theirs), a
 that opens with `{` may hold several JSON objects one after another, as `kubectl` reads them:
 each object is a document.
 
+A document that fails to parse and holds `{{` is said to look like an unrendered Helm
+template: lint the output of `helm template` (or `portlint helm CHART`) instead.
+
 Only Kubernetes documents are checked: one with `apiVersion` and `kind` (or, when it does not
 parse, whose text holds both keys), or a kind-less pod template patch. Compose files,
 workflows, values files and JSON with comments are skipped, broken or not.

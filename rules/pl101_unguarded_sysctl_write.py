@@ -68,7 +68,7 @@ Wrap the write in the guard (`if [ "$POD_IP" != "$HOST_IP" ]; then ... fi`, or `
 = "$HOST_IP" ] && exit 0` before it) and add `POD_IP` and `HOST_IP` to the container's `env`
 from `fieldRef: {fieldPath: status.podIP}` and `status.hostIP`; or move a sysctl of the safe
 set (of the version given with `--kubernetes-version`) to `spec.securityContext.sysctls` and
-drop the privileged container. The message says when the sysctl is outside the safe set.
+drop the privileged container (`portlint explain PL203` lists the safe set of each version).
 
 ## References
 - Using sysctls in a Kubernetes cluster: https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/
@@ -78,8 +78,7 @@ drop the privileged container. The message says when the sysctl is outside the s
 
 from .. import writes
 from ..findings import report
-from ..sysctls import is_safe, normalize
-from ._sysctl_owners import GUARD_HINT, evidence, nsenter_note, write_owner
+from ._sysctl_owners import evidence, nsenter_note, write_owner
 
 ID = "PL101"
 NAME = "unguarded-sysctl-write"
@@ -105,24 +104,7 @@ def check_writes(cws, ctx):
             ID,
             cw.obj,
             cw.location,
-            f"{cw.who} writes {cw.what} without the POD_IP/HOST_IP guard. "
-            f"In {cw.network_mode} this only changes the pod's own namespace, but the same write in a "
-            f"{cw.flag} pod changes the node; {GUARD_HINT}{_alternative(cw.write.key, ctx.kubernetes_version)}"
-            f"{nsenter_note(cw)}{evidence(cw)}",
+            f"{cw.who} writes {cw.what} without the POD_IP/HOST_IP guard{nsenter_note(cw)}{evidence(cw)}",
             cw.path,
         )
 
-
-def _alternative(key, version) -> str:
-    """securityContext.sysctls only for a sysctl in the safe set of the target version: an
-    unsafe one there makes the pod fail with SysctlForbidden (PL203)."""
-    if key is None:  # sysctl -p FILE: the keys are not known
-        return ", or set the sysctls that are in the safe set in securityContext.sysctls instead."
-    if is_safe(key, version):
-        return ", or set the sysctl in securityContext.sysctls instead."
-    return (
-        f". securityContext.sysctls is no way out: {normalize(key)} is outside the safe set of Kubernetes "
-        f"{version[0]}.{version[1]}, so the pod would fail with SysctlForbidden unless its kubelets allow it with "
-        "--allowed-unsafe-sysctls (a dedicated node pool; Pod Security baseline rejects the pod); a value meant "
-        "for the nodes belongs in the node configuration."
-    )

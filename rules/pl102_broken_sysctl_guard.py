@@ -80,7 +80,7 @@ differ: `!=` around the write, or `=` with an early `exit 0`.
 
 from .. import writes
 from ..findings import Location, report
-from ._sysctl_owners import GUARD_HINT, evidence, write_owner
+from ._sysctl_owners import evidence, write_owner
 
 ID = "PL102"
 NAME = "broken-sysctl-guard"
@@ -108,8 +108,7 @@ def check_writes(cws, ctx):
             ID,
             cw.obj,
             cw.location,
-            f"The guard of {cw.who} does not protect its write of {cw.what}: {cw.verdict.reason}. "
-            f"The pod is {cw.network_mode}; fix the guard: {GUARD_HINT}.{evidence(cw)}",
+            f"The guard of {cw.who} does not protect its write of {cw.what}: {cw.verdict.reason}{evidence(cw)}",
             cw.path,
             [guard_at],
         )

@@ -82,9 +82,6 @@ def check_writes(cws, ctx):
             ID,
             cw.obj,
             cw.location,
-            f"{cw.who} writes {cw.what}, a node-wide sysctl, in {cw.network_mode}. "
-            "It changes the kernel of every node the pod runs on, whatever the pod's network, and no "
-            "POD_IP/HOST_IP guard prevents that; set it on the nodes instead, or acknowledge it with "
-            f'the annotation portlint.io/ignore: "{ID}".{evidence(cw)}',
+            f"{cw.who} writes {cw.what}, a node-wide sysctl{evidence(cw)}",
             cw.path,
         )

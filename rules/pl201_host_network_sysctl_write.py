@@ -81,7 +81,7 @@ configuration instead of a workload.
 
 from .. import writes
 from ..findings import report
-from ._sysctl_owners import GUARD_HINT, evidence, nsenter_reason, nsenter_related, write_owner
+from ._sysctl_owners import evidence, nsenter_reason, nsenter_related, write_owner
 
 ID = "PL201"
 NAME = "host-network-sysctl-write"
@@ -105,17 +105,12 @@ def check_writes(cws, ctx):
             continue
         flag = cw.flag
         if cw.via_nsenter:  # nsenter into PID 1's namespace, the node's by hostPID or a host /proc
-            ns = cw.namespace_name
-            guard = " (its POD_IP/HOST_IP guard does not stop it" if cw.verdict.state == "guarded" else " (a POD_IP/HOST_IP guard would not stop it"
             yield report(
                 ID,
                 cw.obj,
                 cw.location,
-                f"{cw.who} writes {cw.what} in the node's {ns} namespace: {cw.nsenter.words} enters the "
-                f"{ns} namespace of PID 1, which is the node's because {nsenter_reason(cw)}. This changes the node's "
-                f"kernel for every pod on it even without {flag}{guard}, since the pod's IP still differs from the "
-                "node's); set the sysctl on the nodes instead, or drop the nsenter so that the write stays in the "
-                f"pod's own namespace.{evidence(cw)}",
+                f"{cw.who} writes {cw.what} in the node's {cw.namespace_name} namespace through "
+                f"{cw.nsenter.words} ({nsenter_reason(cw)}){evidence(cw)}",
                 cw.path,
                 nsenter_related(cw),
             )
@@ -125,9 +120,8 @@ def check_writes(cws, ctx):
                 ID,
                 cw.obj,
                 cw.location,
-                f"{cw.who} writes {cw.what} in {cw.network_mode}; its POD_IP/HOST_IP guard does not stop "
-                "it, because without hostNetwork the pod's IP differs from the node's. This changes the node's kernel "
-                f"for every pod on it; drop hostIPC, or set the sysctl on the nodes.{evidence(cw)}",
+                f"{cw.who} writes {cw.what} in {cw.network_mode}, where its POD_IP/HOST_IP guard cannot stop it"
+                f"{evidence(cw)}",
                 cw.path,
                 cw.container.flag_location(flag),
             )
@@ -136,9 +130,7 @@ def check_writes(cws, ctx):
             ID,
             cw.obj,
             cw.location,
-            f"{cw.who} writes {cw.what} in {cw.network_mode}, without a valid POD_IP/HOST_IP guard. "
-            "This changes the node's kernel for every pod on it; "
-            f"{GUARD_HINT}, or drop {flag}.{evidence(cw)}",
+            f"{cw.who} writes {cw.what} in {cw.network_mode} without a POD_IP/HOST_IP guard{evidence(cw)}",
             cw.path,
             cw.container.flag_location(flag),
         )

@@ -50,7 +50,6 @@ remove the sysctl and tune the node by other means.
 
 from .. import podsysctls
 from ..findings import report
-from ..sysctls import namespace_of
 from ._sysctl_owners import pod_sysctl_owner
 
 ID = "PL202"
@@ -70,16 +69,12 @@ def check(manifest, ctx):
         if pod_sysctl_owner(sysctl, ctx.kubernetes_version) != ID:
             continue
         flag = podsysctls.rejected_for_host_namespace(sysctl)
-        namespace = namespace_of(sysctl.name)
         doc = manifest.doc
         yield report(
             ID,
             manifest,
             doc.location(sysctl.name_node),
-            f"securityContext.sysctls sets {sysctl.name} in a {flag} pod. "
-            f"The pod shares the node's {'network' if namespace == 'net' else 'IPC'} namespace, so the API server "
-            f"(Kubernetes 1.29 and later) rejects it: \"may not be specified when '{flag}' is true\", and older kubelets "
-            f"reject the pod with SysctlForbidden; drop {flag}, or remove the sysctl.",
+            f"securityContext.sysctls sets {sysctl.name} in a {flag} pod",
             sysctl.path,
             sysctl.pod.flag_location(flag),
         )

@@ -79,9 +79,7 @@ def check(ctx):
             ID,
             use.obj,
             use.location,
-            f"{use.field} {use.port} of {use.obj.label} ({use.owner}) lies in the nodes' ephemeral port range "
-            f"{where}.{reservation} The kernel can give this port to an outbound connection from the node, "
-            f"whose replies the NodePort rule then captures; {ports.RESERVE_HINT}.",
+            f"{use.field} {use.port} of {use.obj.label} is in the ephemeral port range {where}{reservation}",
             use.path,
             related,
         )

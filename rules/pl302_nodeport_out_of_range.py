@@ -72,7 +72,7 @@ def check(ctx):
             ID,
             use.obj,
             use.location,
-            _problem(use, reason, net) + ".",
+            _problem(use, reason, net),
             use.path,
             ports.related(_range_of(use, reason, net)[1], "The NodePort range is declared here"),
         )
@@ -83,32 +83,18 @@ def _problem(use, reason: str, net) -> str:
     if reason == ports.HEALTH_CHECK_TYPE:
         return (
             f"healthCheckNodePort {use.raw} of {use.obj.label} is set on a Service of type {use.service_type} with "
-            f'externalTrafficPolicy {use.traffic_policy}. The API server rejects it ("may only be set when `type` is '
-            "'LoadBalancer' and `externalTrafficPolicy` is 'Local'\"); remove it or use both settings"
+            f"externalTrafficPolicy {use.traffic_policy}"
         )
     if reason == ports.NO_NODE_PORTS_TYPE:
-        return (
-            f"{use.field} {use.raw} of {use.obj.label} ({use.owner}) is set on a Service of type {use.service_type}. "
-            f"The API server rejects it (\"may not be used when `type` is '{use.service_type}'\"); "
-            "remove the nodePort or set type: NodePort"
-        )
+        return f"{use.field} {use.raw} of {use.obj.label} is set on a Service of type {use.service_type}"
     if reason == ports.NOT_INTEGER:
         shown = f'"{use.raw}"' if use.quoted else (use.raw or "")
         what = f"{use.field} {shown}".rstrip()
         kind = _kind(use)
-        return (
-            f"{what} of {use.obj.label} ({use.owner}) is {kind}, not an integer. The API server rejects the Service "
-            "when it decodes the manifest; write the port as a plain number"
-        )
+        return f"{what} of {use.obj.label} is {kind}, not an integer"
     if reason == ports.NOT_A_PORT:
-        return f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is not a port: it must be between 1 and 65535"
-    rng = _range_of(use, reason, net)[0]
-    valid = f"{rng.low}-{rng.high}"
-    return (
-        f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is outside the NodePort range "
-        f'{ports.node_port_text(net, use.port)}. The API server rejects it: "provided port is not in the valid range. '
-        f'The range of valid ports is {valid}"; pick a port in the range or leave nodePort out'
-    )
+        return f"{use.field} {use.port} of {use.obj.label} is not a port (1-65535)"
+    return f"{use.field} {use.port} of {use.obj.label} is outside the NodePort range {ports.node_port_text(net, use.port)}"
 
 
 def _kind(use) -> str:

@@ -82,16 +82,14 @@ def check(ctx):
             continue
         where = f"{clash.location.path}:{clash.location.line}"
         if clash.obj.origin == use.obj.origin:
-            detail = f"{use.obj.label} already uses {use.protocol} {use.port} for {clash.owner} ({where})"
+            by = f"for {use.protocol} by {clash.owner} ({where})"
         else:
-            detail = f"{clash.obj.label} already uses it ({clash.owner}, {where})"
+            by = f"by {clash.obj.label} ({clash.owner}, {where})"
         yield report(
             ID,
             use.obj,
             use.location,
-            f"{use.field} {use.port} of {use.obj.label} ({use.owner}) is already taken: {detail}. "
-            "NodePorts are cluster-wide, so whichever Service is applied second fails with "
-            '"provided port is already allocated"; give each Service its own nodePort.',
+            f"{use.field} {use.port} of {use.obj.label} is already used {by}",
             use.path,
             [clash.location.at(f"The other user of nodePort {use.port}")],
         )

@@ -87,12 +87,9 @@ def check(ctx):
         if worst is None:
             continue
         node_ports, node_ports_from, gaps, reserved, reserved_from = worst
-        other = "" if node_ports_from.origin == DEFAULT else f" ({net.where(node_ports_from)})"
         message = (
-            f"The ephemeral port range {value} {net.where(decl)} overlaps the NodePort range {node_ports}{other}, "
-            f"and ports {_ports(gaps)} are not reserved{_by(net, reserved, reserved_from)}. Outbound connections "
-            "from the node can take ports that Services hold as NodePorts; add "
-            f'net.ipv4.ip_local_reserved_ports="{node_ports}" or start the range above {node_ports.high}.'
+            f"The ephemeral port range {value}{_unplaced(net, decl)} overlaps the NodePort range {node_ports} "
+            f"({net.where(node_ports_from)}) and ports {_ports(gaps)} are not reserved{_by(net, reserved, reserved_from)}"
         )
         locations = related(node_ports_from, "The NodePort range is declared here")
         yield _finding(decl, message, f"ephemeral:{decl.description}", locations, reserved_from)
@@ -103,12 +100,9 @@ def check(ctx):
         if worst is None:
             continue
         ephemeral, ephemeral_from, gaps, reserved, reserved_from = worst
-        overlap = value.overlap(ephemeral)
         message = (
-            f"The NodePort range {value} {net.where(decl)} overlaps the nodes' ephemeral port range {ephemeral} "
-            f"({net.where(ephemeral_from)}), and ports {_ports(gaps)} are not reserved{_by(net, reserved, reserved_from)}. "
-            "Services can get NodePorts that the kernel also hands to outbound connections from the node; add "
-            f'net.ipv4.ip_local_reserved_ports="{overlap}" on the nodes or move the NodePort range out of {ephemeral}.'
+            f"The NodePort range {value}{_unplaced(net, decl)} overlaps the ephemeral port range {ephemeral} "
+            f"({net.where(ephemeral_from)}) and ports {_ports(gaps)} are not reserved{_by(net, reserved, reserved_from)}"
         )
         yield _finding(decl, message, f"node_ports:{decl.description}", [], reserved_from)
 
@@ -130,6 +124,11 @@ def _worst(net, value, others):
 
 def _ports(gaps) -> str:
     return ", ".join(str(g) for g in gaps)
+
+
+def _unplaced(net, decl) -> str:
+    """A range given with a flag has no place to report it at: the message names the flag."""
+    return "" if decl.location is not None else f" ({net.where(decl)})"
 
 
 def _by(net, reserved, reserved_from) -> str:

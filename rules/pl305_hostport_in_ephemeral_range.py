@@ -8,7 +8,7 @@ port is taken. Ports in `net.ipv4.ip_local_reserved_ports` are safe.
 A `hostNetwork: true` pod has no portmap rule: its container binds the port in the node's
 own network namespace, and the bind fails with EADDRINUSE ("address already in use") when
 an outbound connection from the node already holds the port; the container then crashes or
-retries until that connection closes. The message says which case applies. With several
+retries until that connection closes. The message names such a pod "hostNetwork". With several
 declared ranges or reservations, the worst node counts (see PL301).
 
 ## Bad
@@ -74,21 +74,12 @@ def check(ctx):
         if not holding or not lacking:
             continue
         where, reservation, related = ports.exposure_text(use.port, net, holding, lacking)
-        if use.host_network:
-            what = f"hostPort {use.port} of {use.owner} in {use.obj.label}, a hostNetwork pod,"
-            risk = (
-                "The container binds this port on the node itself: when an outbound connection from the node "
-                'already holds it, the listener fails with EADDRINUSE ("address already in use")'
-            )
-        else:
-            what = f"hostPort {use.port} of {use.owner} in {use.obj.label}"
-            risk = "Outbound connections from the node can take this port and the CNI portmap rule then captures their replies"
+        pod = f"hostNetwork {use.obj.label}" if use.host_network else use.obj.label
         yield report(
             ID,
             use.obj,
             use.location,
-            f"{what} lies in the nodes' ephemeral port range {where}.{reservation} {risk}; reserve it with "
-            "net.ipv4.ip_local_reserved_ports or use a port outside the range.",
+            f"hostPort {use.port} of {use.owner} in {pod} is in the ephemeral port range {where}{reservation}",
             use.path,
             related,
         )

@@ -68,8 +68,7 @@ def check(ctx):
                 ID,
                 item.obj,
                 item.location,
-                f"net.ipv4.ip_local_port_range is set to an invalid value in {item.where} of {item.obj.label}: {exc}. "
-                'The kernel rejects the write with "Invalid argument"; write two ports, low then high, like "32768 60999".',
+                f"net.ipv4.ip_local_port_range is set to an invalid value in {item.where}: {exc}",
                 f"{item.path}:value",
             )
             continue
@@ -78,9 +77,7 @@ def check(ctx):
                 ID,
                 item.obj,
                 item.location,
-                f"net.ipv4.ip_local_port_range starts at {value.low} in {item.where} of {item.obj.label}, below 1024. "
-                "Outbound connections may then take privileged ports that services on the node expect to bind; "
-                "start the range at 1024 or above.",
+                f"net.ipv4.ip_local_port_range starts at {value.low} in {item.where}, below 1024",
                 f"{item.path}:privileged",
                 level="note",
             )
@@ -89,9 +86,7 @@ def check(ctx):
                 ID,
                 item.obj,
                 item.location,
-                f"net.ipv4.ip_local_port_range {value.low}-{value.high} in {item.where} of {item.obj.label} has ends of "
-                "the same parity. The kernel documentation advises one even and one odd end so that connect() and "
-                f"bind() can each use half the range; use {value.low} {value.high - 1} or similar.",  # high > low here
+                f"net.ipv4.ip_local_port_range {value.low}-{value.high} in {item.where} has ends of the same parity",
                 f"{item.path}:parity",
                 level="note",
             )

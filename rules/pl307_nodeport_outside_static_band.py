@@ -70,8 +70,6 @@ def check(ctx):
             ID,
             use.obj,
             use.location,
-            f"{use.field} {use.port} of {use.obj.label} ({use.owner}) lies outside the static band {low}-{high} of the "
-            f"NodePort range. The API server gives ports above the band to Services that do not pin one, so a later "
-            f'apply of this Service can fail with "provided port is already allocated"; pick a port in {low}-{high}.',
+            f"{use.field} {use.port} of {use.obj.label} is outside the static band {low}-{high} of the NodePort range",
             use.path,
         )

@@ -90,12 +90,7 @@ def check(ctx):
     for value, decl in declared[1:]:
         if value == first:
             continue
-        message = (
-            f"The NodePort range {value} {net.where(decl)} disagrees with the NodePort range {first} "
-            f"{net.where(first_from)}. Each API server rejects nodePorts outside its own range, so a Service "
-            "accepted by one fails on the other; declare the same range everywhere (portlint checks nodePorts "
-            "against every declared range)."
-        )
+        message = f"The NodePort range {value} disagrees with the NodePort range {first} ({net.where(first_from)})"
         # declared[0] is the only one that can come from the settings (a flag or the config)
         locations = related(first_from, "The other NodePort range is declared here")
         yield report(ID, decl.obj, decl.location, message, f"node_ports:{decl.description}", locations)

@@ -47,7 +47,7 @@ class Expected:
     line: int | None  # None: a run-level finding
     column: int | None
     suppressed: bool
-    message: str  # the first sentence
+    message: str  # the whole message: one line
     related: tuple[Related, ...] = field(default=())
 
     def sort_key(self) -> tuple:
@@ -57,11 +57,6 @@ class Expected:
         where = f"{self.line}:{self.column}" if self.line is not None else "run"
         mark = "(suppressed) " if self.suppressed else ""
         return "\n".join([f"{self.rule} {where} {mark}{self.message}", *(f"  {r}" for r in self.related)])
-
-
-def first_sentence(message: str) -> str:
-    match = re.search(r"\.(?:\s|$)", message)
-    return message[: match.start() + 1] if match else message
 
 
 def from_report(finding: dict, fixture: str) -> Expected:
@@ -75,7 +70,7 @@ def from_report(finding: dict, fixture: str) -> Expected:
         finding["line"],
         finding["column"],
         bool(finding["suppressed"]),
-        first_sentence(finding["message"]),
+        finding["message"],
         related,
     )
 

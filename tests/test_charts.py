@@ -244,10 +244,9 @@ def test_check_with_helm_reports_the_manifest_and_the_templates(in_repo):
     # the subchart's PL201 also points at ds.yaml 12 '      hostNetwork: {{ .Values.hostNetwork }}', the key at column 7
     assert [(r["path"], r["line"], r["column"]) for r in sub["related"]] == [("charts/app/charts/sub/templates/ds.yaml", 12, 7)]
     assert pl302["message"].endswith(
-        "Rendered from the Helm template elasticsearch/templates/service.yaml. "
-        "Rendered with the values in ci/nodeport-values.yaml."
+        "(rendered from elasticsearch/templates/service.yaml) (with the values in ci/nodeport-values.yaml)"
     )
-    assert pl103["message"].endswith("Rendered from the Helm template elasticsearch/templates/statefulset.yaml.")
+    assert pl103["message"].endswith("(rendered from elasticsearch/templates/statefulset.yaml)")
     assert all("(helm template" not in f["message"] and os.path.isfile(f["path"]) for f in result.findings)
 
 
@@ -360,7 +359,7 @@ def test_findings_across_charts_and_ci_renders(tmp_cwd):
     # svc.yaml 9: '      nodePort: {{ .Values.nodePort }}': the 22-character action from column 17
     assert places(result) == [("PL302", "b/templates/svc.yaml", 9, 17, 39), ("PL303", "b/templates/svc.yaml", 9, 17, 39)]
     pl302, pl303 = result.findings
-    assert pl302["message"].endswith("Rendered with the values in ci/one-values.yaml, ci/two-values.yaml.")
+    assert pl302["message"].endswith("(with the values in ci/one-values.yaml, ci/two-values.yaml)")
     # a's Service comes first: the conflict is b's, and a's side is on a's template line
     assert "(port 80, a/templates/svc.yaml:9)" in pl303["message"]
     assert [(r["path"], r["line"], r["column"]) for r in pl303["related"]] == [("a/templates/svc.yaml", 9, 17)]

@@ -84,7 +84,7 @@ spec:
     (finding,) = lint_text(text).findings
     # "      command: [sh, -c, 'mount -o remount,rw /proc/sys; " is 56 characters
     assert (finding["rule"], finding["line"], finding["column"]) == ("PL103", 7, 57)
-    assert finding["message"].endswith("The script also remounts /proc/sys read-write, so the write does reach the kernel.")
+    assert finding["message"] == 'init container "tune" writes vm.max_map_count=262144, a node-wide sysctl, after remounting /proc/sys read-write'
 
 
 def test_a_rule_that_raises_is_one_line_and_exit_2_and_the_rest_still_runs(monkeypatch):

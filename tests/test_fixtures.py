@@ -1,5 +1,5 @@
 """Every fixture under tests/fixtures/<rule>/ lints to exactly the findings it declares at
-its end: rule id, line, column, whether it is suppressed, the first sentence of the message, and
+its end: rule id, line, column, whether it is suppressed, the whole message, and
 every related location (path, line, column, label) in order (format: tests/fixture_expectations.py).
 The expectations are decided by reading the input; there is no update path for them."""
 
@@ -80,12 +80,12 @@ def test_a_reported_finding_in_the_same_shape():
         "line": 5,
         "column": 17,
         "suppressed": False,
-        "message": "nodePort 30080 lies in the range (declared at a.yaml:3). Move it.",
+        "message": "nodePort 30080 is in the ephemeral port range 1024-65535 (a.yaml:3)",
         "related": [
             {"path": "a.yaml", "line": 3, "column": 7, "label": "here"},
             {"path": "b.yaml", "line": 9, "column": 1, "label": "there"},
         ],
     }
     got = from_report(finding, "a.yaml")
-    assert got.message == "nodePort 30080 lies in the range (declared at a.yaml:3)."
+    assert got.message == "nodePort 30080 is in the ephemeral port range 1024-65535 (a.yaml:3)"
     assert got.related == (Related(None, 3, 7, "here"), Related("b.yaml", 9, 1, "there"))

@@ -5,6 +5,7 @@ real runs, and fingerprints shared by every format and unique in a report."""
 from __future__ import annotations
 
 import json
+import types
 import xml.etree.ElementTree as ET
 
 import jsonschema
@@ -367,3 +368,68 @@ def test_statistics_flag_replaces_the_findings_and_keeps_the_exit_code(tmp_cwd):
     assert result.stderr == "Found 3 problems (3 errors) in 1 file.\n"
     refused = cli("check", "node-tuning.yaml", "--statistics", "--format", "sarif")
     assert refused.exit_code == 2 and "--statistics: counts are text; not with --format sarif" in refused.stderr
+
+
+# --- --show-fixes ---------------------------------------------------------------------------
+
+
+def test_how_to_fix_is_the_section_of_the_rules_help_as_one_paragraph():
+    from portlint.rules import pl307_nodeport_outside_static_band as pl307
+    from portlint.ruledoc import how_to_fix
+
+    assert how_to_fix(pl307) == (
+        "Pin nodePorts inside the static band (30000-30085 for the default range), or leave `nodePort` out "
+        "and let the API server choose."
+    )
+    bare = types.SimpleNamespace(__doc__="Title.\n\nWhy.\n\n## Bad\nx\n", SUMMARY="Title.")
+    assert how_to_fix(bare) == ""
+
+
+def test_show_fixes_prints_each_reported_rule_once_after_the_findings():
+    findings = [
+        Finding("PL307", "note", "A", Location("a.yaml", 1, 1, 1, 2)),
+        Finding("PL307", "note", "B", Location("a.yaml", 2, 1, 2, 2)),
+        Finding("PL201", "error", "C", Location("b.yaml", 1, 1, 1, 2)),
+        Finding("PL103", "warning", "D", Location("b.yaml", 2, 1, 2, 2), suppressed=True),  # not reported
+    ]
+    info = report.RunInfo("0", RULES, cwd="/w", show_fixes=True)
+    text = report.render_text("text", info, findings, report.Summary(files=2))
+    # registry order (PL201 before PL307), each once, wrapped at 100 columns under a 4-space indent
+    assert text == (
+        "a.yaml:1:1: note: A [PL307]\n"
+        "a.yaml:2:1: note: B [PL307]\n"
+        "b.yaml:1:1: error: C [PL201]\n"
+        "\n"
+        "How to fix:\n"
+        "  PL201 host-network-sysctl-write\n"
+        "    Add the POD_IP/HOST_IP guard around the write (see PL101), or drop `hostNetwork: true` if the\n"
+        "    pod does not need the node's network; if the node really must be tuned, do it with node\n"
+        "    configuration instead of a workload.\n"
+        "  PL307 nodeport-outside-static-band\n"
+        "    Pin nodePorts inside the static band (30000-30085 for the default range), or leave `nodePort`\n"
+        "    out and let the API server choose.\n"
+    )
+    # the same findings without the flag: no advice; nothing reported: no advice either
+    assert "How to fix" not in _render("text", findings)
+    assert report.render_text("text", info, findings[3:], report.Summary(files=1)) == ""
+    counted = report.render_text(report.STATISTICS, info, findings[2:3], report.Summary(files=1))
+    assert counted.startswith("1  PL201  host-network-sysctl-write\n\nHow to fix:\n  PL201 host-network-sysctl-write\n")
+
+
+def test_show_fixes_flag_is_for_text_formats_only(tmp_cwd):
+    (tmp_cwd / "node-tuning.yaml").write_text((REPO / "examples" / "node-tuning.yaml").read_text())
+    result = cli("check", "node-tuning.yaml", "--format", "full", "--show-fixes")
+    assert result.exit_code == 1
+    assert result.stdout.endswith(
+        "How to fix:\n  PL201 host-network-sysctl-write\n"
+        "    Add the POD_IP/HOST_IP guard around the write (see PL101), or drop `hostNetwork: true` if the\n"
+        "    pod does not need the node's network; if the node really must be tuned, do it with node\n"
+        "    configuration instead of a workload.\n"
+        "  PL304 ephemeral-range-overlaps-nodeports\n"
+        "    Reserve the overlap with `net.ipv4.ip_local_reserved_ports` on the nodes, start the ephemeral\n"
+        "    range above the NodePort range, or keep the NodePort range out of the ephemeral range (the\n"
+        "    default 30000-32767 is below the Linux default 32768-60999).\n"
+    )
+    refused = cli("check", "node-tuning.yaml", "--show-fixes", "--format", "json")
+    assert refused.exit_code == 2
+    assert "portlint: error: --show-fixes: advice is text; not with --format json (its rules carry their help)\n" in refused.stderr

@@ -57,7 +57,7 @@ def test_elastic_sysctl_init_container(helm_installed):
     ]
     assert found[0]["related"] == []  # the rendered stream is not a file: no related location
     assert APPROX not in found[0]["message"]
-    assert found[0]["message"].endswith("Rendered from the Helm template elasticsearch/templates/statefulset.yaml.")
+    assert found[0]["message"].endswith("(rendered from elasticsearch/templates/statefulset.yaml)")
 
 
 def test_elastic_other_renderings_keep_the_line(helm_installed):
@@ -280,7 +280,7 @@ def test_without_the_chart_findings_stay_in_the_rendered_stream():
         ("PL201", 30, 15),
         ("PL304", 30, 15),
     ]
-    assert result.findings[0]["message"].endswith("Rendered from the Helm template netchart/templates/service.yaml.")
+    assert result.findings[0]["message"].endswith("(rendered from netchart/templates/service.yaml)")
 
 
 def test_two_in_process_runs_with_different_stdin():
@@ -329,7 +329,7 @@ def test_approximate_line_is_said(tmp_path):
     [finding] = result.findings
     # 11: '    {{- toYaml .Values.morePorts | nindent 4 }}' (the last block that can emit it); the action
     assert (finding["path"].rsplit("/", 1)[1], finding["line"], finding["column"]) == ("svc.yaml", 11, 5)
-    assert finding["message"].endswith(f"twoblocks/templates/svc.yaml {APPROX}.")
+    assert finding["message"].endswith(f"(rendered from twoblocks/templates/svc.yaml) {APPROX}")
 
 
 def test_same_text_under_another_parent_is_not_taken(tmp_path):

@@ -53,11 +53,11 @@ def mapped(root: str, rendered: list[str], line: int, text: str | None = None, w
     column = body.rindex(text) + 1
     end = column + (len(text) if width is None else width)
     at = line + HEADER.count("\n")
-    finding = Finding("PL000", "warning", "Something.", Location(STDIN, at, column, at, end), template="c/templates/t.yaml")
+    finding = Finding("PL000", "warning", "Something", Location(STDIN, at, column, at, end), template="c/templates/t.yaml")
     with deadline(10):
         map_to_chart([finding], root, {STDIN: HEADER + "\n".join(rendered) + "\n"})
     where = finding.location
-    assert finding.message in ("Something.", f"Something ({APPROXIMATE}).")
+    assert finding.message in ("Something", f"Something ({APPROXIMATE})")
     related = [(r.path.rsplit("/", 1)[1], r.line, r.column, r.end_column) for r in finding.related]
     return (where.path.rsplit("/", 1)[1], where.line, where.column, where.end_column, APPROXIMATE in finding.message), related
 

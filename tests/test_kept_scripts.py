@@ -198,7 +198,7 @@ def test_sysctl_system_loads_only_files_named_conf_and_sysctl_p_any_file():
 
 
 REMOUNT = "mount -o remount,rw /proc/sys"
-REMOUNT_SENTENCE = "The script also remounts /proc/sys read-write, so the write does reach the kernel."
+REMOUNT_SENTENCE = ", after remounting /proc/sys read-write"
 REMOUNTED = """apiVersion: apps/v1
 kind: DaemonSet
 metadata: {{name: tuner}}

@@ -92,7 +92,7 @@ def test_the_node_network_takes_flags_over_config_over_manifests_over_defaults(t
     settings.set_from_flag("ephemeral", "45000 46001")
     net = resolve(settings, facts)
     assert (str(net.ephemeral), net.ephemeral_from.origin, net.ephemeral_from.location) == ("45000-46001", "flag", None)
-    assert net.where(net.ephemeral_from) == "set by --ephemeral-port-range 45000 46001"
+    assert net.where(net.ephemeral_from) == "--ephemeral-port-range 45000 46001"
 
 
 def test_a_port_set_counts_its_ports_once():

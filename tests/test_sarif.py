@@ -246,7 +246,7 @@ def test_result_indices_levels_and_regions():
 def test_helm_results_name_the_template():
     run = sarif("tests/fixtures/PL201/helm-rendered.yaml")["runs"][0]
     result = run["results"][0]
-    assert result["message"]["text"].endswith("Rendered from the Helm template netchart/templates/daemonset.yaml.")
+    assert result["message"]["text"].endswith("(rendered from netchart/templates/daemonset.yaml).")
     # the '# Source:' path is not a file of this repository: no location points at it
     related = [r["physicalLocation"]["artifactLocation"]["uri"] for r in result.get("relatedLocations", [])]
     assert "netchart/templates/daemonset.yaml" not in related
@@ -314,10 +314,8 @@ def test_errors_before_linting_still_write_a_valid_sarif_and_exit_2(tmp_cwd, arg
 
 
 RUN_LEVEL_MESSAGE = (
-    "The ephemeral port range 20000-40000 set by --ephemeral-port-range 20000-40000 overlaps the NodePort range "
-    "30000-32767, and ports 31001-32767 are not reserved by --reserved-ports 30000-31000. Outbound connections "
-    'from the node can take ports that Services hold as NodePorts; add net.ipv4.ip_local_reserved_ports="30000-32767" '
-    "or start the range above 32767."
+    "The ephemeral port range 20000-40000 (--ephemeral-port-range 20000-40000) overlaps the NodePort range "
+    "30000-32767 (the kube-apiserver default) and ports 31001-32767 are not reserved by --reserved-ports 30000-31000"
 )
 
 
@@ -337,7 +335,7 @@ def test_a_finding_without_a_file_is_a_notification_with_its_rule_not_a_result()
             "toolExecutionNotifications": [
                 {
                     "level": "error",
-                    "message": {"text": RUN_LEVEL_MESSAGE},
+                    "message": {"text": RUN_LEVEL_MESSAGE + "."},
                     "associatedRule": {"id": "PL304", "index": [r.ID for r in RULES].index("PL304")},
                 }
             ],

@@ -43,6 +43,7 @@ class RunInfo:
     automation_id: str = "portlint/"  # SARIF runAutomationDetails.id (GitHub's category)
     cwd: str = field(default_factory=os.getcwd)  # SARIF %SRCROOT%: relative paths are relative to it
     unread: frozenset[str] = frozenset()  # report paths whose text did not come from that file (stdin)
+    show_fixes: bool = False  # text formats: each reported rule's "How to fix" once, at the end
 
     def name(self, rule_id: str) -> str:
         for rule in self.rules:
@@ -96,7 +97,7 @@ def writer_class(format: str) -> type[Writer]:
 
 def for_people(format: str) -> bool:
     """text, full, statistics: the runner writes the summary line on stderr after them, and
-    --statistics replaces only them."""
+    --statistics and --show-fixes apply only to them."""
     return getattr(writer_class(format), "SUMMARY_ON_STDERR", False)
 
 

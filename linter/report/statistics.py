@@ -8,6 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from .advice import advice
 
 if TYPE_CHECKING:
     from . import RunInfo, Summary
@@ -31,6 +32,5 @@ class StatisticsWriter:
         if not rows:
             return ""
         width = len(str(rows[0][1]))  # the largest count's
-        return "".join(
-            f"{count:>{width}}  {rule_id}  {self.run.name(rule_id)}\n" for rule_id, count in rows
-        )
+        counts = "".join(f"{count:>{width}}  {rule_id}  {self.run.name(rule_id)}\n" for rule_id, count in rows)
+        return counts + (advice(self.run, self.counts) if self.run.show_fixes else "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from .advice import advice
 from .escape import printable
 
 if TYPE_CHECKING:
@@ -29,12 +30,15 @@ class TextWriter:
     SUMMARY_ON_STDERR = True  # the runner writes summary_line after the report
 
     def start(self, run: RunInfo) -> str:
+        self.run = run
         self.colour = run.colour
+        self.reported: set[str] = set()  # rule ids, for --show-fixes
         return ""
 
     def result(self, f: Finding) -> str:
         if f.suppressed:
             return ""
+        self.reported.add(f.rule_id)
         loc = f.location
         where = "portlint:" if loc is None else f"{printable(loc.path)}:{loc.line}:{loc.column}:"
         level = f"{f.level}:"
@@ -44,7 +48,7 @@ class TextWriter:
         return f"{where} {level} {printable(f.message)} [{f.rule_id}]\n"
 
     def finish(self, summary: Summary) -> str:
-        return ""
+        return advice(self.run, self.reported) if self.run.show_fixes else ""
 
 
 def summary_line(summary: Summary) -> str:
