@@ -77,8 +77,7 @@ drop the privileged container (`portlint explain PL203` lists the safe set of ea
 """
 
 from .. import writes
-from ..findings import report
-from ._sysctl_owners import evidence, nsenter_note, write_owner
+from ._sysctl_owners import evidence, nsenter_note, one_per_cause
 
 ID = "PL101"
 NAME = "unguarded-sysctl-write"
@@ -97,14 +96,9 @@ def check(manifest, ctx):
 def check_writes(cws, ctx):
     """The findings of this rule among ``cws``: a manifest's own writes, or after the run's
     last input those of scripts kept in ConfigMaps (engine: writes.join)."""
-    for cw in cws:
-        if write_owner(cw) != ID:
-            continue
-        yield report(
-            ID,
-            cw.obj,
-            cw.location,
-            f"{cw.who} writes {cw.what} without the POD_IP/HOST_IP guard{nsenter_note(cw)}{evidence(cw)}",
-            cw.path,
-        )
+    return one_per_cause(ID, cws, _message, lambda cw: [])
+
+
+def _message(cw, what: str, count: int) -> str:
+    return f"{cw.who} writes {what} without the POD_IP/HOST_IP guard{nsenter_note(cw)}{evidence(cw)}"
 

@@ -79,8 +79,8 @@ differ: `!=` around the write, or `=` with an early `exit 0`.
 """
 
 from .. import writes
-from ..findings import Location, report
-from ._sysctl_owners import evidence, write_owner
+from ..findings import Location
+from ._sysctl_owners import evidence, one_per_cause
 
 ID = "PL102"
 NAME = "broken-sysctl-guard"
@@ -99,16 +99,14 @@ def check(manifest, ctx):
 def check_writes(cws, ctx):
     """The findings of this rule among ``cws``: a manifest's own writes, or after the run's
     last input those of scripts kept in ConfigMaps (engine: writes.join)."""
-    for cw in cws:
-        if write_owner(cw) != ID:
-            continue
-        g = cw.verdict.guard
-        guard_at = Location(g.path or cw.file, g.line, g.column, g.end_line, g.end_column, "The broken guard")
-        yield report(
-            ID,
-            cw.obj,
-            cw.location,
-            f"The guard of {cw.who} does not protect its write of {cw.what}: {cw.verdict.reason}{evidence(cw)}",
-            cw.path,
-            [guard_at],
-        )
+    return one_per_cause(ID, cws, _message, _guard)
+
+
+def _message(cw, what: str, count: int) -> str:
+    writes_of = "its write" if count == 1 else "its writes"
+    return f"The guard of {cw.who} does not protect {writes_of} of {what}: {cw.verdict.reason}{evidence(cw)}"
+
+
+def _guard(cw) -> list[Location]:
+    g = cw.verdict.guard
+    return [Location(g.path or cw.file, g.line, g.column, g.end_line, g.end_column, "The broken guard")]

@@ -55,8 +55,7 @@ finding with the `portlint.io/ignore: "PL103"` annotation.
 """
 
 from .. import writes
-from ..findings import report
-from ._sysctl_owners import evidence, write_owner
+from ._sysctl_owners import evidence, one_per_cause
 
 ID = "PL103"
 NAME = "node-wide-sysctl-write"
@@ -75,13 +74,8 @@ def check(manifest, ctx):
 def check_writes(cws, ctx):
     """The findings of this rule among ``cws``: a manifest's own writes, or after the run's
     last input those of scripts kept in ConfigMaps (engine: writes.join)."""
-    for cw in cws:
-        if write_owner(cw) != ID:
-            continue
-        yield report(
-            ID,
-            cw.obj,
-            cw.location,
-            f"{cw.who} writes {cw.what}, a node-wide sysctl{evidence(cw)}",
-            cw.path,
-        )
+    return one_per_cause(ID, cws, _message, lambda cw: [])
+
+
+def _message(cw, what: str, count: int) -> str:
+    return f"{cw.who} writes {what}, {'a node-wide sysctl' if count == 1 else 'all node-wide'}{evidence(cw)}"

@@ -80,8 +80,7 @@ configuration instead of a workload.
 """
 
 from .. import writes
-from ..findings import report
-from ._sysctl_owners import evidence, nsenter_reason, nsenter_related, write_owner
+from ._sysctl_owners import evidence, nsenter_reason, nsenter_related, one_per_cause
 
 ID = "PL201"
 NAME = "host-network-sysctl-write"
@@ -100,37 +99,21 @@ def check(manifest, ctx):
 def check_writes(cws, ctx):
     """The findings of this rule among ``cws``: a manifest's own writes, or after the run's
     last input those of scripts kept in ConfigMaps (engine: writes.join)."""
-    for cw in cws:
-        if write_owner(cw) != ID:
-            continue
-        flag = cw.flag
-        if cw.via_nsenter:  # nsenter into PID 1's namespace, the node's by hostPID or a host /proc
-            yield report(
-                ID,
-                cw.obj,
-                cw.location,
-                f"{cw.who} writes {cw.what} in the node's {cw.namespace_name} namespace through "
-                f"{cw.nsenter.words} ({nsenter_reason(cw)}){evidence(cw)}",
-                cw.path,
-                nsenter_related(cw),
-            )
-            continue
-        if cw.verdict.state == "guarded":  # an IPC write in a hostIPC pod without hostNetwork
-            yield report(
-                ID,
-                cw.obj,
-                cw.location,
-                f"{cw.who} writes {cw.what} in {cw.network_mode}, where its POD_IP/HOST_IP guard cannot stop it"
-                f"{evidence(cw)}",
-                cw.path,
-                cw.container.flag_location(flag),
-            )
-            continue
-        yield report(
-            ID,
-            cw.obj,
-            cw.location,
-            f"{cw.who} writes {cw.what} in {cw.network_mode} without a POD_IP/HOST_IP guard{evidence(cw)}",
-            cw.path,
-            cw.container.flag_location(flag),
+    return one_per_cause(ID, cws, _message, _related)
+
+
+def _message(cw, what: str, count: int) -> str:
+    if cw.via_nsenter:  # nsenter into PID 1's namespace, the node's by hostPID or a host /proc
+        return (
+            f"{cw.who} writes {what} in the node's {cw.namespace_name} namespace through "
+            f"{cw.nsenter.words} ({nsenter_reason(cw)}){evidence(cw)}"
         )
+    if cw.verdict.state == "guarded":  # an IPC write in a hostIPC pod without hostNetwork
+        guard = "its POD_IP/HOST_IP guard cannot stop it" if count == 1 else "its POD_IP/HOST_IP guard cannot stop them"
+        return f"{cw.who} writes {what} in {cw.network_mode}, where {guard}{evidence(cw)}"
+    return f"{cw.who} writes {what} in {cw.network_mode} without a POD_IP/HOST_IP guard{evidence(cw)}"
+
+
+def _related(cw):
+    """Where the pod gets the node's namespace: the nsenter's hostPID or host /proc, else the flag."""
+    return nsenter_related(cw) if cw.via_nsenter else cw.container.flag_location(cw.flag)

@@ -53,6 +53,21 @@ class Result:
     def triples(self) -> list[tuple[str, int, int]]:
         return [(f["rule"], f["line"], f["column"]) for f in self.findings if not f["suppressed"]]
 
+    def write_triples(self) -> list[tuple[str, int, int]]:
+        """(rule, line, column) of every sysctl write reported, in report order: a finding's own
+        place and, for one that groups a container's writes, each 'It also writes' place."""
+        return [(f["rule"], line, column) for f in self.findings if not f["suppressed"] for line, column in write_places(f)]
+
+
+ALSO_WRITES = "It also writes "  # the label of a grouped write (rules/_sysctl_owners.one_per_cause)
+
+
+def write_places(finding: dict) -> list[tuple[int, int]]:
+    """The finding's place, then the places of the other writes it groups."""
+    return [(finding["line"], finding["column"])] + [
+        (r["line"], r["column"]) for r in finding.get("related") or () if r["label"].startswith(ALSO_WRITES)
+    ]
+
 
 def cli(*args: str, input: str | bytes | None = None) -> Result:
     """Run ``portlint ARGS`` in-process, as the console script would."""

@@ -197,11 +197,11 @@ def test_action_writes_sarif_annotates_and_fails(runner, tmp_path):
     assert done.returncode == 1, done.stderr
     sarif = json.loads((tmp_path / "out.sarif").read_text())
     # the quoted flag reached portlint as one word: it overrides the range the DaemonSet
-    # declares, so the two PL301 findings of examples/ are gone (10 results without it)
-    assert len(sarif["runs"][0]["results"]) == 8
+    # declares, so the two PL301 findings of examples/ are gone (9 results without it)
+    assert len(sarif["runs"][0]["results"]) == 7
     assert "PL301" not in {result["ruleId"] for result in sarif["runs"][0]["results"]}
     lines = done.stdout.splitlines()
-    assert len(lines) == 8 and all(line.startswith("::") for line in lines)
+    assert len(lines) == 7 and all(line.startswith("::") for line in lines)
     assert lines[0].startswith("::notice file=examples/helm-rendered.yaml,line=14,col=17,")
 
 
@@ -210,7 +210,7 @@ def test_annotations_false_prints_text_and_fail_on_sets_the_status(runner, tmp_p
     done = lint(runner, tmp_path, paths="examples/", sarif_file="", annotations="false", fail_on="never")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 10 and not any(line.startswith("::") for line in lines)
+    assert len(lines) == 9 and not any(line.startswith("::") for line in lines)
     assert lines[0].startswith("examples/helm-rendered.yaml:14:17: error: ")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["examples"]  # no SARIF when sarif-file is empty
     quiet = lint(runner, tmp_path, paths="examples/guarded-sidecar.yaml", sarif_file="", annotations="false")

@@ -173,7 +173,7 @@ def test_install_lines_use_the_repository_at_a_ref():
 
 @pytest.fixture
 def deploy(tmp_path, monkeypatch):
-    """A workspace whose deploy/ holds the bundled examples (10 findings, 6 errors)."""
+    """A workspace whose deploy/ holds the bundled examples (9 findings, 5 errors)."""
     shutil.copytree(REPO / "examples", tmp_path / "deploy")
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -194,13 +194,13 @@ def test_documented_portlint_commands_run(deploy):
         results.append((command, done.returncode, len(done.stdout.splitlines())))
     assert results == [
         ("portlint check deploy/ --format sarif --output portlint.sarif --fail-on never", 0, 0),
-        ("portlint check deploy/ --format github", 1, 10),
+        ("portlint check deploy/ --format github", 1, 9),
         ("portlint check deploy/ --format gitlab --output gl-code-quality-report.json --fail-on never", 0, 0),
         ("portlint check deploy/ --format junit --output portlint-junit.xml --fail-on never", 0, 0),
-        ("portlint check deploy/", 1, 10),
+        ("portlint check deploy/", 1, 9),
     ]
     sarif = json.loads((deploy / "portlint.sarif").read_text())
-    assert len(sarif["runs"][0]["results"]) == 10
+    assert len(sarif["runs"][0]["results"]) == 9
 
 
 def test_reviewdog_recipe_feeds_reviewdog_a_valid_diagnostic_result(deploy):
@@ -214,7 +214,7 @@ def test_reviewdog_recipe_feeds_reviewdog_a_valid_diagnostic_result(deploy):
     result = json.loads(done.stdout)
     schema = json.loads((REPO / "tests" / "data" / "reviewdog-DiagnosticResult.schema.json").read_text())
     jsonschema.validate(result, schema)
-    assert (done.returncode, len(result["diagnostics"])) == (0, 10)
+    assert (done.returncode, len(result["diagnostics"])) == (0, 9)
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="pip's git+ URLs need git")
@@ -231,7 +231,7 @@ def test_any_shell_recipe_installs_and_runs(deploy):
     done = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 10 and lines[0].startswith("deploy/helm-rendered.yaml:14:17: error: ")
+    assert len(lines) == 9 and lines[0].startswith("deploy/helm-rendered.yaml:14:17: error: ")
     installed = subprocess.run(
         [str(deploy / ".portlint-venv" / "bin" / "python"), "-c", "import portlint; print(portlint.__file__)"],
         capture_output=True,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from conftest import lint_text
 from test_helm_mapping import chart, mapped
-from test_values_and_mounts import pod
+from test_values_and_mounts import pod, rules_and_messages
 
 # --- shell.py: tee -a / --append add to a here-document file, plain tee replaces it ----------
 
@@ -34,7 +34,7 @@ def test_tee_append_adds_to_the_file_sysctl_p_loads():
     )
     # the script's lines start at line 11, column 11 (ten spaces of block indentation); the file
     # holds lines 15, 18 and 21 when sysctl -p loads it: one write at each key line
-    found = [(f["rule"], f["line"], f["column"], f["message"].split(" (from ")[0]) for f in lint_text(text).findings]
+    found = [(rule, line, column, said.split(" (from ")[0]) for rule, line, column, said in rules_and_messages(text)]
     assert found == [
         ("PL101", 15, 11, 'container "c" writes net.core.rmem_max=2'),
         ("PL101", 18, 11, 'container "c" writes net.core.wmem_max=3'),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import jsonschema
 import pytest
-from conftest import REPO, cli, lint_text
+from conftest import REPO, cli, lint_text, write_places
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -696,7 +696,12 @@ def check_model(docs: list[PodDoc]) -> None:
                     expected.append((rule, w.line, w.column))
     findings = check(text, parses=True)
     lines = text.split("\n")
-    got = sorted((f["rule"], f["line"], f["column"]) for f in findings if f["rule"] in WRITE_RULES and not f["suppressed"])
+    got = sorted(
+        (f["rule"], line, column)
+        for f in findings
+        if f["rule"] in WRITE_RULES and not f["suppressed"]
+        for line, column in write_places(f)
+    )
     # positions: inside the file, and on the write itself
     for rule, line, column in got:
         assert 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1])

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, lint_text
+from conftest import REPO, lint_text, write_places
 
 ENV = (
     "      env:\n"
@@ -39,7 +39,8 @@ def pod(script: str, env: str = ENV, name: str = "p") -> str:
 
 
 def triples(findings) -> list[tuple[str, int, int]]:
-    return sorted((f["rule"], f["line"], f["column"]) for f in findings)
+    """Every reported write, a grouped finding's other writes included."""
+    return sorted((f["rule"], line, column) for f in findings for line, column in write_places(f))
 
 
 def lint_in_subprocess(text: str, timeout: float = 30) -> list[dict]:
@@ -114,7 +115,10 @@ def test_a_long_if_body_reads_its_clause_once():
     script = f'if [ "$MODE" = a ]; then\n  true\nelif [ "$POD_IP" = "$HOST_IP" ]; then\n  true\nelse\n{body}\nfi'
     assert triples(lint(pod(script))) == []  # else: the POD_IP/HOST_IP branch was not taken
     script = f'if [ "$POD_IP" = "$HOST_IP" ]; then\n{body}\nfi'
-    assert [f["rule"] for f in lint(pod(script))] == ["PL102"] * 3  # inverted guard, each write
+    # inverted guard: one finding for the three writes it fails to protect (lines 12-14, column 13)
+    findings = lint(pod(script))
+    # the script starts at line 15 (see above): its writes are on lines 16-18, each at column 13
+    assert len(findings) == 1 and triples(findings) == [("PL102", 16, 13), ("PL102", 17, 13), ("PL102", 18, 13)]
 
 
 # -- deep nesting -----------------------------------------------------------------------------

@@ -4,7 +4,9 @@ text written here."""
 
 from __future__ import annotations
 
-from conftest import lint_text
+import re
+
+from conftest import ALSO_WRITES, lint_text
 
 POD = """apiVersion: v1
 kind: Pod
@@ -25,7 +27,19 @@ def pod(*lines: str) -> str:
 
 
 def rules_and_messages(text: str):
-    return [(f["rule"], f["line"], f["column"], f["message"].split(" without ")[0]) for f in lint_text(text).findings]
+    """Each reported write as (rule, line, column, 'who writes what'): a finding that groups a
+    container's writes ('... and 2 more sysctls', one 'It also writes X here' related place
+    each) is read back as one entry a write, in the order the container writes them."""
+    found = []
+    for f in lint_text(text).findings:
+        head = re.sub(r" and \d+ more sysctls?$", "", f["message"].split(" without ")[0])
+        who = head.split(" writes ")[0]
+        found.append((f["rule"], f["line"], f["column"], head))
+        for r in f.get("related") or ():
+            if r["label"].startswith(ALSO_WRITES):
+                what = r["label"][len(ALSO_WRITES) : -len(" here")]
+                found.append((f["rule"], r["line"], r["column"], f"{who} writes {what}"))
+    return found
 
 
 def test_a_value_piped_from_an_unknown_variable_is_not_shown():
