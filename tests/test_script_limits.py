@@ -115,10 +115,15 @@ def test_a_long_if_body_reads_its_clause_once():
     script = f'if [ "$MODE" = a ]; then\n  true\nelif [ "$POD_IP" = "$HOST_IP" ]; then\n  true\nelse\n{body}\nfi'
     assert triples(lint(pod(script))) == []  # else: the POD_IP/HOST_IP branch was not taken
     script = f'if [ "$POD_IP" = "$HOST_IP" ]; then\n{body}\nfi'
-    # inverted guard: one finding for the three writes it fails to protect (lines 12-14, column 13)
+    # inverted guard: one finding for the three writes it fails to protect; with ENV the script
+    # starts at line 15, so its writes are on lines 16-18, each at column 13
     findings = lint(pod(script))
-    # the script starts at line 15 (see above): its writes are on lines 16-18, each at column 13
     assert len(findings) == 1 and triples(findings) == [("PL102", 16, 13), ("PL102", 17, 13), ("PL102", 18, 13)]
+    assert findings[0]["message"] == (
+        'The guard of container "c" does not protect its writes of net.core.somaxconn=0 and 2 more sysctls: the '
+        "comparison is inverted: the write runs only when the pod IP equals the host IP, which is exactly when the "
+        "pod shares the node's network"
+    )
 
 
 # -- deep nesting -----------------------------------------------------------------------------

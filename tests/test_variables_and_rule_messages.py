@@ -366,3 +366,37 @@ def test_port_range_and_set_sizes_count_both_ends():
     assert PortRange(1, 4).overlap(PortRange(5, 9)) is None
     assert parse_port_set("1-3").size == 3  # a set that starts at port 1
     assert parse_port_set("1-3,2-6,10").size == 7  # 1-6 and 10
+
+
+def test_pl201_words_a_guard_that_cannot_stop_several_ipc_writes_in_the_plural():
+    # a hostIPC pod without hostNetwork: the IPs differ, so the valid guard lets both IPC writes
+    # run in the node's IPC namespace; the script's first line is line 16, column 11
+    text = """apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostIPC: true
+  containers:
+    - name: c
+      env:
+        - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+        - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}
+      command:
+        - sh
+        - -c
+        - |
+          if [ "$POD_IP" != "$HOST_IP" ]; then
+            sysctl -w kernel.shmmax=1
+            sysctl -w kernel.msgmax=2
+          fi
+"""
+    (finding,) = lint_text(text).findings
+    assert (finding["rule"], finding["line"], finding["column"]) == ("PL201", 16, 13)
+    assert finding["message"] == (
+        'container "c" writes kernel.shmmax=1 and 1 more sysctl in a hostIPC pod, where its POD_IP/HOST_IP guard '
+        "cannot stop them"
+    )
+    assert [(r["line"], r["column"], r["label"]) for r in finding["related"]] == [
+        (5, 3, "hostIPC: true is set here"),
+        (17, 13, "It also writes kernel.msgmax=2 here"),
+    ]
