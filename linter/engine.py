@@ -242,9 +242,9 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> N
 
 def _unreadable_parts(manifest: k8s.Manifest) -> list[Finding]:
     """PL000 for the parts of an object portlint cannot read as Kubernetes would: its
-    scripts too deep to analyse, pod sysctls the API server cannot decode."""
+    scripts too deep to analyse, pod sysctls the API server rejects before reading them."""
     found = _unread_findings(writes.unread_scripts(manifest))
-    for node, message, path in podsysctls.undecodable(manifest):
+    for node, message, path in podsysctls.rejected_entries(manifest):
         found.append(report(PARSE_ERROR, manifest, manifest.doc.location(node), message, path))
     return found
 

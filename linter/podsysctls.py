@@ -2,8 +2,9 @@
 
 Kubernetes decodes each entry as two strings (``name``, ``value``): an entry that is not a
 mapping, or a name or value that is a mapping or a list, makes the API server reject the
-whole object. Such entries are not sysctls to check; ``undecodable`` says where they are
-(PL000), so that bad input is reported, never skipped in silence."""
+whole object, and so does an entry without a name (the name is required). Such entries are
+not sysctls to check; ``rejected_entries`` says where they are (PL000), so that bad input is
+reported, never skipped in silence."""
 
 from __future__ import annotations
 
@@ -53,9 +54,9 @@ def pod_sysctls(manifest: k8s.Manifest) -> Iterator[PodSysctl]:
 _COLLECTIONS = {Mapping: "a mapping", Sequence: "a list"}
 
 
-def undecodable(manifest: k8s.Manifest) -> Iterator[tuple[Node, str, str]]:
+def rejected_entries(manifest: k8s.Manifest) -> Iterator[tuple[Node, str, str]]:
     """(node, message, fingerprint path) of each entry, name or value the API server cannot
-    decode as a string."""
+    decode as a string, and of each entry without a name (missing, null or empty)."""
     for pod, i, entry in _entries(manifest):
         where = f"{pod.path}.securityContext.sysctls[{i}]"
         if type(entry) is not Mapping:
@@ -71,6 +72,8 @@ def undecodable(manifest: k8s.Manifest) -> Iterator[tuple[Node, str, str]]:
             if what is not None:
                 message = f"the {key} of securityContext.sysctls[{i}] is {what}, not a string"
                 yield node, message, f"{where}.{key}"
+            elif key == "name" and not as_str(node):
+                yield node if node is not None else entry, f"securityContext.sysctls[{i}] has no name", f"{where}.name"
 
 
 def rejected_for_host_namespace(sysctl: PodSysctl) -> str | None:

@@ -12,7 +12,8 @@ Reported for:
 - a merge key (`<<`) whose value is not a mapping or a list of mappings;
 - a `securityContext.sysctls` entry that is not a mapping, or whose `name` or `value` is a
   mapping or a list: Kubernetes decodes both as strings and rejects the object (reported at
-  the entry, name or value; the rest of the object is still checked);
+  the entry, name or value; the rest of the object is still checked); likewise an entry
+  without a `name` (missing, null or empty: the name is required);
 - bytes that are not UTF-8 (or UTF-16 with a byte-order mark) text, and NUL bytes: the
   document holding the first of them is reported at that byte and not linted; the other
   documents of the file are (in any document, Kubernetes or not);
