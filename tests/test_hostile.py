@@ -168,7 +168,8 @@ def test_wrong_types_in_pods_never_crash(body):
 
 
 def test_pod_sysctls_of_wrong_types_are_parse_errors_not_crashes():
-    # Kubernetes cannot decode a null entry or a list value (two strings): PL000 at each, on line 5
+    # Kubernetes cannot decode a null entry or a list value (two strings), and requires a name:
+    # PL000 at each, on line 5
     spec = "spec: {securityContext: {sysctls: [null, {name: 3}, {name: net.ipv4.ip_local_port_range, value: [1]}, {value: x}]}}"
     result = lint_text(f"apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    {spec}\n")
     clean(result)
@@ -176,6 +177,7 @@ def test_pod_sysctls_of_wrong_types_are_parse_errors_not_crashes():
     assert [(f["rule"], f["line"], f["column"]) for f in result.findings if f["rule"] == "PL000"] == [
         ("PL000", 5, at + spec.index("null")),
         ("PL000", 5, at + spec.index("[1]")),
+        ("PL000", 5, at + spec.index("{value: x}")),
     ]
 
 
