@@ -15,6 +15,7 @@ from typing import Any
 
 from .bounded import Refused, read_regular
 from .findings import Location
+from .ignores import IgnoreEntry, entry
 from .network import CONFIG, FLAG, KINDS, Declaration, RangeError
 from .records import mutable
 from .sysctls import parse_version
@@ -43,6 +44,8 @@ class Settings:
     rules: dict[str, str] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)  # gitignore-style, relative to config_dir
     config_dir: str = "."  # the directory of the config file
+    ignores: list[IgnoreEntry] = field(default_factory=list)  # the config's per-resource ignores
+    baseline: str | None = None  # the baseline file (config key, relative to config_dir, or --baseline)
     # the node-network settings given to portlint, by kind: from the config file, or a flag
     declared: dict[str, Declaration] = field(default_factory=dict)
 
@@ -94,6 +97,13 @@ def load(path: str | None) -> Settings:
         config_dir=os.path.dirname(os.path.abspath(path)),
     )
     _check_rule_ids(settings.rules, path)
+    if data.get("baseline") is not None:
+        settings.baseline = os.path.join(settings.config_dir, data["baseline"])
+    items = data.get("ignore") or []
+    for index, item in enumerate(items):
+        _check_rule_ids(item["rules"], path, f"ignore.{index}.rules")
+    places = _item_locations(path, text, "ignore", len(items))
+    settings.ignores = [entry(item, where, settings.config_dir) for item, where in zip(items, places)]
     for kind, (key, _flag) in RANGE_SETTINGS.items():
         value = data.get(key)
         if value is not None:
@@ -103,14 +113,15 @@ def load(path: str | None) -> Settings:
     return settings
 
 
-def _check_rule_ids(levels: dict[str, str], path: str) -> None:
-    """A typo in ``rules:`` must not silently configure nothing."""
+def _check_rule_ids(ids, path: str, where: str = "rules") -> None:
+    """A typo in ``rules:`` (or an ignore entry's ``rules``) must not silently configure nothing."""
     from .rules import BY_ID
+    from .suppressions import ALL
 
-    unknown = sorted(rule_id for rule_id in levels if rule_id not in BY_ID)
+    unknown = sorted(rule_id for rule_id in (i.upper() for i in ids) if rule_id not in BY_ID and rule_id != ALL)
     if unknown:
         named = ", ".join(f"'{rule_id}'" for rule_id in unknown)
-        raise ConfigError(f"{path}: rules: unknown rule id{'s' if len(unknown) > 1 else ''} {named}; `portlint rules` lists them")
+        raise ConfigError(f"{path}: {where}: unknown rule id{'s' if len(unknown) > 1 else ''} {named}; `portlint rules` lists them")
 
 
 def _check_range(kind: str, value: str, where: str) -> None:
@@ -133,6 +144,26 @@ def _key_location(path: str, text: str, key: str) -> Location:
             line, column, width = number, at + 1, len(row.rstrip()) - at
             break
     return Location(display_path(path), line, column, line, column + max(width, 1))
+
+
+def _item_locations(path: str, text: str, key: str, count: int) -> list[Location]:
+    """Where each item of the top-level list ``key`` is written, so that a finding about an
+    ignore entry (PL001) points at it; in TOML, which keeps no positions, the key's place."""
+    if count and not path.endswith(".toml"):
+        from ruamel.yaml import YAML
+
+        from .sources import display_path
+
+        root = YAML(typ="safe").compose(text)
+        for name, value in root.value:
+            if name.value == key:
+                rows = text.splitlines()
+                marks = [item.start_mark for item in value.value]
+                return [
+                    Location(display_path(path), m.line + 1, m.column + 1, m.line + 1, max(len(rows[m.line].rstrip()), m.column + 1) + 1)
+                    for m in marks
+                ]
+    return [_key_location(path, text, key)] * count
 
 
 def _read(path: str) -> tuple[dict[str, Any], str]:
@@ -231,6 +262,8 @@ def _validate(data: dict[str, Any], path: str) -> None:
         return
     error = errors[0]
     where = ".".join(str(p) for p in error.path)
+    if error.validator == "anyOf" and error.path and error.path[0] == "ignore":
+        raise ConfigError(f"{path}: {where}: an ignore entry needs at least one of kind, name, namespace, path")
     if error.validator == "additionalProperties" and not error.path:
         unknown = sorted(set(data) - set(error.schema.get("properties", {})))
         known = ", ".join(sorted(error.schema.get("properties", {})))

@@ -29,7 +29,7 @@ from types import ModuleType
 from typing import Iterable
 
 from . import facts as run_facts
-from . import k8s, network, parallel, podsysctls, sources, suppressions, tree, writes
+from . import ignores, k8s, network, parallel, podsysctls, sources, suppressions, tree, writes
 from .config import Settings
 from .excludes import Excludes
 from .findings import Finding, Location, report, suppress
@@ -103,7 +103,7 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
     ctx = Context(settings, parse_version(settings.kubernetes_version))
     result = RunResult(FindingStore(), rules)
     ignore_comments: dict[str, dict[int, list[suppressions.Suppression]]] = {}
-    raw = _Sink(result, levels, settings.rules, ignore_comments)
+    raw = _Sink(result, levels, settings, ignore_comments)
 
     documents = _documents(paths, settings, stdin_name, result, ignore_comments, raw)
     workers = parallel.workers_for(paths)
@@ -132,6 +132,7 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
     for rule in _in_scope(rules, "run"):
         _guarded(result, rule, "the run", raw, rule.check, ctx)
     written = [s for by_line in ignore_comments.values() for found in by_line.values() for s in found]
+    written += ignores.judged(settings.ignores, ignore_comments)  # entries for the files linted
     raw.extend(_suppression_findings(written + ctx.facts.suppressions, raw.used, rules))
     return result
 
@@ -163,14 +164,15 @@ def _in_scope(rules: list[ModuleType], scope: str) -> list[ModuleType]:
 
 class _Sink:
     """Takes each finding as it is made: applies its level (configured, or the rule's),
-    the ``# portlint: ignore[...]`` comment on its line and the Helm template note, then
-    stores it. Comments of a document are known before its findings are: they are read
-    with it."""
+    the ``# portlint: ignore[...]`` comment on its line, else the config's ignore entries,
+    and the Helm template note, then stores it. Comments of a document are known before its
+    findings are: they are read with it."""
 
-    def __init__(self, result: RunResult, levels: dict[str, str], configured: dict[str, str], comments) -> None:
+    def __init__(self, result: RunResult, levels: dict[str, str], settings: Settings, comments) -> None:
         self.result = result
         self.levels = levels
-        self.configured = configured
+        self.configured = settings.rules
+        self.ignores = settings.ignores
         self.comments = comments
         self.used: set = set()  # the suppressions that suppressed a finding (PL001)
 
@@ -190,6 +192,8 @@ class _Sink:
         if not finding.suppressed:
             written = self.comments.get(finding.location.path, {}).get(finding.location.line, ())
             suppress(finding, suppressions.find(written, finding.rule_id))
+        if not finding.suppressed:
+            suppress(finding, ignores.find(self.ignores, finding))
         if finding.suppressed_by is not None:
             self.used.add(finding.suppressed_by)
         if finding.template:

@@ -41,6 +41,7 @@ class Finding:
     location: Location | None  # None: the finding belongs to the run (a range given as a flag)
     related: list[Location] = field(default_factory=list)
     key: str = ""
+    resource: str = ""  # the object's k8s ident, Kind/namespace/name ("" for a parse error or the run's)
     template: str | None = None  # Helm template the object was rendered from
     suppressed: bool = False
     suppressed_by: Suppression | None = None  # the comment or annotation entry that suppressed it
@@ -49,7 +50,7 @@ class Finding:
     @property
     def justification(self) -> str:
         """The reason the suppression gives ("" when none, or not suppressed by an entry)."""
-        return self.suppressed_by.reason if self.suppressed_by is not None else ""
+        return self.suppressed_by.justification if self.suppressed_by is not None else ""
 
     @property
     def path(self) -> str | None:
@@ -84,7 +85,9 @@ def report(
     when a rule reports some findings below its default, else the rule's default. The
     object's ``portlint.io/ignore`` annotation suppresses it here; a comment on its line, in
     the engine."""
-    finding = Finding(rule_id, level, message, location, list(related or ()), key=f"{obj.ident}:{path}", template=obj.template)
+    finding = Finding(
+        rule_id, level, message, location, list(related or ()), key=f"{obj.ident}:{path}", resource=obj.ident, template=obj.template
+    )
     suppress(finding, obj.suppression(rule_id))
     return finding
 

@@ -57,6 +57,13 @@ class Manifest:
         return find(self.suppressions, rule_id)
 
 
+def ident_parts(ident: str) -> tuple[str, str, str]:
+    """(kind, namespace, name) of a ``Manifest.ident``, which findings keep as their
+    ``resource``; a nameless object's name is ""."""
+    kind, namespace, name = ident.split("/", 2)
+    return kind, namespace, "" if name.startswith("#") else name
+
+
 @mutable
 class PodSpec:
     """A pod spec inside a manifest; ``path`` is the dotted path to it ('spec.template.spec')."""

@@ -27,10 +27,22 @@ _COMMENT = re.compile(r"#\s*portlint:\s*ignore\[([A-Za-z0-9_,\s]+)\]([^\n]*)")
 class Suppression:
     rules: frozenset[str]  # upper-case rule ids, or ALL
     reason: str  # "" when none was given
-    location: Location  # the comment, or the annotation's value
+    location: Location  # the comment, the annotation's value, the config's ignore entry
+    # outside the manifests (SARIF kind "external"): what suppressed it, e.g. the config entry
+    origin: str = ""
 
     def covers(self, rule_id: str) -> bool:
         return rule_id in self.rules or ALL in self.rules
+
+    @property
+    def kind(self) -> str:
+        """SARIF's suppression kind: written in the manifest, or kept outside it."""
+        return "external" if self.origin else "inSource"
+
+    @property
+    def justification(self) -> str:
+        """The reason, and for an external suppression what it is (SARIF ``justification``)."""
+        return "; ".join(part for part in (self.origin, self.reason) if part)
 
 
 NONE: tuple[Suppression, ...] = ()  # shared: most objects suppress nothing

@@ -104,8 +104,8 @@ def test_unknown_key_exits_2_naming_it(tmp_cwd):
     result = cli("check", "svc.yaml")
     assert result.exit_code == 2
     assert result.stderr == (
-        f"portlint: error: {tmp_cwd}/.portlint.yaml: unknown key 'ephemeralRange' (known keys: ephemeralPortRange, "
-        "exclude, kubernetesVersion, nodePortRange, reservedPorts, rules)\n"
+        f"portlint: error: {tmp_cwd}/.portlint.yaml: unknown key 'ephemeralRange' (known keys: baseline, "
+        "ephemeralPortRange, exclude, ignore, kubernetesVersion, nodePortRange, reservedPorts, rules)\n"
     )
 
 

@@ -155,7 +155,7 @@ class SarifWriter:
                 for i, r in enumerate(f.related, 1)
             ]
         if f.suppressed:
-            suppression = {"kind": "inSource"}
+            suppression = {"kind": f.suppressed_by.kind if f.suppressed_by is not None else "inSource"}
             if f.justification:
                 suppression["justification"] = f.justification
             result["suppressions"] = [suppression]
