@@ -164,6 +164,18 @@ def check(
     require_reason: bool = typer.Option(
         False, "--require-reason", help="Report suppressions that give no reason (PL002, at warning level)."
     ),
+    baseline: Optional[str] = typer.Option(
+        None,
+        "--baseline",
+        help="Report only findings not recorded in this baseline file; its entries no finding matches are counted as fixed (default: the config's baseline key).",
+        metavar="FILE",
+    ),
+    write_baseline: Optional[str] = typer.Option(
+        None,
+        "--write-baseline",
+        help="Record the findings reported now in FILE (then report as with --baseline FILE).",
+        metavar="FILE",
+    ),
     statistics: bool = typer.Option(
         False, "--statistics", help="Print how many findings of each rule instead of the findings (text formats)."
     ),
@@ -191,6 +203,7 @@ def check(
 
     automation_id = sarif_category if "/" in sarif_category else sarif_category + "/"
     _refuse_inputs(output, [*(paths or []), *([helm_chart] if helm_chart else [])])  # first: errors below write --output
+    _refuse_inputs(write_baseline, [p for p in paths or [] if os.path.isfile(p)], "--write-baseline", "the baseline")
 
     def fail(message: str) -> None:
         """An error before any finding: still write the report (SARIF with executionSuccessful
@@ -222,6 +235,8 @@ def check(
                 settings.set_from_flag(kind, value)
         if kubernetes_version is not None:
             settings.kubernetes_version = kubernetes_version
+        if baseline is not None:
+            settings.baseline = baseline
         if require_reason and settings.rules.get(SUPPRESSION_WITHOUT_REASON, "off") == "off":
             settings.rules[SUPPRESSION_WITHOUT_REASON] = "warning"  # a level set in the config wins
         config_mod.check_version(settings.kubernetes_version)
@@ -237,6 +252,7 @@ def check(
             colour=_colour(color, output),
             automation_id=automation_id,
             show_fixes=show_fixes,
+            write_baseline=write_baseline,
         )
     except (config_mod.ConfigError, InputError, SpillError, WorkerDied) as exc:
         fail(str(exc))
@@ -299,12 +315,12 @@ def _with_check_options(command, mine: tuple[str, ...]):
 app.command("helm")(_with_check_options(helm, ("chart", "values", "set_values", "release_name", "namespace")))
 
 
-def _refuse_inputs(output: str | None, inputs: list[str]) -> None:
-    """Exit 2 with one line, before anything is written, when --output is one of the inputs."""
+def _refuse_inputs(output: str | None, inputs: list[str], flag: str = "--output", what: str = "the report") -> None:
+    """Exit 2 with one line, before anything is written, when ``flag``'s file is one of the inputs."""
     from .output import OutputError, refuse_inputs
 
     try:
-        refuse_inputs(output, inputs)
+        refuse_inputs(output, inputs, flag, what)
     except OutputError as exc:
         _fail(str(exc))
 

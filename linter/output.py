@@ -33,7 +33,7 @@ def write(chunks: Iterable[str], target: str | None) -> None:
         raise OutputError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
 
 
-def refuse_inputs(target: str | None, inputs: Iterable[str]) -> None:
+def refuse_inputs(target: str | None, inputs: Iterable[str], flag: str = "--output", what: str = "the report") -> None:
     """Raise OutputError when the report file would replace an input: a named file (by
     any name, link or hard link), or a file a named directory holds that portlint would
     lint (a manifest name, even one not written yet: the next run would lint the report).
@@ -43,7 +43,7 @@ def refuse_inputs(target: str | None, inputs: Iterable[str]) -> None:
     real = os.path.realpath(target)
     for path in inputs:
         if path != "-" and (_same_file(path, target) or _would_walk(path, real)):
-            raise OutputError(f"--output {target}: is one of the inputs ({path}); write the report elsewhere")
+            raise OutputError(f"{flag} {target}: is one of the inputs ({path}); write {what} elsewhere")
 
 
 def _same_file(path: str, target: str) -> bool:

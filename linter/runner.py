@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Iterable, Iterator
 
-from . import __version__, charts, engine, report, sources
+from . import __version__, baseline, charts, engine, report, sources
 from .config import Settings
 from .excludes import Excludes
 from .report.escape import printable
@@ -26,8 +26,10 @@ def run(
     colour: bool = False,
     automation_id: str = "portlint/",
     show_fixes: bool = False,
+    write_baseline: str | None = None,
 ) -> tuple[int, Iterable[str]]:
-    """Returns (exit code, report as text chunks). Input errors raise sources.InputError."""
+    """Returns (exit code, report as text chunks). Input errors raise sources.InputError;
+    a baseline that cannot be read or written, config.ConfigError."""
     from .sources import InputError, MemoryInput
 
     if helm_chart is not None and not os.path.isfile(os.path.join(helm_chart, "Chart.yaml")):
@@ -64,10 +66,15 @@ def run(
             chart_lines += charts.relocate(findings, [render])
             others.append((render, findings))
         result.findings.replace_all(charts.merge(moved, others))
+    if settings.baseline is not None or write_baseline is not None:
+        marked, done = baseline.settle(result.findings, settings.baseline, write_baseline)
+        result.findings.replace_all(marked)
+    else:
+        done = None
     chart_lines = list(dict.fromkeys(chart_lines))  # each ci render maps again: say it once
     notices = tuple(tuple(line.split(": ", 1)) for line in chart_lines)  # "note: ..." -> ("note", "...")
     summary = report.Summary(
-        result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications), notices
+        result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications), notices, done
     )
     unread = frozenset([stdin_name] if "-" in paths else []) | {str(p) for p in paths if isinstance(p, MemoryInput)}
     info = report.RunInfo(

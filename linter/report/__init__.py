@@ -53,6 +53,15 @@ class RunInfo:
 
 
 @frozen
+class BaselineSummary:
+    """What the baseline did: findings it suppressed, its entries no finding matched (fixed)."""
+
+    path: str
+    suppressed: int = 0
+    fixed: Sequence = ()  # baseline.Entry records, sorted as in the file
+
+
+@frozen
 class Summary:
     """What a writer learns after the last finding."""
 
@@ -61,6 +70,7 @@ class Summary:
     suppressed: int = 0
     errors: Sequence[str] = ()  # inputs that could not be read, bad config: the run did not succeed
     notices: Sequence[tuple[str, str]] = ()  # (level, text): what the run skipped, e.g. a chart helm did not render
+    baseline: BaselineSummary | None = None  # when a baseline was applied
 
 
 class Writer(Protocol):
@@ -105,15 +115,22 @@ def render(format: str, run: RunInfo, findings: Iterable[Finding], summary: Summ
     """The report in ``format`` (or STATISTICS) as text chunks: start, one chunk a finding, finish."""
     writer = writer_class(format)()
     yield writer.start(run)
+    for finding in numbered(findings):
+        chunk = writer.result(finding)
+        if chunk:
+            yield chunk
+    yield writer.finish(summary)
+
+
+def numbered(findings: Iterable[Finding]) -> Iterator[Finding]:
+    """The findings in order, each with its ``occurrence``: how many before it share its
+    fingerprint basis, so that every report (and the baseline) gives it the same fingerprint."""
     seen: dict[int, int] = {}  # hashes, not the bases: a report may have 150,000 findings
     for finding in findings:
         basis = hash(finding.fingerprint_basis())
         finding.occurrence = seen.get(basis, 0)
         seen[basis] = finding.occurrence + 1
-        chunk = writer.result(finding)
-        if chunk:
-            yield chunk
-    yield writer.finish(summary)
+        yield finding
 
 
 def render_text(format: str, run: RunInfo, findings: Iterable[Finding], summary: Summary) -> str:

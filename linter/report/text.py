@@ -16,7 +16,7 @@ from .advice import advice
 from .escape import printable
 
 if TYPE_CHECKING:
-    from . import RunInfo, Summary
+    from . import BaselineSummary, RunInfo, Summary
 
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 BOLD, RESET = "\033[1m", "\033[0m"
@@ -64,4 +64,16 @@ def summary_line(summary: Summary) -> str:
     )
     if summary.suppressed:
         text += f"; {summary.suppressed} suppressed"
+    if summary.baseline is not None:
+        text += baseline_part(summary.baseline)
     return text + "."
+
+
+def baseline_part(done: BaselineSummary) -> str:
+    """What the baseline did, for the summary line: the findings it holds back and its
+    entries no finding matches any more (fixed since it was written)."""
+    fixed = len(done.fixed)
+    text = f" ({done.suppressed} by the baseline)" if done.suppressed else ""
+    if fixed:
+        text += f"; {fixed} baseline entr{'ies' if fixed != 1 else 'y'} fixed"
+    return text
