@@ -3,7 +3,8 @@
 It publishes diagnostics for open YAML/JSON documents: on open and save at once, on change
 once the edits pause (the last change wins). Each lint is a ``check`` run from the document's
 workspace folder: the same engine, rules, configuration (``config.find_config`` from the
-document's directory) and suppressions; the open buffers (in memory, named by their path
+document's directory), suppressions, ignore entries and the config's ``baseline`` (a
+bad baseline is reported as a bad config is); the open buffers (in memory, named by their path
 relative to the folder) replace their files, and the folder's other manifests are read from
 disk as ``check`` discovers them, so the cross-file port rules see them. Only the findings in
 open documents are published. Code actions add a suppression comment; hover on a diagnostic
@@ -24,7 +25,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
-from . import __version__, config, engine, ruledoc, sources, suppressions
+from . import __version__, baseline, config, engine, ruledoc, sources, suppressions
 from .charts import Found, chart_of
 from .excludes import Excludes
 from .findings import Finding, Location
@@ -103,7 +104,8 @@ class Group:
         levels = engine.effective_levels(RULES, settings, None, set())
         with working_directory(self.base or os.getcwd()):
             result = engine.lint(self.inputs(settings), settings, RULES, levels)
-            found = [f for f in result.findings if not f.suppressed and f.path in self.buffers]
+            marked, _ = baseline.settle(result.findings, settings.baseline, None)  # as check with the config's
+            found = [f for f in marked if not f.suppressed and f.path in self.buffers]
         return found, result.notifications
 
     def locate(self, place: Location, codec) -> types.Location:
