@@ -18,7 +18,7 @@ from typing import Iterable
 
 from .bounded import Refused, read_regular
 from .config import ConfigError
-from .findings import Finding, Location, suppress
+from .findings import Finding, suppress
 from .records import frozen, mutable
 from .report import BaselineSummary, numbered
 from .sources import display_path
@@ -46,8 +46,7 @@ class Baseline:
 
     def suppression(self) -> Suppression:
         """What a baselined finding is suppressed by: SARIF kind external, naming the file."""
-        shown = display_path(self.path)
-        return Suppression(frozenset({ALL}), "", Location(shown, 1, 1, 1, 1), f"baseline {shown}")
+        return Suppression(frozenset({ALL}), "", None, f"baseline {display_path(self.path)}")
 
 
 def entry(finding: Finding) -> Entry:

@@ -27,7 +27,7 @@ _COMMENT = re.compile(r"#\s*portlint:\s*ignore\[([A-Za-z0-9_,\s]+)\]([^\n]*)")
 class Suppression:
     rules: frozenset[str]  # upper-case rule ids, or ALL
     reason: str  # "" when none was given
-    location: Location  # the comment, the annotation's value, the config's ignore entry
+    location: Location | None  # the comment, the annotation's value, the config's entry (None: the baseline)
     # outside the manifests (SARIF kind "external"): what suppressed it, e.g. the config entry
     origin: str = ""
 

@@ -163,6 +163,14 @@ def test_a_bad_baseline_is_one_error_line_and_exit_2(tmp_cwd):
     }
 
 
+def test_a_baseline_over_the_size_limit_is_refused_unread(tmp_cwd):
+    (tmp_cwd / FILE).write_text(POD)
+    with open(tmp_cwd / "huge.json", "wb") as handle:
+        handle.truncate(baseline.LIMIT + 1)  # sparse: no time to write
+    result = cli("check", FILE, "--baseline", "huge.json")
+    assert (result.exit_code, result.stderr) == (2, "portlint: error: huge.json: cannot read the baseline: larger than 64 MB\n")
+
+
 def test_write_baseline_never_replaces_an_input(tmp_cwd):
     (tmp_cwd / FILE).write_text(POD)
     result = cli("check", FILE, "--write-baseline", FILE)
@@ -198,9 +206,19 @@ def test_a_finding_of_no_object_or_file_is_recorded_with_nulls():
 
 
 def test_dumps_sorts_by_path_resource_rule_fingerprint():
-    entries = [Entry("PL2", "b", "R", "1"), Entry("PL1", "b", "R", "2"), Entry("PL9", "a", "Z", "0"), Entry("PL9", None, None, "9")]
+    entries = [
+        Entry("PL2", "b", "R", "1"),
+        Entry("PL1", "b", "R", "2"),
+        Entry("PL9", "a", "Z", "0"),
+        Entry("PL0", "a", None, "3"),
+        Entry("PL9", None, None, "9"),
+    ]
     order = [json.loads(line.rstrip(",")) for line in baseline.dumps(entries).splitlines()[3:-2]]
-    assert [(e["path"], e["rule"]) for e in order] == [(None, "PL9"), ("a", "PL9"), ("b", "PL1"), ("b", "PL2")]
+    assert [(e["path"], e["rule"]) for e in order] == [(None, "PL9"), ("a", "PL0"), ("a", "PL9"), ("b", "PL1"), ("b", "PL2")]
+
+
+def test_dumps_keeps_paths_as_written():
+    assert '"path": "dépôt/ünïcode.yaml"' in baseline.dumps([Entry("PL101", "dépôt/ünïcode.yaml", None, "f")])
 
 
 def test_an_empty_baseline_has_an_empty_list():

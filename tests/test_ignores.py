@@ -138,7 +138,10 @@ def test_a_comment_on_the_line_wins_over_an_entry(tmp_cwd):
 def test_a_parse_error_is_matched_by_path_not_by_object(tmp_cwd):
     config(tmp_cwd, "{rules: [PL000], kind: StatefulSet}", '{rules: [PL000], path: "broken.yaml"}')
     (tmp_cwd / "broken.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p\n")
-    assert [f[:2] + f[4:5] for f in findings("broken.yaml")] == [("PL001", ".portlint.yaml", False), ("PL000", "broken.yaml", True)]
+    assert [(f[0], f[1], f[2], f[4]) for f in findings("broken.yaml")] == [
+        ("PL001", ".portlint.yaml", 2, False),  # the kind entry
+        ("PL000", "broken.yaml", 3, True),
+    ]
 
 
 def test_entries_in_pyproject_point_at_the_ignore_key(tmp_cwd):
