@@ -158,12 +158,14 @@ def _item_locations(path: str, text: str, key: str, count: int) -> list[Location
         for name, value in root.value:
             if name.value == key:
                 rows = text.splitlines()
-                marks = [item.start_mark for item in value.value]
-                return [
-                    Location(display_path(path), m.line + 1, m.column + 1, m.line + 1, max(len(rows[m.line].rstrip()), m.column + 1) + 1)
-                    for m in marks
-                ]
+                return [_rest_of_line(display_path(path), rows, item.start_mark) for item in value.value]
     return [_key_location(path, text, key)] * count
+
+
+def _rest_of_line(shown: str, rows: list[str], mark) -> Location:
+    """From a YAML mark (0-based) to the end of its line's text."""
+    line = mark.line + 1
+    return Location(shown, line, mark.column + 1, line, len(rows[mark.line].rstrip()) + 1)
 
 
 def _read(path: str) -> tuple[dict[str, Any], str]:

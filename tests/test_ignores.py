@@ -51,6 +51,13 @@ def test_kind_and_name_globs_choose_the_objects(tmp_cwd):
     ]
 
 
+def test_an_unused_entry_is_located_from_its_start_to_its_line_s_end(tmp_cwd):
+    (tmp_cwd / ".portlint.yaml").write_text("ignore:\n  - rules: [PL203]   \n    kind: Job\n")
+    (tmp_cwd / "db.yaml").write_text(sts())
+    [unused] = [f for f in cli("check", "db.yaml", "--format", "json").findings if f["rule"] == "PL001"]
+    assert (unused["line"], unused["column"], unused["endLine"], unused["endColumn"]) == (2, 5, 2, 19)
+
+
 def test_every_key_given_must_match(tmp_cwd):
     config(
         tmp_cwd,
@@ -176,3 +183,4 @@ def test_a_bad_entry_is_one_error_line(tmp_cwd):
 def test_ident_parts_split_kind_namespace_and_name():
     assert ident_parts("StatefulSet/data/vendor-db") == ("StatefulSet", "data", "vendor-db")
     assert ident_parts("Pod//#2items[1]") == ("Pod", "", "")  # a nameless object: no name to match
+    assert ident_parts("Pod/ops/a/b") == ("Pod", "ops", "a/b")  # an invalid name with a slash: still its name
