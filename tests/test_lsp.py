@@ -523,3 +523,22 @@ def test_an_incremental_change_is_applied_to_the_buffer(workspace):
     workspace.client.notify("textDocument/didChange", {"textDocument": {"uri": workspace.uri("svc.yaml"), "version": 2}, "contentChanges": [change]})
     diags = workspace.client.diagnostics(workspace.uri("svc.yaml"))
     assert [(d["range"], d["message"].split(" of ")[0]) for d in diags] == [(span(7, 39, 7, 44), "nodePort 40003")]
+
+
+def test_the_config_s_ignore_entries_apply(workspace):
+    (workspace.root / ".portlint.yaml").write_text("ignore:\n  - {rules: [PL302], kind: Service, name: w*}\n")
+    assert workspace.open("svc.yaml", SERVICE) == []
+    assert [d["code"] for d in workspace.open("other.yaml", SERVICE.replace("name: web", "name: api"))] == ["PL302"]
+
+
+def test_the_config_s_baseline_applies(workspace, monkeypatch):
+    from conftest import cli
+
+    (workspace.root / "svc.yaml").write_text(SERVICE)
+    (workspace.root / "ci").mkdir()
+    monkeypatch.chdir(workspace.root)  # the baseline's paths are relative to the folder, as the server runs
+    assert cli("check", "svc.yaml", "--write-baseline", "ci/baseline.json").exit_code == 0
+    (workspace.root / ".portlint.yaml").write_text("baseline: ci/baseline.json\n")
+    # a second pinned port, outside the range too: PL302 on its value, line 13 col 17 (1-based)
+    diags = workspace.open("svc.yaml", SERVICE + "    - name: admin\n      port: 81\n      nodePort: 40001\n")
+    assert [(d["range"], d["code"]) for d in diags] == [(span(12, 16, 12, 21), "PL302")]
