@@ -5,7 +5,8 @@ A `# portlint: ignore[PL101]` comment or a `portlint.io/ignore` annotation outli
 it was written for: the write was guarded, the script moved, the line changed. Left in place,
 it hides the next problem that lands on that line or object without anyone deciding so. As
 ruff's unused-noqa, portlint reports a suppression that matched no finding, so that stale ones
-are removed.
+are removed. An `ignore` entry of the config file is one too (reported at the entry), when the
+run linted a file its `path` can match, or it has none (docs/baseline.md).
 
 Only suppressions of rules that look at one object at a time (the PL1xx and PL2xx rules, and
 PL000) are checked: whether a port rule (PL3xx) fires depends on the other files of the run,
@@ -66,7 +67,7 @@ ID = "PL001"
 NAME = "unused-suppression"
 LEVEL = "note"
 SCOPE = "suppressions"  # no check: the engine reports it after every other finding
-SUMMARY = "A portlint: ignore comment or portlint.io/ignore annotation entry suppresses no finding."
+SUMMARY = "A portlint: ignore comment, portlint.io/ignore annotation entry or config ignore entry suppresses no finding."
 TAGS = ("maintainability",)
 PRECISION = "high"
 SECURITY_SEVERITY = None

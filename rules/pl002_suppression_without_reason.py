@@ -42,7 +42,8 @@ or, on the line: `nodePort: 8080  # portlint: ignore[PL302] our API servers allo
 
 ## How to fix
 Write the reason after the ids: after `]` in a comment, after `:` in the annotation (entries
-separated by `;`, e.g. `"PL301: reserved; PL201: runs on tainted nodes only"`).
+separated by `;`, e.g. `"PL301: reserved; PL201: runs on tainted nodes only"`), in the `reason`
+key of a config `ignore` entry.
 
 ## References
 - SARIF 2.1.0, suppression.justification: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
