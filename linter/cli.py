@@ -167,14 +167,11 @@ def check(
     baseline: Optional[str] = typer.Option(
         None,
         "--baseline",
-        help="Report only findings not recorded in this baseline file; its entries no finding matches are counted as fixed (default: the config's baseline key).",
+        help="Report only findings this baseline file does not record (default: the config's baseline).",
         metavar="FILE",
     ),
     write_baseline: Optional[str] = typer.Option(
-        None,
-        "--write-baseline",
-        help="Record the findings reported now in FILE (then report as with --baseline FILE).",
-        metavar="FILE",
+        None, "--write-baseline", help="Record the findings reported now in FILE, then report as --baseline FILE.", metavar="FILE"
     ),
     statistics: bool = typer.Option(
         False, "--statistics", help="Print how many findings of each rule instead of the findings (text formats)."

@@ -121,7 +121,9 @@ def _check_rule_ids(ids, path: str, where: str = "rules") -> None:
     unknown = sorted(rule_id for rule_id in (i.upper() for i in ids) if rule_id not in BY_ID and rule_id != ALL)
     if unknown:
         named = ", ".join(f"'{rule_id}'" for rule_id in unknown)
-        raise ConfigError(f"{path}: {where}: unknown rule id{'s' if len(unknown) > 1 else ''} {named}; `portlint rules` lists them")
+        raise ConfigError(
+            f"{path}: {where}: unknown rule id{'s' if len(unknown) > 1 else ''} {named}; `portlint rules` lists them"
+        )
 
 
 def _check_range(kind: str, value: str, where: str) -> None:

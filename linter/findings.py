@@ -86,7 +86,14 @@ def report(
     object's ``portlint.io/ignore`` annotation suppresses it here; a comment on its line, in
     the engine."""
     finding = Finding(
-        rule_id, level, message, location, list(related or ()), key=f"{obj.ident}:{path}", resource=obj.ident, template=obj.template
+        rule_id,
+        level,
+        message,
+        location,
+        list(related or ()),
+        key=f"{obj.ident}:{path}",
+        resource=obj.ident,
+        template=obj.template,
     )
     suppress(finding, obj.suppression(rule_id))
     return finding

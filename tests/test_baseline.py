@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from conftest import cli
-
 from portlint import baseline
 from portlint.baseline import Baseline, Entry
 from portlint.config import ConfigError
@@ -175,7 +174,10 @@ def test_write_baseline_never_replaces_an_input(tmp_cwd):
     (tmp_cwd / FILE).write_text(POD)
     result = cli("check", FILE, "--write-baseline", FILE)
     assert result.exit_code == 2
-    assert result.stderr == f"portlint: error: --write-baseline {FILE}: is one of the inputs ({FILE}); write the baseline elsewhere\n"
+    assert (
+        result.stderr
+        == f"portlint: error: --write-baseline {FILE}: is one of the inputs ({FILE}); write the baseline elsewhere\n"
+    )
     assert (tmp_cwd / FILE).read_text() == POD
 
 

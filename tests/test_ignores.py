@@ -4,7 +4,6 @@ globs) and files (gitignore-style path) they name; unused ones are PL001, reason
 from __future__ import annotations
 
 from conftest import cli
-
 from portlint.k8s import ident_parts
 
 # PL203 (a securityContext.sysctls entry outside the safe set) at the name's value, line 11, col 19
