@@ -25,7 +25,7 @@ from .sources import display_path
 from .suppressions import ALL, Suppression
 
 VERSION = 1
-LIMIT = 64 << 20  # bytes read from a baseline: 150,000 findings take about 25 MB
+LIMIT = 64 << 20  # bytes read from a baseline: 10,000 findings take about 1.2 MB
 
 
 @frozen
