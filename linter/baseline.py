@@ -129,6 +129,6 @@ def _write(text: str, path: str) -> None:
     from .output import OutputError, write
 
     try:
-        write([text], path)
+        write([text], path, "the baseline")
     except OutputError as exc:
-        raise ConfigError(str(exc).replace("the report", "the baseline")) from None
+        raise ConfigError(str(exc)) from None

@@ -22,15 +22,15 @@ class OutputError(Exception):
     """The report cannot be written where asked: one line, exit 2."""
 
 
-def write(chunks: Iterable[str], target: str | None) -> None:
-    """The report into the file ``target``, or to stdout when it is None."""
+def write(chunks: Iterable[str], target: str | None, what: str = "the report") -> None:
+    """The report (or ``what`` else) into the file ``target``, or to stdout when it is None."""
     if target is None:
         _to_stdout(chunks)
         return
     try:
         _to_file(chunks, target)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
+        raise OutputError(f"{target}: cannot write {what}: {exc.strerror or exc}") from None
 
 
 def refuse_inputs(target: str | None, inputs: Iterable[str], flag: str = "--output", what: str = "the report") -> None:

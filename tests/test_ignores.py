@@ -183,3 +183,9 @@ def test_ident_parts_split_kind_namespace_and_name():
     assert ident_parts("StatefulSet/data/vendor-db") == ("StatefulSet", "data", "vendor-db")
     assert ident_parts("Pod//#2items[1]") == ("Pod", "", "")  # a nameless object: no name to match
     assert ident_parts("Pod/ops/a/b") == ("Pod", "ops", "a/b")  # an invalid name with a slash: still its name
+
+
+def test_rule_ids_are_read_in_any_case(tmp_cwd):
+    config(tmp_cwd, "{rules: [pl203], kind: StatefulSet}", "{rules: [All], kind: Job}")
+    (tmp_cwd / "db.yaml").write_text(sts())
+    assert [f[:5] for f in findings("db.yaml")] == [("PL203", "db.yaml", 11, 19, True)]
