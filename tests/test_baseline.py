@@ -125,6 +125,13 @@ def test_sarif_shows_a_baselined_finding_as_an_external_suppression(tmp_cwd):
     assert result["suppressions"] == [{"kind": "external", "justification": f"baseline {BASELINE}"}]
 
 
+def test_junit_skips_a_baselined_finding_naming_the_baseline(tmp_cwd):
+    (tmp_cwd / FILE).write_text(POD)
+    check("--write-baseline", BASELINE)
+    junit = cli("check", FILE, "--baseline", BASELINE, "--format", "junit").stdout
+    assert f'<skipped message="suppressed by baseline {BASELINE}"/>' in junit
+
+
 def test_the_config_s_baseline_key_is_relative_to_the_config_and_the_flag_overrides_it(tmp_cwd):
     (tmp_cwd / FILE).write_text(POD)
     (tmp_cwd / "ci").mkdir()

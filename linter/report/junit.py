@@ -48,7 +48,8 @@ class JunitWriter:
         head = f"<testcase name={_attr(f'{where} {self.run.name(f.rule_id)}')} classname=\"portlint.{f.rule_id}\""
         if f.suppressed:
             self.skipped += 1
-            body = '<skipped message="suppressed in the source"/>'
+            by = f.suppressed_by
+            body = f"<skipped message={_attr(f'suppressed by {by.origin}' if by and by.origin else 'suppressed in the source')}/>"
         else:
             self.failures += 1
             text = f"{where}: {f.level}: {f.message} [{f.rule_id}]"
