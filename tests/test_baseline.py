@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import cli
+from conftest import TESTS, cli
 from portlint import baseline
 from portlint.baseline import Baseline, Entry
 from portlint.config import ConfigError
@@ -30,6 +30,7 @@ spec:
           sysctl -w net.core.somaxconn=1024
 """
 PADDING = "".join(f"# note {n}\n" for n in range(20))
+CORPUS = TESTS / "corpus"
 FILE = "pod.yaml"
 BASELINE = ".portlint-baseline.json"
 
@@ -54,6 +55,18 @@ def test_a_new_finding_after_twenty_lines_moved_is_the_only_one_reported(tmp_cwd
         ("PL201", 35, f"baseline {BASELINE}")
     ]
     assert result.json["baseline"] == {"path": BASELINE, "suppressed": 1, "fixed": []}
+
+
+def test_a_real_manifest_shifted_by_twenty_lines_reports_only_its_new_sysctl(tmp_cwd):
+    # kube-linter's unsafe-sysctls check fixture (tests/corpus/SOURCES.tsv): PL203 at 14:17 and 28:17
+    real = (CORPUS / "peers/kube-linter/tests__checks__unsafe-sysctls.yml").read_text()
+    (tmp_cwd / FILE).write_text(real)
+    check("--write-baseline", BASELINE)
+    # twenty lines above, one more unsafe sysctl after line 28: line 29 + 20, its value at col 17
+    (tmp_cwd / FILE).write_text(PADDING + real.rstrip("\n") + "\n        - name: kernel.msgmax\n")
+    result = check("--baseline", BASELINE)
+    assert reported(result) == [("PL203", 49, 17)]
+    assert result.json["baseline"] == {"path": BASELINE, "suppressed": 2, "fixed": []}
 
 
 def test_an_edit_elsewhere_in_the_object_keeps_its_entry(tmp_cwd):
