@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from .bounded import Refused, read_regular
+from .excludes import Excludes
 from .findings import Location
 from .ignores import IgnoreEntry, entry
 from .network import CONFIG, FLAG, KINDS, Declaration, RangeError
@@ -99,11 +100,13 @@ def load(path: str | None) -> Settings:
     _check_rule_ids(settings.rules, path)
     if data.get("baseline") is not None:
         settings.baseline = os.path.join(settings.config_dir, data["baseline"])
+    _check_patterns(settings.exclude, path, "exclude")
     items = data.get("ignore") or []
-    for index, item in enumerate(items):
-        _check_rule_ids(item["rules"], path, f"ignore.{index}.rules")
     places = _item_locations(path, text, "ignore", len(items))
-    settings.ignores = [entry(item, where, settings.config_dir) for item, where in zip(items, places)]
+    for index, (item, where) in enumerate(zip(items, places)):
+        _check_rule_ids(item["rules"], path, f"ignore.{index}.rules")
+        _check_patterns([item.get("path")] if item.get("path") else [], path, f"ignore.{index}.path")
+        settings.ignores.append(entry(item, where, settings.config_dir))
     for kind, (key, _flag) in RANGE_SETTINGS.items():
         value = data.get(key)
         if value is not None:
@@ -124,6 +127,15 @@ def _check_rule_ids(ids, path: str, where: str = "rules") -> None:
         raise ConfigError(
             f"{path}: {where}: unknown rule id{'s' if len(unknown) > 1 else ''} {named}; `portlint rules` lists them"
         )
+
+
+def _check_patterns(patterns: list[str], path: str, where: str) -> None:
+    """A pattern git cannot read (``!`` alone, a trailing ``\\``) is an error naming it, at
+    load, not an internal error when the first file is matched."""
+    try:
+        Excludes(patterns)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {where}: {exc}") from None
 
 
 def _check_range(kind: str, value: str, where: str) -> None:

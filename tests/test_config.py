@@ -265,3 +265,10 @@ def test_config_files_are_read_up_to_the_limit(tmp_cwd):
     assert config_error(tmp_cwd, "#" * CONFIG_LIMIT + "\n", "pyproject.toml", "svc.yaml") == (
         f"portlint: error: {tmp_cwd}/pyproject.toml: cannot read config file: larger than 1 MB\n"
     )
+
+
+def test_an_exclude_pattern_git_cannot_read_is_one_error_line(tmp_cwd):
+    (tmp_cwd / ".portlint.yaml").write_text('exclude: ["vendor/", "!"]\n')
+    (tmp_cwd / "svc.yaml").write_text(SERVICE)
+    result = cli("check", "svc.yaml")
+    assert (result.exit_code, result.stderr) == (2, f"portlint: error: {tmp_cwd}/.portlint.yaml: exclude: Invalid git pattern: '!'\n")

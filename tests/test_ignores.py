@@ -174,6 +174,9 @@ def test_a_bad_entry_is_one_error_line(tmp_cwd):
     assert bad(tmp_cwd, "{rules: [PL999], kind: Job}") == (
         "portlint: error: .portlint.yaml: ignore.0.rules: unknown rule id 'PL999'; `portlint rules` lists them\n"
     )
+    assert bad(tmp_cwd, '{rules: [PL203], path: "!"}') == (
+        "portlint: error: .portlint.yaml: ignore.0.path: Invalid git pattern: '!'\n"
+    )
     assert bad(tmp_cwd, "{rules: [PL203], kind: Job, names: x}").startswith(
         "portlint: error: .portlint.yaml: ignore.0: Additional properties are not allowed ('names' was unexpected)"
     )
