@@ -271,4 +271,5 @@ def test_an_exclude_pattern_git_cannot_read_is_one_error_line(tmp_cwd):
     (tmp_cwd / ".portlint.yaml").write_text('exclude: ["vendor/", "!"]\n')
     (tmp_cwd / "svc.yaml").write_text(SERVICE)
     result = cli("check", "svc.yaml")
-    assert (result.exit_code, result.stderr) == (2, f"portlint: error: {tmp_cwd}/.portlint.yaml: exclude: Invalid git pattern: '!'\n")
+    said = f"portlint: error: {tmp_cwd}/.portlint.yaml: exclude: Invalid git pattern: '!'\n"
+    assert (result.exit_code, result.stderr) == (2, said)
