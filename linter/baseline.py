@@ -88,16 +88,17 @@ def _entry(item, path: str, index: int) -> Entry:
 
 
 def apply(findings: Iterable[Finding], baseline: Baseline) -> tuple[list[Finding], list[Entry]]:
-    """Every finding, numbered, those the baseline records suppressed by it; and the entries
-    no finding matched any more (fixed), sorted as in the file."""
+    """Every finding, numbered, those the baseline records suppressed by it (unless a comment,
+    annotation or ignore entry did already); and the entries no finding matched any more
+    (fixed: the problem is gone, not merely suppressed another way), sorted as in the file."""
     remaining = set(baseline.entries)
     by = baseline.suppression()
     found = []
     for finding in numbered(findings):
-        if not finding.suppressed:
-            key = entry(finding)
-            if key in remaining:
-                remaining.discard(key)
+        key = entry(finding)
+        if key in remaining:
+            remaining.discard(key)
+            if not finding.suppressed:
                 suppress(finding, by)
         found.append(finding)
     return found, sorted(remaining, key=Entry.order)
@@ -122,7 +123,8 @@ def settle(findings: Iterable[Finding], read: str | None, write: str | None) -> 
     else:
         chosen = load(read)
     marked, fixed = apply(findings, chosen)
-    return marked, BaselineSummary(display_path(chosen.path), len(chosen.entries) - len(fixed), tuple(fixed))
+    held = sum(1 for f in marked if f.suppressed_by == chosen.suppression())
+    return marked, BaselineSummary(display_path(chosen.path), held, tuple(fixed))
 
 
 def _write(text: str, path: str) -> None:

@@ -254,16 +254,16 @@ def test_apply_marks_each_entry_once_and_returns_the_rest_as_fixed():
     marked, fixed = baseline.apply(found, Baseline("b.json", frozenset({first, gone})))
     assert [f.suppressed for f in marked] == [True, False, True]
     assert marked[0].suppressed_by.kind == "external"
-    assert marked[2].suppressed_by is None  # suppressed before: the baseline's entry is not spent on it
+    assert marked[2].suppressed_by is None  # suppressed before, and not recorded: left as it was
     assert fixed == [gone]
 
 
-def test_an_already_suppressed_finding_does_not_use_up_its_entry():
+def test_an_entry_whose_finding_is_suppressed_another_way_is_not_fixed():
     kept = finding("PL101", "a.yaml")
     [entry] = baseline.entries([kept])
     hidden = finding("PL101", "a.yaml", suppressed=True)
-    _, fixed = baseline.apply([hidden], Baseline("b.json", frozenset({entry})))
-    assert fixed == [entry]
+    [marked], fixed = baseline.apply([hidden], Baseline("b.json", frozenset({entry})))
+    assert (fixed, marked.suppressed_by) == ([], None)  # the finding is still there, suppressed as before
 
 
 def test_settle_without_a_baseline_changes_nothing():

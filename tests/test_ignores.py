@@ -192,3 +192,11 @@ def test_rule_ids_are_read_in_any_case(tmp_cwd):
     config(tmp_cwd, "{rules: [pl203], kind: StatefulSet}", "{rules: [All], kind: Job}")
     (tmp_cwd / "db.yaml").write_text(sts())
     assert [f[:5] for f in findings("db.yaml")] == [("PL203", "db.yaml", 11, 19, True)]
+
+
+def test_a_baseline_entry_for_a_finding_an_entry_ignores_is_not_fixed(tmp_cwd):
+    (tmp_cwd / "db.yaml").write_text(sts())
+    assert cli("check", "db.yaml", "--write-baseline", "b.json").exit_code == 0
+    config(tmp_cwd, "{rules: [PL203], kind: StatefulSet, reason: vendored}")
+    result = cli("check", "db.yaml", "--baseline", "b.json")
+    assert result.stderr == "No problems found in 1 file; 1 suppressed.\n"
