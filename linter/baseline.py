@@ -109,12 +109,15 @@ def entries(findings: Iterable[Finding]) -> list[Entry]:
     return [entry(f) for f in numbered(findings) if not f.suppressed]
 
 
-def settle(findings: Iterable[Finding], read: str | None, write: str | None) -> tuple[list[Finding], BaselineSummary | None]:
+def settle(
+    findings: Iterable[Finding], read: str | None, write: str | None
+) -> tuple[Iterable[Finding], BaselineSummary | None]:
     """One run's baseline step: with ``write``, record the reported findings there (atomically)
     and take them as the baseline; else the baseline in ``read``, if any. Returns every
-    finding, the baselined ones suppressed, and what the baseline did (None: no baseline)."""
+    finding, the baselined ones suppressed (a new list), and what the baseline did; without
+    a baseline, the findings as given (not copied: a run may have 150,000) and None."""
     if write is None and read is None:
-        return list(findings), None
+        return findings, None
     if write is not None:
         findings = list(findings)
         recorded = entries(findings)

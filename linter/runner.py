@@ -66,11 +66,9 @@ def run(
             chart_lines += charts.relocate(findings, [render])
             others.append((render, findings))
         result.findings.replace_all(charts.merge(moved, others))
-    if settings.baseline is not None or write_baseline is not None:
-        marked, done = baseline.settle(result.findings, settings.baseline, write_baseline)
-        result.findings.replace_all(marked)
-    else:
-        done = None
+    marked, done = baseline.settle(result.findings, settings.baseline, write_baseline)
+    if done is not None:
+        result.findings.replace_all(list(marked))
     chart_lines = list(dict.fromkeys(chart_lines))  # each ci render maps again: say it once
     notices = tuple(tuple(line.split(": ", 1)) for line in chart_lines)  # "note: ..." -> ("note", "...")
     summary = report.Summary(
