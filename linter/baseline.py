@@ -109,9 +109,7 @@ def entries(findings: Iterable[Finding]) -> list[Entry]:
     return [entry(f) for f in numbered(findings) if not f.suppressed]
 
 
-def settle(
-    findings: Iterable[Finding], read: str | None, write: str | None
-) -> tuple[Iterable[Finding], BaselineSummary | None]:
+def settle(findings: Iterable[Finding], read: str | None, write: str | None) -> tuple[Iterable[Finding], BaselineSummary | None]:
     """One run's baseline step: with ``write``, record the reported findings there (atomically)
     and take them as the baseline; else the baseline in ``read``, if any. Returns every
     finding, the baselined ones suppressed (a new list), and what the baseline did; without
