@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import field
 from importlib import resources
 from typing import Any
@@ -162,24 +163,29 @@ def _key_location(path: str, text: str, key: str) -> Location:
 
 def _item_locations(path: str, text: str, key: str, count: int) -> list[Location]:
     """Where each item of the top-level list ``key`` is written, so that a finding about an
-    ignore entry (PL001) points at it; in TOML, which keeps no positions, the key's place."""
-    if count and not path.endswith(".toml"):
+    ignore entry (PL001) points at it: in YAML, the item's node; in TOML, which keeps no
+    positions, each ``[[tool.portlint.KEY]]`` header, else (an inline array) the key's place."""
+    from .sources import display_path
+
+    rows = text.splitlines()
+    if path.endswith(".toml"):
+        header = re.compile(rf"\s*\[\[\s*tool\.portlint\.{key}\s*\]\]")
+        heads = [(n, row.find("[")) for n, row in enumerate(rows) if header.match(row)]
+        if len(heads) == count:
+            return [_rest_of_line(display_path(path), rows, n, column) for n, column in heads]
+    elif count:
         from ruamel.yaml import YAML
 
-        from .sources import display_path
-
-        root = YAML(typ="safe").compose(text)
-        for name, value in root.value:
+        for name, value in YAML(typ="safe").compose(text).value:
             if name.value == key:
-                rows = text.splitlines()
-                return [_rest_of_line(display_path(path), rows, item.start_mark) for item in value.value]
+                marks = [item.start_mark for item in value.value]
+                return [_rest_of_line(display_path(path), rows, m.line, m.column) for m in marks]
     return [_key_location(path, text, key)] * count
 
 
-def _rest_of_line(shown: str, rows: list[str], mark) -> Location:
-    """From a YAML mark (0-based) to the end of its line's text."""
-    line = mark.line + 1
-    return Location(shown, line, mark.column + 1, line, len(rows[mark.line].rstrip()) + 1)
+def _rest_of_line(shown: str, rows: list[str], line: int, column: int) -> Location:
+    """From a 0-based line and column to the end of that line's text."""
+    return Location(shown, line + 1, column + 1, line + 1, len(rows[line].rstrip()) + 1)
 
 
 def _read(path: str) -> tuple[dict[str, Any], str]:

@@ -150,12 +150,20 @@ def test_a_parse_error_is_matched_by_path_not_by_object(tmp_cwd):
     ]
 
 
-def test_entries_in_pyproject_point_at_the_ignore_key(tmp_cwd):
-    (tmp_cwd / "pyproject.toml").write_text(
-        '[tool.portlint]\nrules = {PL307 = "off"}\n\n[[tool.portlint.ignore]]\nrules = ["PL203"]\nkind = "Job"\n'
-    )
+def test_entries_in_pyproject_point_at_their_table_header(tmp_cwd):
+    entry = '[[tool.portlint.ignore]]\nrules = ["PL203"]\nkind = "{}"\n'
+    text = '[tool.portlint]\nrules = {PL307 = "off"}\n\n' + entry.format("Job") + "\n  " + entry.format("CronJob")
+    (tmp_cwd / "pyproject.toml").write_text(text)  # the headers: line 4 col 1, line 8 col 3 (after a blank line 7)
     (tmp_cwd / "db.yaml").write_text(sts())
-    assert [f[:4] for f in findings("db.yaml")] == [("PL203", "db.yaml", 11, 19), ("PL001", "pyproject.toml", 4, 17)]
+    result = cli("check", "db.yaml", "--format", "json")
+    places = [(f["path"], f["line"], f["column"], f["endColumn"]) for f in result.findings if f["rule"] == "PL001"]
+    assert places == [("pyproject.toml", 4, 1, 25), ("pyproject.toml", 8, 3, 27)]
+
+
+def test_an_inline_array_in_pyproject_points_at_its_key(tmp_cwd):
+    (tmp_cwd / "pyproject.toml").write_text('[tool.portlint]\nignore = [{rules = ["PL203"], kind = "Job"}]\n')
+    (tmp_cwd / "db.yaml").write_text(sts())
+    assert [f[:4] for f in findings("db.yaml")] == [("PL203", "db.yaml", 11, 19), ("PL001", "pyproject.toml", 2, 1)]
 
 
 def bad(tmp_cwd, entry: str) -> str:
