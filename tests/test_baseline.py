@@ -46,10 +46,11 @@ def reported(result) -> list[tuple[str, int, int]]:
 def test_a_new_finding_after_twenty_lines_moved_is_the_only_one_reported(tmp_cwd):
     (tmp_cwd / FILE).write_text(POD)
     assert check("--write-baseline", BASELINE).exit_code == 0
-    # twenty lines above the pod, and a second write under the first: line 15 + 20 + 1, col 11
-    (tmp_cwd / FILE).write_text(PADDING + POD + "          sysctl -w net.ipv4.tcp_keepalive_time=600\n")
+    # twenty lines above the pod, and a write of a node-wide sysctl (PL103, whatever the
+    # guard) under the first: line 15 + 20 + 1, col 11
+    (tmp_cwd / FILE).write_text(PADDING + POD + "          sysctl -w vm.swappiness=10\n")
     result = check("--baseline", BASELINE)
-    assert reported(result) == [("PL201", 36, 11)]
+    assert reported(result) == [("PL103", 36, 11)]
     assert result.exit_code == 1
     assert [(f["rule"], f["line"], f["justification"]) for f in result.findings if f["suppressed"]] == [
         ("PL201", 35, f"baseline {BASELINE}")
@@ -95,6 +96,14 @@ def test_rewriting_after_a_line_shift_gives_the_same_bytes(tmp_cwd):
     assert (tmp_cwd / BASELINE).read_bytes() == first
 
 
+def test_another_write_of_a_baselined_container_joins_its_finding(tmp_cwd):
+    # one finding per cause: the container's unguarded writes are one PL201 keyed by its first
+    (tmp_cwd / FILE).write_text(POD)
+    check("--write-baseline", BASELINE)
+    (tmp_cwd / FILE).write_text(POD + "          sysctl -w net.ipv4.tcp_keepalive_time=600\n")
+    assert reported(check("--baseline", BASELINE)) == []
+
+
 def test_one_entry_hides_one_finding_not_the_rule_in_the_file(tmp_cwd):
     (tmp_cwd / FILE).write_text(POD)
     check("--write-baseline", BASELINE)
@@ -125,9 +134,9 @@ def test_the_summary_line_counts_the_baselined_findings(tmp_cwd):
 def test_statistics_count_only_what_is_reported(tmp_cwd):
     (tmp_cwd / FILE).write_text(POD)
     check("--write-baseline", BASELINE)
-    (tmp_cwd / FILE).write_text(POD + "          sysctl -w net.ipv4.tcp_keepalive_time=600\n")
+    (tmp_cwd / FILE).write_text(POD + "          sysctl -w vm.swappiness=10\n")
     result = cli("check", FILE, "--baseline", BASELINE, "--statistics")
-    assert result.stdout == "1  PL201  host-network-sysctl-write\n"
+    assert result.stdout == "1  PL103  node-wide-sysctl-write\n"
 
 
 def test_sarif_shows_a_baselined_finding_as_an_external_suppression(tmp_cwd):
