@@ -87,10 +87,12 @@ def _entry(item, path: str, index: int) -> Entry:
     return Entry(*values)
 
 
-def apply(findings: Iterable[Finding], baseline: Baseline) -> tuple[list[Finding], list[Entry]]:
+def apply(findings: Iterable[Finding], baseline: Baseline, roots: list[str] | None = None) -> tuple[list[Finding], list[Entry]]:
     """Every finding, numbered, those the baseline records suppressed by it (unless a comment,
     annotation or ignore entry did already); and the entries no finding matched any more
-    (fixed: the problem is gone, not merely suppressed another way), sorted as in the file."""
+    (fixed: the problem is gone, not merely suppressed another way), sorted as in the file:
+    of those, only the entries of files under ``roots`` (the run's inputs; None: all), as a
+    run over a few changed files (pre-commit) cannot tell about the others."""
     remaining = set(baseline.entries)
     by = baseline.suppression()
     found = []
@@ -101,7 +103,17 @@ def apply(findings: Iterable[Finding], baseline: Baseline) -> tuple[list[Finding
             if not finding.suppressed:
                 suppress(finding, by)
         found.append(finding)
-    return found, sorted(remaining, key=Entry.order)
+    return found, sorted((e for e in remaining if roots is None or within(e.path, roots)), key=Entry.order)
+
+
+def within(path: str | None, roots: list[str]) -> bool:
+    """Whether a finding's file (None: the run's own) lies under one of the run's inputs."""
+    if path is None:
+        return True
+    for root in map(display_path, roots):
+        if root in (".", path) or path.startswith(root.rstrip("/") + "/"):
+            return True
+    return False
 
 
 def entries(findings: Iterable[Finding]) -> list[Entry]:
@@ -109,11 +121,14 @@ def entries(findings: Iterable[Finding]) -> list[Entry]:
     return [entry(f) for f in numbered(findings) if not f.suppressed]
 
 
-def settle(findings: Iterable[Finding], read: str | None, write: str | None) -> tuple[Iterable[Finding], BaselineSummary | None]:
+def settle(
+    findings: Iterable[Finding], read: str | None, write: str | None, roots: list[str] | None = None
+) -> tuple[Iterable[Finding], BaselineSummary | None]:
     """One run's baseline step: with ``write``, record the reported findings there (atomically)
     and take them as the baseline; else the baseline in ``read``, if any. Returns every
-    finding, the baselined ones suppressed (a new list), and what the baseline did; without
-    a baseline, the findings as given (not copied: a run may have 150,000) and None."""
+    finding, the baselined ones suppressed (a new list), and what the baseline did (its
+    fixed entries: those under ``roots``, see ``apply``); without a baseline, the findings as
+    given (not copied: a run may have 150,000) and None."""
     if write is None and read is None:
         return findings, None
     if write is not None:
@@ -123,7 +138,7 @@ def settle(findings: Iterable[Finding], read: str | None, write: str | None) -> 
         chosen = Baseline(write, frozenset(recorded))
     else:
         chosen = load(read)
-    marked, fixed = apply(findings, chosen)
+    marked, fixed = apply(findings, chosen, roots)
     held = sum(1 for f in marked if f.suppressed_by == chosen.suppression())
     return marked, BaselineSummary(display_path(chosen.path), held, tuple(fixed))
 

@@ -32,6 +32,8 @@ def run(
     a baseline that cannot be read or written, config.ConfigError."""
     from .sources import InputError, MemoryInput
 
+    # the inputs as given: a baseline's entries of other files are not judged fixed
+    roots = [stdin_name if p == "-" else str(p) for p in paths] + ([helm_chart] if helm_chart else [])
     if helm_chart is not None and not os.path.isfile(os.path.join(helm_chart, "Chart.yaml")):
         raise InputError(f"--helm-chart {helm_chart}: not a chart directory (no Chart.yaml)")
     if helm_chart is not None and "-" in paths:
@@ -66,7 +68,7 @@ def run(
             chart_lines += charts.relocate(findings, [render])
             others.append((render, findings))
         result.findings.replace_all(charts.merge(moved, others))
-    marked, done = baseline.settle(result.findings, settings.baseline, write_baseline)
+    marked, done = baseline.settle(result.findings, settings.baseline, write_baseline, roots)
     if done is not None:
         result.findings.replace_all(list(marked))
     chart_lines = list(dict.fromkeys(chart_lines))  # each ci render maps again: say it once

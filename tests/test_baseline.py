@@ -124,6 +124,31 @@ def test_an_entry_no_finding_matches_is_counted_fixed(tmp_cwd):
     assert text.stderr == "No problems found in 1 file; 1 baseline entry fixed.\n"
 
 
+def test_a_run_over_some_files_judges_only_their_entries_fixed(tmp_cwd):
+    (tmp_cwd / "deploy").mkdir()
+    (tmp_cwd / "deploy" / "a.yaml").write_text(POD)
+    (tmp_cwd / "deploy" / "b.yaml").write_text(POD.replace("name: tune\n  namespace", "name: other\n  namespace"))
+    cli("check", "deploy", "--write-baseline", BASELINE)
+    (tmp_cwd / "deploy" / "b.yaml").write_text(POD.replace("sysctl -w net.core.somaxconn=1024", "echo tuned"))
+    # as pre-commit runs it, on the one file that changed: b.yaml's entry is fixed, a.yaml's not judged
+    assert cli("check", "deploy/b.yaml", "--baseline", BASELINE).stderr == "No problems found in 1 file; 1 baseline entry fixed.\n"
+    assert cli("check", "./deploy/a.yaml", "--baseline", BASELINE).stderr == (
+        "No problems found in 1 file; 1 suppressed (1 by the baseline).\n"
+    )
+    assert cli("check", "deploy/", "--baseline", BASELINE).stderr == (
+        "No problems found in 2 files; 1 suppressed (1 by the baseline); 1 baseline entry fixed.\n"
+    )
+
+
+def test_within_tells_a_file_under_an_input():
+    assert baseline.within("deploy/a.yaml", ["deploy/"])
+    assert baseline.within("deploy/a.yaml", ["./deploy/a.yaml"])
+    assert baseline.within("deploy/a.yaml", ["."])
+    assert baseline.within(None, [])  # the run's own finding: always judged
+    assert not baseline.within("deployment/a.yaml", ["deploy"])
+    assert not baseline.within("deploy/a.yaml", ["deploy/b.yaml", "charts"])
+
+
 def test_the_summary_line_counts_the_baselined_findings(tmp_cwd):
     (tmp_cwd / FILE).write_text(POD)
     result = cli("check", FILE, "--write-baseline", BASELINE)
