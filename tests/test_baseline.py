@@ -131,7 +131,9 @@ def test_a_run_over_some_files_judges_only_their_entries_fixed(tmp_cwd):
     cli("check", "deploy", "--write-baseline", BASELINE)
     (tmp_cwd / "deploy" / "b.yaml").write_text(POD.replace("sysctl -w net.core.somaxconn=1024", "echo tuned"))
     # as pre-commit runs it, on the one file that changed: b.yaml's entry is fixed, a.yaml's not judged
-    assert cli("check", "deploy/b.yaml", "--baseline", BASELINE).stderr == "No problems found in 1 file; 1 baseline entry fixed.\n"
+    assert (
+        cli("check", "deploy/b.yaml", "--baseline", BASELINE).stderr == "No problems found in 1 file; 1 baseline entry fixed.\n"
+    )
     assert cli("check", "./deploy/a.yaml", "--baseline", BASELINE).stderr == (
         "No problems found in 1 file; 1 suppressed (1 by the baseline).\n"
     )
