@@ -1,17 +1,25 @@
-"""Benchmark: portlint against the bare cost of parsing the same bytes.
+"""Benchmark: portlint against the bare cost of parsing the same bytes, paired.
 
 Generates a synthetic Helm-rendered stream of N Deployment+Service pairs (privileged init
 containers with guarded and unguarded sysctl scripts, env from the downward API, explicit
-nodePorts), then times whole processes:
+nodePorts), then times whole processes on it:
 
   bare:     ruamel.yaml's C parser, YAML(typ="safe", pure=False).parse(...), every event
-  portlint: portlint check --format sarif
+  portlint: portlint check --format sarif (the default mode: forked workers on big inputs)
+  1 proc:   the same with PORTLINT_JOBS=1 (with --one-process)
 
-and prints MB/s, the ratio, and peak RSS of each. Usage:
+The machine this runs on may be shared and noisy, so every round runs each command once,
+back to back, and a ratio is only ever taken within a round: the report gives, per command,
+the median and range over the rounds of wall time, CPU time (user+sys of the process and
+its workers) and peak RSS (of the largest process of its tree), and the median and range of
+the per-round ratios to the bare parse. Usage:
 
-  python bench/run.py [--pairs 5000] [--runs 5] [--keep DIR]
+  python bench/run.py [--pairs 5000] [--rounds 5] [--one-process] [--scale 1,10,30]
+                      [--files] [--also LABEL=PYTHONPATH] [--keep DIR]
 
-Documented in docs/performance.md. Numbers are medians of --runs runs.
+--scale runs the whole comparison for each multiple of --pairs (a scaling table).
+--also times another portlint (a checkout importable from PYTHONPATH) in the same rounds.
+Documented in docs/performance.md. Prints its results; never writes a results file.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -112,63 +121,113 @@ def generate(pairs: int) -> str:
     return "".join(parts)
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """(seconds, peak RSS in KiB) of one whole process."""
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in KiB) of one whole process and its children."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"command failed: {' '.join(cmd)}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
-def measure(cmd: list[str], runs: int) -> tuple[float, int]:
-    samples = [timed(cmd) for _ in range(runs)]
-    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+def portlint_command(path: str) -> list[str]:
+    return [sys.executable, "-m", "portlint", "check", "--format", "sarif", "--output", os.devnull, path]
+
+
+def commands(path: str, args: argparse.Namespace) -> dict[str, tuple[list[str], dict[str, str] | None]]:
+    """label -> (command, environment) of everything timed on ``path``, the bare parse first."""
+    env = dict(os.environ)
+    env.pop("PORTLINT_JOBS", None)
+    found = {"bare C parse": ([sys.executable, "-c", BARE, path], env), "portlint": (portlint_command(path), env)}
+    if args.one_process:
+        found["portlint 1 proc"] = (portlint_command(path), {**env, "PORTLINT_JOBS": "1"})
+    for also in args.also:
+        label, _, pythonpath = also.partition("=")
+        found[label] = (portlint_command(path), {**env, "PYTHONPATH": pythonpath})
+    return found
+
+
+def spread(values: list[float], fmt: str) -> str:
+    """'median (min-max)'."""
+    return f"{format(statistics.median(values), fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
+
+
+def compare(path: str, args: argparse.Namespace) -> None:
+    """Time every command once per round, in turn, and print medians and ranges."""
+    timed_commands = commands(path, args)
+    samples: dict[str, list[tuple[float, float, int]]] = {label: [] for label in timed_commands}
+    for _ in range(args.rounds):
+        for label, (cmd, env) in timed_commands.items():
+            samples[label].append(timed(cmd, env))
+    size = os.path.getsize(path) / 1e6
+    bare = samples["bare C parse"]
+    print(f"input: {path}, {size:.1f} MB, {args.rounds} rounds: median (min-max)")
+    for label, runs in samples.items():
+        walls = [r[0] for r in runs]
+        cpus = [r[1] for r in runs]
+        line = (
+            f"  {label:16} wall {spread(walls, '.2f')} s  cpu {spread(cpus, '.2f')} s  "
+            f"peak RSS {spread([r[2] / 1024 for r in runs], '.0f')} MB"
+        )
+        if runs is not bare:
+            line += (
+                f"  x bare: wall {spread([r[0] / b[0] for r, b in zip(runs, bare, strict=True)], '.2f')}"
+                f"  cpu {spread([r[1] / b[1] for r, b in zip(runs, bare, strict=True)], '.2f')}"
+            )
+        print(line)
+
+
+def write_files(path: str, folder: str) -> str:
+    """The stream's documents as one small file each, in a new directory."""
+    many = os.path.join(folder, "files-" + os.path.basename(path).removesuffix(".yaml"))
+    os.makedirs(many, exist_ok=True)
+    with open(path, encoding="utf-8") as handle:
+        parts = handle.read().split("---\n")[1:]
+    for i, part in enumerate(parts):
+        with open(os.path.join(many, f"m{i:06d}.yaml"), "w", encoding="utf-8") as handle:
+            handle.write(part)
+    return many
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=5000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--keep", help="write the generated stream into this directory and keep it")
-    parser.add_argument("--files", action="store_true", help="also lint the same pairs as one small file each, in a directory")
-    parser.add_argument("--checkov", metavar="EXE", help="also time this checkov executable on the stream (-o sarif)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--one-process", action="store_true", help="also time portlint with PORTLINT_JOBS=1")
+    parser.add_argument("--scale", default="1", help="comma-separated multiples of --pairs, each compared in turn")
+    parser.add_argument("--also", action="append", default=[], metavar="LABEL=PYTHONPATH", help="also time this portlint")
+    parser.add_argument("--keep", help="write the generated streams into this directory and keep them")
+    parser.add_argument("--files", action="store_true", help="also lint the same pairs as one small file each")
     args = parser.parse_args()
-    folder = args.keep or tempfile.mkdtemp(prefix="portlint-bench-")
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, f"stream-{args.pairs}.yaml")
-    # generate in a child process: a forked child starts with this process's peak RSS, so
-    # holding the generated text here would inflate every measurement after it
-    subprocess.run([sys.executable, __file__, "--write-stream", path, str(args.pairs)], check=True)
-    size = os.path.getsize(path) / 1e6
-    bare_t, bare_rss = measure([sys.executable, "-c", BARE, path], args.runs)
-    lint_t, lint_rss = measure(
-        [sys.executable, "-m", "portlint", "check", "--format", "sarif", "--output", os.devnull, path], args.runs
-    )
-    print(f"input: {args.pairs} Deployment+Service pairs, {size:.1f} MB ({path})")
-    print(f"bare C parse : {bare_t:6.2f} s  {size / bare_t:6.2f} MB/s  peak RSS {bare_rss / 1024:6.0f} MB")
-    print(f"portlint     : {lint_t:6.2f} s  {size / lint_t:6.2f} MB/s  peak RSS {lint_rss / 1024:6.0f} MB")
-    print(f"ratio        : {lint_t / bare_t:.2f}x the bare parse")
-    if args.files:
-        many = os.path.join(folder, f"files-{args.pairs}")
-        os.makedirs(many, exist_ok=True)
-        with open(path, encoding="utf-8") as handle:
-            parts = handle.read().split("---\n")[1:]
-        for i, part in enumerate(parts):
-            with open(os.path.join(many, f"m{i:06d}.yaml"), "w", encoding="utf-8") as handle:
-                handle.write(part)
-        del parts
-        files_t, files_rss = measure(
-            [sys.executable, "-m", "portlint", "check", "--format", "sarif", "--output", os.devnull, many], args.runs
-        )
-        print(f"{2 * args.pairs} files  : {files_t:6.2f} s  {size / files_t:6.2f} MB/s  peak RSS {files_rss / 1024:6.0f} MB")
-    if args.checkov:
-        ck_t, ck_rss = measure([args.checkov, "-f", path, "--framework", "kubernetes", "-o", "sarif", "--quiet", "--compact"], 1)
-        print(f"checkov      : {ck_t:6.2f} s  {size / ck_t:6.2f} MB/s  peak RSS {ck_rss / 1024:6.0f} MB (one run)")
-    if not args.keep:
-        os.remove(path)
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
+        run_all(args, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="portlint-bench-") as folder:
+            run_all(args, folder)
+
+
+def run_all(args: argparse.Namespace, folder: str) -> None:
+    for multiple in (int(m) for m in args.scale.split(",")):
+        pairs = args.pairs * multiple
+        path = os.path.join(folder, f"stream-{pairs}.yaml")
+        # generated in a child process: a forked child starts with this process's peak RSS,
+        # so holding the generated text here would inflate every measurement after it
+        subprocess.run([sys.executable, __file__, "--write-stream", path, str(pairs)], check=True)
+        print(f"{pairs} Deployment+Service pairs")
+        compare(path, args)
+        if args.files:
+            many = write_files(path, folder)
+            files_t = [timed(portlint_command(many)) for _ in range(args.rounds)]
+            print(
+                f"  as {2 * pairs} files: wall {spread([t[0] for t in files_t], '.2f')} s  cpu {spread([t[1] for t in files_t], '.2f')} s"
+            )
+            if not args.keep:
+                shutil.rmtree(many)
+        if not args.keep:
+            os.remove(path)
 
 
 if __name__ == "__main__":
