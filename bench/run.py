@@ -113,11 +113,13 @@ for _ in YAML(typ="safe", pure=False).parse(text):
 """
 
 
-def generate(pairs: int) -> str:
+def generate(pairs: int, first_port: int = 30000, ports: int = 2768) -> str:
+    """The stream: pair ``i`` is a hostNetwork pod when i % 3 == 0, its script is guarded when
+    i % 2 == 0, and its Service pins nodePort first_port + i % ports."""
     parts = []
     for i in range(pairs):
         guard = '[ "$POD_IP" = "$HOST_IP" ] && exit 0\n              ' if i % 2 == 0 else ""
-        parts.append(PAIR.format(i=i, host="true" if i % 3 == 0 else "false", guard=guard, port=30000 + i % 2768))
+        parts.append(PAIR.format(i=i, host="true" if i % 3 == 0 else "false", guard=guard, port=first_port + i % ports))
     return "".join(parts)
 
 
