@@ -10,6 +10,7 @@ at every call of it. ``linter.guard`` judges them against the container's env.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import NamedTuple
 
 from .records import frozen
@@ -37,6 +38,9 @@ class Fact:
     end_line: int  # where the comparison ends
     end_column: int
     path: str = ""  # the file, when not the one of the write (a ConfigMap script run from a workload's script)
+
+    def moved(self, lines: int) -> Fact:
+        return replace(self, line=self.line + lines, end_line=self.end_line + lines)
 
 
 _SEQUENCES = frozenset({"program", "compound_statement", "subshell", "do_group"})

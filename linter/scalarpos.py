@@ -62,6 +62,13 @@ class ScalarMap:
         else:  # a tag or an anchor in the way makes the rebuilt value differ: not exact
             self._init_flow(doc, node, style)
 
+    def shape(self) -> tuple:
+        """Everything that decides positions, with lines counted from the scalar's first: two
+        maps of one shape locate every offset on the same columns, their lines apart by the
+        difference of their ``line``."""
+        lines = tuple(line - self.line for line in self._lines)
+        return self.col, self.exact, tuple(self._starts), lines, tuple(self._cols), tuple(self._lens)
+
     def _segment(self, start: int, line: int, col: int, length: int) -> None:
         self._starts.append(start)
         self._lines.append(line)

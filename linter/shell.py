@@ -17,8 +17,9 @@ node's ``/proc/sys`` or ``/etc/sysctl.d``.
 from __future__ import annotations
 
 import re
-from dataclasses import field
+from dataclasses import field, replace
 
+from . import script_memo
 from .argv import SHELLS, WRAPPERS, Entered, Invocation, basename, script_file_index, script_index, unwrap
 from .conditions import MAX_CALL_DEPTH, Fact, facts_at
 from .records import frozen, mutable
@@ -83,6 +84,10 @@ class Write:
     target: str | None = None
     loader: str | None = None  # a key read from a file: "sysctl -p" or "sysctl --system" loads it
 
+    def moved(self, lines: int) -> Write:
+        """A copy ``lines`` further down the file, with its facts (linter.script_memo)."""
+        return replace(self, line=self.line + lines, end_line=self.end_line + lines, facts=[f.moved(lines) for f in self.facts])
+
 
 @mutable
 class ScriptRun:
@@ -95,6 +100,9 @@ class ScriptRun:
     facts: list[Fact] = field(default_factory=list)
     entered: tuple[Entered, ...] = ()
 
+    def moved(self, lines: int) -> ScriptRun:
+        return replace(self, facts=[f.moved(lines) for f in self.facts])
+
 
 @frozen
 class Unread:
@@ -105,6 +113,9 @@ class Unread:
     column: int
     end_line: int
     end_column: int
+
+    def moved(self, lines: int) -> Unread:
+        return replace(self, line=self.line + lines, end_line=self.end_line + lines)
 
     @property
     def message(self) -> str:
@@ -124,6 +135,12 @@ class Program:
     runs: list[ScriptRun] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)
 
+    def moved(self, lines: int) -> Program:
+        """A copy ``lines`` further down the file: a remembered analysis reused for another
+        scalar of the same shape (linter.script_memo)."""
+        writes = [w.moved(lines) for w in self.writes]
+        return replace(self, writes=writes, runs=[r.moved(lines) for r in self.runs], unread=[u.moved(lines) for u in self.unread])
+
 
 class HostMounts:
     """A container's writable hostPath mounts: where a path it writes lands on the node."""
@@ -132,7 +149,13 @@ class HostMounts:
 
     def __init__(self, mounts: list[tuple[str, str]]) -> None:
         # (mountPath, host path), the longest mountPath first so that nested mounts win
-        self._mounts = sorted(((m.rstrip("/") or "/", h.rstrip("/") or "/") for m, h in mounts), key=lambda p: -len(p[0]))
+        self._mounts = tuple(sorted(((m.rstrip("/") or "/", h.rstrip("/") or "/") for m, h in mounts), key=lambda p: -len(p[0])))
+
+    def __eq__(self, other: object) -> bool:  # a value: part of linter.script_memo's keys
+        return isinstance(other, HostMounts) and self._mounts == other._mounts
+
+    def __hash__(self) -> int:
+        return hash(self._mounts)
 
     def host_path(self, path: str) -> str | None:
         """The node's path behind ``path``, or None when no hostPath mount holds it."""
@@ -329,10 +352,14 @@ def _might_write(text: str, mounts: HostMounts, files: ConfigMounts = NO_CONFIG)
 def _script_program(
     doc: Document, scalar: Scalar, shell: str, mounts: HostMounts, entered: tuple[Entered, ...], files: ConfigMounts
 ) -> Program:
+    """The writes of an inline script (``sh -c SCRIPT``), analysed once per distinct script
+    and shape of its scalar (linter.script_memo): a rendered stream repeats its scripts."""
     text = scalar.value
     if not _might_write(text, mounts, files):
         return Program([])
-    return analyze_script(text, ScalarMap(doc, scalar), shell, mounts, files, [], entered)
+    positions = ScalarMap(doc, scalar)
+    key = (text, shell, mounts, files, entered, positions.shape())
+    return script_memo.analysed(key, text, positions.line, lambda: analyze_script(text, positions, shell, mounts, files, [], entered))
 
 
 def analyze_script(
