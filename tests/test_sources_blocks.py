@@ -202,3 +202,11 @@ def test_findings_name_the_template_they_were_rendered_from():
     assert (finding["path"], finding["line"]) == ("rendered.yaml", write_line)
     assert "net/templates/daemonset.yaml" in finding["message"]
     assert "net/templates/" not in finding["message"].replace("net/templates/daemonset.yaml", "")
+
+
+def test_document_markers_at_the_start_of_a_block():
+    """'...' ends a document (its line stays with it), '---' starts one (its line opens the
+    next); a block may start with either, and a marker is followed by a blank or a line end."""
+    blocks = ["a: 1\n", "...\nb: 2\n", "...\n--- \nc: 3\n----\n---x\n"]
+    docs = list(sources.split_text_blocks(SourceFile("s.yaml"), blocks))
+    assert [(d.text, d.first_line) for d in docs] == [("a: 1\n...\n", 1), ("b: 2\n...\n", 3), ("--- \nc: 3\n----\n---x\n", 5)]
