@@ -10,10 +10,9 @@ at every call of it. ``linter.guard`` judges them against the container's env.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import NamedTuple
 
-from .records import frozen
+from .records import copy_with, frozen
 from .script import Script, word_text
 from .variables import plain_name
 
@@ -40,7 +39,7 @@ class Fact:
     path: str = ""  # the file, when not the one of the write (a ConfigMap script run from a workload's script)
 
     def moved(self, lines: int) -> Fact:
-        return replace(self, line=self.line + lines, end_line=self.end_line + lines)
+        return copy_with(self, line=self.line + lines, end_line=self.end_line + lines)
 
 
 _SEQUENCES = frozenset({"program", "compound_statement", "subshell", "do_group"})

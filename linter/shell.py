@@ -17,12 +17,12 @@ node's ``/proc/sys`` or ``/etc/sysctl.d``.
 from __future__ import annotations
 
 import re
-from dataclasses import field, replace
+from dataclasses import field
 
 from . import script_memo
 from .argv import SHELLS, WRAPPERS, Entered, Invocation, basename, script_file_index, script_index, unwrap
 from .conditions import MAX_CALL_DEPTH, Fact, facts_at
-from .records import frozen, mutable
+from .records import copy_with, frozen, mutable
 from .scalarpos import ScalarMap
 from .script import MAX_NESTING, Enclosing, Script, command_arguments, redirections_of, word_text
 from .sources import Document
@@ -86,7 +86,7 @@ class Write:
 
     def moved(self, lines: int) -> Write:
         """A copy ``lines`` further down the file, with its facts (linter.script_memo)."""
-        return replace(self, line=self.line + lines, end_line=self.end_line + lines, facts=[f.moved(lines) for f in self.facts])
+        return copy_with(self, line=self.line + lines, end_line=self.end_line + lines, facts=[f.moved(lines) for f in self.facts])
 
 
 @mutable
@@ -101,7 +101,7 @@ class ScriptRun:
     entered: tuple[Entered, ...] = ()
 
     def moved(self, lines: int) -> ScriptRun:
-        return replace(self, facts=[f.moved(lines) for f in self.facts])
+        return copy_with(self, facts=[f.moved(lines) for f in self.facts])
 
 
 @frozen
@@ -115,7 +115,7 @@ class Unread:
     end_column: int
 
     def moved(self, lines: int) -> Unread:
-        return replace(self, line=self.line + lines, end_line=self.end_line + lines)
+        return copy_with(self, line=self.line + lines, end_line=self.end_line + lines)
 
     @property
     def message(self) -> str:
@@ -139,7 +139,7 @@ class Program:
         """A copy ``lines`` further down the file: a remembered analysis reused for another
         scalar of the same shape (linter.script_memo)."""
         writes = [w.moved(lines) for w in self.writes]
-        return replace(self, writes=writes, runs=[r.moved(lines) for r in self.runs], unread=[u.moved(lines) for u in self.unread])
+        return copy_with(self, writes=writes, runs=[r.moved(lines) for r in self.runs], unread=[u.moved(lines) for u in self.unread])
 
 
 class HostMounts:
