@@ -5,23 +5,25 @@ megabytes are split into batches of whole documents and linted in worker process
 they start with every module already imported). Each worker returns its raw findings and
 the run facts of its batch; the parent merges them in input order, so whole-run rules see
 exactly what a sequential run would. Small inputs stay in one process: a worker costs more
-than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md).
+than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md). So does a worker
+without a core of its own: the workers are as many as the cores other processes leave free.
+multiprocessing is imported only when workers start (a small run does not pay for it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .numbers import parse_int
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 PARALLEL_MIN_BYTES = 3_000_000
 BATCH_BYTES = 1_000_000
@@ -29,13 +31,12 @@ ENVIRONMENT_KNOB = "PORTLINT_JOBS"  # "1" forces one process; a number caps the 
 
 
 def workers_for(paths: list[str]) -> int:
-    """How many processes to use for these inputs (1 when it would not pay)."""
+    """How many processes to use for these inputs (1 when it would not pay): the cores other
+    processes leave free, or PORTLINT_JOBS."""
     wanted = os.environ.get(ENVIRONMENT_KNOB, "")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    limit = parse_int(wanted) or cores
-    if limit <= 1 or "-" in paths or sys.platform == "win32":
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    limit = parse_int(wanted) or cores - busy_cores()
+    if limit <= 1 or "-" in paths or sys.platform == "win32" or not hasattr(os, "fork"):
         return 1
     total = 0
     for path in paths:
@@ -50,6 +51,28 @@ def workers_for(paths: list[str]) -> int:
         if total >= PARALLEL_MIN_BYTES:
             return min(limit, cores)
     return 1
+
+
+def busy_cores() -> int:
+    """How many cores other processes keep busy: the larger of the 1-minute load average
+    (rounded) and the processes running at this moment besides this one (the load average
+    lags a minute behind a process that just started). A worker that must share a core is
+    slower than no worker: the parent's reading and merging wait for it."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        load = 0.0
+    return max(int(load + 0.5), running_now() - 1)
+
+
+def running_now() -> int:
+    """Processes running or ready to run right now, this one included (Linux's
+    /proc/loadavg: "0.52 0.58 0.59 3/467 12345"); 1 where it cannot be read."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return int(handle.read().split()[3].partition("/")[0])
+    except (OSError, ValueError, IndexError):
+        return 1
 
 
 def _size(path: str) -> int:
@@ -90,6 +113,10 @@ def map_batches(work: Callable, documents: Iterable, workers: int, shared) -> It
     """``work(batch, shared)`` for each batch of documents, in order, on ``workers`` processes.
     A worker that dies raises WorkerDied; whatever stops the parent (Ctrl-C, SIGTERM, an
     error) stops the workers before it goes on, so that it neither hangs nor leaves them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("fork")
     window: deque = deque()  # at most two batches in flight per worker: memory stays flat
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(shared,))

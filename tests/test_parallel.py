@@ -100,9 +100,11 @@ def build_input(directory, files: int = 2, documents: int = 90) -> tuple[int, li
 
 
 def _one_core_is_not_enough(monkeypatch):
-    """Workers need two cores; on a one-core runner pretend there are two (the work is the same)."""
+    """Workers need two free cores; on a one-core or busy runner pretend there are two (the
+    work is the same)."""
     if hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) < 2:
         monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(parallel, "busy_cores", lambda: 0)
 
 
 def test_a_big_input_is_linted_by_several_workers_with_the_serial_result(tmp_cwd, monkeypatch):
@@ -148,6 +150,7 @@ def test_a_big_input_is_linted_by_several_workers_with_the_serial_result(tmp_cwd
 
 def test_workers_for_counts_manifest_bytes_only(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    monkeypatch.setattr(parallel, "busy_cores", lambda: 0)
     monkeypatch.delenv(parallel.ENVIRONMENT_KNOB, raising=False)
     small = tmp_path / "small"
     small.mkdir()
@@ -207,3 +210,71 @@ def test_map_batches_runs_on_workers_in_input_order():
     assert [[(s, i) for s, i, _ in batch] for batch in results] == [[("shared", 2 * b), ("shared", 2 * b + 1)] for b in range(4)]
     pids = {pid for batch in results for _, _, pid in batch}
     assert os.getpid() not in pids and len(pids) >= 1
+
+
+def big_input(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"#" * parallel.PARALLEL_MIN_BYTES)
+    return [str(path)]
+
+
+@pytest.mark.parametrize(
+    "cores, load, running, workers",
+    [
+        (2, 0.0, 1, 2),  # a quiet machine: every core
+        (2, 0.49, 1, 2),
+        (2, 0.5, 1, 1),  # another process holds a core (on average): one process
+        (2, 0.0, 2, 1),  # another process runs right now (the average has not seen it yet)
+        (2, 3.0, 7, 1),
+        (4, 1.4, 2, 3),
+        (4, 1.6, 1, 2),
+        (4, 0.2, 3, 2),
+    ],
+)
+def test_workers_are_the_cores_other_processes_leave_free(tmp_path, monkeypatch, cores, load, running, workers):
+    monkeypatch.delenv(parallel.ENVIRONMENT_KNOB, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    monkeypatch.setattr(parallel, "running_now", lambda: running)
+    assert parallel.workers_for(big_input(tmp_path)) == workers
+
+
+def test_an_explicit_job_count_is_kept_whatever_the_load(tmp_path, monkeypatch):
+    monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, "2")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (5.0, 0.0, 0.0))
+    assert parallel.workers_for(big_input(tmp_path)) == 2
+
+
+def test_without_a_load_average_the_running_processes_decide(monkeypatch):
+    def unavailable():
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "getloadavg", unavailable)
+    monkeypatch.setattr(parallel, "running_now", lambda: 3)
+    assert parallel.busy_cores() == 2
+
+
+def test_running_now_reads_the_fourth_field_of_proc_loadavg(monkeypatch):
+    import builtins
+    import io
+
+    real_open = builtins.open
+
+    def fake_open(path, *args, **kwargs):
+        if path == "/proc/loadavg":
+            return io.StringIO("0.52 0.58 0.59 3/467 12345\n")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    assert parallel.running_now() == 3
+
+
+def test_running_now_is_this_process_alone_where_proc_loadavg_cannot_be_read(monkeypatch):
+    import builtins
+
+    def refused(path, *args, **kwargs):
+        raise OSError("no /proc")
+
+    monkeypatch.setattr(builtins, "open", refused)
+    assert parallel.running_now() == 1
