@@ -79,6 +79,19 @@ def effective_levels(
     return levels
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused for the block (the lint, the report): trees,
+    facts and findings hold no cycles, and a full collection walks every one of them."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
 def lint(
     paths: list[str],
     settings: Settings,
@@ -86,13 +99,8 @@ def lint(
     levels: dict[str, str],
     stdin_name: str = "-",
 ) -> RunResult:
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # see _lint
-    try:
+    with collector_paused():  # see _lint
         return _lint(paths, settings, registry, levels, stdin_name)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:

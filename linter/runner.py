@@ -101,8 +101,10 @@ def failed(format: str, message: str, automation_id: str = "portlint/") -> Itera
 
 def _then_stderr(chunks: Iterable[str], lines: list[str]) -> Iterator[str]:
     """The report, then the lines for stderr once its last chunk is taken: stdout is flushed
-    first, so on a terminal the summary comes after the findings."""
-    yield from chunks
+    first, so on a terminal the summary comes after the findings. The garbage collector stays
+    paused while the report is written, as during the lint (engine.collector_paused)."""
+    with engine.collector_paused():
+        yield from chunks
     sys.stdout.flush()
     for line in lines:
         sys.stderr.write(printable(line) + "\n")  # paths and helm's words: one line each

@@ -121,3 +121,24 @@ def test_run_rules_see_the_facts_of_every_input():
         ("PL301", "tests/fixtures/PL303/two-services.yaml", 21),
     ]
     assert (REPO / "tests/fixtures/PL303/two-services.yaml").read_text().splitlines()[9].strip() == "nodePort: 30080"
+
+
+def test_the_garbage_collector_is_paused_through_the_lint_and_the_report(monkeypatch):
+    """Trees, facts and findings hold no cycles: the collector would only walk them."""
+    import gc
+
+    from portlint.report.json import JsonWriter
+
+    seen = []
+    original = JsonWriter.result
+
+    def spy(self, finding):
+        seen.append(gc.isenabled())
+        return original(self, finding)
+
+    monkeypatch.setattr(JsonWriter, "result", spy)
+    assert gc.isenabled()
+    result = cli("check", "tests/fixtures/PL201", "--format", "json", "--fail-on", "never")
+    assert seen and not any(seen)
+    assert len(seen) == len(result.findings)
+    assert gc.isenabled()
