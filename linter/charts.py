@@ -108,11 +108,13 @@ class Render:
 
 def render_charts(charts: Iterable[str], render: Callable | None = None) -> tuple[list[Render], list[str]]:
     """Every render of every chart, and the lines for stderr ("note: ...", "warning: ...")."""
+    charts = list(charts)
+    if not charts:  # the common case: helm.py (and its regular expressions) not imported
+        return [], []
     from .helm import HelmError
     from .helm import render as helm_render
     from .sources import MemoryInput
 
-    charts = list(charts)
     if render is None:
         if charts and shutil.which("helm") is None:
             return [], [f"note: {c}: Helm chart not rendered (helm is not on PATH); its templates are not linted" for c in charts]

@@ -4,13 +4,12 @@ Findings arrive in input order and leave sorted by path and position. The store 
 ``limit`` of them in memory; beyond that it sorts them and writes them to a temporary file
 (a sorted run), and reading merges the runs. Memory then stays flat however many findings a
 huge input has. Counts by level are kept as findings arrive, for the exit code and summary.
+pickle and tempfile are imported at the first spill: most runs never spill.
 """
 
 from __future__ import annotations
 
 import heapq
-import pickle
-import tempfile
 from collections import Counter
 from typing import IO, Iterator
 
@@ -24,6 +23,8 @@ class SpillError(Exception):
     """The findings cannot be kept on disk: the run stops, one line, exit 2."""
 
     def __init__(self, cause: OSError) -> None:
+        import tempfile
+
         where = tempfile.gettempdir()
         super().__init__(
             f"cannot keep the findings in the temporary directory {where}: {cause.strerror or cause}; "
@@ -93,6 +94,9 @@ class FindingStore:
         """A temporary file of ``findings`` as pickled chunks of CHUNK (one pickle call per
         chunk is fast; reading a chunk at a time keeps the merge's memory small); closed
         (so removed) when a write fails."""
+        import pickle
+        import tempfile
+
         run = tempfile.TemporaryFile(prefix="portlint-findings-")
         try:
             for start in range(0, len(findings), CHUNK):
@@ -105,6 +109,8 @@ class FindingStore:
 
     @staticmethod
     def _read(run: IO[bytes]) -> Iterator[Finding]:
+        import pickle
+
         run.seek(0)
         while True:
             try:
