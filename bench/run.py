@@ -6,7 +6,7 @@ nodePorts), then times whole processes on it:
 
   bare:     ruamel.yaml's C parser, YAML(typ="safe", pure=False).parse(...), every event
   portlint: portlint check --format sarif (the default mode: forked workers on big inputs)
-  1 proc:   the same with PORTLINT_JOBS=1 (with --one-process)
+  1 proc:   the same with PORTLINT_JOBS=1 (with --one-process), or N (with --jobs N)
 
 The machine this runs on may be shared and noisy, so every round runs each command once,
 back to back, and a ratio is only ever taken within a round: the report gives, per command,
@@ -14,7 +14,7 @@ the median and range over the rounds of wall time, CPU time (user+sys of the pro
 its workers) and peak RSS (of the largest process of its tree), and the median and range of
 the per-round ratios to the bare parse. Usage:
 
-  python bench/run.py [--pairs 5000] [--rounds 5] [--one-process] [--scale 1,10,30]
+  python bench/run.py [--pairs 5000] [--rounds 5] [--one-process] [--jobs N] [--scale 1,10,30]
                       [--files] [--also LABEL=PYTHONPATH] [--keep DIR]
 
 --scale runs the whole comparison for each multiple of --pairs (a scaling table).
@@ -142,9 +142,14 @@ def commands(path: str, args: argparse.Namespace) -> dict[str, tuple[list[str], 
     """label -> (command, environment) of everything timed on ``path``, the bare parse first."""
     env = dict(os.environ)
     env.pop("PORTLINT_JOBS", None)
+    # an installed portlint has its bytecode compiled; without it every start compiles the
+    # sources again (the warm-up round writes it)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     found = {"bare C parse": ([sys.executable, "-c", BARE, path], env), "portlint": (portlint_command(path), env)}
     if args.one_process:
         found["portlint 1 proc"] = (portlint_command(path), {**env, "PORTLINT_JOBS": "1"})
+    if args.jobs:
+        found[f"portlint {args.jobs} jobs"] = (portlint_command(path), {**env, "PORTLINT_JOBS": str(args.jobs)})
     for also in args.also:
         label, _, pythonpath = also.partition("=")
         found[label] = (portlint_command(path), {**env, "PYTHONPATH": pythonpath})
@@ -157,8 +162,11 @@ def spread(values: list[float], fmt: str) -> str:
 
 
 def compare(path: str, args: argparse.Namespace) -> None:
-    """Time every command once per round, in turn, and print medians and ranges."""
+    """Time every command once per round, in turn, after a warm-up run of each (not
+    counted), and print medians and ranges."""
     timed_commands = commands(path, args)
+    for cmd, env in timed_commands.values():
+        timed(cmd, env)
     samples: dict[str, list[tuple[float, float, int]]] = {label: [] for label in timed_commands}
     for _ in range(args.rounds):
         for label, (cmd, env) in timed_commands.items():
@@ -198,6 +206,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--one-process", action="store_true", help="also time portlint with PORTLINT_JOBS=1")
+    parser.add_argument("--jobs", type=int, help="also time portlint with PORTLINT_JOBS set to this")
     parser.add_argument("--scale", default="1", help="comma-separated multiples of --pairs, each compared in turn")
     parser.add_argument("--also", action="append", default=[], metavar="LABEL=PYTHONPATH", help="also time this portlint")
     parser.add_argument("--keep", help="write the generated streams into this directory and keep them")
