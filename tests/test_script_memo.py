@@ -153,3 +153,14 @@ def test_the_same_script_in_scalars_of_other_shapes():
 """
     )
     assert lint_text(text).triples() == [("PL101", 11, 11), ("PL101", 21, 14), ("PL101", 25, 17)]
+
+
+def test_host_mounts_are_values():
+    """Part of the memo's keys: equal when they map the same paths, whatever the slashes."""
+    from portlint.shell import HostMounts
+
+    mounts = HostMounts([("/host/proc", "/proc"), ("/host/etc/", "/etc")])
+    assert mounts == HostMounts([("/host/etc", "/etc/"), ("/host/proc/", "/proc")])
+    assert hash(mounts) == hash(HostMounts([("/host/etc", "/etc/"), ("/host/proc/", "/proc")]))
+    assert mounts != HostMounts([("/host/proc", "/proc")])
+    assert mounts != (("/host/proc", "/proc"), ("/host/etc", "/etc"))

@@ -532,3 +532,12 @@ def test_an_exact_script_inside_one_with_escapes_maps_to_the_outer_command():
     # 'sysctl ...' is exact within the middle script, but the middle one is not within the file
     assert [(w.key, w.line, w.column, w.end_line, w.end_column) for w in program.writes] == [("a.b", 11, 17, 11, 18)]
 
+
+
+def test_the_longest_mount_path_holding_a_path_wins():
+    """Nested hostPath mounts: /h/sys inside /h; the host paths are ordered the other way."""
+    from portlint.shell import HostMounts
+
+    mounts = HostMounts([("/h", "/var/lib/node-files"), ("/h/sys", "/proc/sys")])
+    assert mounts.host_path("/h/sys/net/core/somaxconn") == "/proc/sys/net/core/somaxconn"
+    assert mounts.host_path("/h/etc/x") == "/var/lib/node-files/etc/x"
