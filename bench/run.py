@@ -15,7 +15,11 @@ its workers) and peak RSS (of the largest process of its tree), and the median a
 the per-round ratios to the bare parse. Usage:
 
   python bench/run.py [--pairs 5000] [--rounds 5] [--one-process] [--jobs N] [--scale 1,10,30]
-                      [--files] [--also LABEL=PYTHONPATH] [--keep DIR]
+                      [--files] [--also LABEL=PYTHONPATH] [--keep DIR] [--corpus DIR | --json ITEMS]
+
+--corpus DIR compares on the manifests of DIR instead (the bare parse reads every .yaml, .yml
+and .json file of it, as portlint discovers them) and generates nothing; --json ITEMS on one
+single-line JSON List of ITEMS ConfigMaps (a huge single document).
 
 --scale runs the whole comparison for each multiple of --pairs (a scaling table).
 --also times another portlint (a checkout importable from PYTHONPATH) in the same rounds.
@@ -103,13 +107,26 @@ spec:
 """
 
 BARE = """
-import sys
+import os, sys
 from ruamel.yaml import YAML
-with open(sys.argv[1], encoding="utf-8") as handle:
-    text = handle.read()
+
+def files(root):
+    if os.path.isfile(root):
+        yield root
+        return
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield from (os.path.join(folder, n) for n in sorted(names) if n.endswith((".yaml", ".yml", ".json")))
+
 n = 0
-for _ in YAML(typ="safe", pure=False).parse(text):
-    n += 1
+for path in files(sys.argv[1]):
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
+    try:
+        for _ in YAML(typ="safe", pure=False).parse(text):
+            n += 1
+    except Exception:  # a file libyaml rejects: its events up to the error
+        pass
 """
 
 
@@ -121,6 +138,24 @@ def generate(pairs: int, first_port: int = 30000, ports: int = 2768) -> str:
         guard = '[ "$POD_IP" = "$HOST_IP" ] && exit 0\n              ' if i % 2 == 0 else ""
         parts.append(PAIR.format(i=i, host="true" if i % 3 == 0 else "false", guard=guard, port=first_port + i % ports))
     return "".join(parts)
+
+
+def generate_json(items: int) -> str:
+    """One single-line JSON document: a List of ``items`` ConfigMaps and a Service (the
+    hostile-input suite's 10 MB document at 70,000 items): a huge tree, not a stream."""
+    import json
+
+    configmaps = [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"c{i}"}, "data": {"k": "v" * 40, "n": [1, 2, {"a": "b"}]}}
+        for i in range(items)
+    ]
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "s"},
+        "spec": {"type": "NodePort", "ports": [{"port": 1, "nodePort": 8080}]},
+    }
+    return json.dumps({"apiVersion": "v1", "kind": "List", "items": [*configmaps, service]})
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
@@ -156,6 +191,17 @@ def commands(path: str, args: argparse.Namespace) -> dict[str, tuple[list[str], 
     return found
 
 
+def manifests(path: str) -> list[str]:
+    """The file, or the manifest files of the directory (hidden directories left out)."""
+    if os.path.isfile(path):
+        return [path]
+    found = []
+    for folder, dirs, names in os.walk(path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(os.path.join(folder, n) for n in names if n.endswith((".yaml", ".yml", ".json")))
+    return found
+
+
 def spread(values: list[float], fmt: str) -> str:
     """'median (min-max)'."""
     return f"{format(statistics.median(values), fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
@@ -171,7 +217,7 @@ def compare(path: str, args: argparse.Namespace) -> None:
     for _ in range(args.rounds):
         for label, (cmd, env) in timed_commands.items():
             samples[label].append(timed(cmd, env))
-    size = os.path.getsize(path) / 1e6
+    size = sum(os.path.getsize(f) for f in manifests(path)) / 1e6
     bare = samples["bare C parse"]
     print(f"input: {path}, {size:.1f} MB, {args.rounds} rounds: median (min-max)")
     for label, runs in samples.items():
@@ -211,8 +257,17 @@ def main() -> None:
     parser.add_argument("--also", action="append", default=[], metavar="LABEL=PYTHONPATH", help="also time this portlint")
     parser.add_argument("--keep", help="write the generated streams into this directory and keep them")
     parser.add_argument("--files", action="store_true", help="also lint the same pairs as one small file each")
+    parser.add_argument("--corpus", metavar="DIR", help="compare on the manifests of this directory instead")
+    parser.add_argument("--json", type=int, metavar="ITEMS", help="compare on one JSON document of this many items instead")
     args = parser.parse_args()
-    if args.keep:
+    if args.corpus:
+        compare(args.corpus, args)
+    elif args.json:
+        with tempfile.TemporaryDirectory(prefix="portlint-bench-") as folder:
+            path = os.path.join(folder, f"list-{args.json}.json")
+            subprocess.run([sys.executable, __file__, "--write-json", path, str(args.json)], check=True)
+            compare(path, args)
+    elif args.keep:
         os.makedirs(args.keep, exist_ok=True)
         run_all(args, args.keep)
     else:
@@ -242,9 +297,9 @@ def run_all(args: argparse.Namespace, folder: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--write-stream":
+    if len(sys.argv) == 4 and sys.argv[1] in ("--write-stream", "--write-json"):
         with open(sys.argv[2], "w", encoding="utf-8") as out:
-            out.write(generate(int(sys.argv[3])))
+            out.write((generate if sys.argv[1] == "--write-stream" else generate_json)(int(sys.argv[3])))
         sys.exit(0)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     main()
