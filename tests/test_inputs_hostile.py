@@ -297,10 +297,12 @@ def test_a_huge_kubernetes_version_in_the_config_file_is_one_error_line(tmp_cwd)
 
 @pytest.mark.parametrize("wanted, expected", [(HUGE, 3), ("2", 2), ("0", 3), ("x", 3), ("", 3)], ids=short)
 def test_a_huge_job_count_is_no_count(monkeypatch, tmp_path, wanted, expected):
-    # a 3 MB input makes parallel mode pay; 3 cores; a count that is no number means all cores
+    # a 3 MB input makes parallel mode pay; 3 free cores; a count that is no number means all
+    # the free cores
     big = tmp_path / "big.yaml"
     big.write_bytes(b"#" * parallel.PARALLEL_MIN_BYTES)
     monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, wanted)
+    monkeypatch.setattr(parallel, "busy_cores", lambda: 0)
     monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
     assert parallel.workers_for([str(big)]) == expected
