@@ -27,29 +27,35 @@ FIRST_PORT = 30084  # the default static band is 30000-30085: 30086 and 30087 li
 PORTS = 4  # every port is pinned by three Services
 
 
-def expected(text: str) -> list[tuple[str, int, int]]:
-    """Pair i: hostNetwork when i % 3 == 0, guarded when i % 2 == 0 (no finding), each of its
-    two writes a PL201 (hostNetwork) or PL101; its Service's nodePort first_port + i % 4 is a
-    PL307 above the static band and a PL303 once an earlier Service holds it."""
+def expected(text: str) -> list[tuple[str, int, int, list[tuple[int, int]]]]:
+    """(rule, line, column, related places) of each finding. Pair i: hostNetwork when
+    i % 3 == 0, guarded when i % 2 == 0 (no finding); unguarded, its container's two writes
+    are one PL201 (hostNetwork: the hostNetwork key a related place) or PL101 at the first,
+    the second a related place; its Service's nodePort first_port + i % 4 is a PL307 above
+    the static band and a PL303 once an earlier Service holds it (that one a related place)."""
     sysctl_w = _lines_of(text, "sysctl -w net.core.somaxconn=4096")
     proc_sys = _lines_of(text, "echo 1 > /proc/sys/net/ipv4/tcp_tw_reuse")
+    host_network = _lines_of(text, "hostNetwork: ")
     node_port = _lines_of(text, "nodePort: ")
-    assert len(sysctl_w) == len(proc_sys) == len(node_port) == PAIRS
+    assert len(sysctl_w) == len(proc_sys) == len(host_network) == len(node_port) == PAIRS
     found = []
     for i in range(PAIRS):
         if i % 2 == 1:
-            rule = "PL201" if i % 3 == 0 else "PL101"
-            found += [(rule, sysctl_w[i], 15), (rule, proc_sys[i], 15)]
+            if i % 3 == 0:
+                found.append(("PL201", sysctl_w[i], 15, [(host_network[i], 7), (proc_sys[i], 15)]))
+            else:
+                found.append(("PL101", sysctl_w[i], 15, [(proc_sys[i], 15)]))
         port = FIRST_PORT + i % PORTS
         if port > 30085:
-            found.append(("PL307", node_port[i], 17))
+            found.append(("PL307", node_port[i], 17, []))
         if i >= PORTS:
-            found.append(("PL303", node_port[i], 17))
+            found.append(("PL303", node_port[i], 17, [(node_port[i % PORTS], 17)]))
     return sorted(found, key=lambda f: (f[1], f[2], f[0]))
 
 
 def test_the_benchmark_stream_gives_the_findings_its_generator_implies():
     text = _generator()(PAIRS, FIRST_PORT, PORTS)
-    got = lint_text(text, name="stream.yaml").triples()
+    findings = lint_text(text, name="stream.yaml").findings
+    got = [(f["rule"], f["line"], f["column"], [(r["line"], r["column"]) for r in f["related"]]) for f in findings]
     assert sorted(got, key=lambda f: (f[1], f[2], f[0])) == expected(text)
-    assert len(got) == 6 * 2 + 6 + 8  # six unguarded pods of two writes, six ports above the band, eight clashes
+    assert len(got) == 6 + 6 + 8  # six unguarded pods, six ports above the band, eight clashes
