@@ -75,26 +75,20 @@ spec:
 """
 
 
+def inline(script_line: str, command: str = '"sh", "-c"') -> str:
+    """The container's command and a one-line script in a block scalar (at line 11, column 11
+    of the first pod)."""
+    return f"      command: [{command}]\n      args:\n        - |\n          {script_line}\n"
+
+
 def test_the_same_script_with_and_without_a_host_proc_mount():
-    text = (
-        POD % "through-mount"
-        + """      command: ["sh", "-c"]
-      args:
-        - |
-          echo 1 > /host/proc/sys/net/core/somaxconn
-      volumeMounts:
+    script = "echo 1 > /host/proc/sys/net/core/somaxconn"
+    mount = """      volumeMounts:
         - {name: proc, mountPath: /host/proc}
   volumes:
     - {name: proc, hostPath: {path: /proc}}
----
 """
-        + POD % "no-mount"
-        + """      command: ["sh", "-c"]
-      args:
-        - |
-          echo 1 > /host/proc/sys/net/core/somaxconn
-"""
-    )
+    text = POD % "through-mount" + inline(script) + mount + "---\n" + POD % "no-mount" + inline(script)
     assert lint_text(text).triples() == [("PL101", 11, 11)]  # without the mount it is no sysctl at all
 
 
@@ -116,19 +110,14 @@ def test_the_same_script_in_sh_and_in_bash():
 
 
 def test_the_same_script_run_through_nsenter_into_the_node():
-    script = """      args:
-        - |
-          sysctl -w net.core.somaxconn=1
-"""
+    script = "sysctl -w net.core.somaxconn=1"
     host_pid = "spec:\n  hostPID: true\n"
     text = (
         (POD % "in-pod").replace("spec:\n", host_pid)
-        + '      command: ["sh", "-c"]\n'
-        + script
+        + inline(script)
         + "---\n"
         + (POD % "in-node").replace("spec:\n", host_pid)
-        + '      command: ["nsenter", "-t", "1", "-n", "--", "sh", "-c"]\n'
-        + script
+        + inline(script, '"nsenter", "-t", "1", "-n", "--", "sh", "-c"')
     )
     assert lint_text(text).triples() == [("PL101", 12, 11), ("PL201", 25, 11)]
 
@@ -137,12 +126,8 @@ def test_the_same_script_in_scalars_of_other_shapes():
     """A block scalar maps each character; an escaped string maps them all to its start."""
     text = (
         POD % "block"
-        + """      command: ["sh", "-c"]
-      args:
-        - |
-          sysctl -w net.core.somaxconn=1
----
-"""
+        + inline("sysctl -w net.core.somaxconn=1")
+        + "---\n"
         + POD % "escaped"
         + """      command: ["sh", "-c"]
       args: ["sysctl -w net.core.somaxconn=1\\n"]
