@@ -149,3 +149,23 @@ def test_host_mounts_are_values():
     assert hash(mounts) == hash(HostMounts([("/host/etc", "/etc/"), ("/host/proc/", "/proc")]))
     assert mounts != HostMounts([("/host/proc", "/proc")])
     assert mounts != (("/host/proc", "/proc"), ("/host/etc", "/etc"))
+
+
+def test_the_same_script_with_and_without_the_config_map_it_runs():
+    """Without the mount /scripts/tune.sh is nothing portlint can read; with it, the script
+    it runs from the ConfigMap writes too (at the ConfigMap's line)."""
+    script = "sysctl -w net.core.somaxconn=1; sh /scripts/tune.sh"
+    mount = """      volumeMounts:
+        - {name: scripts, mountPath: /scripts}
+  volumes:
+    - {name: scripts, configMap: {name: tune}}
+"""
+    config_map = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: tune}
+data:
+  tune.sh: |
+    sysctl -w net.ipv4.tcp_tw_reuse=1
+"""
+    text = POD % "no-mount" + inline(script) + "---\n" + POD % "with-mount" + inline(script) + mount + "---\n" + config_map
+    assert lint_text(text).triples() == [("PL101", 11, 11), ("PL101", 23, 11), ("PL101", 34, 5)]
