@@ -4,12 +4,13 @@ Findings arrive in input order and leave sorted by path and position. The store 
 ``limit`` of them in memory; beyond that it sorts them and writes them to a temporary file
 (a sorted run), and reading merges the runs. Memory then stays flat however many findings a
 huge input has. Counts by level are kept as findings arrive, for the exit code and summary.
-pickle and tempfile are imported at the first spill: most runs never spill.
+pickle is imported at the first spill: most runs never spill.
 """
 
 from __future__ import annotations
 
 import heapq
+import tempfile
 from collections import Counter
 from typing import IO, Iterator
 
@@ -23,8 +24,6 @@ class SpillError(Exception):
     """The findings cannot be kept on disk: the run stops, one line, exit 2."""
 
     def __init__(self, cause: OSError) -> None:
-        import tempfile
-
         where = tempfile.gettempdir()
         super().__init__(
             f"cannot keep the findings in the temporary directory {where}: {cause.strerror or cause}; "
@@ -95,7 +94,6 @@ class FindingStore:
         chunk is fast; reading a chunk at a time keeps the merge's memory small); closed
         (so removed) when a write fails."""
         import pickle
-        import tempfile
 
         run = tempfile.TemporaryFile(prefix="portlint-findings-")
         try:
