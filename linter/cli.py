@@ -148,6 +148,16 @@ def check(
     reserved_ports: Optional[str] = typer.Option(
         None, "--reserved-ports", help='The nodes\' net.ipv4.ip_local_reserved_ports, e.g. "30000-32767,40000".', metavar="PORTS"
     ),
+    profile: Optional[str] = typer.Option(
+        None,
+        "--profile",
+        help=(
+            "Provider profile whose node defaults replace Linux's and kube-apiserver's: eks-al2, eks-al2023, "
+            "bottlerocket, gke-cos, gke-ubuntu, aks-ubuntu, aks-azurelinux, openshift, k3s, kind "
+            "(`portlint explain NAME` shows its values and sources)."
+        ),
+        metavar="NAME",
+    ),
     kubernetes_version: Optional[str] = typer.Option(
         None,
         "--kubernetes-version",
@@ -230,6 +240,8 @@ def check(
         for kind, value in flags.items():
             if value is not None:
                 settings.set_from_flag(kind, value)
+        if profile is not None:
+            settings.set_profile(profile)
         if kubernetes_version is not None:
             settings.kubernetes_version = kubernetes_version
         if baseline is not None:
@@ -344,26 +356,36 @@ def list_rules() -> None:
 
 @app.command()
 def explain(
-    rule_id: str = typer.Argument(..., help="A rule id (PL101) or name (unguarded-sysctl-write).", metavar="RULE"),
+    rule_id: str = typer.Argument(
+        ..., help="A rule id (PL101) or name (unguarded-sysctl-write), or a provider profile (eks-al2023).", metavar="RULE"
+    ),
 ) -> None:
-    """Print a rule's help: why it matters, bad and good examples (rendered on a terminal,
-    Markdown when piped)."""
+    """Print a rule's help: why it matters, bad and good examples; or a provider profile's
+    values and their sources (rendered on a terminal, Markdown when piped)."""
     from . import ruledoc
+    from .profiles import PROFILES, describe
     from .rules import RULES
 
     wanted = rule_id.strip()
     for rule in RULES:
         if wanted.upper() == rule.ID or wanted.lower() == rule.NAME:
-            text = ruledoc.page(rule).split("\n", 1)[1].rstrip()  # without the generated-file comment
-            if sys.stdout.isatty():
-                from rich.console import Console
-                from rich.markdown import Markdown
-
-                Console().print(Markdown(text))  # rich honours NO_COLOR and the terminal's width
-            else:
-                typer.echo(text)
+            _markdown(ruledoc.page(rule).split("\n", 1)[1].rstrip())  # without the generated-file comment
             return
-    _fail(f"unknown rule '{rule_id}'; `portlint rules` lists them")
+    if wanted.lower() in PROFILES:
+        _markdown(describe(wanted.lower()).rstrip())
+        return
+    _fail(f"unknown rule or profile '{rule_id}'; `portlint rules` lists the rules, docs/profiles.md the profiles")
+
+
+def _markdown(text: str) -> None:
+    """Markdown rendered on a terminal, as it is when piped."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))  # rich honours NO_COLOR and the terminal's width
+    else:
+        typer.echo(text)
 
 
 @app.command()

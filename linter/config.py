@@ -50,12 +50,23 @@ class Settings:
     baseline: str | None = None  # the baseline file (config key, relative to config_dir, or --baseline)
     # the node-network settings given to portlint, by kind: from the config file, or a flag
     declared: dict[str, Declaration] = field(default_factory=dict)
+    profile: str | None = None  # a provider profile (linter.profiles): the defaults the settings override
 
     def set_from_flag(self, kind: str, value: str) -> None:
         """A range flag overrides the config file; a bad value is a ConfigError naming the flag."""
         flag = RANGE_SETTINGS[kind][1]
         _check_range(kind, value, flag)
         self.declared[kind] = Declaration(FLAG, f"{flag} {value}", None, value)
+
+    def set_profile(self, name: str, where: str = "--profile") -> None:
+        """A provider profile (--profile overrides the config's ``profile``); an unknown name is
+        a ConfigError that lists the known ones."""
+        from .profiles import check
+
+        try:
+            self.profile = check(name, where)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
 
 
 def find_config(start: str = ".") -> str | None:
@@ -108,6 +119,8 @@ def load(path: str | None) -> Settings:
         _check_rule_ids(item["rules"], path, f"ignore.{index}.rules")
         _check_patterns([item.get("path")] if item.get("path") else [], path, f"ignore.{index}.path")
         settings.ignores.append(entry(item, where, settings.config_dir))
+    if data.get("profile") is not None:
+        settings.set_profile(data["profile"], f"{path}: profile")
     for kind, (key, _flag) in RANGE_SETTINGS.items():
         value = data.get(key)
         if value is not None:

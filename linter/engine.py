@@ -29,7 +29,7 @@ from types import ModuleType
 from typing import Iterable
 
 from . import facts as run_facts
-from . import ignores, k8s, network, parallel, podsysctls, sources, suppressions, tree, writes
+from . import clusterconfig, ignores, k8s, network, parallel, podsysctls, sources, suppressions, tree, writes
 from .config import Settings
 from .excludes import Excludes
 from .findings import Finding, Location, report, suppress
@@ -250,6 +250,8 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> N
         _guarded(result, _COLLECTOR, doc.path, raw, run_facts.collect, manifest, ctx.facts)
         _guarded(result, _COLLECTOR, doc.path, raw, _unreadable_parts, manifest)
         manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
+    if clusterconfig.is_distribution_config(doc.path):  # k3s/RKE2 config.yaml: no kind, known by its path
+        _guarded(result, _COLLECTOR, doc.path, raw, clusterconfig.collect_distribution_config, doc, root, ctx.facts)
 
 
 def _unreadable_parts(manifest: k8s.Manifest) -> list[Finding]:

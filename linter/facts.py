@@ -16,7 +16,7 @@ import re
 from dataclasses import field
 from sys import intern
 
-from . import k8s, writes
+from . import clusterconfig, k8s, writes
 from .findings import Location
 from .k8s import ObjectRef, ref
 from .network import MANIFEST, Declaration
@@ -131,6 +131,7 @@ def collect(manifest: k8s.Manifest, facts: RunFacts) -> None:
         _kops(manifest, facts)
     elif kind in ("ConfigMap", "Secret") and manifest.api_version == "v1":
         _kept_files(manifest, facts)
+    clusterconfig.collect(manifest, facts)  # kubeadm, kind, Cilium, Calico, kube-proxy configuration
     pod = k8s.pod_spec(manifest)
     if pod is None:
         return

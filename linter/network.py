@@ -221,12 +221,20 @@ class NodeNetwork:
         return best[1], best[2], best[3]
 
 
-def default_network() -> NodeNetwork:
+def default_network(defaults: dict[str, Declaration] | None = None) -> NodeNetwork:
+    """The node network nothing declares: Linux's and kube-apiserver's defaults, or those a
+    provider profile gives instead (``defaults``: kind -> a DEFAULT declaration naming it)."""
+    defaults = defaults or {}
+    ephemeral = defaults.get("ephemeral") or Declaration(DEFAULT, "the Linux default", None, DEFAULT_EPHEMERAL)
+    node_ports = defaults.get("node_ports") or Declaration(DEFAULT, "the kube-apiserver default", None, DEFAULT_NODE_PORTS)
+    reserved = defaults.get("reserved")
     return NodeNetwork(
-        parse_range(DEFAULT_EPHEMERAL),
-        Declaration(DEFAULT, "the Linux default"),
-        parse_range(DEFAULT_NODE_PORTS),
-        Declaration(DEFAULT, "the kube-apiserver default"),
+        parse_range(ephemeral.value),
+        ephemeral,
+        parse_range(node_ports.value),
+        node_ports,
+        parse_port_set(reserved.value) if reserved else PortSet(),
+        reserved,
     )
 
 
@@ -246,8 +254,11 @@ def written_order(decl: Declaration) -> tuple:
 
 def resolve(settings, facts) -> NodeNetwork:
     """The node network of a run. Precedence: flags > config file > declarations found in
-    the linted manifests (``facts.declarations``, every one a candidate) > defaults."""
-    base = default_network()
+    the linted manifests (``facts.declarations``, every one a candidate) > defaults (the
+    provider profile's where it gives them)."""
+    from . import profiles  # here: profiles builds on this module's Declaration
+
+    base = default_network(profiles.defaults(settings.profile))
     declared: dict[str, list[tuple[object, Declaration]]] = {}
     for kind, parse in KINDS.items():
         found = []

@@ -260,7 +260,7 @@ def test_explain_prints_the_help():
     assert "## Bad" in result.stdout and "## Good" in result.stdout
     assert cli("explain", "unguarded-sysctl-write").stdout.startswith("# PL101 ")
     bad = cli("explain", "PL999")
-    assert (bad.exit_code, bad.stderr) == (2, "portlint: error: unknown rule 'PL999'; `portlint rules` lists them\n")
+    assert (bad.exit_code, bad.stderr) == (2, "portlint: error: unknown rule or profile 'PL999'; `portlint rules` lists the rules, docs/profiles.md the profiles\n")
 
 
 def test_version():

@@ -1,0 +1,171 @@
+"""The nodes' port ranges as cluster configuration files write them.
+
+Beside kube-apiserver static Pods, kops and Tuned profiles (linter.facts), a cluster's
+NodePort range is written in its installer's or its network plugin's configuration:
+
+- kubeadm ``ClusterConfiguration``: ``apiServer.extraArgs`` as a map (v1beta3) or as a list of
+  ``{name, value}`` (v1beta4, where the last entry of a name wins, as the flag parser does);
+- kind ``Cluster``: the same, inside the YAML strings of ``kubeadmConfigPatches`` (top level
+  and per node), parsed here and located in the outer file (exactly for ``|`` block scalars,
+  at the patch's start otherwise, as linter.scalarpos says);
+- k3s and RKE2 ``config.yaml``: ``service-node-port-range`` and ``kube-apiserver-arg``
+  (which k3s passes after its own flags, so it wins). Such a file has no apiVersion or kind:
+  it is recognised by its path (``.../rancher/k3s/config.yaml``, ``.../rancher/rke2/
+  config.yaml`` and their ``config.yaml.d/*.yaml`` drop-ins);
+- Cilium's ``cilium-config`` ConfigMap: ``node-port-range`` ("30000,32767"), used only when
+  Cilium serves NodePorts itself (``kube-proxy-replacement`` or ``enable-node-port``);
+- Calico ``FelixConfiguration.spec.kubeNodePortRanges``: not the API server's range but
+  Felix's copy of it, kept apart (CALICO_NODE_PORTS) for PL320 to compare;
+- ``KubeProxyConfiguration.mode``: Felix reads kubeNodePortRanges only when kube-proxy runs in
+  IPVS mode, so PL320 needs the mode when the run declares it (KUBE_PROXY_MODES).
+
+Every value becomes a network.Declaration in ``RunFacts.declarations``, located at the value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import k8s
+from .findings import Location
+from .k8s import ObjectRef, ref
+from .network import MANIFEST, Declaration
+from .scalarpos import ScalarMap
+from .sources import Document
+from .tree import Mapping, Node, Scalar, as_str, dig, parse, sequence_items
+
+NODE_PORTS = "node_ports"  # network.KINDS: the API server's NodePort range
+CALICO_NODE_PORTS = "calico_node_ports"  # Felix's kubeNodePortRanges, for PL320 only
+KUBE_PROXY_MODES = "kube_proxy_modes"  # KubeProxyConfiguration.mode, for PL320 only
+FLAG = "service-node-port-range"
+
+_KINDS = frozenset(("ClusterConfiguration", "Cluster", "ConfigMap", "FelixConfiguration", "KubeProxyConfiguration"))
+_CILIUM_SERVES_NODE_PORTS = {"kube-proxy-replacement": ("true", "strict", "partial"), "enable-node-port": ("true",)}
+_DISTRIBUTION_CONFIG = re.compile(r"(?:^|/)rancher/(k3s|rke2)/config\.yaml(?:\.d/[^/]+\.ya?ml)?$")
+
+
+def collect(manifest: k8s.Manifest, facts) -> None:
+    """The range declarations of one object, when it is a cluster configuration object."""
+    kind = manifest.kind
+    if kind not in _KINDS:
+        return
+    group = manifest.api_version.partition("/")[0]
+    if kind == "ClusterConfiguration" and group == "kubeadm.k8s.io":
+        _api_server_args(manifest.doc, manifest.node, None, facts, ref(manifest), manifest.label)
+    elif kind == "Cluster" and group == "kind.x-k8s.io":
+        _kind_patches(manifest, facts)
+    elif kind == "ConfigMap" and manifest.name == "cilium-config":
+        _cilium(manifest, facts)
+    elif kind == "FelixConfiguration" and group in ("crd.projectcalico.org", "projectcalico.org"):
+        _calico(manifest, facts)
+    elif kind == "KubeProxyConfiguration" and group == "kubeproxy.config.k8s.io":
+        _kube_proxy_mode(manifest, facts)
+
+
+def _declare(facts, kind: str, description: str, location: Location, value: str, obj: ObjectRef) -> None:
+    facts.declarations.setdefault(kind, []).append(Declaration(MANIFEST, description, location, value, obj))
+
+
+def _api_server_args(doc: Document, config: Node, patch: tuple[str, ScalarMap] | None, facts, obj: ObjectRef, label: str) -> None:
+    """``apiServer.extraArgs`` of a kubeadm ClusterConfiguration: a map (v1beta3) or a list of
+    name/value pairs (v1beta4). ``patch``: (its name, its positions) when the configuration is
+    a string inside ``doc``."""
+    args = dig(config, "apiServer", "extraArgs")
+    value = None
+    if type(args) is Mapping:
+        value = args.get(FLAG)
+    else:
+        for item in sequence_items(args):
+            if as_str(dig(item, "name")) == FLAG:
+                value = dig(item, "value")  # later entries override earlier ones
+    text = as_str(value)
+    if text:
+        where = patch[0] if patch is not None else "apiServer.extraArgs"
+        location = _inner_location(doc, patch[1], value) if patch is not None else doc.location(value)
+        _declare(facts, NODE_PORTS, f"{FLAG} in {where} of {label}", location, text, obj)
+
+
+def _inner_location(doc: Document, patch: ScalarMap, node: Scalar) -> Location:
+    """Where a scalar of a YAML text held in a string of ``doc`` is, in ``doc``'s file."""
+    line, col, end_line, end_col = patch.span(node.start_mark.index, node.end_mark.index)
+    return Location(doc.path, line, col, end_line, end_col)
+
+
+def _kind_patches(manifest: k8s.Manifest, facts) -> None:
+    """kind's ``kubeadmConfigPatches`` (top level and per node): the ClusterConfiguration ones.
+    A patch that is not YAML is kind's to refuse; it declares nothing here."""
+    places = [("", manifest.get("kubeadmConfigPatches"))]
+    for i, node in enumerate(sequence_items(manifest.get("nodes"))):
+        places.append((f"nodes[{i}].", dig(node, "kubeadmConfigPatches")))
+    obj = None
+    for prefix, patches in places:
+        for i, patch in enumerate(sequence_items(patches)):
+            if type(patch) is not Scalar or "ClusterConfiguration" not in patch.value:
+                continue
+            root, problems = parse(patch.value)
+            if problems or as_str(dig(root, "kind")) != "ClusterConfiguration":
+                continue
+            obj = obj or ref(manifest)
+            where = f"{prefix}kubeadmConfigPatches[{i}]"
+            _api_server_args(manifest.doc, root, (where, ScalarMap(manifest.doc, patch)), facts, obj, manifest.label)
+
+
+def _cilium(manifest: k8s.Manifest, facts) -> None:
+    """``node-port-range`` of cilium-config ("MIN,MAX"), when Cilium serves NodePorts."""
+    data = manifest.get("data")
+    node = dig(data, "node-port-range")
+    text = as_str(node)
+    if not text or not any(as_str(dig(data, key)) in values for key, values in _CILIUM_SERVES_NODE_PORTS.items()):
+        return
+    low, comma, high = text.partition(",")
+    value = f"{low.strip()}-{high.strip()}" if comma else text
+    description = f"node-port-range of ConfigMap \"{manifest.name}\""
+    _declare(facts, NODE_PORTS, description, manifest.doc.location(node), value, ref(manifest))
+
+
+def _calico(manifest: k8s.Manifest, facts) -> None:
+    """``spec.kubeNodePortRanges``: ports and "MIN:MAX" ranges, kept as a port set."""
+    node = manifest.get("spec", "kubeNodePortRanges")
+    items = sequence_items(node)
+    if not items:
+        return
+    value = ",".join((as_str(item) or "?").replace(":", "-") for item in items)
+    description = f"spec.kubeNodePortRanges of {manifest.label}"
+    _declare(facts, CALICO_NODE_PORTS, description, manifest.doc.location(node), value, ref(manifest))
+
+
+def _kube_proxy_mode(manifest: k8s.Manifest, facts) -> None:
+    node = manifest.get("mode")
+    mode = as_str(node)
+    if mode is not None:
+        description = f"mode of {manifest.label}"
+        _declare(facts, KUBE_PROXY_MODES, description, manifest.doc.location(node), mode or "iptables", ref(manifest))
+
+
+def is_distribution_config(path: str) -> bool:
+    """A k3s or RKE2 config.yaml (or one of its config.yaml.d drop-ins), by its path."""
+    return "rancher/" in path and _DISTRIBUTION_CONFIG.search(path) is not None
+
+
+def collect_distribution_config(doc: Document, root: Node | None, facts) -> None:
+    """The NodePort range of a k3s/RKE2 config.yaml: ``kube-apiserver-arg`` entries
+    ``service-node-port-range=...`` (the last wins: k3s passes them after its own flags),
+    else the ``service-node-port-range`` key."""
+    if type(root) is not Mapping:
+        return
+    distribution = _DISTRIBUTION_CONFIG.search(doc.path).group(1)
+    value, where = root.get(FLAG), FLAG
+    for key in ("kube-apiserver-arg", "kube-apiserver-arg+"):
+        entries = root.get(key)
+        for item in [entries] if type(entries) is Scalar else sequence_items(entries):
+            name, _, _ = (as_str(item) or "").lstrip("-").partition("=")
+            if name == FLAG:
+                value, where = item, key
+    text = as_str(value)
+    if not text:
+        return
+    location = doc.location(value)
+    if where != FLAG:
+        text = text.partition("=")[2]
+    obj = ObjectRef(f"{distribution}-config/{doc.path}", f"the {distribution} config", doc.template, (), f"{doc.path}#{doc.index}")
+    _declare(facts, NODE_PORTS, f"{where} in the {distribution} config", location, text, obj)
