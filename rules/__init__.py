@@ -28,6 +28,7 @@ from . import (
     pl306_invalid_port_range_sysctl,
     pl307_nodeport_outside_static_band,
     pl308_conflicting_nodeport_range,
+    pl320_calico_nodeport_ranges_mismatch,
 )
 
 RULES = [
@@ -48,6 +49,7 @@ RULES = [
     pl306_invalid_port_range_sysctl,
     pl307_nodeport_outside_static_band,
     pl308_conflicting_nodeport_range,
+    pl320_calico_nodeport_ranges_mismatch,
 ]
 
 BY_ID = {rule.ID: rule for rule in RULES}
