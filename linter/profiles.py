@@ -134,12 +134,12 @@ def describe(name: str) -> str:
     profile = PROFILES[name]
     lines = [f"# {profile.name}: {profile.title}", ""]
     for label, sourced, default in (
-        ("Ephemeral port range", profile.ephemeral, "the Linux default 32768-60999"),
-        ("Reserved ports", profile.reserved, "none"),
-        ("NodePort range", profile.node_ports, "the kube-apiserver default 30000-32767"),
+        ("Ephemeral port range", profile.ephemeral, "the Linux default 32768-60999 applies"),
+        ("Reserved ports", profile.reserved, "no port is reserved"),
+        ("NodePort range", profile.node_ports, "the kube-apiserver default 30000-32767 applies"),
     ):
         if sourced is None:
-            lines.append(f"- {label}: not set by the profile ({default} applies)")
+            lines.append(f"- {label}: not set by the profile ({default})")
         else:
             lines.append(f"- {label}: {sourced.value} (source: {sourced.source})")
     if profile.node_listeners:

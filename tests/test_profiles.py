@@ -62,7 +62,7 @@ def test_describe_a_profile_with_values_and_one_without():
     assert profiles.describe("bottlerocket") == (
         "# bottlerocket: Bottlerocket (aws-k8s variants)\n\n"
         f"- Ephemeral port range: 32768-60999 (source: {profiles.BOTTLEROCKET_SYSCTL})\n"
-        "- Reserved ports: not set by the profile (none applies)\n"
+        "- Reserved ports: not set by the profile (no port is reserved)\n"
         "- NodePort range: not set by the profile (the kube-apiserver default 30000-32767 applies)\n"
         "- Ports its components hold on the node: none beyond Kubernetes' own\n"
     )
@@ -75,6 +75,12 @@ def test_describe_a_profile_with_values_and_one_without():
         "  - 51820/UDP: Flannel WireGuard (IPv4)",
         "  - 51821/UDP: Flannel WireGuard (IPv6)",
     ]
+
+
+def test_the_docs_list_every_profile_as_explain_prints_it():
+    text = (REPO / "docs" / "profiles.md").read_text()
+    for name in profiles.PROFILES:
+        assert "#" + profiles.describe(name) in text
 
 
 def test_explain_prints_a_profile():
