@@ -11,8 +11,7 @@ from portlint.sources import Document, SourceFile
 from portlint.tree import parse
 
 
-def declared(text: str, path: str = "c.yaml") -> dict[str, list[tuple]]:
-    """kind -> (description, value, line, column, end line, end column) of each declaration."""
+def collected(text: str, path: str = "c.yaml") -> RunFacts:
     doc = Document(SourceFile(path, text), text, 1, 0)
     root, problems = parse(text)
     assert problems == []
@@ -21,6 +20,12 @@ def declared(text: str, path: str = "c.yaml") -> dict[str, list[tuple]]:
         clusterconfig.collect(manifest, facts)
     if clusterconfig.is_distribution_config(path):
         clusterconfig.collect_distribution_config(doc, root, facts)
+    return facts
+
+
+def declared(text: str, path: str = "c.yaml") -> dict[str, list[tuple]]:
+    """kind -> (description, value, line, column, end line, end column) of each declaration."""
+    facts = collected(text, path)
     return {
         kind: [(d.description, d.value, *(d.location.line, d.location.column, d.location.end_line, d.location.end_column)) for d in decls]
         for kind, decls in facts.declarations.items()
@@ -87,6 +92,7 @@ nodes:
   - role: worker
     kubeadmConfigPatches:
       - "kind: JoinConfiguration"
+      - {kind: ClusterConfiguration}
       - "kind: ClusterConfiguration\\napiServer: {extraArgs: {service-node-port-range: 30000-35000}}"
       - |
         kind: ClusterConfiguration
@@ -103,18 +109,21 @@ nodes:
 
 def test_kind_patches_are_parsed_and_located_in_the_outer_file():
     """Block scalars map exactly into the file; the escaped string maps to its start; the
-    patch that is not YAML and the JoinConfiguration declare nothing."""
+    patch that is not YAML, the mapping and the JoinConfiguration declare nothing; every
+    declaration belongs to the Cluster."""
+    assert {d.obj.label for d in collected(KIND).declarations["node_ports"]} == {'Cluster "dev"'}
     assert declared(KIND) == {
         "node_ports": [
             ('service-node-port-range in kubeadmConfigPatches[0] of Cluster "dev"', "30000-34000", 9, 34, 9, 45),
-            ('service-node-port-range in nodes[1].kubeadmConfigPatches[1] of Cluster "dev"', "30000-35000", 15, 9, 15, 10),
-            ('service-node-port-range in nodes[1].kubeadmConfigPatches[3] of Cluster "dev"', "30000-36000", 25, 22, 25, 35),
+            ('service-node-port-range in nodes[1].kubeadmConfigPatches[2] of Cluster "dev"', "30000-35000", 16, 9, 16, 10),
+            ('service-node-port-range in nodes[1].kubeadmConfigPatches[4] of Cluster "dev"', "30000-36000", 26, 22, 26, 35),
         ]
     }
 
 
 def test_kind_patch_of_another_kind_is_not_read():
-    text = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nkubeadmConfigPatches: ["kind: InitConfiguration # ClusterConfiguration"]\n'
+    patch = "kind: InitConfiguration # not a ClusterConfiguration\\napiServer: {extraArgs: {service-node-port-range: 1-2}}"
+    text = f'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nkubeadmConfigPatches: ["{patch}"]\n'
     assert declared(text) == {}
 
 
