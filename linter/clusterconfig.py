@@ -19,7 +19,7 @@ NodePort range is written in its installer's or its network plugin's configurati
 - ``KubeProxyConfiguration.mode``: Felix reads kubeNodePortRanges only when kube-proxy runs in
   IPVS mode, so PL320 needs the mode when the run declares it (KUBE_PROXY_MODES).
 
-Every value becomes a network.Declaration in ``RunFacts.declarations``, located at the value.
+Every value becomes a declaration of the manifests (``RunFacts.declare``), located at the value.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import re
 from . import k8s
 from .findings import Location
 from .k8s import ObjectRef, ref
-from .network import MANIFEST, Declaration
 from .scalarpos import ScalarMap
 from .sources import Document
 from .tree import Mapping, Node, Scalar, as_str, dig, parse, sequence_items
@@ -62,10 +61,6 @@ def collect(manifest: k8s.Manifest, facts) -> None:
         _kube_proxy_mode(manifest, facts)
 
 
-def _declare(facts, kind: str, description: str, location: Location, value: str, obj: ObjectRef) -> None:
-    facts.declarations.setdefault(kind, []).append(Declaration(MANIFEST, description, location, value, obj))
-
-
 def _api_server_args(doc: Document, config: Node, patch: tuple[str, ScalarMap] | None, facts, obj: ObjectRef, label: str) -> None:
     """``apiServer.extraArgs`` of a kubeadm ClusterConfiguration: a map (v1beta3) or a list of
     name/value pairs (v1beta4). ``patch``: (its name, its positions) when the configuration is
@@ -82,7 +77,7 @@ def _api_server_args(doc: Document, config: Node, patch: tuple[str, ScalarMap] |
     if text:
         where = patch[0] if patch is not None else "apiServer.extraArgs"
         location = _inner_location(doc, patch[1], value) if patch is not None else doc.location(value)
-        _declare(facts, NODE_PORTS, f"{FLAG} in {where} of {label}", location, text, obj)
+        facts.declare(NODE_PORTS, f"{FLAG} in {where} of {label}", location, text, obj)
 
 
 def _inner_location(doc: Document, patch: ScalarMap, node: Scalar) -> Location:
@@ -119,8 +114,8 @@ def _cilium(manifest: k8s.Manifest, facts) -> None:
         return
     low, comma, high = text.partition(",")
     value = f"{low.strip()}-{high.strip()}" if comma else text
-    description = f"node-port-range of ConfigMap \"{manifest.name}\""
-    _declare(facts, NODE_PORTS, description, manifest.doc.location(node), value, ref(manifest))
+    description = f'node-port-range of ConfigMap "{manifest.name}"'
+    facts.declare(NODE_PORTS, description, manifest.doc.location(node), value, ref(manifest))
 
 
 def _calico(manifest: k8s.Manifest, facts) -> None:
@@ -131,7 +126,7 @@ def _calico(manifest: k8s.Manifest, facts) -> None:
         return
     value = ",".join((as_str(item) or "?").replace(":", "-") for item in items)
     description = f"spec.kubeNodePortRanges of {manifest.label}"
-    _declare(facts, CALICO_NODE_PORTS, description, manifest.doc.location(node), value, ref(manifest))
+    facts.declare(CALICO_NODE_PORTS, description, manifest.doc.location(node), value, ref(manifest))
 
 
 def _kube_proxy_mode(manifest: k8s.Manifest, facts) -> None:
@@ -139,7 +134,7 @@ def _kube_proxy_mode(manifest: k8s.Manifest, facts) -> None:
     mode = as_str(node)
     if mode is not None:
         description = f"mode of {manifest.label}"
-        _declare(facts, KUBE_PROXY_MODES, description, manifest.doc.location(node), mode or "iptables", ref(manifest))
+        facts.declare(KUBE_PROXY_MODES, description, manifest.doc.location(node), mode or "iptables", ref(manifest))
 
 
 def is_distribution_config(path: str) -> bool:
@@ -167,5 +162,7 @@ def collect_distribution_config(doc: Document, root: Node | None, facts) -> None
     location = doc.location(value)
     if where != FLAG:
         text = text.partition("=")[2]
-    obj = ObjectRef(f"{distribution}-config/{doc.path}", f"the {distribution} config", doc.template, (), f"{doc.path}#{doc.index}")
-    _declare(facts, NODE_PORTS, f"{where} in the {distribution} config", location, text, obj)
+    obj = ObjectRef(
+        f"{distribution}-config/{doc.path}", f"the {distribution} config", doc.template, (), f"{doc.path}#{doc.index}"
+    )
+    facts.declare(NODE_PORTS, f"{where} in the {distribution} config", location, text, obj)

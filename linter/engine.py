@@ -28,8 +28,8 @@ from dataclasses import field
 from types import ModuleType
 from typing import Iterable
 
-from . import facts as run_facts
 from . import clusterconfig, ignores, k8s, network, parallel, podsysctls, sources, suppressions, tree, writes
+from . import facts as run_facts
 from .config import Settings
 from .excludes import Excludes
 from .findings import Finding, Location, report, suppress

@@ -67,7 +67,9 @@ _EKS_ADDONS = (
 PROFILES = {
     p.name: p
     for p in (
-        Profile("eks-al2", "Amazon EKS optimized Amazon Linux 2 AMI", node_listeners=_EKS_ADDONS, listeners_source=EKS_RESERVED_PORTS),
+        Profile(
+            "eks-al2", "Amazon EKS optimized Amazon Linux 2 AMI", node_listeners=_EKS_ADDONS, listeners_source=EKS_RESERVED_PORTS
+        ),
         Profile(
             "eks-al2023",
             "Amazon EKS optimized Amazon Linux 2023 AMI",
@@ -108,6 +110,7 @@ PROFILES = {
         Profile("kind", "kind (Kubernetes in Docker)"),
     )
 }
+
 
 def check(name: str | None, where: str) -> str | None:
     """The profile name when it is known; else ValueError naming ``where`` and the choices."""

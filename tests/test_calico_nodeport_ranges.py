@@ -46,7 +46,7 @@ def test_ports_that_differ_from_the_default_range(ranges, shown, differences):
     assert pl320(FELIX.format(ranges=ranges)) == [(5, 23, message(shown, differences))]
 
 
-@pytest.mark.parametrize("ranges", ['["30000:32767"]', "[\"30000:31000\", \"31001:32767\"]", '["abc"]'])
+@pytest.mark.parametrize("ranges", ['["30000:32767"]', '["30000:31000", "31001:32767"]', '["abc"]'])
 def test_nothing_when_they_match_or_cannot_be_read(ranges):
     assert pl320(FELIX.format(ranges=ranges)) == []
 
@@ -63,7 +63,14 @@ def test_against_the_configured_range_and_each_declared_one():
 
 @pytest.mark.parametrize(
     "modes, reported",
-    [(["iptables"], False), (['""'], False), (["nftables", "iptables"], False), (["IPVS"], True), (["iptables", "ipvs"], True), ([], True)],
+    [
+        (["iptables"], False),
+        (['""'], False),
+        (["nftables", "iptables"], False),
+        (["IPVS"], True),
+        (["iptables", "ipvs"], True),
+        ([], True),
+    ],
 )
 def test_only_when_kube_proxy_may_run_in_ipvs_mode(modes, reported):
     text = FELIX.format(ranges='["30000:32000"]') + "".join(PROXY.format(mode=mode) for mode in modes)

@@ -4,7 +4,6 @@ and keys count, the value each declares, and where it is written (line, column, 
 from __future__ import annotations
 
 import pytest
-
 from portlint import clusterconfig, k8s
 from portlint.facts import RunFacts
 from portlint.sources import Document, SourceFile
@@ -27,7 +26,10 @@ def declared(text: str, path: str = "c.yaml") -> dict[str, list[tuple]]:
     """kind -> (description, value, line, column, end line, end column) of each declaration."""
     facts = collected(text, path)
     return {
-        kind: [(d.description, d.value, *(d.location.line, d.location.column, d.location.end_line, d.location.end_column)) for d in decls]
+        kind: [
+            (d.description, d.value, *(d.location.line, d.location.column, d.location.end_line, d.location.end_column))
+            for d in decls
+        ]
         for kind, decls in facts.declarations.items()
     }
 
@@ -59,7 +61,9 @@ apiServer:
     - name: other
 """
     assert declared(text) == {
-        "node_ports": [('service-node-port-range in apiServer.extraArgs of ClusterConfiguration "prod"', "30000-32000", 10, 14, 10, 25)]
+        "node_ports": [
+            ('service-node-port-range in apiServer.extraArgs of ClusterConfiguration "prod"', "30000-32000", 10, 14, 10, 25)
+        ]
     }
 
 
@@ -151,7 +155,14 @@ def test_distribution_config_paths(path, distribution):
 
 @pytest.mark.parametrize(
     "path",
-    ["config.yaml", "etc/rancher/k3s/registries.yaml", "rancher/k3s/config.yaml.bak", "rancher/k3d/config.yaml", "xrancher/k3s/config.yaml", "rancher/k3s/config.yaml.d/a/b.yaml"],
+    [
+        "config.yaml",
+        "etc/rancher/k3s/registries.yaml",
+        "rancher/k3s/config.yaml.bak",
+        "rancher/k3d/config.yaml",
+        "xrancher/k3s/config.yaml",
+        "rancher/k3s/config.yaml.d/a/b.yaml",
+    ],
 )
 def test_other_paths_are_not_distribution_configs(path):
     assert not clusterconfig.is_distribution_config(path)
@@ -193,7 +204,12 @@ data:
 
 @pytest.mark.parametrize(
     "switch",
-    ['kube-proxy-replacement: "true"', "kube-proxy-replacement: strict", "kube-proxy-replacement: partial", 'enable-node-port: "true"'],
+    [
+        'kube-proxy-replacement: "true"',
+        "kube-proxy-replacement: strict",
+        "kube-proxy-replacement: partial",
+        'enable-node-port: "true"',
+    ],
 )
 def test_cilium_range_when_cilium_serves_node_ports(switch):
     assert declared(CILIUM.format(name="cilium-config", switch=switch)) == {

@@ -7,7 +7,6 @@ import json
 
 import pytest
 from conftest import REPO, cli, lint_text
-
 from portlint import profiles
 from portlint.network import DEFAULT, Declaration
 
@@ -108,13 +107,21 @@ def pl301(*args: str) -> list[tuple]:
 
 def test_a_profile_range_is_cited_in_findings():
     assert pl301("--profile", "bottlerocket") == [
-        (9, 17, 'nodePort 40000 of Service "web" (port 80) lies in the nodes\' ephemeral port range 32768-60999 (the bottlerocket profile)')
+        (
+            9,
+            17,
+            'nodePort 40000 of Service "web" (port 80) lies in the nodes\' ephemeral port range 32768-60999 (the bottlerocket profile)',
+        )
     ]
 
 
 def test_a_flag_range_overrides_the_profile():
     assert pl301("--profile", "bottlerocket", "--ephemeral-port-range", "40000-40001") == [
-        (9, 17, 'nodePort 40000 of Service "web" (port 80) lies in the nodes\' ephemeral port range 40000-40001 (set by --ephemeral-port-range 40000-40001)')
+        (
+            9,
+            17,
+            'nodePort 40000 of Service "web" (port 80) lies in the nodes\' ephemeral port range 40000-40001 (set by --ephemeral-port-range 40000-40001)',
+        )
     ]
 
 
