@@ -269,3 +269,30 @@ def test_kube_proxy_mode():
     assert declared(empty)["kube_proxy_modes"][0][1] == "iptables"
     assert declared(text.replace("mode: ipvs", "clusterCIDR: 10.0.0.0/8")) == {}
     assert declared(text.replace("kubeproxy.config.k8s.io", "example.com")) == {}
+
+
+def test_malformed_values_are_not_declarations_nor_internal_errors():
+    """Values each tool would refuse: nothing is declared from them, and the run goes on."""
+    from conftest import lint_text
+
+    text = """apiVersion: crd.projectcalico.org/v1
+kind: FelixConfiguration
+metadata: {name: default}
+spec:
+  kubeNodePortRanges: ["32000:30000", {a: 1}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cilium-config}
+data: {kube-proxy-replacement: "true", node-port-range: "30000,32767,1"}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+apiServer: {extraArgs: [{name: service-node-port-range, value: {a: 1}}, 7, {name: [x]}]}
+---
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+kubeadmConfigPatches: ["kind: ClusterConfiguration\\napiServer: [[[", 12, "kind: ClusterConfiguration\\n- a"]
+"""
+    result = lint_text(text)
+    assert (result.exit_code, result.stderr, result.triples()) == (0, "", [])
