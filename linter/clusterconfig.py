@@ -13,7 +13,11 @@ NodePort range is written in its installer's or its network plugin's configurati
   it is recognised by its path (``.../rancher/k3s/config.yaml``, ``.../rancher/rke2/
   config.yaml`` and their ``config.yaml.d/*.yaml`` drop-ins);
 - Cilium's ``cilium-config`` ConfigMap: ``node-port-range`` ("30000,32767"), used only when
-  Cilium serves NodePorts itself (``kube-proxy-replacement`` or ``enable-node-port``);
+  Cilium serves NodePorts itself (``kube-proxy-replacement`` or ``enable-node-port``); and
+  its Helm values ``nodePort.range`` (with ``kubeProxyReplacement`` or ``nodePort.enabled``)
+  where a release object holds them: a k3s/RKE2 ``HelmChart`` or ``HelmChartConfig`` of the
+  cilium chart (``spec.valuesContent``, a YAML string, read as kind's patches are) or a Flux
+  ``HelmRelease`` (``spec.values``);
 - Calico ``FelixConfiguration.spec.kubeNodePortRanges``: not the API server's range but
   Felix's copy of it, kept apart (CALICO_NODE_PORTS) for PL320 to compare;
 - ``KubeProxyConfiguration.mode``: Felix reads kubeNodePortRanges only when kube-proxy runs in
@@ -38,8 +42,20 @@ CALICO_NODE_PORTS = "calico_node_ports"  # Felix's kubeNodePortRanges, for PL320
 KUBE_PROXY_MODES = "kube_proxy_modes"  # KubeProxyConfiguration.mode, for PL320 only
 FLAG = "service-node-port-range"
 
-_KINDS = frozenset(("ClusterConfiguration", "Cluster", "ConfigMap", "FelixConfiguration", "KubeProxyConfiguration"))
-_CILIUM_SERVES_NODE_PORTS = {"kube-proxy-replacement": ("true", "strict", "partial"), "enable-node-port": ("true",)}
+_KINDS = frozenset(
+    (
+        "ClusterConfiguration",
+        "Cluster",
+        "ConfigMap",
+        "FelixConfiguration",
+        "KubeProxyConfiguration",
+        "HelmChart",
+        "HelmChartConfig",
+        "HelmRelease",
+    )
+)
+_KUBE_PROXY_REPLACEMENT = ("true", "strict", "partial")  # the kube-proxy replacement modes that serve NodePorts
+_CILIUM_SERVES_NODE_PORTS = {"kube-proxy-replacement": _KUBE_PROXY_REPLACEMENT, "enable-node-port": ("true",)}
 _DISTRIBUTION_CONFIG = re.compile(r"(?:^|/)rancher/(k3s|rke2)/config\.yaml(?:\.d/[^/]+\.ya?ml)?$")
 
 
@@ -57,6 +73,11 @@ def collect(manifest: k8s.Manifest, facts) -> None:
         _cilium(manifest, facts)
     elif kind == "FelixConfiguration" and group in ("crd.projectcalico.org", "projectcalico.org"):
         _calico(manifest, facts)
+    elif kind in ("HelmChart", "HelmChartConfig") and group == "helm.cattle.io":
+        _cilium_values_content(manifest, facts)
+    elif kind == "HelmRelease" and group == "helm.toolkit.fluxcd.io":
+        if as_str(manifest.get("spec", "chart", "spec", "chart")) == "cilium":
+            _cilium_values(manifest, manifest.get("spec", "values"), None, facts)
     elif kind == "KubeProxyConfiguration" and group == "kubeproxy.config.k8s.io":
         _kube_proxy_mode(manifest, facts)
 
@@ -112,10 +133,40 @@ def _cilium(manifest: k8s.Manifest, facts) -> None:
     text = as_str(node)
     if not text or not any(as_str(dig(data, key)) in values for key, values in _CILIUM_SERVES_NODE_PORTS.items()):
         return
-    low, comma, high = text.partition(",")
-    value = f"{low.strip()}-{high.strip()}" if comma else text
     description = f'node-port-range of ConfigMap "{manifest.name}"'
-    facts.declare(NODE_PORTS, description, manifest.doc.location(node), value, ref(manifest))
+    facts.declare(NODE_PORTS, description, manifest.doc.location(node), _cilium_range(text), ref(manifest))
+
+
+def _cilium_range(text: str) -> str:
+    """Cilium writes its range "MIN,MAX"; the API server's form is "MIN-MAX"."""
+    low, comma, high = text.partition(",")
+    return f"{low.strip()}-{high.strip()}" if comma else text
+
+
+def _cilium_values_content(manifest: k8s.Manifest, facts) -> None:
+    """A k3s/RKE2 HelmChart or HelmChartConfig of the cilium chart (a HelmChartConfig names
+    its chart by its own name, e.g. rke2-cilium): ``spec.valuesContent`` parsed as YAML."""
+    chart = as_str(manifest.get("spec", "chart")) or manifest.name
+    content = manifest.get("spec", "valuesContent")
+    if "cilium" not in chart or type(content) is not Scalar:
+        return
+    values, problems = parse(content.value)
+    if not problems:
+        _cilium_values(manifest, values, ScalarMap(manifest.doc, content), facts)
+
+
+def _cilium_values(manifest: k8s.Manifest, values: Node | None, positions: ScalarMap | None, facts) -> None:
+    """``nodePort.range`` of Cilium's Helm values, when Cilium serves NodePorts (kube-proxy
+    replacement, or ``nodePort.enabled``). ``positions``: where the values are a string."""
+    replacement = (as_str(dig(values, "kubeProxyReplacement")) or "").lower()
+    if replacement not in _KUBE_PROXY_REPLACEMENT and (as_str(dig(values, "nodePort", "enabled")) or "").lower() != "true":
+        return
+    node = dig(values, "nodePort", "range")
+    text = as_str(node)
+    if text:
+        location = _inner_location(manifest.doc, positions, node) if positions is not None else manifest.doc.location(node)
+        description = f"nodePort.range in the Cilium values of {manifest.label}"
+        facts.declare(NODE_PORTS, description, location, _cilium_range(text), ref(manifest))
 
 
 def _calico(manifest: k8s.Manifest, facts) -> None:

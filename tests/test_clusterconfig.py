@@ -296,3 +296,75 @@ kubeadmConfigPatches: ["kind: ClusterConfiguration\\napiServer: [[[", 12, "kind:
 """
     result = lint_text(text)
     assert (result.exit_code, result.stderr, result.triples()) == (0, "", [])
+
+
+RKE2_CILIUM = """apiVersion: helm.cattle.io/v1
+kind: HelmChartConfig
+metadata:
+  name: rke2-cilium
+  namespace: kube-system
+spec:
+  valuesContent: |-
+    kubeProxyReplacement: true
+    k8sServiceHost: 127.0.0.1
+    nodePort:
+      range: "30000,31000"
+"""  # the range: line 11, column 14 to 27
+
+
+def test_cilium_values_in_an_rke2_helm_chart_config():
+    assert declared(RKE2_CILIUM) == {
+        "node_ports": [('nodePort.range in the Cilium values of HelmChartConfig "rke2-cilium"', "30000-31000", 11, 14, 11, 27)]
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("kubeProxyReplacement: true", "kubeProxyReplacement: false"),  # kube-proxy serves NodePorts
+        ("name: rke2-cilium", "name: rke2-canal"),  # another chart
+        ("kubeProxyReplacement: true", "kubeProxyReplacement: [true"),  # not YAML: Helm refuses it
+        ("valuesContent: |-", "valuesContent:\n    - a\n  x: |-"),  # not a string
+        ("apiVersion: helm.cattle.io/v1", "apiVersion: example.com/v1"),
+    ],
+)
+def test_cilium_values_that_do_not_declare(change):
+    assert declared(RKE2_CILIUM.replace(*change)) == {}
+
+
+def test_cilium_values_in_a_k3s_helm_chart_with_node_port_enabled():
+    text = """apiVersion: helm.cattle.io/v1
+kind: HelmChart
+metadata: {name: networking, namespace: kube-system}
+spec:
+  chart: cilium
+  valuesContent: |
+    nodePort:
+      enabled: True
+      range: 30000-30500
+"""
+    assert declared(text) == {
+        "node_ports": [('nodePort.range in the Cilium values of HelmChart "networking"', "30000-30500", 9, 14, 9, 25)]
+    }
+
+
+FLUX = """apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {{name: cilium, namespace: kube-system}}
+spec:
+  chart:
+    spec:
+      chart: {chart}
+      sourceRef: {{kind: HelmRepository, name: cilium}}
+  values:
+    kubeProxyReplacement: strict
+    nodePort: {{range: "30000,32000"}}
+"""  # the range: line 11, column 23 to 36
+
+
+def test_cilium_values_in_a_flux_helm_release():
+    assert declared(FLUX.format(chart="cilium")) == {
+        "node_ports": [('nodePort.range in the Cilium values of HelmRelease "cilium"', "30000-32000", 11, 23, 11, 36)]
+    }
+    assert declared(FLUX.format(chart="traefik")) == {}
+    assert declared(FLUX.format(chart="cilium").replace("helm.toolkit.fluxcd.io/v2", "example.com/v1")) == {}
