@@ -20,8 +20,9 @@ NodePort range is written in its installer's or its network plugin's configurati
   ``HelmRelease`` (``spec.values``);
 - Calico ``FelixConfiguration.spec.kubeNodePortRanges``: not the API server's range but
   Felix's copy of it, kept apart (CALICO_NODE_PORTS) for PL320 to compare;
-- ``KubeProxyConfiguration.mode``: Felix reads kubeNodePortRanges only when kube-proxy runs in
-  IPVS mode, so PL320 needs the mode when the run declares it (KUBE_PROXY_MODES).
+- ``KubeProxyConfiguration.mode`` and kind's ``networking.kubeProxyMode``: Felix reads
+  kubeNodePortRanges only when kube-proxy runs in IPVS mode, so PL320 needs the mode when the
+  run declares it (KUBE_PROXY_MODES).
 
 Every value becomes a declaration of the manifests (``RunFacts.declare``), located at the value.
 """
@@ -39,7 +40,7 @@ from .tree import Mapping, Node, Scalar, as_str, dig, parse, sequence_items
 
 NODE_PORTS = "node_ports"  # network.KINDS: the API server's NodePort range
 CALICO_NODE_PORTS = "calico_node_ports"  # Felix's kubeNodePortRanges, for PL320 only
-KUBE_PROXY_MODES = "kube_proxy_modes"  # KubeProxyConfiguration.mode, for PL320 only
+KUBE_PROXY_MODES = "kube_proxy_modes"  # kube-proxy's mode (KubeProxyConfiguration, kind), for PL320 only
 FLAG = "service-node-port-range"
 
 _KINDS = frozenset(
@@ -69,6 +70,7 @@ def collect(manifest: k8s.Manifest, facts) -> None:
         _api_server_args(manifest.doc, manifest.node, None, facts, ref(manifest), manifest.label)
     elif kind == "Cluster" and group == "kind.x-k8s.io":
         _kind_patches(manifest, facts)
+        _kube_proxy_mode(manifest, manifest.get("networking", "kubeProxyMode"), "networking.kubeProxyMode", facts)
     elif kind == "ConfigMap" and manifest.name == "cilium-config":
         _cilium(manifest, facts)
     elif kind == "FelixConfiguration" and group in ("crd.projectcalico.org", "projectcalico.org"):
@@ -79,7 +81,7 @@ def collect(manifest: k8s.Manifest, facts) -> None:
         if as_str(manifest.get("spec", "chart", "spec", "chart")) == "cilium":
             _cilium_values(manifest, manifest.get("spec", "values"), None, facts)
     elif kind == "KubeProxyConfiguration" and group == "kubeproxy.config.k8s.io":
-        _kube_proxy_mode(manifest, facts)
+        _kube_proxy_mode(manifest, manifest.get("mode"), "mode", facts)
 
 
 def _api_server_args(doc: Document, config: Node, patch: tuple[str, ScalarMap] | None, facts, obj: ObjectRef, label: str) -> None:
@@ -180,11 +182,11 @@ def _calico(manifest: k8s.Manifest, facts) -> None:
     facts.declare(CALICO_NODE_PORTS, description, manifest.doc.location(node), value, ref(manifest))
 
 
-def _kube_proxy_mode(manifest: k8s.Manifest, facts) -> None:
-    node = manifest.get("mode")
+def _kube_proxy_mode(manifest: k8s.Manifest, node: Node | None, key: str, facts) -> None:
+    """kube-proxy's mode where the object sets it ("" is the default: iptables on Linux)."""
     mode = as_str(node)
     if mode is not None:
-        description = f"mode of {manifest.label}"
+        description = f"{key} of {manifest.label}"
         facts.declare(KUBE_PROXY_MODES, description, manifest.doc.location(node), mode or "iptables", ref(manifest))
 
 

@@ -12,9 +12,10 @@ In detail:
   hostNetwork pod, an OpenShift Tuned profile, a kops Cluster/InstanceGroup, the portlint
   config) owns every overlap it has, whether the NodePort range is the default or declared;
 - a declared NodePort range (kube-apiserver `--service-node-port-range`, kops
-  `spec.kubeAPIServer.serviceNodePortRange`, the portlint config) owns its overlap with the
-  Linux default ephemeral range 32768-60999 when no ephemeral range is declared: widening the
-  NodePort range to 30000-50000 is the same hazard as widening the ephemeral range.
+  `spec.kubeAPIServer.serviceNodePortRange`, kubeadm, kind, k3s/RKE2, Cilium, the portlint
+  config) owns its overlap with the default ephemeral range (Linux's 32768-60999, or the
+  provider profile's) when no ephemeral range is declared: widening the NodePort range to
+  30000-50000 is the same hazard as widening the ephemeral range.
 
 With several declarations (one per node pool or cluster), each one is checked against every
 declared range of the other side and the declared reservation that leaves most of the

@@ -3,9 +3,12 @@
 Each kube-apiserver accepts explicit nodePorts only inside its own `--service-node-port-range`
 and allocates the others from it. When the manifests of one run declare different ranges (two
 kube-apiserver static Pods, a kops Cluster's `spec.kubeAPIServer.serviceNodePortRange` beside
-a static Pod, or the portlint config's `nodePortRange`), a Service that one API server
+a static Pod, a kubeadm `ClusterConfiguration`, a kind `Cluster`'s kubeadm patches, a k3s or
+RKE2 `config.yaml`, or the portlint config's `nodePortRange`), a Service that one API server
 accepts can be rejected by the other, and which range portlint (or a reader) takes would
-depend on which file comes last.
+depend on which file comes last. Cilium's own NodePort range (`node-port-range` of
+`cilium-config`, or its Helm value `nodePort.range`) must equal the API server's too: a
+NodePort outside it is not served by Cilium's kube-proxy replacement.
 
 portlint does not pick one: a nodePort must lie in every declared range to pass PL302, and
 PL304 checks every declared range against the ephemeral range. This rule reports each
@@ -75,7 +78,7 @@ ID = "PL308"
 NAME = "conflicting-nodeport-range"
 LEVEL = "warning"
 SCOPE = "run"  # check(ctx): once, after every object
-SUMMARY = "Two declarations of the API server's NodePort range (kube-apiserver flag, kops, portlint config) disagree."
+SUMMARY = "Two declarations of the NodePort range (API server flags, kubeadm, kind, k3s, kops, Cilium, config) disagree."
 TAGS = ("correctness", "networking", "ports")
 PRECISION = "high"
 SECURITY_SEVERITY = None

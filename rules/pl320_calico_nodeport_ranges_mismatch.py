@@ -11,8 +11,9 @@ treated as a NodePort: traffic to a host listener on it skips the policy meant f
 The rule compares each `kubeNodePortRanges` written in the manifests with every NodePort
 range the run knows (declared by a kube-apiserver flag, kubeadm, kind, k3s, kops, Cilium,
 the portlint config or flags, else the default) and names the ports that differ. When the
-run holds a `KubeProxyConfiguration` and none of them sets `mode: ipvs`, Felix does not read
-the ranges and nothing is reported.
+run sets kube-proxy's mode (a `KubeProxyConfiguration`, a kind `Cluster`'s
+`networking.kubeProxyMode`) and none of them is `ipvs`, Felix does not read the ranges and
+nothing is reported.
 
 ## Bad
 ```yaml

@@ -368,3 +368,9 @@ def test_cilium_values_in_a_flux_helm_release():
     }
     assert declared(FLUX.format(chart="traefik")) == {}
     assert declared(FLUX.format(chart="cilium").replace("helm.toolkit.fluxcd.io/v2", "example.com/v1")) == {}
+
+
+def test_kind_kube_proxy_mode():
+    text = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  kubeProxyMode: ipvs\n"
+    assert declared(text) == {"kube_proxy_modes": [("networking.kubeProxyMode of Cluster", "ipvs", 4, 18, 4, 22)]}
+    assert declared(text.replace("kubeProxyMode", "podSubnet")) == {}
