@@ -73,10 +73,8 @@ def check(ctx):
             differences = _differences(calico, node_ports)
             if not differences:
                 continue
-            message = (
-                f"{decl.description} ({calico}) differ from the NodePort range {node_ports} "
-                f"({net.where(node_ports_from)}): {differences}."
-            )
+            where = net.where(node_ports_from)
+            message = f"kubeNodePortRanges {calico} differ from the NodePort range {node_ports} ({where}): {differences}"
             locations = related(node_ports_from, "The NodePort range is declared here")
             yield report(ID, decl.obj, decl.location, message, f"calico:{decl.description}:{node_ports}", locations)
 

@@ -26,7 +26,7 @@ def pl320(text: str, *args: str) -> list[tuple]:
 
 
 def message(ranges: str, differences: str, node_ports: str = "30000-32767 (the kube-apiserver default)") -> str:
-    return f'spec.kubeNodePortRanges of FelixConfiguration "default" ({ranges}) differ from the NodePort range {node_ports}: {differences}.'
+    return f"kubeNodePortRanges {ranges} differ from the NodePort range {node_ports}: {differences}"
 
 
 @pytest.mark.parametrize(
@@ -54,10 +54,10 @@ def test_nothing_when_they_match_or_cannot_be_read(ranges):
 def test_against_the_configured_range_and_each_declared_one():
     text = FELIX.format(ranges='["30000:32767"]')
     assert pl320(text, "--node-port-range", "30000-32000") == [
-        (5, 23, message("30000-32767", "32001-32767 extra", "30000-32000 (set by --node-port-range 30000-32000)"))
+        (5, 23, message("30000-32767", "32001-32767 extra", "30000-32000 (--node-port-range 30000-32000)"))
     ]
     kubeadm = "---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer: {extraArgs: {service-node-port-range: 30000-33000}}\n"
-    where = "30000-33000 (declared by service-node-port-range in apiServer.extraArgs of ClusterConfiguration at manifest.yaml:9)"
+    where = "30000-33000 (manifest.yaml:9)"
     assert pl320(text + kubeadm) == [(5, 23, message("30000-32767", "32768-33000 missing", where))]
 
 
