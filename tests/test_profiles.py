@@ -146,3 +146,19 @@ def test_an_unknown_profile_is_a_usage_error(tmp_cwd):
     result = cli("check", "svc.yaml")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"portlint: error: {tmp_cwd}/.portlint.yaml: profile: 'gke' is not one of ['eks-al2', ")
+
+
+def test_config_range_keys_and_reserved_ports_flag_override_the_profile(tmp_cwd):
+    """A service whose nodePort 9808 lies in a configured ephemeral range: eks-al2023 reserves
+    9808, unless --reserved-ports replaces the reservation."""
+    (tmp_cwd / ".portlint.yaml").write_text("profile: bottlerocket\nephemeralPortRange: 9000-9999\nnodePortRange: 9000-9999\n")
+    (tmp_cwd / "svc.yaml").write_text(SERVICE.replace("40000", "9808"))
+
+    def pl301(*args):
+        found = cli("check", "svc.yaml", "--format", "json", "--fail-on", "never", *args).findings
+        return [f["message"] for f in found if f["rule"] == "PL301"]
+
+    configured = 'nodePort 9808 of Service "web" is in the ephemeral port range 9000-9999 (.portlint.yaml:2)'
+    assert pl301() == [configured]
+    assert pl301("--profile", "eks-al2023") == []
+    assert pl301("--profile", "eks-al2023", "--reserved-ports", "9000") == [configured + ", not in --reserved-ports 9000"]
