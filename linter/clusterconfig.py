@@ -20,7 +20,8 @@ NodePort range is written in its installer's or its network plugin's configurati
   ``HelmRelease`` (``spec.values``);
 - Calico ``FelixConfiguration.spec.kubeNodePortRanges``: not the API server's range but
   Felix's copy of it, kept apart (CALICO_NODE_PORTS) for PL320 to compare;
-- ``KubeProxyConfiguration.mode`` and kind's ``networking.kubeProxyMode``: Felix reads
+- ``KubeProxyConfiguration.mode``, kind's ``networking.kubeProxyMode`` and k3s's
+  ``kube-proxy-arg`` ``proxy-mode=...``: Felix reads
   kubeNodePortRanges only when kube-proxy runs in IPVS mode, so PL320 needs the mode when the
   run declares it (KUBE_PROXY_MODES).
 
@@ -196,26 +197,32 @@ def is_distribution_config(path: str) -> bool:
 
 
 def collect_distribution_config(doc: Document, root: Node | None, facts) -> None:
-    """The NodePort range of a k3s/RKE2 config.yaml: ``kube-apiserver-arg`` entries
-    ``service-node-port-range=...`` (the last wins: k3s passes them after its own flags),
-    else the ``service-node-port-range`` key."""
+    """A k3s/RKE2 config.yaml: its NodePort range (a ``kube-apiserver-arg`` entry
+    ``service-node-port-range=...``, else the ``service-node-port-range`` key) and kube-proxy's
+    mode (a ``kube-proxy-arg`` entry ``proxy-mode=...``)."""
     if type(root) is not Mapping:
         return
     distribution = _DISTRIBUTION_CONFIG.search(doc.path).group(1)
-    value, where = root.get(FLAG), FLAG
-    for key in ("kube-apiserver-arg", "kube-apiserver-arg+"):
-        entries = root.get(key)
-        for item in [entries] if type(entries) is Scalar else sequence_items(entries):
-            name, _, _ = (as_str(item) or "").lstrip("-").partition("=")
-            if name == FLAG:
-                value, where = item, key
-    text = as_str(value)
-    if not text:
-        return
-    location = doc.location(value)
-    if where != FLAG:
-        text = text.partition("=")[2]
     obj = ObjectRef(
         f"{distribution}-config/{doc.path}", f"the {distribution} config", doc.template, (), f"{doc.path}#{doc.index}"
     )
-    facts.declare(NODE_PORTS, f"{where} in the {distribution} config", location, text, obj)
+    node, text, where = _last_arg(root, "kube-apiserver-arg", FLAG) or (root.get(FLAG), as_str(root.get(FLAG)), FLAG)
+    if text:
+        facts.declare(NODE_PORTS, f"{where} in the {distribution} config", doc.location(node), text, obj)
+    proxy = _last_arg(root, "kube-proxy-arg", "proxy-mode")
+    if proxy is not None:
+        node, mode, where = proxy
+        facts.declare(KUBE_PROXY_MODES, f"{where} in the {distribution} config", doc.location(node), mode or "iptables", obj)
+
+
+def _last_arg(root: Mapping, key: str, flag: str) -> tuple[Scalar, str, str] | None:
+    """The last ``flag=value`` entry of ``key`` and ``key+`` (one string or a list), as
+    (entry, value, the key it is under): k3s passes these after its own flags, so the last wins."""
+    found = None
+    for where in (key, key + "+"):
+        entries = root.get(where)
+        for item in [entries] if type(entries) is Scalar else sequence_items(entries):
+            name, equals, value = (as_str(item) or "").lstrip("-").partition("=")
+            if name == flag and equals:
+                found = (item, value, where)
+    return found

@@ -12,8 +12,8 @@ The rule compares each `kubeNodePortRanges` written in the manifests with every 
 range the run knows (declared by a kube-apiserver flag, kubeadm, kind, k3s, kops, Cilium,
 the portlint config or flags, else the default) and names the ports that differ. When the
 run sets kube-proxy's mode (a `KubeProxyConfiguration`, a kind `Cluster`'s
-`networking.kubeProxyMode`) and none of them is `ipvs`, Felix does not read the ranges and
-nothing is reported.
+`networking.kubeProxyMode`, a k3s/RKE2 `kube-proxy-arg` `proxy-mode=`) and none of them is
+`ipvs`, Felix does not read the ranges and nothing is reported.
 
 ## Bad
 ```yaml

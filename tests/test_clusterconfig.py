@@ -374,3 +374,20 @@ def test_kind_kube_proxy_mode():
     text = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  kubeProxyMode: ipvs\n"
     assert declared(text) == {"kube_proxy_modes": [("networking.kubeProxyMode of Cluster", "ipvs", 4, 18, 4, 22)]}
     assert declared(text.replace("kubeProxyMode", "podSubnet")) == {}
+
+
+def test_k3s_kube_proxy_mode_and_an_arg_without_a_value():
+    text = """service-node-port-range: 30000-31000
+kube-apiserver-arg: [service-node-port-range]
+kube-proxy-arg:
+  - proxy-mode=ipvs
+  - metrics-bind-address=0.0.0.0:10249
+"""
+    assert declared(text, "etc/rancher/k3s/config.yaml") == {
+        "node_ports": [("service-node-port-range in the k3s config", "30000-31000", 1, 26, 1, 37)],
+        "kube_proxy_modes": [("kube-proxy-arg in the k3s config", "ipvs", 4, 5, 4, 20)],
+    }
+    empty = "kube-proxy-arg+: --proxy-mode=\n"
+    assert declared(empty, "etc/rancher/rke2/config.yaml") == {
+        "kube_proxy_modes": [("kube-proxy-arg+ in the rke2 config", "iptables", 1, 18, 1, 31)]
+    }
