@@ -6,7 +6,7 @@ NodePort range is written in its installer's or its network plugin's configurati
 - kubeadm ``ClusterConfiguration``: ``apiServer.extraArgs`` as a map (v1beta3) or as a list of
   ``{name, value}`` (v1beta4, where the last entry of a name wins, as the flag parser does);
 - kind ``Cluster``: the same, inside the YAML strings of ``kubeadmConfigPatches`` (top level
-  and per node), parsed here and located in the outer file (exactly for ``|`` block scalars,
+  and the first control-plane node's), parsed here and located in the outer file (exactly for ``|`` block scalars,
   at the patch's start otherwise, as linter.scalarpos says);
 - k3s and RKE2 ``config.yaml``: ``service-node-port-range`` and ``kube-apiserver-arg``
   (which k3s passes after its own flags, so it wins). Such a file has no apiVersion or kind:
@@ -56,7 +56,7 @@ _KINDS = frozenset(
         "HelmRelease",
     )
 )
-_KUBE_PROXY_REPLACEMENT = ("true", "strict", "partial")  # the kube-proxy replacement modes that serve NodePorts
+_KUBE_PROXY_REPLACEMENT = ("true", "strict")  # the kube-proxy replacement modes that serve NodePorts by themselves
 _CILIUM_SERVES_NODE_PORTS = {"kube-proxy-replacement": _KUBE_PROXY_REPLACEMENT, "enable-node-port": ("true",)}
 _DISTRIBUTION_CONFIG = re.compile(r"(?:^|/)rancher/(k3s|rke2)/config\.yaml(?:\.d/[^/]+\.ya?ml)?$")
 
@@ -111,11 +111,15 @@ def _inner_location(doc: Document, patch: ScalarMap, node: Scalar) -> Location:
 
 
 def _kind_patches(manifest: k8s.Manifest, facts) -> None:
-    """kind's ``kubeadmConfigPatches`` (top level and per node): the ClusterConfiguration ones.
-    A patch that is not YAML is kind's to refuse; it declares nothing here."""
+    """kind's ``kubeadmConfigPatches``: the ClusterConfiguration ones at the top level and on
+    the first control-plane node, the one that runs ``kubeadm init`` (the others join, and
+    kubeadm join takes the cluster's configuration, not theirs). A patch that is not YAML is
+    kind's to refuse; it declares nothing here."""
     places = [("", manifest.get("kubeadmConfigPatches"))]
     for i, node in enumerate(sequence_items(manifest.get("nodes"))):
-        places.append((f"nodes[{i}].", dig(node, "kubeadmConfigPatches")))
+        if (as_str(dig(node, "role")) or "control-plane") == "control-plane":
+            places.append((f"nodes[{i}].", dig(node, "kubeadmConfigPatches")))
+            break
     obj = None
     for prefix, patches in places:
         for i, patch in enumerate(sequence_items(patches)):

@@ -92,9 +92,7 @@ kubeadmConfigPatches:
       extraArgs:
         service-node-port-range: 30000-34000
 nodes:
-  - role: control-plane
-  - role: worker
-    kubeadmConfigPatches:
+  - kubeadmConfigPatches:
       - "kind: JoinConfiguration"
       - {kind: ClusterConfiguration}
       - "kind: ClusterConfiguration\\napiServer: {extraArgs: {service-node-port-range: 30000-35000}}"
@@ -108,19 +106,24 @@ nodes:
           extraArgs:
             - name: service-node-port-range
               value: "30000-36000"
+  - role: control-plane
+    kubeadmConfigPatches: ["kind: ClusterConfiguration\\napiServer: {extraArgs: {service-node-port-range: 1-2}}"]
+  - role: worker
+    kubeadmConfigPatches: ["kind: ClusterConfiguration\\napiServer: {extraArgs: {service-node-port-range: 3-4}}"]
 """
 
 
 def test_kind_patches_are_parsed_and_located_in_the_outer_file():
     """Block scalars map exactly into the file; the escaped string maps to its start; the
-    patch that is not YAML, the mapping and the JoinConfiguration declare nothing; every
-    declaration belongs to the Cluster."""
+    patch that is not YAML, the mapping and the JoinConfiguration declare nothing, nor do the
+    nodes that join (the second control plane, the worker); every declaration belongs to the
+    Cluster. The first node has no role: kind's default, a control plane."""
     assert {d.obj.label for d in collected(KIND).declarations["node_ports"]} == {'Cluster "dev"'}
     assert declared(KIND) == {
         "node_ports": [
             ('service-node-port-range in kubeadmConfigPatches[0] of Cluster "dev"', "30000-34000", 9, 34, 9, 45),
-            ('service-node-port-range in nodes[1].kubeadmConfigPatches[2] of Cluster "dev"', "30000-35000", 16, 9, 16, 10),
-            ('service-node-port-range in nodes[1].kubeadmConfigPatches[4] of Cluster "dev"', "30000-36000", 26, 22, 26, 35),
+            ('service-node-port-range in nodes[0].kubeadmConfigPatches[2] of Cluster "dev"', "30000-35000", 14, 9, 14, 10),
+            ('service-node-port-range in nodes[0].kubeadmConfigPatches[4] of Cluster "dev"', "30000-36000", 24, 22, 24, 35),
         ]
     }
 
@@ -207,13 +210,14 @@ data:
     [
         'kube-proxy-replacement: "true"',
         "kube-proxy-replacement: strict",
-        "kube-proxy-replacement: partial",
         'enable-node-port: "true"',
+        'kube-proxy-replacement: partial\n  enable-node-port: "true"',
     ],
 )
 def test_cilium_range_when_cilium_serves_node_ports(switch):
+    line = 6 + switch.count("\n")  # the range follows the switch
     assert declared(CILIUM.format(name="cilium-config", switch=switch)) == {
-        "node_ports": [('node-port-range of ConfigMap "cilium-config"', "30000-32000", 6, 20, 6, 33)]
+        "node_ports": [('node-port-range of ConfigMap "cilium-config"', "30000-32000", line, 20, line, 33)]
     }
 
 
@@ -221,6 +225,8 @@ def test_cilium_range_when_cilium_serves_node_ports(switch):
     "name, switch",
     [
         ("cilium-config", 'kube-proxy-replacement: "false"'),
+        ("cilium-config", "kube-proxy-replacement: partial"),  # NodePort only with enable-node-port
+        ("cilium-config", "kube-proxy-replacement: probe"),  # decided by the kernel at start
         ("cilium-config", 'enable-node-port: "false"'),
         ("cilium-config", "other: x"),
         ("other-config", 'kube-proxy-replacement: "true"'),
