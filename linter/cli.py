@@ -196,6 +196,11 @@ def check(
         help="Chart directory: move findings of a rendered stream to the chart's template files.",
         metavar="DIR",
     ),
+    fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes in place; report the findings left."),
+    diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff instead; write nothing (exit 1 if any)."),
+    unsafe_fixes: bool = typer.Option(
+        False, "--unsafe-fixes", help="With --fix or --diff, also the fixes that change what runs on the node."
+    ),
 ) -> None:
     """Lint manifests and report problems.
 
@@ -204,7 +209,7 @@ def check(
     """
     from . import config as config_mod
     from .parallel import WorkerDied
-    from .runner import run
+    from .runner import DIFF, FIX, run
     from .sources import InputError
     from .store import SpillError
 
@@ -234,6 +239,8 @@ def check(
         fail(f"--statistics: counts are text; not with --format {format.value}")
     if show_fixes and not for_people(format.value):
         fail(f"--show-fixes: advice is text; not with --format {format.value} (its rules carry their help)")
+    if (fix or diff) and ("-" in paths or helm_chart is not None):
+        fail("--fix/--diff: fixes are written to files; not with stdin ('-') or --helm-chart")
     try:
         settings = config_mod.load(config if config is not None else config_mod.find_config())
         flags = {"ephemeral": ephemeral_port_range, "reserved": reserved_ports, "node_ports": node_port_range}
@@ -262,6 +269,8 @@ def check(
             automation_id=automation_id,
             show_fixes=show_fixes,
             write_baseline=write_baseline,
+            fix=DIFF if diff else FIX if fix else "",
+            unsafe_fixes=unsafe_fixes,
         )
     except (config_mod.ConfigError, InputError, SpillError, WorkerDied) as exc:
         fail(str(exc))

@@ -63,20 +63,25 @@ def _would_walk(directory: str, real_target: str) -> bool:
 
 
 def _to_file(chunks: Iterable[str], target: str) -> None:
+    """The report to ``target``, replaced atomically (``replace``)."""
+    replace(target, (chunk.encode("utf-8") for chunk in chunks))
+
+
+def replace(target: str, data: Iterable[bytes]) -> None:
     """Write a temporary file beside the target, flush it to disk, give it the target's
     mode, rename it over the target. Whatever stops the write (an error, Ctrl-C, SIGTERM)
     removes the temporary file. A link is followed, so the file it names is replaced and
-    the link kept."""
+    the link kept. Reports and fixed manifests are written so."""
     real = os.path.realpath(target)
     temporary = _temporary_beside(real)
     if temporary is None:
-        with open(real, "w", encoding="utf-8") as handle:
-            handle.writelines(chunks)
+        with open(real, "wb") as handle:
+            handle.writelines(data)
         return
     fd, path = temporary
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.writelines(chunks)
+        with os.fdopen(fd, "wb") as handle:
+            handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(path, _mode_for(real))

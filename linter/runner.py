@@ -6,9 +6,10 @@ import os
 import sys
 from typing import Iterable, Iterator
 
-from . import __version__, baseline, charts, engine, report, sources
+from . import __version__, baseline, charts, engine, output, report, sources
 from .config import Settings
 from .excludes import Excludes
+from .fixes.files import fix_files
 from .report.escape import printable
 from .rules import RULES
 
@@ -27,10 +28,17 @@ def run(
     automation_id: str = "portlint/",
     show_fixes: bool = False,
     write_baseline: str | None = None,
+    fix: str = "",
+    unsafe_fixes: bool = False,
+    fixed: int = 0,
 ) -> tuple[int, Iterable[str]]:
     """Returns (exit code, report as text chunks). Input errors raise sources.InputError;
-    a baseline that cannot be read or written, config.ConfigError."""
+    a baseline that cannot be read or written, config.ConfigError. ``fix``: FIX writes the
+    fixes and reports what is left (``fixed`` counts the findings fixed before this run),
+    DIFF reports them as a diff instead (fixes/files.py)."""
     from .sources import InputError, MemoryInput
+
+    requested = list(paths)  # linted again after --fix wrote its fixes
 
     # the inputs as given: a baseline's entries of other files are not judged fixed
     roots = [stdin_name if p == "-" else str(p) for p in paths] + ([helm_chart] if helm_chart else [])
@@ -72,11 +80,25 @@ def run(
     if done is not None:
         result.findings.replace_all(list(marked))
     chart_lines = list(dict.fromkeys(chart_lines))  # each ci render maps again: say it once
+    unread = frozenset([stdin_name] if "-" in paths else []) | {str(p) for p in paths if isinstance(p, MemoryInput)}
+    if fix and not result.notifications:
+        fixes = fix_files(result.findings, settings, levels, unsafe_fixes, unread)
+        chart_lines += [note for fixing in fixes for note in fixing.notes()]
+        count = sum(len(fixing.outcome.fixed) for fixing in fixes)
+        if fix == DIFF:
+            diffs = [fixing.diff() for fixing in fixes if fixing.outcome.edits]
+            return (1 if count else 0), _then_stderr(diffs, [f"portlint: {line}" for line in chart_lines] + [_would_fix(count)])
+        for fixing in fixes:
+            if fixing.outcome.edits:
+                output.replace(fixing.path, [fixing.data()])
+        if count:  # report what is left
+            options = dict(format=format, select=select, ignore=ignore, fail_on=fail_on, colour=colour)
+            options.update(show_fixes=show_fixes, write_baseline=write_baseline)
+            return run(requested, settings, **options, automation_id=automation_id, fixed=fixed + count)
     notices = tuple(tuple(line.split(": ", 1)) for line in chart_lines)  # "note: ..." -> ("note", "...")
     summary = report.Summary(
-        result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications), notices, done
+        result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications), notices, done, fixed
     )
-    unread = frozenset([stdin_name] if "-" in paths else []) | {str(p) for p in paths if isinstance(p, MemoryInput)}
     info = report.RunInfo(
         __version__, RULES, colour=colour, automation_id=automation_id, unread=unread, show_fixes=show_fixes
     )
@@ -89,6 +111,13 @@ def run(
     if result.notifications:
         return 2, chunks
     return (1 if engine.fails(result.findings, fail_on) else 0), chunks
+
+
+FIX, DIFF = "fix", "diff"
+
+
+def _would_fix(count: int) -> str:
+    return f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes available."
 
 
 def failed(format: str, message: str, automation_id: str = "portlint/") -> Iterable[str]:

@@ -259,6 +259,11 @@ class _Problems:
         )
 
 
+def events(text: str):
+    """The parser's events of ``text`` as they are (fixes read anchors and flow styles)."""
+    return _events(text)
+
+
 def _events(text: str, lines: "EditorLines | None" = None):
     """The parser's events, from the C parser when it is there; with ``lines``, their
     marks are moved to the editors' line model."""

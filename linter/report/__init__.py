@@ -71,6 +71,7 @@ class Summary:
     errors: Sequence[str] = ()  # inputs that could not be read, bad config: the run did not succeed
     notices: Sequence[tuple[str, str]] = ()  # (level, text): what the run skipped, e.g. a chart helm did not render
     baseline: BaselineSummary | None = None  # when a baseline was applied
+    fixed: int = 0  # findings --fix removed (not among the findings reported)
 
 
 class Writer(Protocol):

@@ -52,7 +52,8 @@ class TextWriter:
 
 
 def summary_line(summary: Summary) -> str:
-    """One line for stderr: how many problems of each level, and how many were suppressed."""
+    """One line for stderr: how many problems of each level, and how many were suppressed
+    and fixed."""
     levels = summary.levels
     shown = sum(levels.values())
     parts = [f"{n} {level}{'s' if n != 1 else ''}" for level in ("error", "warning", "note") if (n := levels.get(level, 0))]
@@ -66,6 +67,8 @@ def summary_line(summary: Summary) -> str:
         text += f"; {summary.suppressed} suppressed"
     if summary.baseline is not None:
         text += baseline_part(summary.baseline)
+    if summary.fixed:
+        text += f"; {summary.fixed} fixed"
     return text + "."
 
 

@@ -1,0 +1,72 @@
+"""``check --fix`` and ``--diff``: the fixable findings of a run, fixed file by file.
+
+Only files on disk are fixed: not stdin, not Helm renders, not the templates their findings
+are moved to (a template is not the YAML the findings were found in). A file that is not
+text as its encoding says is left alone."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+from ..charts import chart_of
+from ..config import Settings
+from ..findings import Finding
+from ..records import mutable
+from . import registry, verify
+from .edits import FileText
+
+
+@mutable
+class FileFix:
+    path: str
+    file: FileText
+    outcome: verify.Outcome
+
+    def data(self) -> bytes:
+        return self.file.bytes_with(self.outcome.edits)
+
+    def diff(self) -> str:
+        """The fix as a unified diff (``patch -p1`` applies it)."""
+        before = self.file.original.splitlines(keepends=True)
+        after = self.file.text_with(self.outcome.edits).splitlines(keepends=True)
+        lines = difflib.unified_diff(before, after, f"a/{self.path}", f"b/{self.path}")
+        return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
+
+    def notes(self) -> list[str]:
+        """One line per finding a fix was refused for."""
+        return [
+            f"note: {f.path}:{f.location.line}:{f.location.column}: {f.rule_id} not fixed: {refusal.reason}"
+            for refusal in self.outcome.refused
+            for f in refusal.findings
+        ]
+
+
+def fixable(findings: Iterable[Finding], unsafe: bool, unread: frozenset[str]) -> dict[str, list[Finding]]:
+    """The findings a fix may remove, by file."""
+    by_path: dict[str, list[Finding]] = {}
+    for f in findings:
+        wanted = registry.safety(f.rule_id) == registry.SAFE or (unsafe and registry.safety(f.rule_id) is not None)
+        if wanted and not f.suppressed and f.path is not None and f.path not in unread and chart_of(f.path) is None:
+            by_path.setdefault(f.path, []).append(f)
+    return by_path
+
+
+def fix_files(
+    findings: Iterable[Finding], settings: Settings, levels: dict[str, str], unsafe: bool, unread: frozenset[str]
+) -> list[FileFix]:
+    """The verified fixes of each file with fixable findings (nothing is written here)."""
+    out = []
+    for path, found in sorted(fixable(findings, unsafe, unread).items()):
+        try:
+            with open(path, "rb") as handle:
+                file = FileText(handle.read())
+        except (OSError, UnicodeDecodeError):
+            continue
+        candidates = []
+        for fixer in registry.fixers():
+            mine = [f for f in found if f.rule_id in registry.rules_of(fixer)]
+            if mine:
+                candidates += fixer.fixes(file.text, path, mine)
+        out.append(FileFix(path, file, verify.choose(path, file.text, candidates, settings, levels)))
+    return out

@@ -1,0 +1,67 @@
+"""Choose the fixes of one file that hold: each is tried on the text with the fixes kept so
+far, and the text is linted again (alone, with the run's settings). A fix is kept only when
+the findings afterwards are exactly those before it, less its own: one that leaves its
+finding, adds one (a parse error too) or overlaps a kept fix is refused, with the reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import field
+
+from .. import engine
+from ..config import Settings
+from ..findings import Finding
+from ..records import mutable
+from ..rules import RULES
+from ..sources import MemoryInput
+from .edits import Edit, apply, overlapping
+from .model import Fix, Refusal
+
+PARSE_ERROR = engine.PARSE_ERROR
+
+
+@mutable
+class Outcome:
+    """What fixing one file gives: the kept edits, the findings they remove, the refusals."""
+
+    edits: list[Edit] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def findings_of(path: str, text: str, settings: Settings, levels: dict[str, str]) -> Counter:
+    """The findings of ``text`` linted alone as ``path``: a multiset of (fingerprint basis,
+    suppressed), which no line shift changes."""
+    result = engine.lint([MemoryInput(path, text)], settings, RULES, levels)
+    return Counter((f.fingerprint_basis(), f.suppressed) for f in result.findings)
+
+
+def choose(path: str, text: str, candidates: list[Fix | Refusal], settings: Settings, levels: dict[str, str]) -> Outcome:
+    outcome = Outcome()
+    expected = findings_of(path, text, settings, levels)
+    for fix in candidates:
+        if isinstance(fix, Refusal):
+            outcome.refused.append(fix)
+            continue
+        trial = outcome.edits + list(fix.edits)
+        if overlapping(trial):
+            outcome.refused.append(Refusal("it overlaps another fix", fix.findings))
+            continue
+        wanted = expected - Counter((f.fingerprint_basis(), False) for f in fix.findings)
+        found = findings_of(path, apply(text, trial), settings, levels)
+        if found != wanted:
+            outcome.refused.append(Refusal(why_not(found, wanted), fix.findings))
+            continue
+        outcome.edits, expected = trial, wanted
+        outcome.fixed.extend(fix.findings)
+    return outcome
+
+
+def why_not(found: Counter, wanted: Counter) -> str:
+    """Why the findings after a fix are not the wanted ones."""
+    added = sorted({basis.split("\x1f", 1)[0] for basis, _ in found - wanted})
+    if PARSE_ERROR in added:
+        return "the fixed text would not parse"
+    if added:
+        return f"the fix would add {', '.join(added)}"
+    return "the fix would not remove its finding"
