@@ -107,7 +107,7 @@ def guard_names(env: dict[str, str | None]) -> tuple[str, str, list[tuple[str, s
 
 def env_edit(doc: Document, container: Mapping, missing: list[tuple[str, str]]) -> Edit | str:
     """Insert the ``missing`` env entries: before the first entry of a block ``env`` list, or
-    as a new ``env`` key before ``command``/``args``."""
+    as a new ``env`` key before ``command`` or ``args``, whichever comes first."""
     lines = []
     for name, field_path in missing:
         lines += [f"- name: {name}", f"  valueFrom: {{fieldRef: {{fieldPath: {field_path}}}}}"]
@@ -120,8 +120,7 @@ def env_edit(doc: Document, container: Mapping, missing: list[tuple[str, str]]) 
         return Edit(at, at, "".join(line + "\n" + pad for line in lines))
     if is_flow(doc, container):
         return "the container is a flow mapping ({...}): no env entry can be added in block style"
-    key = entry_key(container, "command") or entry_key(container, "args")
-    at = node_span(key)[0]
+    at = min(node_span(key)[0] for key in (entry_key(container, "command"), entry_key(container, "args")) if key is not None)
     pad = " " * column(doc.text, at)
     return Edit(at, at, "env:\n" + "".join(f"{pad}  {line}\n" for line in lines) + pad)
 

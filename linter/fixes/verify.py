@@ -47,19 +47,20 @@ def choose(path: str, text: str, candidates: list[Fix | Refusal], settings: Sett
         if overlapping(trial):
             outcome.refused.append(Refusal("it overlaps another fix", fix.findings))
             continue
-        wanted = expected - Counter((f.fingerprint_basis(), False) for f in fix.findings)
+        targets = Counter((f.fingerprint_basis(), False) for f in fix.findings)
+        wanted = expected - targets
         found = findings_of(path, apply(text, trial), settings, levels)
         if found != wanted:
-            outcome.refused.append(Refusal(why_not(found, wanted), fix.findings))
+            outcome.refused.append(Refusal(why_not(found, wanted, targets), fix.findings))
             continue
         outcome.edits, expected = trial, wanted
         outcome.fixed.extend(fix.findings)
     return outcome
 
 
-def why_not(found: Counter, wanted: Counter) -> str:
-    """Why the findings after a fix are not the wanted ones."""
-    added = sorted({basis.split("\x1f", 1)[0] for basis, _ in found - wanted})
+def why_not(found: Counter, wanted: Counter, targets: Counter) -> str:
+    """Why the findings after a fix are not the wanted ones (those before less ``targets``)."""
+    added = sorted({basis.split("\x1f", 1)[0] for basis, _ in found - wanted - targets})
     if PARSE_ERROR in added:
         return "the fixed text would not parse"
     if added:
