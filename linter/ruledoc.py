@@ -16,7 +16,23 @@ DOCS_URL = "https://github.com/portlint/portlint/blob/main/docs/rules/{id}.md"
 
 
 def help_markdown(rule: ModuleType) -> str:
-    return inspect.cleandoc(rule.__doc__ or rule.SUMMARY)
+    """The rule's docstring, then whether it has a fix and whether the fix is safe."""
+    return inspect.cleandoc(rule.__doc__ or rule.SUMMARY) + "\n\n" + fix_section(rule.ID)
+
+
+def fix_section(rule_id: str) -> str:
+    """Fix safety as ruff documents it: a safe fix is applied by ``check --fix``; an unsafe
+    one, which changes what runs on the node, only with ``--unsafe-fixes`` too."""
+    from .fixes.registry import SAFE, FIXES
+
+    if rule_id not in FIXES:
+        return "## Fix availability\nNo fix is available."
+    fixer, safety = FIXES[rule_id]
+    how = "`portlint check --fix`" if safety == SAFE else "`portlint check --fix --unsafe-fixes`"
+    return (
+        f"## Fix availability\nFix is sometimes available ({safety}): {how} {fixer.DOES}. "
+        "It is refused, with the reason, where it cannot edit the file exactly."
+    )
 
 
 def full_description(rule: ModuleType) -> str:

@@ -78,6 +78,35 @@ def test_a_write_inside_a_loop_keeps_its_depth_plus_one_step(tmp_cwd):
     )
 
 
+def test_a_write_on_the_script_s_first_line_is_wrapped_in_lines(tmp_cwd):
+    text = POD.replace("          set -e  # keep\n", "")
+    after, _, _ = fix(tmp_cwd, text)
+    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
+        "          sysctl -w net.core.somaxconn=1024\n          echo 1 > /proc/sys/net/ipv4/ip_forward\n",
+        f"          {GUARD}\n            sysctl -w net.core.somaxconn=1024\n            echo 1 > /proc/sys/net/ipv4/ip_forward\n          fi\n",
+    )
+
+
+def test_a_write_continuing_the_line_above_is_wrapped_where_it_stands(tmp_cwd):
+    text = POD.replace("          echo 1 > /proc/sys/net/ipv4/ip_forward\n", "").replace(
+        "          sysctl -w", "          echo a &&\n          sysctl -w"
+    )
+    after, _, _ = fix(tmp_cwd, text)
+    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
+        "          sysctl -w net.core.somaxconn=1024\n", f"          {GUARD} sysctl -w net.core.somaxconn=1024; fi\n"
+    )
+
+
+def test_a_write_followed_on_its_line_is_wrapped_where_it_stands(tmp_cwd):
+    text = POD.replace("          echo 1 > /proc/sys/net/ipv4/ip_forward\n", "").replace(
+        "net.core.somaxconn=1024\n", "net.core.somaxconn=1024 || true\n"
+    )
+    after, _, _ = fix(tmp_cwd, text)
+    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
+        "          sysctl -w net.core.somaxconn=1024 ||", f"          {GUARD} sysctl -w net.core.somaxconn=1024; fi ||"
+    )
+
+
 def test_a_write_sharing_its_line_is_wrapped_where_it_stands(tmp_cwd):
     text = POD.replace("          sysctl -w net.core.somaxconn=1024\n", "          echo a; sysctl -w net.core.somaxconn=1024 2>/dev/null || true\n").replace(
         "          echo 1 > /proc/sys/net/ipv4/ip_forward\n", ""
@@ -121,6 +150,19 @@ def test_quoted_one_liners_single_and_double(tmp_cwd):
         # the env goes before command or args, whichever comes first
         assert after.decode() == text.replace(line, ENV + fixed), line
         assert code == 0
+
+
+def test_plain_scripts_in_block_lists_beside_flow_lists(tmp_cwd):
+    block = POD[POD.index("      command:\n") : POD.index("  containers:")]
+    for script, fixed in [
+        ("      command: [sh, -c]\n      args:\n        - sysctl -w net.core.somaxconn=1024\n", None),
+        ("      command:\n        - sh\n        - -c\n        - sysctl -w net.core.somaxconn=1024\n", None),
+    ]:
+        text = POD.replace(block, script)
+        after, _, _ = fix(tmp_cwd, text)
+        assert after.decode() == text.replace(script, ENV + script).replace(
+            "- sysctl -w net.core.somaxconn=1024\n", f"- {GUARD} sysctl -w net.core.somaxconn=1024; fi\n"
+        ), script
 
 
 def test_exec_form_becomes_a_guarded_shell_command(tmp_cwd):
@@ -168,6 +210,24 @@ def test_a_hostnetwork_write_is_fixed_only_with_unsafe_fixes(tmp_cwd):
     assert err.endswith("Found 2 problems (2 errors) in 1 file.\n")
     after, err, code = fix(tmp_cwd, text, "--unsafe-fixes")
     assert GUARD in after.decode() and (err, code) == ("No problems found in 1 file; 2 fixed.\n", 0)
+
+
+EXEC_REFUSED = [
+    ("      command: [nsenter, -t, '1', -n, sysctl, -w, net.core.somaxconn=1]\n", "the writes are not in a `sh -c SCRIPT` or an exec-form sysctl command"),
+    ("      command: [sysctl]\n      args: [-w, net.core.somaxconn=1]\n", "the command's words continue in args"),
+    ("      command:\n        - sysctl\n        - -w\n        - net.core.somaxconn=1\n", "the exec-form command is not a one-line flow list"),
+    ("      command: [sysctl, -w,\n        net.core.somaxconn=1]\n", "the exec-form command is not a one-line flow list"),
+    ("      command: [sysctl, -w, net.core.somaxconn=1, {a: b}]\n", "the exec-form command is not a one-line flow list"),
+    ("      command: [sysctl, -w, 'net.core.somaxconn=1 #']\n", "a word of the exec-form command would need quoting in sh"),
+]
+
+
+@pytest.mark.parametrize("command, reason", EXEC_REFUSED)
+def test_exec_forms_that_cannot_become_sh_c_are_refused(tmp_cwd, command, reason):
+    text = POD.replace(POD[POD.index("      command:\n") : POD.index("  containers:")], command)
+    after, err, _ = fix(tmp_cwd, text)
+    assert after.decode() == text
+    assert err.splitlines()[0].endswith(f": PL101 not fixed: {reason}")
 
 
 @pytest.mark.parametrize(

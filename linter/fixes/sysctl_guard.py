@@ -28,11 +28,17 @@ from .edits import Edit, offset
 from .model import Fix, Refusal
 from .yamltext import anchored_spans, column, crosses, documents, entry_key, is_flow, line_end, line_start, node_span
 
+DOES = (  # for the rules' help (ruledoc.fix_section)
+    'runs the write only `if [ "$POD_IP" != "$HOST_IP" ]` (a run of whole lines of a `|` script '
+    "inside `if ...; then` / `fi` lines, any other write where it stands, exec form as `sh -c`) and adds the "
+    "env entries from status.podIP and status.hostIP the container lacks (entries that carry them are used)"
+)
 DEFAULT_NAMES = {POD_IP: "POD_IP", HOST_IP: "HOST_IP"}
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_./=:,+@%-]+$")  # needs no quoting in sh
-_COMMAND_START = re.compile(r"(?:^|[;&|({]|\bthen|\bdo|\belse)[ \t]*$")
-_COMMAND_END = re.compile(r"[ \t]*(?:$|[;&|)}#]|\d*[<>])")
+# what may stand before and after a whole command on its line (a string's quote included)
+_COMMAND_START = re.compile(r"(?:^['\"]?|[;&|({]|\bthen|\bdo|\belse)[ \t]*$")
+_COMMAND_END = re.compile(r"[ \t]*(?:['\"]?$|[;&|)}#]|\d*[<>])")
 _CONTINUED = re.compile(r"(?:\\|&&|\|\||\|)[ \t]*$")  # the next line continues this command
 
 
@@ -42,14 +48,12 @@ def fixes(text: str, path: str, findings: list[Finding]) -> list[Fix | Refusal]:
     wanted = {_place(f.location): f for f in findings if f.location is not None}
     out: list[Fix | Refusal] = []
     for doc, base in documents(text, path):
-        root, problems = tree.parse(doc.text, doc.first_line)
-        if root is None or problems:
-            continue
+        root, _ = tree.parse(doc.text, doc.first_line)
         spans = anchored_spans(doc.text)
         for manifest in k8s.manifests(doc, root):
             pod = k8s.pod_spec(manifest)
             cws = [cw for cw in writes.container_writes(manifest) if _place(cw.location) in wanted]
-            for container in k8s.containers(pod) if pod is not None and cws else ():
+            for container in k8s.containers(pod) if cws else ():  # writes come from a pod's containers
                 mine = [cw for cw in cws if cw.container.path == container.path]
                 if mine:
                     found = tuple(wanted[place] for place in dict.fromkeys(_place(cw.location) for cw in mine))
@@ -131,7 +135,8 @@ def wraps(doc: Document, container: k8s.Container, cws, test: str) -> list[Edit]
     nodes = argv.of_container(container.node)
     words = [node.value for node in nodes]
     if words and argv.basename(words[0]) == "sysctl":
-        return [exec_form(doc, container.node, test)]
+        placed = exec_form(doc, container.node, test)
+        return placed if isinstance(placed, str) else [placed]
     script = script_of(nodes)
     if script is None:
         return "the writes are not in a `sh -c SCRIPT` or an exec-form sysctl command"
@@ -172,9 +177,8 @@ def _whole_lines(text: str, start: int, end: int, scalar: Scalar) -> bool:
     first, last = line_start(text, start), line_end(text, end)
     if text[first:start].strip() or text[end:last].strip():
         return False
-    header_end = line_end(text, scalar.start_mark.index)
-    previous = text[line_start(text, first - 1) : first - 1] if first - 1 > header_end else ""
-    return not _CONTINUED.search(previous)
+    above = text[line_end(text, scalar.start_mark.index) + 1 : first].splitlines()
+    return not (above and _CONTINUED.search(above[-1]))
 
 
 def wrap_lines(text: str, start: int, end: int, script: Scalar, test: str) -> Edit:
@@ -194,7 +198,7 @@ def indent_unit(block: str) -> str:
     """The step by which the script's lines indent (a tab if it indents with tabs), two
     spaces when no line is indented deeper than the others."""
     lines = [line for line in block.split("\n") if line.strip()]
-    base = min((len(line) - len(line.lstrip(" ")) for line in lines), default=0)
+    base = min(len(line) - len(line.lstrip(" ")) for line in lines)  # the write's line is one
     deeper = [line[base:] for line in lines if line[base:base + 1] in (" ", "\t")]
     if any(line.startswith("\t") for line in deeper):
         return "\t"
@@ -210,9 +214,8 @@ def in_place(doc: Document, container: Mapping, scalar: Scalar, start: int, end:
         return ["the string's positions are not exact (escapes, tags or tabs)"]
     if not style and any(_holds(seq, scalar) and is_flow(doc, seq) for seq in (container.get("command"), container.get("args"))):
         return ["a plain string in a flow collection ([...]) cannot hold the guard's brackets"]
-    quoted = 1 if style in ("'", '"') else 0
-    begin = max(line_start(text, start), scalar.start_mark.index + quoted)
-    finish = min(line_end(text, end), scalar.end_mark.index - quoted)
+    begin = max(line_start(text, start), scalar.start_mark.index)
+    finish = min(line_end(text, end), scalar.end_mark.index)
     if not _COMMAND_START.search(text[begin:start]) or not _COMMAND_END.match(text[end:finish]):
         return ["the write is not a whole command of its script"]
     before = test + " "
