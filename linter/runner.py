@@ -93,14 +93,18 @@ def run(
                 output.replace(fixing.path, [fixing.data()])
         if count:  # report what is left
             options = dict(format=format, select=select, ignore=ignore, fail_on=fail_on, colour=colour)
-            options.update(show_fixes=show_fixes, write_baseline=write_baseline)
+            options.update(show_fixes=show_fixes, write_baseline=write_baseline, unsafe_fixes=unsafe_fixes)
             return run(requested, settings, **options, automation_id=automation_id, fixed=fixed + count)
+    suggestions = {}
+    if format in report.WITH_FIXES:
+        for fixing in fix_files(result.findings, settings, levels, unsafe_fixes, unread):
+            suggestions.update(fixing.suggestions())
     notices = tuple(tuple(line.split(": ", 1)) for line in chart_lines)  # "note: ..." -> ("note", "...")
     summary = report.Summary(
         result.files, dict(result.findings.levels), result.findings.suppressed, tuple(result.notifications), notices, done, fixed
     )
     info = report.RunInfo(
-        __version__, RULES, colour=colour, automation_id=automation_id, unread=unread, show_fixes=show_fixes
+        __version__, RULES, colour=colour, automation_id=automation_id, unread=unread, show_fixes=show_fixes, suggestions=suggestions
     )
     stderr = [f"portlint: {line}" for line in chart_lines] + [f"portlint: error: {note}" for note in result.notifications]
     if report.for_people(format):

@@ -84,6 +84,15 @@ class FileText:
         own = self._ends[line].group() if line < len(self._ends) else (self._ends[-1].group() if self._ends else "\n")
         return start + at - self._lf_starts[line], own
 
+    def position(self, at: int) -> tuple[int, int]:
+        """1-based (line, column) of LF offset ``at``."""
+        line = bisect_right(self._lf_starts, at) - 1
+        return line + 1, at - self._lf_starts[line] + 1
+
+    def replacement(self, edit: Edit) -> tuple[int, int, int, int, str]:
+        """(line, column, end line, end column, text with the line ends written there)."""
+        return (*self.position(edit.start), *self.position(edit.end), edit.replacement.replace("\n", self._original_offset(edit.start)[1]))
+
     def text_with(self, edits: Iterable[Edit]) -> str:
         """The original text (its own line ends) with ``edits`` made."""
         out, at = [], 0

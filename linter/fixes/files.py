@@ -1,7 +1,8 @@
 """``check --fix`` and ``--diff``: the fixable findings of a run, fixed file by file.
 
-Only files on disk are fixed: not stdin, not Helm renders, not the templates their findings
-are moved to (a template is not the YAML the findings were found in). A file that is not
+Only files on disk are fixed: not stdin, not Helm output (a rendered stream, or a file with
+``# Source:`` lines: the fix belongs in the template), not the templates findings are moved
+to (a template is not the YAML the findings were found in). A file that is not
 text as its encoding says is left alone."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..findings import Finding
 from ..records import mutable
 from . import registry, verify
 from .edits import FileText
+from .model import Replacement, Suggestion
 
 
 @mutable
@@ -33,6 +35,14 @@ class FileFix:
         lines = difflib.unified_diff(before, after, f"a/{self.path}", f"b/{self.path}")
         return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
 
+    def suggestions(self) -> dict[tuple, Suggestion]:
+        """Each kept fix, located, by the findings it removes (``finding_key``)."""
+        out = {}
+        for fix in self.outcome.kept:
+            located = Suggestion(fix.title, self.path, tuple(Replacement(*self.file.replacement(e)) for e in sorted(fix.edits, key=_place)))
+            out.update((finding_key(f), located) for f in fix.findings)
+        return out
+
     def notes(self) -> list[str]:
         """One line per finding a fix was refused for."""
         return [
@@ -42,12 +52,22 @@ class FileFix:
         ]
 
 
+def _place(edit) -> tuple[int, int]:
+    return edit.start, edit.end
+
+
+def finding_key(f: Finding) -> tuple:
+    """How reports find a finding's fix: its rule and place."""
+    return f.rule_id, f.location, f.key
+
+
 def fixable(findings: Iterable[Finding], unsafe: bool, unread: frozenset[str]) -> dict[str, list[Finding]]:
     """The findings a fix may remove, by file."""
     by_path: dict[str, list[Finding]] = {}
     for f in findings:
         wanted = registry.safety(f.rule_id) == registry.SAFE or (unsafe and registry.safety(f.rule_id) is not None)
-        if wanted and not f.suppressed and f.path is not None and f.path not in unread and chart_of(f.path) is None:
+        rendered = f.template is not None or chart_of(f.path or "") is not None  # the fix belongs in the template
+        if wanted and not f.suppressed and f.path is not None and f.path not in unread and not rendered:
             by_path.setdefault(f.path, []).append(f)
     return by_path
 

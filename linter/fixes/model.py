@@ -22,3 +22,25 @@ class Refusal:
 
     reason: str
     findings: tuple[Finding, ...]
+
+
+@frozen
+class Replacement:
+    """An edit as reports give it: 1-based lines, code-point columns, end exclusive (an
+    insertion where start and end meet); ``text`` with the file's line ends."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@frozen
+class Suggestion:
+    """A kept fix of ``path`` as SARIF (``fixes``), rdjson (``suggestions``) and the language
+    server show it."""
+
+    title: str
+    path: str
+    replacements: tuple[Replacement, ...]

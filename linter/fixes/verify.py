@@ -22,11 +22,18 @@ PARSE_ERROR = engine.PARSE_ERROR
 
 @mutable
 class Outcome:
-    """What fixing one file gives: the kept edits, the findings they remove, the refusals."""
+    """What fixing one file gives: the fixes kept and those refused."""
 
-    edits: list[Edit] = field(default_factory=list)
-    fixed: list[Finding] = field(default_factory=list)
+    kept: list[Fix] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+
+    @property
+    def edits(self) -> list[Edit]:
+        return [edit for fix in self.kept for edit in fix.edits]
+
+    @property
+    def fixed(self) -> list[Finding]:
+        return [finding for fix in self.kept for finding in fix.findings]
 
 
 def findings_of(path: str, text: str, settings: Settings, levels: dict[str, str]) -> Counter:
@@ -53,8 +60,8 @@ def choose(path: str, text: str, candidates: list[Fix | Refusal], settings: Sett
         if found != wanted:
             outcome.refused.append(Refusal(why_not(found, wanted, targets), fix.findings))
             continue
-        outcome.edits, expected = trial, wanted
-        outcome.fixed.extend(fix.findings)
+        outcome.kept.append(fix)
+        expected = wanted
     return outcome
 
 

@@ -44,6 +44,13 @@ class RunInfo:
     cwd: str = field(default_factory=os.getcwd)  # SARIF %SRCROOT%: relative paths are relative to it
     unread: frozenset[str] = frozenset()  # report paths whose text did not come from that file (stdin)
     show_fixes: bool = False  # text formats: each reported rule's "How to fix" once, at the end
+    suggestions: Mapping = field(default_factory=dict)  # fixes/files.finding_key -> fixes.model.Suggestion
+
+    def suggestion(self, finding: Finding):
+        """The kept fix that removes ``finding`` (SARIF fixes, rdjson suggestions), or None."""
+        from ..fixes.files import finding_key
+
+        return self.suggestions.get(finding_key(finding))
 
     def name(self, rule_id: str) -> str:
         for rule in self.rules:
@@ -81,6 +88,8 @@ class Writer(Protocol):
 
     def finish(self, summary: Summary) -> str: ...
 
+
+WITH_FIXES = frozenset({"sarif", "rdjson", "rdjsonl"})  # formats that carry each finding's fix
 
 WRITERS: dict[str, str] = {  # format -> "module.Class" in this package
     "text": "text.TextWriter",

@@ -7,7 +7,9 @@ Ranges are reviewdog's: 1-based lines, columns counted in UTF-8 bytes, end exclu
 (source_lines.py converts; a position it cannot convert has its line only, which reviewdog reads
 as the whole line). ``code`` links the rule's page; related locations carry their labels.
 Suppressed findings are left out (reviewdog would post them). A finding of the run itself
-has no ``location``: reviewdog reports it outside the diff (``-filter-mode=nofilter``)."""
+has no ``location``: reviewdog reports it outside the diff (``-filter-mode=nofilter``).
+A finding with a fix carries it as ``suggestions`` (reviewdog posts them as suggested
+changes on GitHub)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class _Diagnostics:
     def start(self, run: RunInfo) -> str:
         self.sources = SourceLines(run.cwd, run.unread)
         self.urls = {rule.ID: ruledoc.url(rule) for rule in run.rules}
+        self.suggestion = run.suggestion
         return ""
 
     def _position(self, path: str, line: int, column: int) -> dict:
@@ -55,6 +58,12 @@ class _Diagnostics:
         item["code"] = {"value": f.rule_id, "url": self.urls[f.rule_id]}
         if f.related:
             item["related_locations"] = [{"message": r.label, "location": self._location(r)} for r in f.related]
+        fix = self.suggestion(f)
+        if fix is not None:
+            item["suggestions"] = [
+                {"range": self._location(Location(fix.path, r.line, r.column, r.end_line, r.end_column))["range"], "text": r.text}
+                for r in fix.replacements
+            ]
         return item
 
 

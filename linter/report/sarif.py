@@ -80,6 +80,7 @@ class SarifWriter:
 
     def start(self, run: RunInfo) -> str:
         self.cwd = run.cwd
+        self.suggestion = run.suggestion
         self.artifacts: dict[str, dict] = {}
         self.index = {rule.ID: i for i, rule in enumerate(run.rules)}
         self.written = 0
@@ -114,12 +115,15 @@ class SarifWriter:
         self.indent = line[: len(line) - len(line.lstrip(" "))]  # the "results" key's
         return before + "["
 
-    def _physical(self, loc: Location) -> dict:
-        artifact = self.artifacts.get(loc.path)
+    def _physical_artifact(self, path: str) -> dict:
+        artifact = self.artifacts.get(path)
         if artifact is None:  # one encoding per file, not per location
-            artifact = self.artifacts[loc.path] = artifact_location(loc.path, self.cwd)
+            artifact = self.artifacts[path] = artifact_location(path, self.cwd)
+        return artifact
+
+    def _physical(self, loc: Location) -> dict:
         return {
-            "artifactLocation": artifact,
+            "artifactLocation": self._physical_artifact(loc.path),
             "region": {
                 "startLine": loc.line,
                 "startColumn": loc.column,
@@ -154,6 +158,9 @@ class SarifWriter:
                 {"id": i, "physicalLocation": self._physical(r), "message": {"text": _sentence(r.label or "Related location")}}
                 for i, r in enumerate(f.related, 1)
             ]
+        fix = self.suggestion(f)
+        if fix is not None:
+            result["fixes"] = [self._fix(fix)]
         if f.suppressed:
             suppression = {"kind": f.suppressed_by.kind if f.suppressed_by is not None else "inSource"}
             if f.justification:
@@ -161,6 +168,20 @@ class SarifWriter:
             result["suppressions"] = [suppression]
         self.written += 1
         return ("\n" if self.written == 1 else ",\n") + self.indent + "  " + self.encode(result)
+
+    def _fix(self, fix) -> dict:
+        """A fix as one artifactChange: exact replaced regions, the text to put there."""
+        replacements = [
+            {
+                "deletedRegion": {"startLine": r.line, "startColumn": r.column, "endLine": r.end_line, "endColumn": r.end_column},
+                "insertedContent": {"text": r.text},
+            }
+            for r in fix.replacements
+        ]
+        return {
+            "description": {"text": _sentence(fix.title)},
+            "artifactChanges": [{"artifactLocation": self._physical_artifact(fix.path), "replacements": replacements}],
+        }
 
     def finish(self, summary: Summary) -> str:
         notes = [{"level": "error", "message": {"text": _sentence(e)}} for e in summary.errors]
