@@ -7,8 +7,9 @@ document's directory), suppressions, ignore entries and the config's ``baseline`
 bad baseline is reported as a bad config is); the open buffers (in memory, named by their path
 relative to the folder) replace their files, and the folder's other manifests are read from
 disk as ``check`` discovers them, so the cross-file port rules see them. Only the findings in
-open documents are published. Code actions add a suppression comment; hover on a diagnostic
-shows its rule's help.
+open documents are published. Code actions: the fixes of fixes/ (proved by linting the buffer
+again, as ``check --fix`` does; unsafe ones say so) and a suppression comment; hover on a
+diagnostic shows its rule's help.
 """
 
 from __future__ import annotations
@@ -25,10 +26,15 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
-from . import __version__, baseline, config, engine, ruledoc, sources, suppressions
+from . import __version__, baseline, config, engine, ruledoc, sources
 from .charts import Found, chart_of
 from .excludes import Excludes
 from .findings import Finding, Location
+from .fixes.edits import FileText
+from .fixes.files import finding_key, fix_file
+from .fixes.model import Replacement, Suggestion
+from .fixes.registry import FIXES, SAFE
+from .fixes.suppress import line_comment
 from .rules import BY_ID, RULES
 
 SOURCE = "portlint"
@@ -86,6 +92,8 @@ class Group:
         self.config_path = config_path
         self.folder = folder  # whether the manifests on disk under ``base`` are linted too
         self.buffers: dict[str, TextDocument] = {}  # input name -> open document
+        self.settings: config.Settings | None = None  # of the last lint (fixes are proved with them)
+        self.levels: dict[str, str] = {}
 
     def inputs(self, settings: config.Settings) -> list[str]:
         """The open buffers the config does not exclude, then (in a folder) the manifests on
@@ -100,8 +108,8 @@ class Group:
     def lint(self) -> tuple[list[Finding], list[str]]:
         """The findings in open documents, unsuppressed, and the run's notifications.
         A bad config raises config.ConfigError."""
-        settings = config.load(self.config_path)
-        levels = engine.effective_levels(RULES, settings, None, set())
+        settings = self.settings = config.load(self.config_path)
+        levels = self.levels = engine.effective_levels(RULES, settings, None, set())
         with working_directory(self.base or os.getcwd()):
             result = engine.lint(self.inputs(settings), settings, RULES, levels)
             marked, _ = baseline.settle(result.findings, settings.baseline, None)  # as check with the config's
@@ -143,6 +151,7 @@ class PortlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(SOURCE, __version__)
         self.published: dict[str, list[types.Diagnostic]] = {}
+        self.found: dict[str, tuple[Group, str, list[Finding]]] = {}  # uri -> its group, input name, findings
         self.waiting: asyncio.TimerHandle | None = None
 
     def groups(self, documents: Iterable[TextDocument]) -> list[Group]:
@@ -193,6 +202,7 @@ class PortlintServer(LanguageServer):
         for name, doc in group.buffers.items():
             diagnostics = [diagnostic(f, group, codec) for f in findings if f.path == name]
             self.published[doc.uri] = diagnostics
+            self.found[doc.uri] = (group, name, [f for f in findings if f.path == name])
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(doc.uri, diagnostics, doc.version))
 
     def lint_soon(self) -> None:
@@ -229,6 +239,7 @@ def _changed(ls: PortlintServer, params: types.DidChangeTextDocumentParams) -> N
 def _closed(ls: PortlintServer, params: types.DidCloseTextDocumentParams) -> None:
     """A closed document's diagnostics go (its file is linted from disk as the others')."""
     ls.published.pop(params.text_document.uri, None)
+    ls.found.pop(params.text_document.uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(params.text_document.uri, []))
     ls.lint_now()
 
@@ -236,27 +247,66 @@ def _closed(ls: PortlintServer, params: types.DidCloseTextDocumentParams) -> Non
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
 def _code_actions(ls: PortlintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     doc = ls.workspace.get_text_document(params.text_document.uri)
-    if doc.path.endswith(".json"):  # JSON has no comments
-        return []
+    ours = [diag for diag in params.context.diagnostics if diag.source == SOURCE and diag.code in BY_ID]
+    text = _LINE_BREAK.sub("\n", doc.source)
     lines = editor_lines(doc.source)
-    actions = []
-    for diag in params.context.diagnostics:
-        # after a line continuation a comment would end the shell command there
-        if diag.source == SOURCE and diag.code in BY_ID and not lines[diag.range.start.line].endswith("\\"):
-            actions.append(suppress_action(doc.uri, diag, lines, ls.workspace.position_codec))
+    codec = ls.workspace.position_codec
+    actions = fix_actions(ls, doc, ours, lines, codec)
+    for diag in ours:
+        edit = line_comment(doc.path, text, diag.range.start.line + 1, diag.code)
+        if edit is not None:
+            actions.append(suppress_action(doc.uri, diag, FileText(doc.source.encode("utf-8")), edit, lines, codec))
     return actions
 
 
-def suppress_action(uri: str, diag: types.Diagnostic, lines: list[str], codec) -> types.CodeAction:
-    """'Suppress PLxxx on this line': the ignore comment at the end of the diagnostic's first line."""
-    line = diag.range.start.line
-    end = codec.position_to_client_units(lines, types.Position(line, len(lines[line])))
-    edit = types.TextEdit(types.Range(end, end), " " + suppressions.comment(diag.code))
+def fix_actions(ls: PortlintServer, doc: TextDocument, diags: list[types.Diagnostic], lines: list[str], codec) -> list[types.CodeAction]:
+    """The fixes of the diagnostics' findings, each proved on the buffer as ``check --fix``
+    proves it; one action per fix (a fix may remove several findings)."""
+    group, name, findings = ls.found.get(doc.uri, (None, "", []))
+    matched = {id(f): d for f in findings for d in diags if f.rule_id in FIXES and _is(d, f, group, codec)}
+    if not matched or group.settings is None:
+        return []
+    with working_directory(group.base or os.getcwd()):
+        done = fix_file(name, FileText(doc.source.encode("utf-8")), [f for f in findings if id(f) in matched], group.settings, group.levels)
+    actions = []
+    for fix in done.outcome.kept:
+        located = done.suggestions()[finding_key(fix.findings[0])]
+        safe = all(FIXES[f.rule_id][1] == SAFE for f in fix.findings)
+        actions.append(
+            types.CodeAction(
+                title=fix.title + ("" if safe else " (unsafe: changes what runs on the node)"),
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[matched[id(f)] for f in fix.findings],
+                is_preferred=safe,
+                edit=types.WorkspaceEdit(changes={doc.uri: text_edits(located, lines, codec)}),
+            )
+        )
+    return actions
+
+
+def _is(diag: types.Diagnostic, finding: Finding, group: Group, codec) -> bool:
+    """Whether the editor's diagnostic is this finding's (its rule, at its range)."""
+    return diag.code == finding.rule_id and diag.range == group.locate(finding.location, codec).range
+
+
+def text_edits(fix: Suggestion, lines: list[str], codec) -> list[types.TextEdit]:
+    """A located fix as LSP edits, in the negotiated position encoding."""
+    out = []
+    for r in fix.replacements:
+        span = types.Range(types.Position(r.line - 1, r.column - 1), types.Position(r.end_line - 1, r.end_column - 1))
+        out.append(types.TextEdit(codec.range_to_client_units(lines, span), r.text))
+    return out
+
+
+def suppress_action(uri: str, diag: types.Diagnostic, file: FileText, edit, lines: list[str], codec) -> types.CodeAction:
+    """'Suppress PLxxx on this line': the ignore comment fixes/suppress.py places."""
+    line, column, end_line, end_column, text = file.replacement(edit)
+    fix = Suggestion("", "", (Replacement(line, column, end_line, end_column, text),))
     return types.CodeAction(
         title=f"Suppress {diag.code} on this line",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diag],
-        edit=types.WorkspaceEdit(changes={uri: [edit]}),
+        edit=types.WorkspaceEdit(changes={uri: text_edits(fix, lines, codec)}),
     )
 
 

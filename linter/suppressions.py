@@ -72,6 +72,13 @@ def comments(text: str, path: str, first_line: int) -> Iterable[Suppression]:
             yield Suppression(ids, match.group(2).strip(), where)
 
 
+def comment_span(line: str) -> int | None:
+    """Where the rule ids of the line's ignore comment end (the offset of its ``]``), None
+    when it has none."""
+    match = _COMMENT.search(line)
+    return match.end(1) if match is not None else None
+
+
 def comment(rule_id: str) -> str:
     """The comment that suppresses ``rule_id`` on its line (the form ``comments`` reads)."""
     return f"# portlint: ignore[{rule_id}]"

@@ -237,6 +237,7 @@ def test_exec_forms_that_cannot_become_sh_c_are_refused(tmp_cwd, command, reason
         (("      command:\n", "      env:\n        - {name: POD_IP, value: x}\n      command:\n"), "$POD_IP is already set in the container's env from something other than status.podIP"),
         (("    - name: tune\n      image: busybox\n      command:", "    - &tune\n      name: tune\n      image: busybox\n      command:"), "the edit would change a YAML anchor (&) that aliases (*) reuse"),
         (("          sysctl -w net.core.somaxconn=1024\n", "          if sysctl -w net.core.somaxconn=1024; then :; fi\n"), "the write is not a whole command of its script"),
+        (("          sysctl -w net.core.somaxconn=1024\n", "          sysctl -w \\\n            net.core.somaxconn=1024\n"), "the write is not a whole command of its script"),
     ],
 )
 def test_refusals_leave_the_file_and_say_why_on_one_line(tmp_cwd, change, reason):
@@ -244,7 +245,7 @@ def test_refusals_leave_the_file_and_say_why_on_one_line(tmp_cwd, change, reason
     assert text != POD
     after, err, code = fix(tmp_cwd, text)
     assert after.decode() == text
-    line = next(n for n, row in enumerate(text.splitlines(), 1) if "somaxconn" in row)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "sysctl -w" in row)
     column = text.splitlines()[line - 1].index("sysctl") + 1
     assert err.splitlines()[0] == f"portlint: note: pod.yaml:{line}:{column}: PL101 not fixed: {reason}"
     assert code == 1

@@ -48,6 +48,7 @@ def test_a_fix_that_removes_its_finding_is_kept_and_its_edits_returned():
     fix = Fix("in range", (Edit(A_PORT, A_PORT + 5, "30000"),), (findings[0],))
     outcome = choose("svc.yaml", SERVICES, [fix], settings, levels)
     assert (outcome.edits, outcome.fixed, outcome.refused) == ([Edit(A_PORT, A_PORT + 5, "30000")], [findings[0]], [])
+    assert outcome.kept == [fix]
 
 
 def test_a_fix_that_leaves_its_finding_is_refused():
@@ -88,10 +89,25 @@ def test_a_fix_overlapping_a_kept_one_is_refused_and_the_next_still_tried():
     assert outcome.refused == [Refusal("it overlaps another fix", (findings[0],)), refusal]
 
 
+def test_a_fix_that_also_removes_another_finding_is_kept():
+    settings, levels, findings = run(SERVICES)
+    fix = Fix("both", (Edit(A_PORT, A_PORT + 5, "30000"), Edit(B_PORT, B_PORT + 5, "30001")), (findings[0],))
+    outcome = choose("svc.yaml", SERVICES, [fix], settings, levels)
+    assert (outcome.kept, outcome.fixed, outcome.refused) == ([fix], [findings[0]], [])
+
+
+def test_a_finding_counted_twice_must_go_twice():
+    """Findings are a multiset: removing one of two with the same basis does not fix both."""
+    settings, levels, findings = run(SERVICES)
+    twice = Fix("a", (Edit(A_PORT, A_PORT + 5, "30000"),), (findings[0], findings[0]))
+    outcome = choose("svc.yaml", SERVICES, [twice], settings, levels)
+    assert outcome.kept == [twice]  # the one PL302 of a is gone: a multiset never goes below 0
+
+
 def test_why_not_names_the_rules_added_once_each_in_order():
-    wanted = Counter({("PL302\x1fsvc.yaml\x1fk", False): 1})
+    before = Counter({("PL302\x1fsvc.yaml\x1fk", False): 1, ("PL201\x1fsvc.yaml\x1fw", False): 1})
     target = Counter({("PL201\x1fsvc.yaml\x1fw", False): 1})
     found = Counter({("PL303\x1fa\x1fk", False): 2, ("PL301\x1fa\x1fk", False): 1, ("PL201\x1fsvc.yaml\x1fw", False): 1})
-    assert why_not(found, wanted, target) == "the fix would add PL301, PL303"
-    assert why_not(wanted + target, wanted, target) == "the fix would not remove its finding"
-    assert why_not(found + Counter({("PL000\x1fa\x1f", False): 1}), wanted, target) == "the fixed text would not parse"
+    assert why_not(found, before, target) == "the fix would add PL301, PL303"
+    assert why_not(before, before, target) == "the fix would not remove its finding"
+    assert why_not(found + Counter({("PL000\x1fa\x1f", False): 1}), before, target) == "the fixed text would not parse"

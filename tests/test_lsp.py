@@ -542,3 +542,51 @@ def test_the_config_s_baseline_applies(workspace, monkeypatch):
     # a second pinned port, outside the range too: PL302 on its value, line 13 col 17 (1-based)
     diags = workspace.open("svc.yaml", SERVICE + "    - name: admin\n      port: 81\n      nodePort: 40001\n")
     assert [(d["range"], d["code"]) for d in diags] == [(span(12, 16, 12, 21), "PL302")]
+
+
+def test_the_guard_fix_is_a_code_action_before_the_suppress_action_and_its_edit_clears_the_finding(workspace):
+    """TUNING is a hostNetwork DaemonSet: PL201, whose fix is unsafe (the node no longer gets
+    the setting), so the action says so and is not the preferred one."""
+    diags = workspace.open("tuning.yaml", TUNING)
+    # the write also declares the nodes' ephemeral range 1024-65535: PL304 at the same place
+    assert [(d["code"], d["range"]["start"]) for d in diags] == [("PL201", {"line": 19, "character": 14}), ("PL304", {"line": 19, "character": 14})]
+    params = {"textDocument": {"uri": workspace.uri("tuning.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags[:1]}}
+    fix, suppress = workspace.client.request("textDocument/codeAction", params)
+    at = lambda line, column: {"line": line, "character": column}  # noqa: E731
+    env = (
+        "env:\n            - name: POD_IP\n              valueFrom: {fieldRef: {fieldPath: status.podIP}}\n"
+        "            - name: HOST_IP\n              valueFrom: {fieldRef: {fieldPath: status.hostIP}}\n          "
+    )
+    wrapped = '              if [ "$POD_IP" != "$HOST_IP" ]; then\n                sysctl -w net.ipv4.ip_local_port_range="1024 65535"\n              fi'
+    assert fix == {
+        "title": 'Run the sysctl writes of container "sysctl" only if [ "$POD_IP" != "$HOST_IP" ] (unsafe: changes what runs on the node)',
+        "kind": "quickfix",
+        "diagnostics": diags[:1],
+        "isPreferred": False,
+        "edit": {
+            "changes": {
+                workspace.uri("tuning.yaml"): [
+                    {"range": {"start": at(15, 10), "end": at(15, 10)}, "newText": env},
+                    {"range": {"start": at(19, 0), "end": at(19, 65)}, "newText": wrapped},
+                ]
+            }
+        },
+    }
+    assert suppress["title"] == "Suppress PL201 on this line"
+    fixed = TUNING.replace("          command:\n", "          " + env + "command:\n").replace(
+        '              sysctl -w net.ipv4.ip_local_port_range="1024 65535"', wrapped
+    )
+    workspace.change("tuning.yaml", fixed, 2)
+    assert workspace.client.diagnostics(workspace.uri("tuning.yaml")) == []
+
+
+def test_a_second_suppression_joins_the_ignore_comment_of_its_line(workspace):
+    text = SERVICE.replace("40000\n", "40000  # portlint: ignore[PL301] reserved\n")
+    diags = workspace.open("svc.yaml", text)
+    assert [d["code"] for d in diags] == ["PL302"]
+    params = {"textDocument": {"uri": workspace.uri("svc.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags}}
+    (action,) = workspace.client.request("textDocument/codeAction", params)
+    # '      nodePort: 40000  # portlint: ignore[PL301' is 47 characters: PL302 goes before the ']'
+    assert action["edit"]["changes"][workspace.uri("svc.yaml")] == [
+        {"range": {"start": {"line": 9, "character": 47}, "end": {"line": 9, "character": 47}}, "newText": ",PL302"}
+    ]

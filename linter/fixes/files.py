@@ -83,10 +83,15 @@ def fix_files(
                 file = FileText(handle.read())
         except (OSError, UnicodeDecodeError):
             continue
-        candidates = []
-        for fixer in registry.fixers():
-            mine = [f for f in found if f.rule_id in registry.rules_of(fixer)]
-            if mine:
-                candidates += fixer.fixes(file.text, path, mine)
-        out.append(FileFix(path, file, verify.choose(path, file.text, candidates, settings, levels)))
+        out.append(fix_file(path, file, found, settings, levels))
     return out
+
+
+def fix_file(path: str, file: FileText, found: list[Finding], settings: Settings, levels: dict[str, str]) -> FileFix:
+    """The verified fixes of ``found`` in one file (on disk, or an editor's buffer)."""
+    candidates = []
+    for fixer in registry.fixers():
+        mine = [f for f in found if f.rule_id in registry.rules_of(fixer)]
+        if mine:
+            candidates += fixer.fixes(file.text, path, mine)
+    return FileFix(path, file, verify.choose(path, file.text, candidates, settings, levels))

@@ -145,6 +145,8 @@ def wraps(doc: Document, container: k8s.Container, cws, test: str) -> list[Edit]
     for start, end in sorted({_region(text, doc.first_line, cw) for cw in cws}):
         if not script.start_mark.index <= start <= end <= script.end_mark.index:
             return "the write is not in the container's shell script"
+        if text[start:end].rstrip(" \t").endswith("\\"):  # the command goes on past the write's region
+            return "the write is not a whole command of its script"
         if script.style == "|" and _whole_lines(text, start, end, script):
             if runs and line_start(text, start) == line_end(text, runs[-1][-1][1]) + 1:
                 runs[-1].append((start, end))

@@ -1,7 +1,8 @@
 """Choose the fixes of one file that hold: each is tried on the text with the fixes kept so
 far, and the text is linted again (alone, with the run's settings). A fix is kept only when
-the findings afterwards are exactly those before it, less its own: one that leaves its
-finding, adds one (a parse error too) or overlaps a kept fix is refused, with the reason."""
+its findings are gone and no finding is new: one that leaves its finding, adds one (a parse
+error too) or overlaps a kept fix is refused, with the reason. A fix may remove findings
+besides its own (guarding a write of the ephemeral range also drops the PL304 it declared)."""
 
 from __future__ import annotations
 
@@ -55,19 +56,18 @@ def choose(path: str, text: str, candidates: list[Fix | Refusal], settings: Sett
             outcome.refused.append(Refusal("it overlaps another fix", fix.findings))
             continue
         targets = Counter((f.fingerprint_basis(), False) for f in fix.findings)
-        wanted = expected - targets
         found = findings_of(path, apply(text, trial), settings, levels)
-        if found != wanted:
-            outcome.refused.append(Refusal(why_not(found, wanted, targets), fix.findings))
+        if found - (expected - targets) or found & targets:
+            outcome.refused.append(Refusal(why_not(found, expected, targets), fix.findings))
             continue
         outcome.kept.append(fix)
-        expected = wanted
+        expected = found
     return outcome
 
 
-def why_not(found: Counter, wanted: Counter, targets: Counter) -> str:
-    """Why the findings after a fix are not the wanted ones (those before less ``targets``)."""
-    added = sorted({basis.split("\x1f", 1)[0] for basis, _ in found - wanted - targets})
+def why_not(found: Counter, before: Counter, targets: Counter) -> str:
+    """Why a fix that left ``found`` of the findings ``before`` it is refused."""
+    added = sorted({basis.split("\x1f", 1)[0] for basis, _ in found - before})
     if PARSE_ERROR in added:
         return "the fixed text would not parse"
     if added:
