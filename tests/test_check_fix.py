@@ -17,20 +17,12 @@ spec:
     - name: a
       command: [sh, -c, 'sysctl -w net.core.somaxconn=1']
 """
-FIXED = """\
-apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-    - name: a
-      env:
-        - name: POD_IP
-          valueFrom: {fieldRef: {fieldPath: status.podIP}}
-        - name: HOST_IP
-          valueFrom: {fieldRef: {fieldPath: status.hostIP}}
-      command: [sh, -c, 'if [ "$POD_IP" != "$HOST_IP" ]; then sysctl -w net.core.somaxconn=1; fi']
-"""
+FIXED = POD.replace(
+    "      command: [sh, -c, 'sysctl -w net.core.somaxconn=1']\n",
+    "      env:\n        - name: POD_IP\n          valueFrom: {fieldRef: {fieldPath: status.podIP}}\n"
+    "        - name: HOST_IP\n          valueFrom: {fieldRef: {fieldPath: status.hostIP}}\n"
+    "      command: [sh, -c, 'if [ \"$POD_IP\" != \"$HOST_IP\" ]; then sysctl -w net.core.somaxconn=1; fi']\n",
+)
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 40000}]\n"
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import codecs
 
 import pytest
-
 from portlint.fixes.edits import Edit, FileText, apply, offset, overlapping
 
 
@@ -17,6 +16,7 @@ def test_offset_counts_lines_and_columns_from_one():
 
 def test_apply_makes_edits_in_offset_order_whatever_their_order_given():
     assert apply("0123456789", [Edit(8, 9, "X"), Edit(0, 0, "<"), Edit(3, 5, "")]) == "<012567X9"
+    assert apply("abc", [Edit(1, 2, "X")]) == "aXc"
 
 
 @pytest.mark.parametrize(

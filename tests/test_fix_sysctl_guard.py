@@ -154,9 +154,9 @@ def test_quoted_one_liners_single_and_double(tmp_cwd):
 
 def test_plain_scripts_in_block_lists_beside_flow_lists(tmp_cwd):
     block = POD[POD.index("      command:\n") : POD.index("  containers:")]
-    for script, fixed in [
-        ("      command: [sh, -c]\n      args:\n        - sysctl -w net.core.somaxconn=1024\n", None),
-        ("      command:\n        - sh\n        - -c\n        - sysctl -w net.core.somaxconn=1024\n", None),
+    for script in [
+        "      command: [sh, -c]\n      args:\n        - sysctl -w net.core.somaxconn=1024\n",
+        "      command:\n        - sh\n        - -c\n        - sysctl -w net.core.somaxconn=1024\n",
     ]:
         text = POD.replace(block, script)
         after, _, _ = fix(tmp_cwd, text)
@@ -265,3 +265,14 @@ def test_a_plain_script_in_a_flow_list_is_refused(tmp_cwd):
     after, err, _ = fix(tmp_cwd, text)
     assert after.decode() == text
     assert err.splitlines()[0] == "portlint: note: pod.yaml:7:25: PL101 not fixed: a plain string in a flow collection ([...]) cannot hold the guard's brackets"
+
+
+def test_a_write_in_a_configmap_script_is_refused_for_each_container_running_it(tmp_cwd):
+    """The fixture's ConfigMap script (line 37) runs in two init containers: two findings at
+    one place, each refused (the guard and the env would land in two objects)."""
+    text = (Path(__file__).parent / "fixtures" / "PL101" / "configmap-script-after-workload.yaml").read_text()
+    after, err, code = fix(tmp_cwd, text)
+    reason = "the write is in a script or file kept in a ConfigMap or Secret, not in the container"
+    assert after.decode() == text
+    assert err.splitlines()[:2] == [f"portlint: note: pod.yaml:37:5: PL101 not fixed: {reason}"] * 2
+    assert code == 1

@@ -51,7 +51,7 @@ def overlapping(edits: Iterable[Edit]) -> bool:
     """Whether two edits touch the same characters (two insertions at one offset count: their
     order would be a guess)."""
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
-    return any(later.start < earlier.end or later.start == earlier.start for earlier, later in zip(ordered, ordered[1:]))
+    return any(later.start < earlier.end or later.start == earlier.start for earlier, later in zip(ordered, ordered[1:], strict=False))
 
 
 class FileText:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import sysctl_guard
+from . import guard_repair, sysctl_guard
 
 SAFE, UNSAFE = "safe", "unsafe"
 # rule id -> (the module whose ``fixes(text, path, findings)`` computes the fix, its safety)
@@ -15,6 +15,8 @@ FIXES: dict[str, tuple[ModuleType, str]] = {
     "PL101": (sysctl_guard, SAFE),
     # in a hostNetwork pod the guard is false: the node no longer gets the setting
     "PL201": (sysctl_guard, UNSAFE),
+    # a repaired guard turns the write off in a hostNetwork pod (and an inverted one on elsewhere)
+    "PL102": (guard_repair, UNSAFE),
 }
 
 

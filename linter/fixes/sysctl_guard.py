@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import re
 
-from .. import argv, k8s, tree, writes
+from .. import argv, k8s
 from ..findings import Finding
 from ..guard import HOST_IP, POD_IP
 from ..scalarpos import ScalarMap
 from ..sources import Document
 from ..tree import Mapping, Scalar, Sequence
 from .edits import Edit, offset
+from .env import env_edit
 from .model import Fix, Refusal
-from .yamltext import anchored_spans, column, crosses, documents, entry_key, is_flow, line_end, line_start, node_span
+from .targets import Target, each_target, finished
+from .yamltext import is_flow, line_end, line_start, node_span
 
 DOES = (  # for the rules' help (ruledoc.fix_section)
     'runs the write only `if [ "$POD_IP" != "$HOST_IP" ]` (a run of whole lines of a `|` script '
@@ -45,51 +47,23 @@ _CONTINUED = re.compile(r"(?:\\|&&|\|\||\|)[ \t]*$")  # the next line continues 
 def fixes(text: str, path: str, findings: list[Finding]) -> list[Fix | Refusal]:
     """One fix (or refusal) per container holding the writes ``findings`` (PL101/PL201 of
     the file ``path`` whose LF text is ``text``) report."""
-    wanted = {_place(f.location): f for f in findings if f.location is not None}
-    out: list[Fix | Refusal] = []
-    for doc, base in documents(text, path):
-        root, _ = tree.parse(doc.text, doc.first_line)
-        spans = anchored_spans(doc.text)
-        for manifest in k8s.manifests(doc, root):
-            pod = k8s.pod_spec(manifest)
-            cws = [cw for cw in writes.container_writes(manifest) if _place(cw.location) in wanted]
-            for container in k8s.containers(pod) if cws else ():  # writes come from a pod's containers
-                mine = [cw for cw in cws if cw.container.path == container.path]
-                if mine:
-                    found = tuple(wanted[place] for place in dict.fromkeys(_place(cw.location) for cw in mine))
-                    out.append(_shifted(_container_fix(doc, spans, container, mine, found), base))
-    return out
+    return each_target(text, path, findings, lambda target, base: [finished(target, base, *_container_fix(target))])
 
 
-def _place(location) -> tuple[int, int, int, int]:
-    return location.line, location.column, location.end_line, location.end_column
-
-
-def _shifted(fix: Fix | Refusal, base: int) -> Fix | Refusal:
-    """A document's edits as offsets in its file."""
-    if isinstance(fix, Refusal):
-        return fix
-    edits = tuple(Edit(e.start + base, e.end + base, e.replacement) for e in fix.edits)
-    return Fix(fix.title, edits, fix.findings)
-
-
-def _container_fix(doc: Document, spans, container: k8s.Container, cws, found) -> Fix | Refusal:
-    names = guard_names(cws[0].container.env)
+def _container_fix(target: Target) -> tuple[str, list[Edit] | str]:
+    """(title, the edits or why there are none)."""
+    label = target.container.label
+    names = guard_names(target.writes[0].container.env)
     if isinstance(names, str):
-        return Refusal(names, found)
+        return label, names
     pod_var, host_var, missing = names
     test = f'if [ "${pod_var}" != "${host_var}" ]; then'
-    edits = wraps(doc, container, cws, test)
-    if isinstance(edits, str):
-        return Refusal(edits, found)
-    if missing:
-        added = env_edit(doc, container.node, missing)
-        if isinstance(added, str):
-            return Refusal(added, found)
-        edits.append(added)
-    if any(crosses(spans, e.start, e.end) for e in edits):
-        return Refusal("the edit would change a YAML anchor (&) that aliases (*) reuse", found)
-    return Fix(f"Run the sysctl writes of {container.label} only if [ \"${pod_var}\" != \"${host_var}\" ]", tuple(edits), found)
+    title = f"Run the sysctl writes of {label} only if [ \"${pod_var}\" != \"${host_var}\" ]"
+    edits = wraps(target.doc, target.container, target.writes, test)
+    if isinstance(edits, str) or not missing:
+        return title, edits
+    added = env_edit(target.doc, target.container.node, missing)
+    return title, added if isinstance(added, str) else edits + [added]
 
 
 def guard_names(env: dict[str, str | None]) -> tuple[str, str, list[tuple[str, str]]] | str:
@@ -107,26 +81,6 @@ def guard_names(env: dict[str, str | None]) -> tuple[str, str, list[tuple[str, s
             chosen.append(default)
             missing.append((default, field_path))
     return chosen[0], chosen[1], missing
-
-
-def env_edit(doc: Document, container: Mapping, missing: list[tuple[str, str]]) -> Edit | str:
-    """Insert the ``missing`` env entries: before the first entry of a block ``env`` list, or
-    as a new ``env`` key before ``command`` or ``args``, whichever comes first."""
-    lines = []
-    for name, field_path in missing:
-        lines += [f"- name: {name}", f"  valueFrom: {{fieldRef: {{fieldPath: {field_path}}}}}"]
-    env = container.get("env")
-    if env is not None:
-        if type(env) is not Sequence or not env.items or is_flow(doc, env):
-            return "the container's env is not a block list (a flow collection or empty)"
-        at = node_span(env)[0]
-        pad = " " * column(doc.text, at)
-        return Edit(at, at, "".join(line + "\n" + pad for line in lines))
-    if is_flow(doc, container):
-        return "the container is a flow mapping ({...}): no env entry can be added in block style"
-    at = min(node_span(key)[0] for key in (entry_key(container, "command"), entry_key(container, "args")) if key is not None)
-    pad = " " * column(doc.text, at)
-    return Edit(at, at, "env:\n" + "".join(f"{pad}  {line}\n" for line in lines) + pad)
 
 
 def wraps(doc: Document, container: k8s.Container, cws, test: str) -> list[Edit] | str:
@@ -179,7 +133,7 @@ def _whole_lines(text: str, start: int, end: int, scalar: Scalar) -> bool:
     first, last = line_start(text, start), line_end(text, end)
     if text[first:start].strip() or text[end:last].strip():
         return False
-    above = text[line_end(text, scalar.start_mark.index) + 1 : first].splitlines()
+    above = text[line_end(text, scalar.start_mark.index) : first].splitlines()  # [""] for none
     return not (above and _CONTINUED.search(above[-1]))
 
 

@@ -58,16 +58,17 @@ def choose(path: str, text: str, candidates: list[Fix | Refusal], settings: Sett
         targets = Counter((f.fingerprint_basis(), False) for f in fix.findings)
         found = findings_of(path, apply(text, trial), settings, levels)
         if found - (expected - targets) or found & targets:
-            outcome.refused.append(Refusal(why_not(found, expected, targets), fix.findings))
+            outcome.refused.append(Refusal(why_not(found, expected), fix.findings))
             continue
         outcome.kept.append(fix)
         expected = found
     return outcome
 
 
-def why_not(found: Counter, before: Counter, targets: Counter) -> str:
-    """Why a fix that left ``found`` of the findings ``before`` it is refused."""
-    added = sorted({basis.split("\x1f", 1)[0] for basis, _ in found - before})
+def why_not(found: Counter, before: Counter) -> str:
+    """Why a fix that left ``found`` of the findings ``before`` it is refused: it adds some, or
+    else it leaves its own."""
+    added = sorted({basis.partition("\x1f")[0] for basis, _ in found - before})
     if PARSE_ERROR in added:
         return "the fixed text would not parse"
     if added:
