@@ -113,3 +113,46 @@ def test_two_broken_guards_of_one_container_are_repaired_apart(tmp_cwd):
     after, err, code = repaired(tmp_cwd, text, "--unsafe-fixes")
     assert after == text.replace('"$POD_IP" == "$HOST_IP"', '"$POD_IP" != "$HOST_IP"').replace('"$POD_IP" = "$HOST_IP"', '"$POD_IP" != "$HOST_IP"')
     assert (err, code) == ("No problems found in 1 file; 2 fixed.\n", 0)
+
+
+def _env(*entries: tuple[str, str]) -> str:
+    return "".join(f"        - name: {name}\n          valueFrom: {{fieldRef: {{fieldPath: {path}}}}}\n" for name, path in entries)
+
+
+def _pod(test: str, *entries: tuple[str, str]) -> str:
+    env = GUARDED[GUARDED.index("        - name: POD_IP\n") : GUARDED.index("      command:\n")]
+    return GUARDED.replace(env, _env(*entries)).replace('[ "$POD_IP" != "$HOST_IP" ]', test)
+
+
+@pytest.mark.parametrize(
+    "test, entries, fixed",
+    [
+        # names that say nothing: the missing side takes the field its partner does not
+        ('[ "$MY_IP" != "$THEIR_IP" ]', [("MY_IP", "status.podIP")], [("THEIR_IP", "status.hostIP"), ("MY_IP", "status.podIP")]),
+        ('[ "$THEIR_IP" != "$MY_IP" ]', [("MY_IP", "status.podIP")], [("THEIR_IP", "status.hostIP"), ("MY_IP", "status.podIP")]),
+        # both from one field: the names decide, whichever side each is on
+        ('[ "$HOST_IP" != "$POD_IP" ]', [("POD_IP", "status.podIP"), ("HOST_IP", "status.podIP")], [("POD_IP", "status.podIP"), ("HOST_IP", "status.hostIP")]),
+        ('[ "$HOST_IP" != "$POD_IP" ]', [("POD_IP", "status.hostIP"), ("HOST_IP", "status.hostIP")], [("POD_IP", "status.podIP"), ("HOST_IP", "status.hostIP")]),
+    ],
+)
+def test_the_field_each_side_needs(tmp_cwd, test, entries, fixed):
+    text = _pod(test, *entries)
+    after, err, code = repaired(tmp_cwd, text, "--unsafe-fixes")
+    assert (after, code) == (_pod(test, *fixed), 0)
+
+
+def test_two_sides_named_alike_are_refused(tmp_cwd):
+    text = _pod('[ "$POD_A_IP" != "$POD_B_IP" ]', ("NODE", "spec.nodeName"))
+    after, err, _ = repaired(tmp_cwd, text, "--unsafe-fixes")
+    assert after == text
+    assert err.splitlines()[0].endswith(
+        ": PL102 not fixed: cannot tell which of $POD_A_IP and $POD_B_IP should hold the pod's IP and which the node's"
+    )
+
+
+def test_only_the_comparison_s_own_operator_is_turned(tmp_cwd):
+    """The line after the guard holds another comparison: the operator is looked for in the
+    guard's text only."""
+    text = GUARDED.replace('if [ "$POD_IP" != "$HOST_IP" ]; then\n', 'if [ "$POD_IP" = "$HOST_IP" ]; then\n            [ "$a" = "$b" ] || true\n')
+    after, _, code = repaired(tmp_cwd, text, "--unsafe-fixes")
+    assert (after, code) == (text.replace('[ "$POD_IP" = "$HOST_IP" ]', '[ "$POD_IP" != "$HOST_IP" ]'), 0)

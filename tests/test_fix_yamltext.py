@@ -13,6 +13,7 @@ def test_line_start_end_and_column():
     assert [line_start(TEXT, 0), line_start(TEXT, 5), line_start(TEXT, 6), line_start(TEXT, 9)] == [0, 0, 6, 6]
     assert [line_end(TEXT, 0), line_end(TEXT, 6), line_end("ab", 1), line_end("\nab", 0)] == [5, 12, 2, 0]
     assert [column(TEXT, 0), column(TEXT, 9)] == [0, 3]
+    assert line_start("\nab", 2) == 1  # the line break at offset 0 counts
 
 
 def test_anchored_spans_cover_the_anchored_nodes_only():

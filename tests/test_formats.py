@@ -385,7 +385,7 @@ def test_how_to_fix_is_the_section_of_the_rules_help_as_one_paragraph():
         "Pin nodePorts inside the static band (30000-30085 for the default range), or leave `nodePort` out "
         "and let the API server choose."
     )
-    bare = types.SimpleNamespace(__doc__="Title.\n\nWhy.\n\n## Bad\nx\n", SUMMARY="Title.")
+    bare = types.SimpleNamespace(__doc__="Title.\n\nWhy.\n\n## Bad\nx\n", SUMMARY="Title.", ID="PL999")
     assert how_to_fix(bare) == ""
 
 

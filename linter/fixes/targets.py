@@ -25,9 +25,10 @@ class Target:
     findings: tuple[Finding, ...]
 
     def narrowed(self, cws: list) -> "Target":
-        """The same container with only the writes ``cws`` and their findings."""
+        """The same container with only the writes ``cws`` and the findings naming them."""
         places = {place(cw.location) for cw in cws}
-        return Target(self.doc, self.spans, self.container, cws, tuple(f for f in self.findings if place(f.location) in places))
+        mine = tuple(f for f in self.findings if any(place(loc) in places for loc in [f.location, *f.related]))
+        return Target(self.doc, self.spans, self.container, cws, mine)
 
 
 def each_target(text: str, path: str, findings: list[Finding], fix: Callable[[Target, int], list]) -> list[Fix | Refusal]:
@@ -49,8 +50,9 @@ def targets(text: str, path: str, findings: list[Finding]) -> Iterator[tuple[Tar
     """(Target, the offset of its document in ``text``) for each container holding writes
     that ``findings`` (of the file ``path``) report."""
     wanted: dict[tuple, list[Finding]] = {}
-    for f in findings:
-        wanted.setdefault(place(f.location), []).append(f)
+    for f in findings:  # a finding names its first write; the others are related places
+        for at in dict.fromkeys(place(loc) for loc in [f.location, *f.related]):
+            wanted.setdefault(at, []).append(f)
     for doc, base in documents(text, path):
         root, _ = tree.parse(doc.text, doc.first_line)
         spans = anchored_spans(doc.text)
@@ -60,7 +62,7 @@ def targets(text: str, path: str, findings: list[Finding]) -> Iterator[tuple[Tar
             for container in k8s.containers(pod) if cws else ():  # writes come from a pod's containers
                 mine = [cw for cw in cws if cw.container.path == container.path]
                 if mine:
-                    found = tuple(f for at in dict.fromkeys(place(cw.location) for cw in mine) for f in wanted[at])
+                    found = tuple({id(f): f for cw in mine for f in wanted[place(cw.location)]}.values())
                     yield Target(doc, spans, container, mine, found), base
 
 
