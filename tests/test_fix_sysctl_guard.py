@@ -198,6 +198,16 @@ def test_crlf_and_a_bom_stay_and_the_new_lines_end_in_crlf(tmp_cwd):
     assert after == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode()
 
 
+def test_an_empty_env_list_becomes_the_block_list(tmp_cwd):
+    text = POD.replace("      command:\n", "      env: []  # none yet\n      command:\n")
+    after, _, _ = fix(tmp_cwd, text)
+    entries = ENV[len("      env:\n") :].rstrip("\n")
+    assert after.decode() == text.replace("      env: []  #", f"      env:\n{entries}  #").replace(
+        "          sysctl -w net.core.somaxconn=1024\n          echo 1 > /proc/sys/net/ipv4/ip_forward\n",
+        f"          {GUARD}\n            sysctl -w net.core.somaxconn=1024\n            echo 1 > /proc/sys/net/ipv4/ip_forward\n          fi\n",
+    )
+
+
 def test_a_second_document_is_fixed_at_its_own_offsets(tmp_cwd):
     first = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n---\n"
     after, _, _ = fix(tmp_cwd, first + POD)
@@ -234,7 +244,8 @@ def test_exec_forms_that_cannot_become_sh_c_are_refused(tmp_cwd, command, reason
 @pytest.mark.parametrize(
     "change, reason",
     [
-        (("      command:\n", "      env: []\n      command:\n"), "the container's env is not a block list (a flow collection or empty)"),
+        (("      command:\n", "      env: [{name: A, value: b}]\n      command:\n"), "the container's env is not a block list (a flow collection or empty)"),
+        (("      command:\n", "      env:\n      command:\n"), "the container's env is not a block list (a flow collection or empty)"),
         (("      command:\n", "      env:\n        - {name: POD_IP, value: x}\n      command:\n"), "$POD_IP is already set in the container's env from something other than status.podIP"),
         (("    - name: tune\n      image: busybox\n      command:", "    - &tune\n      name: tune\n      image: busybox\n      command:"), "the edit would change a YAML anchor (&) that aliases (*) reuse"),
         (("          sysctl -w net.core.somaxconn=1024\n", "          if sysctl -w net.core.somaxconn=1024; then :; fi\n"), "the write is not a whole command of its script"),

@@ -11,14 +11,19 @@ from .yamltext import column, entry_key, is_flow, node_span
 
 def env_edit(doc: Document, container: Mapping, missing: list[tuple[str, str]]) -> Edit | str:
     """Insert the ``missing`` (name, fieldPath) entries: before the first entry of a block
-    ``env`` list, or as a new ``env`` key before ``command`` or ``args``, whichever comes
-    first."""
+    ``env`` list, in place of an empty ``[]``, or as a new ``env`` key before ``command`` or
+    ``args``, whichever comes first."""
     lines = []
     for name, field_path in missing:
         lines += [f"- name: {name}", f"  valueFrom: {{fieldRef: {{fieldPath: {field_path}}}}}"]
     env = container.get("env")
+    if type(env) is Sequence and not env.items and doc.text.startswith("[]", node_span(env)[0]):  # env: []
+        pad = " " * column(doc.text, node_span(entry_key(container, "env"))[0])
+        start, end = node_span(env)
+        start = len(doc.text[:start].rstrip(" "))  # the blank after "env:" goes too
+        return Edit(start, end, "".join(f"\n{pad}  {line}" for line in lines))
     if env is not None:
-        if type(env) is not Sequence or not env.items or is_flow(doc, env):
+        if type(env) is not Sequence or is_flow(doc, env):
             return "the container's env is not a block list (a flow collection or empty)"
         at = node_span(env)[0]
         pad = " " * column(doc.text, at)
