@@ -264,7 +264,7 @@ def fix_actions(ls: PortlintServer, doc: TextDocument, diags: list[types.Diagnos
     proves it; one action per fix (a fix may remove several findings)."""
     group, name, findings = ls.found.get(doc.uri, (None, "", []))
     matched = {id(f): d for f in findings for d in diags if f.rule_id in FIXES and _is(d, f, group, codec)}
-    if not matched or group.settings is None:
+    if not matched:  # (a document with findings was linted: its group has settings)
         return []
     with working_directory(group.base or os.getcwd()):
         done = fix_file(name, FileText(doc.source.encode("utf-8")), [f for f in findings if id(f) in matched], group.settings, group.levels)

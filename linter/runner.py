@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from . import __version__, baseline, charts, engine, output, report, sources
 from .config import Settings
@@ -31,11 +31,12 @@ def run(
     fix: str = "",
     unsafe_fixes: bool = False,
     fixed: int = 0,
+    fix_notes: Sequence[str] = (),
 ) -> tuple[int, Iterable[str]]:
     """Returns (exit code, report as text chunks). Input errors raise sources.InputError;
     a baseline that cannot be read or written, config.ConfigError. ``fix``: FIX writes the
-    fixes and reports what is left (``fixed`` counts the findings fixed before this run),
-    DIFF reports them as a diff instead (fixes/files.py)."""
+    fixes and reports what is left (``fixed`` counts the findings fixed before this run,
+    ``fix_notes`` the fixes it refused), DIFF reports them as a diff instead (fixes/files.py)."""
     from .sources import InputError, MemoryInput
 
     requested = list(paths)  # linted again after --fix wrote its fixes
@@ -79,11 +80,12 @@ def run(
     marked, done = baseline.settle(result.findings, settings.baseline, write_baseline, roots)
     if done is not None:
         result.findings.replace_all(list(marked))
-    chart_lines = list(dict.fromkeys(chart_lines))  # each ci render maps again: say it once
+    chart_lines = list(fix_notes) + list(dict.fromkeys(chart_lines))  # each ci render maps again: say it once
     unread = frozenset([stdin_name] if "-" in paths else []) | {str(p) for p in paths if isinstance(p, MemoryInput)}
     if fix and not result.notifications:
         fixes = fix_files(result.findings, settings, levels, unsafe_fixes, unread)
-        chart_lines += [note for fixing in fixes for note in fixing.notes()]
+        refused = [note for fixing in fixes for note in fixing.notes()]
+        chart_lines += refused
         count = sum(len(fixing.outcome.fixed) for fixing in fixes)
         if fix == DIFF:
             diffs = [fixing.diff() for fixing in fixes if fixing.outcome.edits]
@@ -94,7 +96,7 @@ def run(
         if count:  # report what is left
             options = dict(format=format, select=select, ignore=ignore, fail_on=fail_on, colour=colour)
             options.update(show_fixes=show_fixes, write_baseline=write_baseline, unsafe_fixes=unsafe_fixes)
-            return run(requested, settings, **options, automation_id=automation_id, fixed=fixed + count)
+            return run(requested, settings, **options, automation_id=automation_id, fixed=fixed + count, fix_notes=refused)
     suggestions = {}
     if format in report.WITH_FIXES:
         for fixing in fix_files(result.findings, settings, levels, unsafe_fixes, unread):

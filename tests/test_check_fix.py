@@ -83,3 +83,26 @@ def test_fix_refuses_stdin_and_helm_chart(tmp_cwd):
     assert result.stderr == "portlint: error: --fix/--diff: fixes are written to files; not with stdin ('-') or --helm-chart\n"
     assert result.exit_code == 2
     assert cli("check", "--diff", "x.yaml", "--helm-chart", ".").exit_code == 2
+
+
+def test_fix_says_what_it_refused_beside_what_it_fixed(tmp_cwd):
+    """Two files: one fixed, one refused (a POD_IP taken by a literal): the note survives the
+    second lint that reports what is left."""
+    Path("a.yaml").write_text(POD)
+    refused = POD.replace("    - name: a\n", "    - name: a\n      env: [{name: POD_IP, value: x}]\n")
+    Path("b.yaml").write_text(refused)
+    result = cli("check", "--fix", "a.yaml", "b.yaml")
+    assert result.stderr.splitlines() == [
+        "portlint: note: b.yaml:8:26: PL101 not fixed: $POD_IP is already set in the container's env from something other than status.podIP",
+        "Found 1 problem (1 warning) in 2 files; 1 fixed.",
+    ]
+    assert result.stdout.startswith("b.yaml:8:26: warning: ")
+    assert (Path("a.yaml").read_text(), Path("b.yaml").read_text()) == (FIXED, refused)
+
+
+def test_diff_counts_every_fixed_finding(tmp_cwd):
+    Path("a.yaml").write_text(POD)
+    Path("b.yaml").write_text(POD)
+    result = cli("check", "--diff", "a.yaml", "b.yaml")
+    assert (result.stderr, result.exit_code) == ("Would fix 2 problems.\n", 1)
+    assert result.stdout.count("+++ b/") == 2

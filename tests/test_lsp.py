@@ -590,3 +590,21 @@ def test_a_second_suppression_joins_the_ignore_comment_of_its_line(workspace):
     assert action["edit"]["changes"][workspace.uri("svc.yaml")] == [
         {"range": {"start": {"line": 9, "character": 47}, "end": {"line": 9, "character": 47}}, "newText": ",PL302"}
     ]
+
+
+def test_fix_actions_only_for_the_diagnostics_asked_about(workspace):
+    """Two containers, each with an unguarded write (PL101 each): asked about the first, the
+    server offers the first container's fix (preferred: safe) and its suppression only."""
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "    - name: a\n      command: [sh, -c, 'sysctl -w net.core.somaxconn=1']\n"
+        "    - name: b\n      command: [sh, -c, 'sysctl -w net.core.rmem_max=1']\n"
+    )
+    diags = workspace.open("pod.yaml", pod)
+    assert [(d["code"], d["range"]["start"]["line"]) for d in diags] == [("PL101", 6), ("PL101", 8)]
+    params = {"textDocument": {"uri": workspace.uri("pod.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags[:1]}}
+    actions = workspace.client.request("textDocument/codeAction", params)
+    assert [(a["title"], a.get("isPreferred"), a["diagnostics"]) for a in actions] == [
+        ('Run the sysctl writes of container "a" only if [ "$POD_IP" != "$HOST_IP" ]', True, diags[:1]),
+        ("Suppress PL101 on this line", None, diags[:1]),
+    ]
