@@ -288,3 +288,36 @@ def test_a_write_in_a_configmap_script_is_refused_for_each_container_running_it(
     assert after.decode() == text
     assert err.splitlines()[:2] == [f"portlint: note: pod.yaml:37:5: PL101 not fixed: {reason}"] * 2
     assert code == 1
+
+
+def test_a_real_gke_daemonset_gets_its_eight_writes_wrapped_in_one_guard(tmp_cwd):
+    """tests/realworld (GoogleCloudPlatform/kubernetes-engine-samples, Apache-2.0; SOURCES.tsv):
+    a hostNetwork DaemonSet whose init container writes eight log_martians sysctls from an
+    `args` script after `command: ["/bin/sh"]`; the env goes before `command`, the first key."""
+    name = "ai-ml__nemo-rl-on-gke__nemoRL__nccl-installer__nccl-installer.yaml"
+    text = (Path(__file__).parent / "realworld" / "GoogleCloudPlatform__kubernetes-engine-samples" / name).read_text()
+    writes = "".join(f"            sysctl -w net.ipv4.conf.gpu{i}rdma0.log_martians=0\n" for i in range(8))
+    assert text.count(writes) == 1
+    after, err, code = fix(tmp_cwd, text, "--unsafe-fixes")
+    env = (
+        "          env:\n            - name: POD_IP\n              valueFrom: {fieldRef: {fieldPath: status.podIP}}\n"
+        "            - name: HOST_IP\n              valueFrom: {fieldRef: {fieldPath: status.hostIP}}\n"
+    )
+    expected = text.replace(
+        '          image: alpine:latest\n          command: ["/bin/sh"]\n',
+        '          image: alpine:latest\n' + env + '          command: ["/bin/sh"]\n',
+    ).replace(writes, f"            {GUARD}\n" + writes.replace("            sysctl", "              sysctl") + "            fi\n")
+    assert after.decode() == expected
+    assert err.endswith("; 1 fixed.\n")
+
+
+@pytest.mark.parametrize("fixture", ["ipc-hostipc.yaml", "nsenter-hostpid-exec.yaml"])
+def test_a_write_no_guard_can_keep_off_the_node_is_refused(tmp_cwd, fixture):
+    """An IPC write of a hostIPC pod without hostNetwork, a write behind nsenter into PID 1
+    of a hostPID pod: the pod's and the node's IPs differ, so the guard would let it run."""
+    text = (Path(__file__).parent / "fixtures" / "PL201" / fixture).read_text()
+    after, err, _ = fix(tmp_cwd, text, "--unsafe-fixes")
+    assert after.decode() == text
+    assert err.splitlines()[0].endswith(
+        ": PL201 not fixed: a POD_IP/HOST_IP guard cannot keep the write off the node (it gets there through hostIPC or nsenter)"
+    )

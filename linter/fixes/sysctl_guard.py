@@ -11,7 +11,8 @@ from the node's IP, and give the container the two downward-API env entries it t
 
 Refused (with the reason): a write that is not a whole command of its script, a string whose
 positions are not exact, a plain string in a flow collection, an env or container in flow
-style, a POD_IP/HOST_IP name taken by something else, and edits inside an anchored node.
+style, a POD_IP/HOST_IP name taken by something else, edits inside an anchored node, and a
+write that reaches the node through hostIPC or nsenter (the guard would let it run).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def fixes(text: str, path: str, findings: list[Finding]) -> list[Fix | Refusal]:
 def _container_fix(target: Target) -> tuple[str, list[Edit] | str]:
     """(title, the edits or why there are none)."""
     label = target.container.label
+    if any(cw.guard_cannot_help for cw in target.writes):  # the pod's IP differs from the node's
+        return label, "a POD_IP/HOST_IP guard cannot keep the write off the node (it gets there through hostIPC or nsenter)"
     names = guard_names(target.writes[0].container.env)
     if isinstance(names, str):
         return label, names
