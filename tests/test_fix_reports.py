@@ -83,3 +83,11 @@ def test_the_text_report_does_not_compute_fixes(tmp_cwd, monkeypatch):
     monkeypatch.setattr(runner, "fix_files", fail)
     Path("pod.yaml").write_bytes(POD.encode())
     assert cli("check", "pod.yaml").exit_code == 1
+
+
+def test_no_fix_for_stdin_even_named_as_a_file_on_disk(tmp_cwd):
+    """The text came from stdin: a fix computed from the file of that name could be wrong."""
+    Path("pod.yaml").write_bytes(POD.encode())
+    log = json.loads(cli("check", "-", "--stdin-filename", "pod.yaml", "--format", "sarif", input=POD).stdout)
+    (result,) = log["runs"][0]["results"]
+    assert (result["ruleId"], "fixes" in result) == ("PL101", False)
