@@ -40,6 +40,11 @@ ENV = """\
 GUARD = 'if [ "$POD_IP" != "$HOST_IP" ]; then'
 
 
+def with_env(text: str) -> str:
+    """``text`` with ENV before its first ``command`` key: where the fix adds the entries."""
+    return text.replace("      command:\n", ENV + "      command:\n", 1)
+
+
 def fix(tmp_cwd, text: str | bytes, *flags: str) -> tuple[bytes, str, int]:
     """(the file's bytes after ``check --fix``, stderr, exit code)."""
     path = Path("pod.yaml")
@@ -62,7 +67,7 @@ def test_a_run_of_writes_in_a_literal_block_is_wrapped_and_the_env_added(tmp_cwd
 def test_writes_on_lines_apart_are_wrapped_apart_in_the_script_s_own_indent_step(tmp_cwd):
     text = POD.replace("          echo 1 > /proc/sys/net/ipv4/ip_forward\n", "          for i in 1; do\n              echo $i\n          done\n          sysctl -w net.ipv4.tcp_syncookies=1\n")
     after, _, _ = fix(tmp_cwd, text)
-    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
+    assert after.decode() == with_env(text).replace(
         "          sysctl -w net.core.somaxconn=1024\n", f"          {GUARD}\n              sysctl -w net.core.somaxconn=1024\n          fi\n"
     ).replace("          sysctl -w net.ipv4.tcp_syncookies=1\n", f"          {GUARD}\n              sysctl -w net.ipv4.tcp_syncookies=1\n          fi\n")
 
@@ -73,7 +78,7 @@ def test_a_write_inside_a_loop_keeps_its_depth_plus_one_step(tmp_cwd):
     )
     after, _, _ = fix(tmp_cwd, text)
     # the script indents with a tab: the body goes one tab deeper, the guard at the write's indent
-    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
+    assert after.decode() == with_env(text).replace(
         "          \tsysctl -w net.core.somaxconn=1024\n",
         f"          \t{GUARD}\n          \t\tsysctl -w net.core.somaxconn=1024\n          \tfi\n",
     )
@@ -82,50 +87,28 @@ def test_a_write_inside_a_loop_keeps_its_depth_plus_one_step(tmp_cwd):
 def test_a_write_on_the_script_s_first_line_is_wrapped_in_lines(tmp_cwd):
     text = POD.replace("          set -e  # keep\n", "")
     after, _, _ = fix(tmp_cwd, text)
-    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
+    assert after.decode() == with_env(text).replace(
         "          sysctl -w net.core.somaxconn=1024\n          echo 1 > /proc/sys/net/ipv4/ip_forward\n",
         f"          {GUARD}\n            sysctl -w net.core.somaxconn=1024\n            echo 1 > /proc/sys/net/ipv4/ip_forward\n          fi\n",
     )
 
 
-def test_a_write_continuing_the_line_above_is_wrapped_where_it_stands(tmp_cwd):
-    text = POD.replace("          echo 1 > /proc/sys/net/ipv4/ip_forward\n", "").replace(
-        "          sysctl -w", "          echo a &&\n          sysctl -w"
-    )
+@pytest.mark.parametrize(
+    "script, fixed",
+    [
+        # continuing the line above: not a line of its own
+        ("echo a &&\n          sysctl -w net.core.somaxconn=1024", f"echo a &&\n          {GUARD} sysctl -w net.core.somaxconn=1024; fi"),
+        # followed on its line, sharing its line, inside a command substitution
+        ("sysctl -w net.core.somaxconn=1024 || true", f"{GUARD} sysctl -w net.core.somaxconn=1024; fi || true"),
+        ("echo a; sysctl -w net.core.somaxconn=1024 2>/dev/null", f"echo a; {GUARD} sysctl -w net.core.somaxconn=1024; fi 2>/dev/null"),
+        ("x=$(sysctl -w net.core.somaxconn=1024)", f"x=$({GUARD} sysctl -w net.core.somaxconn=1024; fi)"),
+    ],
+)
+def test_a_write_that_is_not_a_line_of_its_own_is_wrapped_where_it_stands(tmp_cwd, script, fixed):
+    one = POD.replace("          echo 1 > /proc/sys/net/ipv4/ip_forward\n", "")
+    text = one.replace("sysctl -w net.core.somaxconn=1024", script)
     after, _, _ = fix(tmp_cwd, text)
-    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
-        "          sysctl -w net.core.somaxconn=1024\n", f"          {GUARD} sysctl -w net.core.somaxconn=1024; fi\n"
-    )
-
-
-def test_a_write_followed_on_its_line_is_wrapped_where_it_stands(tmp_cwd):
-    text = POD.replace("          echo 1 > /proc/sys/net/ipv4/ip_forward\n", "").replace(
-        "net.core.somaxconn=1024\n", "net.core.somaxconn=1024 || true\n"
-    )
-    after, _, _ = fix(tmp_cwd, text)
-    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
-        "          sysctl -w net.core.somaxconn=1024 ||", f"          {GUARD} sysctl -w net.core.somaxconn=1024; fi ||"
-    )
-
-
-def test_a_write_sharing_its_line_is_wrapped_where_it_stands(tmp_cwd):
-    text = POD.replace("          sysctl -w net.core.somaxconn=1024\n", "          echo a; sysctl -w net.core.somaxconn=1024 2>/dev/null || true\n").replace(
-        "          echo 1 > /proc/sys/net/ipv4/ip_forward\n", ""
-    )
-    after, _, _ = fix(tmp_cwd, text)
-    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
-        "echo a; sysctl -w net.core.somaxconn=1024 2>", f"echo a; {GUARD} sysctl -w net.core.somaxconn=1024; fi 2>"
-    )
-
-
-def test_a_command_substitution_is_wrapped_inside_it(tmp_cwd):
-    text = POD.replace("          sysctl -w net.core.somaxconn=1024\n", "          x=$(sysctl -w net.core.somaxconn=1024)\n").replace(
-        "          echo 1 > /proc/sys/net/ipv4/ip_forward\n", ""
-    )
-    after, _, _ = fix(tmp_cwd, text)
-    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
-        "x=$(sysctl -w net.core.somaxconn=1024)", f"x=$({GUARD} sysctl -w net.core.somaxconn=1024; fi)"
-    )
+    assert after.decode() == with_env(one.replace("sysctl -w net.core.somaxconn=1024", fixed))
 
 
 def test_a_folded_block_is_wrapped_on_the_line_so_that_no_line_break_is_folded(tmp_cwd):
@@ -133,7 +116,7 @@ def test_a_folded_block_is_wrapped_on_the_line_so_that_no_line_break_is_folded(t
         "          sysctl -w net.core.somaxconn=1024\n          echo 1 > /proc/sys/net/ipv4/ip_forward\n", "          sysctl -w net.core.somaxconn=1024;\n"
     )
     after, _, _ = fix(tmp_cwd, text)
-    assert after.decode() == text.replace("      command:\n", ENV + "      command:\n").replace(
+    assert after.decode() == with_env(text).replace(
         "          sysctl -w net.core.somaxconn=1024;\n", f"          {GUARD} sysctl -w net.core.somaxconn=1024; fi;\n"
     )
 
