@@ -304,3 +304,13 @@ def test_a_write_no_guard_can_keep_off_the_node_is_refused(tmp_cwd, fixture):
     assert err.splitlines()[0].endswith(
         ": PL201 not fixed: a POD_IP/HOST_IP guard cannot keep the write off the node (it gets there through hostIPC or nsenter)"
     )
+
+
+def test_a_broken_document_beside_does_not_stop_the_fix(tmp_cwd):
+    broken = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: [a, b\n---\n"
+    after, err, _ = fix(tmp_cwd, broken + POD)
+    assert after.decode() == broken + with_env(POD).replace(
+        "          sysctl -w net.core.somaxconn=1024\n          echo 1 > /proc/sys/net/ipv4/ip_forward\n",
+        f"          {GUARD}\n            sysctl -w net.core.somaxconn=1024\n            echo 1 > /proc/sys/net/ipv4/ip_forward\n          fi\n",
+    )
+    assert "internal error" not in err

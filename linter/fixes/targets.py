@@ -55,6 +55,8 @@ def targets(text: str, path: str, findings: list[Finding]) -> Iterator[tuple[Tar
             wanted.setdefault(at, []).append(f)
     for doc, base in documents(text, path):
         root, _ = tree.parse(doc.text, doc.first_line)
+        if root is None:  # empty, or a syntax error: nothing to fix, and no events to read
+            continue
         spans = anchored_spans(doc.text)
         for manifest in k8s.manifests(doc, root):
             pod = k8s.pod_spec(manifest)
