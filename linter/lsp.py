@@ -8,8 +8,9 @@ bad baseline is reported as a bad config is); the open buffers (in memory, named
 relative to the folder) replace their files, and the folder's other manifests are read from
 disk as ``check`` discovers them, so the cross-file port rules see them. Only the findings in
 open documents are published. Code actions: the fixes of fixes/ (proved by linting the buffer
-again, as ``check --fix`` does; unsafe ones say so) and a suppression comment; hover on a
-diagnostic shows its rule's help.
+again, as ``check --fix`` does; unsafe ones say so), a suppression comment on the line and
+the ``portlint.io/ignore`` annotation on the object; hover on a diagnostic shows its rule's
+help.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from . import __version__, baseline, config, engine, ruledoc, sources
 from .charts import Found, chart_of
 from .excludes import Excludes
 from .findings import Finding, Location
+from .fixes.annotation import object_annotation
 from .fixes.edits import FileText
 from .fixes.files import finding_key, fix_file
 from .fixes.model import Replacement, Suggestion
@@ -252,10 +254,15 @@ def _code_actions(ls: PortlintServer, params: types.CodeActionParams) -> list[ty
     lines = editor_lines(doc.source)
     codec = ls.workspace.position_codec
     actions = fix_actions(ls, doc, ours, lines, codec)
+    file = FileText(doc.source.encode("utf-8"))
     for diag in ours:
         edit = line_comment(doc.path, text, diag.range.start.line + 1, diag.code)
         if edit is not None:
-            actions.append(suppress_action(doc.uri, diag, FileText(doc.source.encode("utf-8")), edit, lines, codec))
+            actions.append(suppress_action(f"Suppress {diag.code} on this line", doc.uri, diag, file, edit, lines, codec))
+        start = codec.position_from_client_units(lines, diag.range.start)
+        edit = object_annotation(text, doc.path, start.line + 1, start.character + 1, diag.code)
+        if not isinstance(edit, str):
+            actions.append(suppress_action(f"Suppress {diag.code} on this object", doc.uri, diag, file, edit, lines, codec))
     return actions
 
 
@@ -298,12 +305,13 @@ def text_edits(fix: Suggestion, lines: list[str], codec) -> list[types.TextEdit]
     return out
 
 
-def suppress_action(uri: str, diag: types.Diagnostic, file: FileText, edit, lines: list[str], codec) -> types.CodeAction:
-    """'Suppress PLxxx on this line': the ignore comment fixes/suppress.py places."""
+def suppress_action(title: str, uri: str, diag: types.Diagnostic, file: FileText, edit, lines: list[str], codec) -> types.CodeAction:
+    """'Suppress PLxxx on this line / object': the ignore comment fixes/suppress.py places,
+    or the annotation of fixes/annotation.py."""
     line, column, end_line, end_column, text = file.replacement(edit)
     fix = Suggestion("", "", (Replacement(line, column, end_line, end_column, text),))
     return types.CodeAction(
-        title=f"Suppress {diag.code} on this line",
+        title=title,
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diag],
         edit=types.WorkspaceEdit(changes={uri: text_edits(fix, lines, codec)}),

@@ -323,6 +323,7 @@ def test_suppress_action_appends_the_ignore_comment_and_the_finding_goes(workspa
     params = {"textDocument": {"uri": workspace.uri("svc.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags}}
     actions = workspace.client.request("textDocument/codeAction", params)
     end = {"line": 9, "character": 21}  # after '      nodePort: 40000'
+    name = {"line": 3, "character": 2}  # the first key of the metadata
     assert actions == [
         {
             "title": "Suppress PL302 on this line",
@@ -333,9 +334,24 @@ def test_suppress_action_appends_the_ignore_comment_and_the_finding_goes(workspa
                     workspace.uri("svc.yaml"): [{"range": {"start": end, "end": end}, "newText": " # portlint: ignore[PL302]"}]
                 }
             },
-        }
+        },
+        {
+            "title": "Suppress PL302 on this object",
+            "kind": "quickfix",
+            "diagnostics": diags,
+            "edit": {
+                "changes": {
+                    workspace.uri("svc.yaml"): [
+                        {"range": {"start": name, "end": name}, "newText": 'annotations:\n    portlint.io/ignore: "PL302"\n  '}
+                    ]
+                }
+            },
+        },
     ]
     workspace.change("svc.yaml", SERVICE.replace("40000\n", "40000 # portlint: ignore[PL302]\n"), 2)
+    assert workspace.client.diagnostics(workspace.uri("svc.yaml")) == []
+    annotated = SERVICE.replace("  name: web\n", '  annotations:\n    portlint.io/ignore: "PL302"\n  name: web\n')
+    workspace.change("svc.yaml", annotated, 3)
     assert workspace.client.diagnostics(workspace.uri("svc.yaml")) == []
 
 
@@ -475,7 +491,8 @@ def test_no_suppress_action_on_a_line_continued_with_a_backslash(workspace):
     # PL101: an unguarded write of a namespaced sysctl; the command starts on line 19 (1-based)
     assert [(d["code"], d["range"]["start"]) for d in diags] == [("PL101", {"line": 18, "character": 14})]
     params = {"textDocument": {"uri": workspace.uri("pod.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags}}
-    assert workspace.client.request("textDocument/codeAction", params) == []
+    # neither the guard fix (the command goes on past the write) nor the line comment: the annotation only
+    assert [a["title"] for a in workspace.client.request("textDocument/codeAction", params)] == ["Suppress PL101 on this object"]
 
 
 def test_the_documented_vscode_settings_start_this_server_for_its_languages():
@@ -551,7 +568,7 @@ def test_the_guard_fix_is_a_code_action_before_the_suppress_action_and_its_edit_
     # the write also declares the nodes' ephemeral range 1024-65535: PL304 at the same place
     assert [(d["code"], d["range"]["start"]) for d in diags] == [("PL201", {"line": 19, "character": 14}), ("PL304", {"line": 19, "character": 14})]
     params = {"textDocument": {"uri": workspace.uri("tuning.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags[:1]}}
-    fix, suppress = workspace.client.request("textDocument/codeAction", params)
+    fix, suppress, _ = workspace.client.request("textDocument/codeAction", params)
     at = lambda line, column: {"line": line, "character": column}  # noqa: E731
     env = (
         "env:\n            - name: POD_IP\n              valueFrom: {fieldRef: {fieldPath: status.podIP}}\n"
@@ -585,7 +602,7 @@ def test_a_second_suppression_joins_the_ignore_comment_of_its_line(workspace):
     diags = workspace.open("svc.yaml", text)
     assert [d["code"] for d in diags] == ["PL302"]
     params = {"textDocument": {"uri": workspace.uri("svc.yaml")}, "range": diags[0]["range"], "context": {"diagnostics": diags}}
-    (action,) = workspace.client.request("textDocument/codeAction", params)
+    action, _ = workspace.client.request("textDocument/codeAction", params)
     # '      nodePort: 40000  # portlint: ignore[PL301' is 47 characters: PL302 goes before the ']'
     assert action["edit"]["changes"][workspace.uri("svc.yaml")] == [
         {"range": {"start": {"line": 9, "character": 47}, "end": {"line": 9, "character": 47}}, "newText": ",PL302"}
