@@ -259,8 +259,7 @@ def _code_actions(ls: PortlintServer, params: types.CodeActionParams) -> list[ty
         edit = line_comment(doc.path, text, diag.range.start.line + 1, diag.code)
         if edit is not None:
             actions.append(suppress_action(f"Suppress {diag.code} on this line", doc.uri, diag, file, edit, lines, codec))
-        start = codec.position_from_client_units(lines, diag.range.start)
-        edit = object_annotation(text, doc.path, start.line + 1, start.character + 1, diag.code)
+        edit = object_annotation(text, doc.path, diag.range.start.line + 1, diag.code)
         if not isinstance(edit, str):
             actions.append(suppress_action(f"Suppress {diag.code} on this object", doc.uri, diag, file, edit, lines, codec))
     return actions

@@ -22,7 +22,7 @@ spec:
     - port: 80
       nodePort: 40000
 """
-NODE_PORT = (9, 17)  # where PL302 points: the nodePort value
+NODE_PORT = 9  # the line PL302 points at: the nodePort value
 
 
 def _findings(text: str) -> list[tuple[str, bool]]:
@@ -33,14 +33,14 @@ def _findings(text: str) -> list[tuple[str, bool]]:
 
 def test_a_new_annotations_key_opens_the_metadata_and_suppresses_the_finding():
     assert _findings(SERVICE) == [("PL302", False)]
-    fixed = apply(SERVICE, [object_annotation(SERVICE, "svc.yaml", *NODE_PORT, "PL302")])
+    fixed = apply(SERVICE, [object_annotation(SERVICE, "svc.yaml", NODE_PORT, "PL302")])
     assert fixed == SERVICE.replace("metadata:\n  name: web\n", 'metadata:\n  annotations:\n    portlint.io/ignore: "PL302"\n  name: web\n')
     assert _findings(fixed) == [("PL302", True)]
 
 
 def test_the_annotation_goes_first_among_the_others():
     text = SERVICE.replace("  name: web\n", "  name: web\n  annotations:\n    team: a\n")
-    fixed = apply(text, [object_annotation(text, "svc.yaml", *NODE_PORT, "PL302")])
+    fixed = apply(text, [object_annotation(text, "svc.yaml", NODE_PORT, "PL302")])
     assert fixed == text.replace("    team: a\n", '    portlint.io/ignore: "PL302"\n    team: a\n')
     assert _findings(fixed) == [("PL302", True)]
 
@@ -48,8 +48,10 @@ def test_the_annotation_goes_first_among_the_others():
 def test_the_object_of_a_later_document_is_the_one_annotated():
     first = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\n"
     text = first + SERVICE
-    fixed = apply(text, [object_annotation(text, "svc.yaml", NODE_PORT[0] + 5, NODE_PORT[1], "PL302")])
-    assert fixed == first + SERVICE.replace("metadata:\n  name: web\n", 'metadata:\n  annotations:\n    portlint.io/ignore: "PL302"\n  name: web\n')
+    expected = first + SERVICE.replace("metadata:\n  name: web\n", 'metadata:\n  annotations:\n    portlint.io/ignore: "PL302"\n  name: web\n')
+    # the nodePort line, and the Service's first line (line 6: the object starts there)
+    for line in (NODE_PORT + 5, 6):
+        assert apply(text, [object_annotation(text, "svc.yaml", line, "PL302")]) == expected
 
 
 @pytest.mark.parametrize(
@@ -65,9 +67,9 @@ def test_refused_where_an_annotation_cannot_be_added_in_block_style(change, reas
     text = SERVICE.replace(*change)
     assert text != SERVICE
     line = text.splitlines().index("      nodePort: 40000") + 1
-    assert object_annotation(text, "svc.yaml", line, NODE_PORT[1], "PL302") == reason
+    assert object_annotation(text, "svc.yaml", line, "PL302") == reason
 
 
 def test_a_place_outside_every_object_is_refused():
     text = "# only a comment\n---\n" + SERVICE
-    assert object_annotation(text, "svc.yaml", 1, 3, "PL302") == "the finding is not inside an object of the file"
+    assert object_annotation(text, "svc.yaml", 1, "PL302") == "the finding is not inside an object of the file"

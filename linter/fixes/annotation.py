@@ -9,27 +9,27 @@ from __future__ import annotations
 from .. import tree
 from ..k8s import IGNORE_ANNOTATION
 from ..tree import Mapping
-from .edits import Edit, offset
+from .edits import Edit
 from .yamltext import anchored_spans, column, crosses, documents, is_flow, node_span
 
 
-def object_annotation(text: str, path: str, line: int, col: int, rule_id: str) -> Edit | str:
+def object_annotation(text: str, path: str, line: int, rule_id: str) -> Edit | str:
     """The edit of LF ``text`` that suppresses ``rule_id`` on the object holding 1-based
-    (``line``, ``col``), or why there is none."""
-    at = offset(text, line, col)
+    ``line`` (the last object of the file starting at or before it), or why there is none."""
+    holder = None
     for doc, base in documents(text, path):
         root, _ = tree.parse(doc.text, doc.first_line)
-        if type(root) is not Mapping:
-            continue
-        start, end = node_span(root)
-        if base + start <= at <= base + end:
-            edit = _annotate(doc, root, rule_id)
-            if isinstance(edit, str):
-                return edit
-            if crosses(anchored_spans(doc.text), edit.start, edit.end):
-                return "the object's metadata is inside a YAML anchor (&) that aliases (*) reuse"
-            return Edit(edit.start + base, edit.end + base, edit.replacement)
-    return "the finding is not inside an object of the file"
+        if type(root) is Mapping and doc.first_line + root.sm.line <= line:
+            holder = doc, base, root
+    if holder is None:
+        return "the finding is not inside an object of the file"
+    doc, base, root = holder
+    edit = _annotate(doc, root, rule_id)
+    if isinstance(edit, str):
+        return edit
+    if crosses(anchored_spans(doc.text), edit.start, edit.end):
+        return "the object's metadata is inside a YAML anchor (&) that aliases (*) reuse"
+    return Edit(edit.start + base, edit.end + base, edit.replacement)
 
 
 def _annotate(doc, root: Mapping, rule_id: str) -> Edit | str:
