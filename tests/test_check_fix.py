@@ -4,6 +4,7 @@ as ruff does it (fixed findings are counted, not reported; --diff writes nothing
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import cli
@@ -106,3 +107,18 @@ def test_diff_counts_every_fixed_finding(tmp_cwd):
     result = cli("check", "--diff", "a.yaml", "b.yaml")
     assert (result.stderr, result.exit_code) == ("Would fix 2 problems.\n", 1)
     assert result.stdout.count("+++ b/") == 2
+
+
+def test_a_refused_fix_is_a_sarif_notification(tmp_cwd):
+    refused = POD.replace("    - name: a\n", "    - name: a\n      env: [{name: POD_IP, value: x}]\n")
+    Path("b.yaml").write_text(refused)
+    result = cli("check", "--fix", "--format", "sarif", "b.yaml")
+    notes = json.loads(result.stdout)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notes == [
+        {
+            "level": "note",
+            "message": {
+                "text": "b.yaml:8:26: PL101 not fixed: $POD_IP is already set in the container's env from something other than status.podIP."
+            },
+        }
+    ]
