@@ -23,6 +23,7 @@ from .records import mutable
 from .sysctls import parse_version
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")
+NODE_SERVICE_PORTS = "nodeServicePorts"
 LEVEL_CHOICES = ("off", "note", "warning", "error")
 CONFIG_LIMIT = 1 << 20  # bytes read from a config file: a real one is a few hundred
 MAX_DEPTH = 8  # collections nested in a YAML config (a valid one has 2): deeper is refused unbuilt
@@ -51,6 +52,9 @@ class Settings:
     # the node-network settings given to portlint, by kind: from the config file, or a flag
     declared: dict[str, Declaration] = field(default_factory=dict)
     profile: str | None = None  # a provider profile (linter.profiles): the defaults the settings override
+    # nodeServicePorts: component name -> its ports (linter/node_components.py), and where
+    node_service_ports: dict[str, list[str]] = field(default_factory=dict)
+    node_service_ports_at: Location | None = None
 
     def set_from_flag(self, kind: str, value: str) -> None:
         """A range flag overrides the config file; a bad value is a ConfigError naming the flag."""
@@ -127,7 +131,25 @@ def load(path: str | None) -> Settings:
             _check_range(kind, value, f"{path}: {key}")
             where = _key_location(path, text, key)
             settings.declared[kind] = Declaration(CONFIG, f"{key} in the portlint config", where, value)
+    _node_service_ports(settings, data, path, text)
     return settings
+
+
+def _node_service_ports(settings: Settings, data: dict[str, Any], path: str, text: str) -> None:
+    """``nodeServicePorts``: each port checked once here, so that a bad one fails early, named."""
+    from .node_components import parse_port_spec
+
+    ports = data.get(NODE_SERVICE_PORTS)
+    if ports is None:
+        return
+    for name, specs in ports.items():
+        for spec in specs:
+            try:
+                parse_port_spec(spec)
+            except RangeError as exc:
+                raise ConfigError(f"{path}: {NODE_SERVICE_PORTS}.{name}: {exc}") from None
+    settings.node_service_ports = {name: list(specs) for name, specs in ports.items()}
+    settings.node_service_ports_at = _key_location(path, text, NODE_SERVICE_PORTS)
 
 
 def _check_rule_ids(ids, path: str, where: str = "rules") -> None:

@@ -1,7 +1,7 @@
 """The small facts whole-run rules need, gathered once per object while the stream goes by.
 
 Documents are not kept after they are linted; what the port rules need from them (each
-Service port, each hostPort, each declaration of the nodes' port ranges) is copied here as
+Service port, each port a pod holds on its node (linter/ledger.py), each declaration of the nodes' port ranges) is copied here as
 plain values with locations, so memory stays flat on huge inputs. So is what the run-scope
 join of scripts kept in ConfigMaps needs (linter.writes.join): the containers that run or
 load a file of a ConfigMap or Secret volume, and the keys of ConfigMaps and Secrets whose
@@ -16,7 +16,7 @@ import re
 from dataclasses import field
 from sys import intern
 
-from . import clusterconfig, k8s, writes
+from . import clusterconfig, k8s, ledger, writes
 from .findings import Location
 from .k8s import ObjectRef, ref
 from .network import MANIFEST, Declaration
@@ -29,7 +29,7 @@ from .tree import Mapping, Node, Scalar, as_int, as_str, dig, sequence_items
 
 @mutable
 class PortUse:
-    """An explicit nodePort / healthCheckNodePort of a Service, or a container hostPort."""
+    """An explicit nodePort / healthCheckNodePort of a Service."""
 
     obj: ObjectRef
     field: str  # "nodePort" | "healthCheckNodePort" | "hostPort"
@@ -42,7 +42,6 @@ class PortUse:
     path: str  # place inside the object, for fingerprints
     owner: str  # 'port "http"' or 'container "app"'
     traffic_policy: str = ""  # the Service's externalTrafficPolicy (for healthCheckNodePort)
-    host_network: bool = False  # a hostPort of a hostNetwork pod: bound on the node itself, no portmap rule
 
 
 @mutable
@@ -60,7 +59,8 @@ class RangeValue:
 @mutable
 class RunFacts:
     node_ports: list[PortUse] = field(default_factory=list)
-    host_ports: list[PortUse] = field(default_factory=list)
+    ledger: list[ledger.Holder] = field(default_factory=list)  # the ports pods hold on their node
+    images: set[str] = field(default_factory=set)  # every pod's image repositories (PL310: which agents run)
     # kind (network.KINDS: 'ephemeral' | 'reserved' | 'node_ports') -> declarations in the manifests
     declarations: dict[str, list[Declaration]] = field(default_factory=dict)
     range_values: list[RangeValue] = field(default_factory=list)
@@ -106,7 +106,8 @@ class RunFacts:
     def merge(self, other: "RunFacts") -> None:
         """Append the facts of a later part of the run (from a worker process), in order."""
         self.node_ports.extend(other.node_ports)
-        self.host_ports.extend(other.host_ports)
+        self.ledger.extend(other.ledger)
+        self.images.update(other.images)
         self.range_values.extend(other.range_values)
         self.script_users.extend(other.script_users)
         self.kept_files.extend(other.kept_files)
@@ -135,7 +136,8 @@ def collect(manifest: k8s.Manifest, facts: RunFacts) -> None:
     pod = k8s.pod_spec(manifest)
     if pod is None:
         return
-    _host_ports(manifest, pod, facts)
+    facts.ledger.extend(ledger.holders(manifest, pod))
+    facts.images.update(ledger.pod_images(pod))
     _pod_sysctl_values(manifest, facts)
     facts.write_facts(writes.container_writes(manifest), ref(manifest))
     facts.script_users.extend(writes.script_users(manifest))
@@ -180,24 +182,6 @@ def _use(obj, doc, field_name, node: Node, protocol, service_type, path, owner) 
     return PortUse(
         obj, field_name, as_int(node), raw, quoted, intern(protocol), intern(service_type), doc.location(node), path, owner
     )
-
-
-def _host_ports(manifest: k8s.Manifest, pod: k8s.PodSpec, facts: RunFacts) -> None:
-    obj = None
-    host_network = pod.flag("hostNetwork")
-    for container in k8s.containers(pod):
-        for i, port in enumerate(sequence_items(container.node.get("ports"))):
-            node = dig(port, "hostPort")
-            if node is None:
-                continue
-            obj = obj or ref(manifest)
-            protocol = (as_str(dig(port, "protocol")) or "TCP").upper()
-            name = as_str(dig(port, "name")) or str(i)
-            use = _use(
-                obj, manifest.doc, "hostPort", node, protocol, "", f"{container.path}.ports[{name}].hostPort", container.label
-            )
-            use.host_network = host_network
-            facts.host_ports.append(use)
 
 
 def _pod_sysctl_values(manifest: k8s.Manifest, facts: RunFacts) -> None:

@@ -28,6 +28,9 @@ from . import (
     pl306_invalid_port_range_sysctl,
     pl307_nodeport_outside_static_band,
     pl308_conflicting_nodeport_range,
+    pl309_host_port_conflict,
+    pl310_node_component_port,
+    pl311_host_port_in_nodeport_range,
     pl320_calico_nodeport_ranges_mismatch,
 )
 
@@ -49,6 +52,9 @@ RULES = [
     pl306_invalid_port_range_sysctl,
     pl307_nodeport_outside_static_band,
     pl308_conflicting_nodeport_range,
+    pl309_host_port_conflict,
+    pl310_node_component_port,
+    pl311_host_port_in_nodeport_range,
     pl320_calico_nodeport_ranges_mismatch,
 ]
 

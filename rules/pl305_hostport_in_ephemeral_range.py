@@ -67,19 +67,16 @@ SECURITY_SEVERITY = "4.0"
 
 def check(ctx):
     net = ctx.network
-    for use in ctx.facts.host_ports:
-        if use.port is None:
-            continue
-        holding, lacking = ports.exposure(use.port, net)
+    for holder in ctx.facts.ledger:
+        holding, lacking = ports.exposure(holder.port, net)
         if not holding or not lacking:
             continue
-        where, reservation, related = ports.exposure_text(use.port, net, holding, lacking)
-        pod = f"hostNetwork {use.obj.label}" if use.host_network else use.obj.label
+        where, reservation, related = ports.exposure_text(holder.port, net, holding, lacking)
         yield report(
             ID,
-            use.obj,
-            use.location,
-            f"hostPort {use.port} of {use.owner} in {pod} is in the ephemeral port range {where}{reservation}",
-            use.path,
+            holder.obj,
+            holder.location,
+            f"{holder.holder} is in the ephemeral port range {where}{reservation}",
+            holder.path,
             related,
         )

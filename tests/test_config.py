@@ -105,7 +105,7 @@ def test_unknown_key_exits_2_naming_it(tmp_cwd):
     assert result.exit_code == 2
     assert result.stderr == (
         f"portlint: error: {tmp_cwd}/.portlint.yaml: unknown key 'ephemeralRange' (known keys: baseline, "
-        "ephemeralPortRange, exclude, ignore, kubernetesVersion, nodePortRange, profile, reservedPorts, rules)\n"
+        "ephemeralPortRange, exclude, ignore, kubernetesVersion, nodePortRange, nodeServicePorts, profile, reservedPorts, rules)\n"
     )
 
 

@@ -49,6 +49,7 @@ def test_effective_levels_take_config_then_select_and_ignore_prefixes():
         "PL305": "warning",
         "PL306": "error",
         "PL308": "warning",
+        "PL309": "error",
         # PL307 is off in the config, PL201 ignored, PL000/PL1xx not selected
     }
 
