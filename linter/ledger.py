@@ -118,10 +118,19 @@ def holders(manifest: k8s.Manifest, pod: k8s.PodSpec) -> list[Holder]:
             source = PROBE if listener.source == "probe" else FLAG
             found.append(
                 _holder(
-                    listener.port, "TCP", listener.host, source, listener.detail, True, container, manifest, listener.node,
-                    listener.path, shared,
+                    listener.port,
+                    "TCP",
+                    listener.host,
+                    source,
+                    listener.detail,
+                    True,
+                    container,
+                    manifest,
+                    listener.node,
+                    listener.path,
+                    shared,
                 )
-            )  # fmt: skip
+            )
     return found
 
 
@@ -138,9 +147,20 @@ def pod_images(pod: k8s.PodSpec) -> tuple[str, ...]:
 def _holder(port, protocol, host, source, detail, host_network, container, manifest, node, path, shared) -> Holder:
     obj, where, images = shared
     return Holder(
-        port, protocol, host.lower(), source, detail, host_network, obj, manifest.kind or "pod template patch",
-        container.label, manifest.doc.location(node), path, where, images,
-    )  # fmt: skip
+        port,
+        protocol,
+        host.lower(),
+        source,
+        detail,
+        host_network,
+        obj,
+        manifest.kind or "pod template patch",
+        container.label,
+        manifest.doc.location(node),
+        path,
+        where,
+        images,
+    )
 
 
 def _long_running(container: k8s.Container) -> bool:

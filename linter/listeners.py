@@ -27,12 +27,9 @@ PROBES = ("startupProbe", "livenessProbe", "readinessProbe")
 PROBE_HANDLERS = ("httpGet", "tcpSocket", "grpc")
 # words of a flag name that make it another program's endpoint, not this one's listener
 REMOTE_WORDS = frozenset(
-    (
-        "advertise", "api", "apiserver", "backend", "cluster", "dest", "destination", "endpoint", "external",
-        "kubelet", "master", "node", "nodeport", "peer", "proxy", "public", "remote", "server", "service",
-        "target", "upstream",
-    )
-)  # fmt: skip
+    "advertise api apiserver backend cluster dest destination endpoint external kubelet master node nodeport peer proxy "
+    "public remote server service target upstream".split()
+)
 _WORDS = re.compile(r"[-._]")
 _HOST_PORT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(\[[^\]]*\]|[^/:\[\]]*):([0-9]+)(?:/.*)?$", re.I)
 
@@ -87,7 +84,9 @@ def _flag_listeners(container: Container) -> list[Listener]:
             node = argv[i + 1]
             value = node.value.strip()
         for host, port in flag_ports(name[2:], value):
-            found.append(Listener(port, host, "flag", f"{name}={value}" if eq else f"{name} {value}", node, f"{container.path}.args[{i}]"))
+            found.append(
+                Listener(port, host, "flag", f"{name}={value}" if eq else f"{name} {value}", node, f"{container.path}.argv[{i}]")
+            )
     return found
 
 

@@ -97,30 +97,38 @@ TABLE: tuple[Component, ...] = (
     Component(
         "kube-proxy", _ports("10249", host=LOOPBACK) + _ports("10256"), images=r"(^|/)kube-proxy(-amd64)?$", source=_KUBE_PROXY
     ),
-    Component(
-        "kube-apiserver", _ports("6443"), True, images=r"(^|/)kube-apiserver(-amd64)?$", source=_K8S_PORTS
-    ),
+    Component("kube-apiserver", _ports("6443"), True, images=r"(^|/)kube-apiserver(-amd64)?$", source=_K8S_PORTS),
     Component("etcd", _ports("2379-2380"), True, images=r"(^|/)etcd(-amd64)?$", source=_K8S_PORTS),
     Component("kube-scheduler", _ports("10259"), True, images=r"(^|/)kube-scheduler(-amd64)?$", source=_K8S_PORTS),
     Component(
-        "kube-controller-manager", _ports("10257"), True, images=r"(^|/)kube-controller-manager(-amd64)?$",
+        "kube-controller-manager",
+        _ports("10257"),
+        True,
+        images=r"(^|/)kube-controller-manager(-amd64)?$",
         source=_K8S_PORTS,
-    ),  # fmt: skip
+    ),
     Component("node-exporter", _ports("9100"), images=r"(^|/)node[-_]exporter$", source=_NODE_EXPORTER),
     # Cilium's firewall table: 4240 cluster health checks, 4244 Hubble server, 8472/UDP VXLAN,
     # 51871/UDP WireGuard
     Component(
-        "cilium-agent", _ports("4240", "4244", "8472/UDP", "51871/UDP"), always=False, images=r"(^|/)cilium(/|$)",
+        "cilium-agent",
+        _ports("4240", "4244", "8472/UDP", "51871/UDP"),
+        always=False,
+        images=r"(^|/)cilium(/|$)",
         source=_CILIUM,
-    ),  # fmt: skip
+    ),
     # Calico's network requirements: 179 BGP, 4789/UDP VXLAN, 5473 Typha, 51820/UDP WireGuard
     Component(
-        "calico-node", _ports("179", "4789/UDP", "5473", "51820/UDP"), always=False, images=r"(^|/)calico/",
+        "calico-node",
+        _ports("179", "4789/UDP", "5473", "51820/UDP"),
+        always=False,
+        images=r"(^|/)calico/",
         source=_CALICO,
-    ),  # fmt: skip
+    ),
     # flannel's backends: vxlan Port 8472 (Linux), udp Port 8285
     Component("flannel", _ports("8285/UDP", "8472/UDP"), always=False, images=r"flannel", source=_FLANNEL),
 )
+
 
 def table(overrides: dict[str, list[str]] | None = None, location: Location | None = None) -> tuple[Component, ...]:
     """The table with the config's ``nodeServicePorts`` applied: a name in the table gets the
@@ -140,6 +148,11 @@ def table(overrides: dict[str, list[str]] | None = None, location: Location | No
 
 def _configured(component: Component, specs: list[str], location: Location | None) -> Component:
     return Component(
-        component.name, _ports(*specs), component.control_plane_only, component.always, component.images,
-        "nodeServicePorts in the portlint config", location,
-    )  # fmt: skip
+        component.name,
+        _ports(*specs),
+        component.control_plane_only,
+        component.always,
+        component.images,
+        "nodeServicePorts in the portlint config",
+        location,
+    )

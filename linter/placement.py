@@ -42,16 +42,13 @@ class Placement:
     """A pod's eligible nodes: ``terms`` are ORed, the requirements of a term ANDed (one empty
     term: any node); ``control_plane``: whether it tolerates the control-plane taint."""
 
-    terms: tuple[tuple[Requirement, ...], ...] = ((),)
-    control_plane: bool = False
+    terms: tuple[tuple[Requirement, ...], ...]
+    control_plane: bool
 
     @property
     def only_control_plane(self) -> bool:
         """Every term requires the control-plane label."""
         return all(any(_requires_control_plane(r) for r in term) for term in self.terms)
-
-
-ANYWHERE = Placement()
 
 
 def placement(pod: PodSpec) -> Placement:
@@ -63,7 +60,9 @@ def placement(pod: PodSpec) -> Placement:
     )
     terms = dig(pod.node, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
     read = [selector + _term(term) for term in sequence_items(terms)]
-    return Placement(tuple(read) or (selector,), any(_tolerates_control_plane(t) for t in sequence_items(pod.node.get("tolerations"))))
+    return Placement(
+        tuple(read) or (selector,), any(_tolerates_control_plane(t) for t in sequence_items(pod.node.get("tolerations")))
+    )
 
 
 def can_share_a_node(a: Placement, b: Placement) -> bool:
