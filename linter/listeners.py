@@ -25,6 +25,7 @@ from .tree import Node, as_int, as_str, dig, sequence_items
 
 PROBES = ("startupProbe", "livenessProbe", "readinessProbe")
 PROBE_HANDLERS = ("httpGet", "tcpSocket", "grpc")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")  # a probe's host that is the pod itself
 # words of a flag name that make it another program's endpoint, not this one's listener
 REMOTE_WORDS = frozenset(
     "advertise api apiserver backend cluster dest destination endpoint external kubelet master node nodeport peer proxy "
@@ -59,13 +60,16 @@ def _probe_listeners(container: Container) -> list[Listener]:
         for handler in PROBE_HANDLERS:
             action = dig(container.node, probe, handler)
             node = dig(action, "port")
-            if node is None or as_str(dig(action, "host")):
+            host = as_str(dig(action, "host")) or ""
+            if node is None or (host and host.lower() not in LOOPBACK):
                 continue
             port = as_int(node)
             if port is None:
                 port = named.get(as_str(node))
             if port is not None and 0 < port < 65536:
-                found.append(Listener(port, "", "probe", probe, node, f"{container.path}.{probe}.{handler}.port"))
+                found.append(
+                    Listener(port, LOOPBACK[0] if host else "", "probe", probe, node, f"{container.path}.{probe}.{handler}.port")
+                )
     return found
 
 

@@ -61,7 +61,15 @@ def container(body: str) -> k8s.Container:
 
 def read(body: str) -> list[tuple]:
     return [
-        (found.port, found.host, found.source, found.detail, found.node.start_mark.line + 1, found.node.start_mark.column + 1, found.path)
+        (
+            found.port,
+            found.host,
+            found.source,
+            found.detail,
+            found.node.start_mark.line + 1,
+            found.node.start_mark.column + 1,
+            found.path,
+        )
         for found in listeners(container(body))
     ]
 
@@ -73,6 +81,7 @@ def test_probe_ports_by_number_and_by_name():
         - {name: http, containerPort: 8080}
         - {name: bad, containerPort: "8081"}
       startupProbe:
+        httpGet: {port: 7004, host: LocalHost}
         tcpSocket: {port: 7000}
       livenessProbe:
         httpGet: {path: /, port: http}
@@ -86,9 +95,10 @@ def test_probe_ports_by_number_and_by_name():
           httpGet: {port: 7003}
 """
     assert read(body) == [
-        (7000, "", "probe", "startupProbe", 13, 27, "spec.containers[app].startupProbe.tcpSocket.port"),
-        (8080, "", "probe", "livenessProbe", 15, 34, "spec.containers[app].livenessProbe.httpGet.port"),
-        (7001, "", "probe", "livenessProbe", 16, 22, "spec.containers[app].livenessProbe.grpc.port"),
+        (7004, "127.0.0.1", "probe", "startupProbe", 13, 25, "spec.containers[app].startupProbe.httpGet.port"),
+        (7000, "", "probe", "startupProbe", 14, 27, "spec.containers[app].startupProbe.tcpSocket.port"),
+        (8080, "", "probe", "livenessProbe", 16, 34, "spec.containers[app].livenessProbe.httpGet.port"),
+        (7001, "", "probe", "livenessProbe", 17, 22, "spec.containers[app].livenessProbe.grpc.port"),
     ]
 
 
