@@ -1,4 +1,4 @@
-"""A container hostPort lies in the nodes' ephemeral port range.
+"""A host port, or a port a hostNetwork pod listens on, lies in the nodes' ephemeral port range.
 
 A `hostPort` is forwarded by the CNI portmap plugin with NAT rules on the node, just like a
 NodePort: when the kernel hands the same port to an outbound connection from the node,
@@ -8,8 +8,12 @@ port is taken. Ports in `net.ipv4.ip_local_reserved_ports` are safe.
 A `hostNetwork: true` pod has no portmap rule: its container binds the port in the node's
 own network namespace, and the bind fails with EADDRINUSE ("address already in use") when
 an outbound connection from the node already holds the port; the container then crashes or
-retries until that connection closes. The message names such a pod "hostNetwork". With several
-declared ranges or reservations, the worst node counts (see PL301).
+retries until that connection closes, at random, after any reboot. That holds for every port
+such a pod listens on: its `hostPort`s, its `containerPort`s (the API server defaults
+`hostPort` to them), and the ports it listens on without declaring them, read from its
+probes and its `--port`/`--*-port`/`--*listen*`/`--*addr*` flags (see PL309). The message
+names such a pod "hostNetwork". With several declared ranges or reservations, the worst node
+counts (see PL301).
 
 ## Bad
 ```yaml
@@ -44,8 +48,9 @@ spec:
 ```
 
 ## How to fix
-Reserve the hostPort on the nodes with `net.ipv4.ip_local_reserved_ports`, use a port
-outside the ephemeral range, or expose the pod through a Service instead of a hostPort.
+Reserve the port on the nodes with `net.ipv4.ip_local_reserved_ports`, use a port outside
+the ephemeral range, or expose the pod through a Service instead of a hostPort or
+hostNetwork.
 
 ## References
 - CNI portmap plugin: https://www.cni.dev/plugins/current/meta/portmap/
@@ -59,7 +64,7 @@ ID = "PL305"
 NAME = "hostport-in-ephemeral-range"
 LEVEL = "warning"
 SCOPE = "run"  # check(ctx): once, after every object
-SUMMARY = "A container hostPort lies in the nodes' ephemeral port range and is not reserved."
+SUMMARY = "A hostPort, or a port a hostNetwork pod declares or listens on, lies in the nodes' ephemeral port range, unreserved."
 TAGS = ("reliability", "networking", "ports")
 PRECISION = "high"
 SECURITY_SEVERITY = "4.0"
