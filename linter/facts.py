@@ -136,8 +136,9 @@ def collect(manifest: k8s.Manifest, facts: RunFacts) -> None:
     pod = k8s.pod_spec(manifest)
     if pod is None:
         return
-    facts.ledger.extend(ledger.holders(manifest, pod))
-    facts.images.update(ledger.pod_images(pod))
+    images = ledger.pod_images(pod)
+    facts.images.update(images)
+    facts.ledger.extend(ledger.holders(manifest, pod, images))
     _pod_sysctl_values(manifest, facts)
     facts.write_facts(writes.container_writes(manifest), ref(manifest))
     facts.script_users.extend(writes.script_users(manifest))

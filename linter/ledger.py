@@ -84,9 +84,9 @@ def shares_address(a: str, b: str) -> bool:
     return a in EVERY_ADDRESS or b in EVERY_ADDRESS or a == b
 
 
-def holders(manifest: k8s.Manifest, pod: k8s.PodSpec) -> list[Holder]:
+def holders(manifest: k8s.Manifest, pod: k8s.PodSpec, images: tuple[str, ...]) -> list[Holder]:
     """The ports the pods of one workload hold on their node: declared ones first, then the
-    inferred ones the workload does not already hold."""
+    inferred ones the workload does not already hold. ``images``: ``pod_images(pod)``."""
     host_network = pod.flag("hostNetwork")
     found: list[Holder] = []
     held: set[tuple[int, str]] = set()
@@ -98,7 +98,7 @@ def holders(manifest: k8s.Manifest, pod: k8s.PodSpec) -> list[Holder]:
             number = as_int(node)
             if number is None or not 0 < number < 65536:
                 continue
-            shared = shared or _shared(manifest, pod)
+            shared = shared or (ref(manifest), placement(pod), images)
             protocol = (as_str(dig(port, "protocol")) or "TCP").upper()
             host = as_str(dig(port, "hostIP")) or ""
             name = as_str(dig(port, "name")) or str(i)
@@ -114,7 +114,7 @@ def holders(manifest: k8s.Manifest, pod: k8s.PodSpec) -> list[Holder]:
             if (listener.port, "TCP") in held:
                 continue
             held.add((listener.port, "TCP"))
-            shared = shared or _shared(manifest, pod)
+            shared = shared or (ref(manifest), placement(pod), images)
             source = PROBE if listener.source == "probe" else FLAG
             found.append(
                 _holder(
@@ -134,17 +134,13 @@ def holders(manifest: k8s.Manifest, pod: k8s.PodSpec) -> list[Holder]:
     return found
 
 
-def _shared(manifest: k8s.Manifest, pod: k8s.PodSpec) -> tuple:
-    """What every holder of one pod shares, read once: (object, placement, images)."""
-    return ref(manifest), placement(pod), pod_images(pod)
-
-
 def pod_images(pod: k8s.PodSpec) -> tuple[str, ...]:
     """The image repositories of a pod's containers (node_components.Component.is_component)."""
     return tuple(image_repository(as_str(c.node.get("image")) or "") for c in k8s.containers(pod))
 
 
 def _holder(port, protocol, host, source, detail, host_network, container, manifest, node, path, shared) -> Holder:
+    """``shared``: what every holder of one pod shares, read once (object, placement, images)."""
     obj, where, images = shared
     return Holder(
         port,

@@ -54,7 +54,6 @@ def listeners(container: Container) -> list[Listener]:
 
 
 def _probe_listeners(container: Container) -> list[Listener]:
-    named = {as_str(dig(p, "name")): as_int(dig(p, "containerPort")) for p in sequence_items(container.node.get("ports"))}
     found = []
     for probe in PROBES:
         for handler in PROBE_HANDLERS:
@@ -65,12 +64,20 @@ def _probe_listeners(container: Container) -> list[Listener]:
                 continue
             port = as_int(node)
             if port is None:
-                port = named.get(as_str(node))
+                port = _named_port(container, as_str(node))
             if port is not None and 0 < port < 65536:
-                found.append(
-                    Listener(port, LOOPBACK[0] if host else "", "probe", probe, node, f"{container.path}.{probe}.{handler}.port")
-                )
+                path = f"{container.path}.{probe}.{handler}.port"
+                found.append(Listener(port, LOOPBACK[0] if host else "", "probe", probe, node, path))
     return found
+
+
+def _named_port(container: Container, name: str | None) -> int | None:
+    """The containerPort of the container's port called ``name`` (names are unique in a container)."""
+    if name is not None:
+        for port in sequence_items(container.node.get("ports")):
+            if as_str(dig(port, "name")) == name:
+                return as_int(dig(port, "containerPort"))
+    return None
 
 
 def _flag_listeners(container: Container) -> list[Listener]:

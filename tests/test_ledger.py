@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from portlint import k8s, tree
 from portlint.k8s import ObjectRef
-from portlint.ledger import holders, image_repository, same_workload, shares_address
+from portlint.ledger import holders, image_repository, pod_images, same_workload, shares_address
 from portlint.sources import SourceFile, split_documents
 
 
@@ -15,7 +15,8 @@ def ledger(text: str) -> list:
     root, problems = tree.parse(doc.text, doc.first_line)
     assert problems == []
     (manifest,) = k8s.manifests(doc, root)
-    return holders(manifest, k8s.pod_spec(manifest))
+    pod = k8s.pod_spec(manifest)
+    return holders(manifest, pod, pod_images(pod))
 
 
 def rows(text: str) -> list[tuple]:

@@ -80,9 +80,11 @@ def test_probe_ports_by_number_and_by_name():
       ports:
         - {name: http, containerPort: 8080}
         - {name: bad, containerPort: "8081"}
+        - {containerPort: 7006}
       startupProbe:
         httpGet: {port: 7004, host: LocalHost}
         tcpSocket: {port: 7000}
+        grpc: {port: [7005]}
       livenessProbe:
         httpGet: {path: /, port: http}
         grpc: {port: 7001}
@@ -95,10 +97,10 @@ def test_probe_ports_by_number_and_by_name():
           httpGet: {port: 7003}
 """
     assert read(body) == [
-        (7004, "127.0.0.1", "probe", "startupProbe", 13, 25, "spec.containers[app].startupProbe.httpGet.port"),
-        (7000, "", "probe", "startupProbe", 14, 27, "spec.containers[app].startupProbe.tcpSocket.port"),
-        (8080, "", "probe", "livenessProbe", 16, 34, "spec.containers[app].livenessProbe.httpGet.port"),
-        (7001, "", "probe", "livenessProbe", 17, 22, "spec.containers[app].livenessProbe.grpc.port"),
+        (7004, "127.0.0.1", "probe", "startupProbe", 14, 25, "spec.containers[app].startupProbe.httpGet.port"),
+        (7000, "", "probe", "startupProbe", 15, 27, "spec.containers[app].startupProbe.tcpSocket.port"),
+        (8080, "", "probe", "livenessProbe", 18, 34, "spec.containers[app].livenessProbe.httpGet.port"),
+        (7001, "", "probe", "livenessProbe", 19, 22, "spec.containers[app].livenessProbe.grpc.port"),
     ]
 
 
