@@ -93,8 +93,9 @@ def holders(manifest: k8s.Manifest, pod: k8s.PodSpec, images: tuple[str, ...]) -
     shared = None
     for container in k8s.containers(pod):
         for i, port in enumerate(sequence_items(container.node.get("ports"))):
-            field = HOST_PORT if dig(port, "hostPort") is not None or not host_network else CONTAINER_PORT
-            node = dig(port, field)
+            field, node = HOST_PORT, dig(port, HOST_PORT)
+            if node is None and host_network:
+                field, node = CONTAINER_PORT, dig(port, CONTAINER_PORT)
             number = as_int(node)
             if number is None or not 0 < number < 65536:
                 continue

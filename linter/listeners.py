@@ -21,7 +21,7 @@ import re
 from .k8s import Container, string_list
 from .numbers import parse_int
 from .records import frozen
-from .tree import Node, as_int, as_str, dig, sequence_items
+from .tree import Mapping, Node, as_int, as_str, dig, sequence_items
 
 PROBES = ("startupProbe", "livenessProbe", "readinessProbe")
 PROBE_HANDLERS = ("httpGet", "tcpSocket", "grpc")
@@ -56,8 +56,11 @@ def listeners(container: Container) -> list[Listener]:
 def _probe_listeners(container: Container) -> list[Listener]:
     found = []
     for probe in PROBES:
+        spec = container.node.get(probe)
+        if type(spec) is not Mapping:
+            continue
         for handler in PROBE_HANDLERS:
-            action = dig(container.node, probe, handler)
+            action = spec.get(handler)
             node = dig(action, "port")
             host = as_str(dig(action, "host")) or ""
             if node is None or (host and host.lower() not in LOOPBACK):
