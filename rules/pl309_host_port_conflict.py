@@ -116,7 +116,7 @@ def check(ctx):
             holder.obj,
             holder.location,
             f"{holder.holder} is also held by {other.container} in {other.obj.label} ({other.what}, {where})"
-            f"{'' if certain(holder, other) else ', if both run on one node'}.",
+            f"{'' if certain(holder, other) else ', if both run on one node'}",
             holder.path,
             [other.location.at(f"The other holder of port {holder.port}")],
             level=level(holder, other),

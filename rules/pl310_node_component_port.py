@@ -95,7 +95,7 @@ def check(ctx):
                 ID,
                 holder.obj,
                 holder.location,
-                f"{holder.holder} is {component.name}'s port {spec}{where}{source}.",
+                f"{holder.holder} is {component.name}'s port {spec}{where}{source}",
                 f"{holder.path}:{component.name}",
                 related,
             )

@@ -87,7 +87,7 @@ def check(ctx):
             ID,
             holder.obj,
             holder.location,
-            f"{holder.holder} lies in the NodePort range {rng} ({net.where(decl)}){pinning}.",
+            f"{holder.holder} is in the NodePort range {rng} ({net.where(decl)}){pinning}",
             holder.path,
             related,
         )

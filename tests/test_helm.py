@@ -212,6 +212,9 @@ def test_node_exporter_rbac_proxy_host_ports(helm_installed):
         "PL304",
     )
     assert places(found) == [
+        # 153: '              port: {{ $servicePortReference }}' in the livenessProbe, whose 'host: 127.0.0.1'
+        # (with kubeRBACProxy) is the node itself: node-exporter listens on 8100 there (a ledger listener)
+        ("PL305", "templates/daemonset.yaml", 153, 21, 48),
         # 275: '              hostPort: {{ .Values.service.port }}' (9100)
         ("PL305", "templates/daemonset.yaml", 275, 25, 51),
         # 279: '              hostPort: {{ .Values.kubeRBACProxy.proxyEndpointsPort }}' (8888)

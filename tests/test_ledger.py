@@ -133,13 +133,15 @@ def test_what_every_holder_of_a_pod_shares():
 def test_how_messages_name_each_kind_of_holder():
     found = ledger(DAEMONSET.format(host_network="true"))
     assert [h.holder for h in found] == [
-        'containerPort 7000 of init container "setup" in DaemonSet "agent"',
-        'hostPort 9100 of container "agent" in DaemonSet "agent"',
-        'containerPort 53/UDP of container "agent" in DaemonSet "agent"',
-        'port 7002 of --listen=127.0.0.1:7002 of init container "proxy" in DaemonSet "agent"',
-        'port 53 of its readinessProbe of container "agent" in DaemonSet "agent"',
-        'port 9200 of --web.listen-address=:9200 of container "agent" in DaemonSet "agent"',
+        'containerPort 7000 of init container "setup" in hostNetwork DaemonSet "agent"',
+        'hostPort 9100 of container "agent" in hostNetwork DaemonSet "agent"',
+        'containerPort 53/UDP of container "agent" in hostNetwork DaemonSet "agent"',
+        'port 7002 of --listen=127.0.0.1:7002 of init container "proxy" in hostNetwork DaemonSet "agent"',
+        'port 53 of its readinessProbe of container "agent" in hostNetwork DaemonSet "agent"',
+        'port 9200 of --web.listen-address=:9200 of container "agent" in hostNetwork DaemonSet "agent"',
     ]
+    (pod_network,) = ledger(DAEMONSET.format(host_network="false"))
+    assert pod_network.holder == 'hostPort 9100 of container "agent" in DaemonSet "agent"'
 
 
 def test_the_port_numbers_a_node_has():

@@ -86,6 +86,7 @@ def test_the_report_does_not_depend_on_the_order_of_the_files(tmp_cwd):
         ("PL304", "c-pool.yaml", 6),
         ("PL305", "e-workloads.yaml", 21),
         ("PL308", "b-apiserver.yaml", 9),
+        ("PL311", "e-workloads.yaml", 21),  # hostPort 40000 is inside kube-apiserver-b's NodePort range
     ]
     # 30050: in the wide pool's ephemeral range, reserved there but not by the narrow pool's 30000,30001
     pl301 = found[("PL301", "e-workloads.yaml", 7)]
