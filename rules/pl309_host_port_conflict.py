@@ -115,7 +115,7 @@ def check(ctx):
             ID,
             holder.obj,
             holder.location,
-            f"{holder.holder} is also held by {other.container} in {other.obj.label} ({other.what}, {where})"
+            f"{holder.holder} is also held by {other.obj.label} ({other.what}, {where})"
             f"{'' if certain(holder, other) else ', if both run on one node'}",
             holder.path,
             [other.location.at(f"The other holder of port {holder.port}")],

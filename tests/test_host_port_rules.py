@@ -62,7 +62,7 @@ def test_two_daemonsets_on_one_host_port_are_an_error_and_certain():
             "error",
             27,
             51,
-            'hostPort 9500 of container "main" in DaemonSet "b" is also held by container "main" in DaemonSet "a" '
+            'hostPort 9500 of container "main" in DaemonSet "b" is also held by DaemonSet "a" '
             "(hostPort 9500, manifest.yaml:13)",
         )
     ]
