@@ -52,7 +52,8 @@ spec:
 ## How to fix
 Pick a port no node component uses (and declare it as a `containerPort`), or drop
 `hostNetwork` and expose the pod through a Service. If the cluster moved the component
-(say, kube-proxy's `--healthz-bind-address`), tell portlint with `nodeServicePorts`.
+(say, kube-proxy's `--healthz-bind-address`) or does not run it (no node-exporter), tell
+portlint with `nodeServicePorts` (`node-exporter: []` drops an entry).
 
 ## References
 - Kubernetes ports and protocols: https://kubernetes.io/docs/reference/networking/ports-and-protocols/
