@@ -60,7 +60,7 @@ class RangeValue:
 class RunFacts:
     node_ports: list[PortUse] = field(default_factory=list)
     ledger: list[ledger.Holder] = field(default_factory=list)  # the ports pods hold on their node
-    images: set[str] = field(default_factory=set)  # every pod's image repositories (PL310: which agents run)
+    images: set[str] = field(default_factory=set)  # hostNetwork pods' image repositories (PL310: which agents run)
     # kind (network.KINDS: 'ephemeral' | 'reserved' | 'node_ports') -> declarations in the manifests
     declarations: dict[str, list[Declaration]] = field(default_factory=dict)
     range_values: list[RangeValue] = field(default_factory=list)
@@ -136,9 +136,8 @@ def collect(manifest: k8s.Manifest, facts: RunFacts) -> None:
     pod = k8s.pod_spec(manifest)
     if pod is None:
         return
-    images = ledger.pod_images(pod)
-    facts.images.update(images)
-    facts.ledger.extend(ledger.holders(manifest, pod, images))
+    facts.ledger.extend(ledger.holders(manifest, pod))
+    facts.images.update(ledger.agent_images(pod))
     _pod_sysctl_values(manifest, facts)
     facts.write_facts(writes.container_writes(manifest), ref(manifest))
     facts.script_users.extend(writes.script_users(manifest))

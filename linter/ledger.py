@@ -84,14 +84,15 @@ def shares_address(a: str, b: str) -> bool:
     return a in EVERY_ADDRESS or b in EVERY_ADDRESS or a == b
 
 
-def holders(manifest: k8s.Manifest, pod: k8s.PodSpec, images: tuple[str, ...]) -> list[Holder]:
+def holders(manifest: k8s.Manifest, pod: k8s.PodSpec) -> list[Holder]:
     """The ports the pods of one workload hold on their node: declared ones first, then the
-    inferred ones the workload does not already hold. ``images``: ``pod_images(pod)``."""
+    inferred ones the workload does not already hold."""
     host_network = pod.flag("hostNetwork")
     found: list[Holder] = []
     held: set[tuple[int, str]] = set()
     shared = None
-    for container in k8s.containers(pod):
+    containers = list(k8s.containers(pod))
+    for container in containers:
         for i, port in enumerate(sequence_items(container.node.get("ports"))):
             field, node = HOST_PORT, dig(port, HOST_PORT)
             if node is None and host_network:
@@ -99,7 +100,7 @@ def holders(manifest: k8s.Manifest, pod: k8s.PodSpec, images: tuple[str, ...]) -
             number = as_int(node)
             if number is None or not 0 < number < 65536:
                 continue
-            shared = shared or (ref(manifest), placement(pod), images)
+            shared = shared or _shared(manifest, pod, containers)
             protocol = (as_str(dig(port, "protocol")) or "TCP").upper()
             host = as_str(dig(port, "hostIP")) or ""
             name = as_str(dig(port, "name")) or str(i)
@@ -108,14 +109,14 @@ def holders(manifest: k8s.Manifest, pod: k8s.PodSpec, images: tuple[str, ...]) -
             held.add((number, protocol))
     if not host_network:
         return found
-    for container in k8s.containers(pod):
+    for container in containers:
         if not _long_running(container):
             continue
         for listener in listeners(container):
             if (listener.port, "TCP") in held:
                 continue
             held.add((listener.port, "TCP"))
-            shared = shared or (ref(manifest), placement(pod), images)
+            shared = shared or _shared(manifest, pod, containers)
             source = PROBE if listener.source == "probe" else FLAG
             found.append(
                 _holder(
@@ -135,13 +136,23 @@ def holders(manifest: k8s.Manifest, pod: k8s.PodSpec, images: tuple[str, ...]) -
     return found
 
 
-def pod_images(pod: k8s.PodSpec) -> tuple[str, ...]:
-    """The image repositories of a pod's containers (node_components.Component.is_component)."""
-    return tuple(image_repository(as_str(c.node.get("image")) or "") for c in k8s.containers(pod))
+def _shared(manifest: k8s.Manifest, pod: k8s.PodSpec, containers: list[k8s.Container]) -> tuple:
+    """What every holder of one pod shares, read once: (object, placement, images)."""
+    return ref(manifest), placement(pod), _images(containers)
+
+
+def agent_images(pod: k8s.PodSpec) -> tuple[str, ...]:
+    """The image repositories of a hostNetwork pod (none for others): what tells which node
+    agents the run deploys (node_components: a CNI agent always runs in hostNetwork pods)."""
+    return _images(k8s.containers(pod)) if pod.flag("hostNetwork") else ()
+
+
+def _images(containers) -> tuple[str, ...]:
+    """The image repositories of containers (node_components.Component.is_component)."""
+    return tuple(image_repository(as_str(c.node.get("image")) or "") for c in containers)
 
 
 def _holder(port, protocol, host, source, detail, host_network, container, manifest, node, path, shared) -> Holder:
-    """``shared``: what every holder of one pod shares, read once (object, placement, images)."""
     obj, where, images = shared
     return Holder(
         port,

@@ -8,8 +8,8 @@ ports by its name (an empty list drops it) or adds a service of the cluster's ow
 Two kinds of entries:
 - ``always``: present on the nodes whatever is deployed (kubelet, kube-proxy, the control
   plane's static Pods, node-exporter as the monitoring stacks install it);
-- not ``always``: a CNI agent's ports count only when the run deploys that agent (recognised
-  by its image), since a cluster runs one CNI.
+- not ``always``: a CNI agent's ports count only when the run deploys that agent (its image in
+  a hostNetwork pod, where CNI agents run), since a cluster runs one CNI.
 
 A workload that *is* the component (its images match the entry's ``images`` pattern: the
 node-exporter DaemonSet holding 9100, a kube-apiserver static Pod holding 6443, the Cilium

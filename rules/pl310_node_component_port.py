@@ -3,8 +3,8 @@
 The kubelet (10250, and 10248 on 127.0.0.1), kube-proxy (10256, and 10249 on 127.0.0.1),
 the control plane (kube-apiserver 6443, etcd 2379-2380, kube-scheduler 10259,
 kube-controller-manager 10257, on control-plane nodes), node-exporter (9100) and the CNI
-agent (Cilium, Calico, flannel: their documented ports, when the run deploys that agent)
-listen on the node outside any pod spec the scheduler reads. A pod that binds one of their
+agent (Cilium, Calico, flannel: their documented ports, when the run deploys that agent in a
+hostNetwork pod) listen on the node outside any pod spec the scheduler reads. A pod that binds one of their
 ports first keeps the component from starting after its next restart; a pod that binds
 second fails with EADDRINUSE ("address already in use"). A `hostPort` (without
 hostNetwork) on such a port makes the CNI portmap rule capture the component's traffic.

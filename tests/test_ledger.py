@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from portlint import k8s, tree
 from portlint.k8s import ObjectRef
-from portlint.ledger import holders, image_repository, pod_images, same_workload, shares_address
+from portlint.ledger import agent_images, holders, image_repository, same_workload, shares_address
 from portlint.sources import SourceFile, split_documents
 
 
@@ -15,8 +15,7 @@ def ledger(text: str) -> list:
     root, problems = tree.parse(doc.text, doc.first_line)
     assert problems == []
     (manifest,) = k8s.manifests(doc, root)
-    pod = k8s.pod_spec(manifest)
-    return holders(manifest, pod, pod_images(pod))
+    return holders(manifest, k8s.pod_spec(manifest))
 
 
 def rows(text: str) -> list[tuple]:
@@ -128,6 +127,16 @@ def test_what_every_holder_of_a_pod_shares():
     assert all(h.obj is first.obj and h.placement is first.placement and h.images is first.images for h in found)
     assert [h.host_network for h in found] == [True] * 6
     assert [h.inferred for h in found] == [False, False, False, True, True, True]
+
+
+def test_the_images_that_tell_which_agents_run_come_from_hostnetwork_pods():
+    def images(host_network: str) -> tuple[str, ...]:
+        (doc,) = split_documents(SourceFile("m.yaml", DAEMONSET.format(host_network=host_network)))
+        (manifest,) = k8s.manifests(doc, tree.parse(doc.text, doc.first_line)[0])
+        return agent_images(k8s.pod_spec(manifest))
+
+    assert images("true") == ("example.com/setup", "example.com/proxy", "registry.example.com:5000/team/agent")
+    assert images("false") == ()
 
 
 def test_how_messages_name_each_kind_of_holder():
