@@ -32,12 +32,15 @@ def expected(text: str) -> list[tuple[str, int, int, list[tuple[int, int]]]]:
     i % 3 == 0, guarded when i % 2 == 0 (no finding); unguarded, its container's two writes
     are one PL201 (hostNetwork: the hostNetwork key a related place) or PL101 at the first,
     the second a related place; its Service's nodePort first_port + i % 4 is a PL307 above
-    the static band and a PL303 once an earlier Service holds it (that one a related place)."""
+    the static band and a PL303 once an earlier Service holds it (that one a related place).
+    Every hostNetwork pod holds its containerPort 8080 on its node: a PL309 for each after the
+    first (two Deployments: a warning), the first's port a related place."""
     sysctl_w = _lines_of(text, "sysctl -w net.core.somaxconn=4096")
     proc_sys = _lines_of(text, "echo 1 > /proc/sys/net/ipv4/tcp_tw_reuse")
     host_network = _lines_of(text, "hostNetwork: ")
     node_port = _lines_of(text, "nodePort: ")
-    assert len(sysctl_w) == len(proc_sys) == len(host_network) == len(node_port) == PAIRS
+    container_port = _lines_of(text, "containerPort: 8080")
+    assert len(sysctl_w) == len(proc_sys) == len(host_network) == len(node_port) == len(container_port) == PAIRS
     found = []
     for i in range(PAIRS):
         if i % 2 == 1:
@@ -50,6 +53,8 @@ def expected(text: str) -> list[tuple[str, int, int, list[tuple[int, int]]]]:
             found.append(("PL307", node_port[i], 17, []))
         if i >= PORTS:
             found.append(("PL303", node_port[i], 17, [(node_port[i % PORTS], 17)]))
+        if i % 3 == 0 and i > 0:
+            found.append(("PL309", container_port[i], 30, [(container_port[0], 30)]))
     return sorted(found, key=lambda f: (f[1], f[2], f[0]))
 
 
@@ -58,4 +63,6 @@ def test_the_benchmark_stream_gives_the_findings_its_generator_implies():
     findings = lint_text(text, name="stream.yaml").findings
     got = [(f["rule"], f["line"], f["column"], [(r["line"], r["column"]) for r in f["related"]]) for f in findings]
     assert sorted(got, key=lambda f: (f[1], f[2], f[0])) == expected(text)
-    assert len(got) == 6 + 6 + 8  # six unguarded pods, six ports above the band, eight clashes
+    assert (
+        len(got) == 6 + 6 + 8 + 3
+    )  # six unguarded pods, six ports above the band, eight clashes, three hostNetwork pods on 8080
