@@ -10,12 +10,16 @@ from portlint.ledger import agent_images, holders, image_repository, same_worklo
 from portlint.sources import SourceFile, split_documents
 
 
-def ledger(text: str) -> list:
+def workload(text: str) -> tuple[k8s.Manifest, k8s.PodSpec]:
     (doc,) = split_documents(SourceFile("m.yaml", text))
     root, problems = tree.parse(doc.text, doc.first_line)
     assert problems == []
     (manifest,) = k8s.manifests(doc, root)
-    return holders(manifest, k8s.pod_spec(manifest))
+    return manifest, k8s.pod_spec(manifest)
+
+
+def ledger(text: str) -> list:
+    return holders(*workload(text))
 
 
 def rows(text: str) -> list[tuple]:
@@ -56,6 +60,19 @@ spec:
 """
 
 
+# the agent's hostPort 9100, on line 22, its value at column 47, whatever the pod's network
+AGENT_HOST_PORT = (
+    9100,
+    "TCP",
+    "",
+    "hostPort",
+    'container "agent"',
+    22,
+    47,
+    "spec.template.spec.containers[agent].ports[metrics].hostPort",
+)
+
+
 def test_a_hostnetwork_pod_holds_declared_ports_then_inferred_ones_it_does_not_hold_yet():
     assert rows(DAEMONSET.format(host_network="true")) == [
         (
@@ -68,16 +85,7 @@ def test_a_hostnetwork_pod_holds_declared_ports_then_inferred_ones_it_does_not_h
             31,
             "spec.template.spec.initContainers[setup].ports[0].containerPort",
         ),
-        (
-            9100,
-            "TCP",
-            "",
-            "hostPort",
-            'container "agent"',
-            22,
-            47,
-            "spec.template.spec.containers[agent].ports[metrics].hostPort",
-        ),
+        AGENT_HOST_PORT,
         (
             53,
             "UDP",
@@ -106,16 +114,7 @@ def test_a_hostnetwork_pod_holds_declared_ports_then_inferred_ones_it_does_not_h
 
 def test_a_pod_network_pod_holds_only_its_host_ports():
     assert rows(DAEMONSET.format(host_network="false")) == [
-        (
-            9100,
-            "TCP",
-            "",
-            "hostPort",
-            'container "agent"',
-            22,
-            47,
-            "spec.template.spec.containers[agent].ports[metrics].hostPort",
-        ),
+        AGENT_HOST_PORT,
     ]
 
 
@@ -131,9 +130,7 @@ def test_what_every_holder_of_a_pod_shares():
 
 def test_the_images_that_tell_which_agents_run_come_from_hostnetwork_pods():
     def images(host_network: str) -> tuple[str, ...]:
-        (doc,) = split_documents(SourceFile("m.yaml", DAEMONSET.format(host_network=host_network)))
-        (manifest,) = k8s.manifests(doc, tree.parse(doc.text, doc.first_line)[0])
-        return agent_images(k8s.pod_spec(manifest))
+        return agent_images(workload(DAEMONSET.format(host_network=host_network))[1])
 
     assert images("true") == ("example.com/setup", "example.com/proxy", "registry.example.com:5000/team/agent")
     assert images("false") == ()
