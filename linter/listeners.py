@@ -112,7 +112,7 @@ def flag_ports(name: str, value: str) -> list[tuple[str, int]]:
     if not listen and REMOTE_WORDS.intersection(words):
         return []
     if words[-1] == "port":
-        port = parse_int(value) if value.isdigit() else None
+        port = parse_int(value)
         return [("", port)] if port is not None and 0 < port < 65536 else []
     if not (listen or any(w.startswith("addr") for w in words)):
         return []
