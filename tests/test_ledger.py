@@ -211,3 +211,35 @@ def test_same_workload(a, b, same):
 def test_shares_address(a, b, shared):
     assert shares_address(a, b) is shared
     assert shares_address(b, a) is shared
+
+
+def test_wrong_types_are_skipped_and_the_rest_still_read():
+    text = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: odd}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      nodeSelector: [pool, edge]
+      tolerations: everywhere
+      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: {a: b}}}}
+      containers:
+        - name: a
+          image: [not, a, string]
+          ports: "9100"
+          livenessProbe: [httpGet]
+          readinessProbe: {httpGet: {port: {name: http}}, tcpSocket: [7000], grpc: {port: 7001, host: [x]}}
+          args: [{--port: 1}, --port, [2], "--listen=:7002", --port]
+        - just a string
+        - name: b
+          ports: [{containerPort: 7003, protocol: [tcp], hostIP: {a: b}}]
+"""
+    found = ledger(text)
+    assert [(h.port, h.protocol, h.host, h.source, h.container) for h in found] == [
+        (7003, "TCP", "", "containerPort", 'container "b"'),
+        (7001, "TCP", "", "probe", 'container "a"'),
+        (7002, "TCP", "", "flag", 'container "a"'),
+    ]
+    assert found[0].placement.terms == ((),) and found[0].placement.control_plane is False
+    assert found[0].images == ("", "")
