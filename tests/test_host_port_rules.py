@@ -212,3 +212,34 @@ spec:
     ((_, _, line, column, message),) = found(holder + apiservers, "PL311")
     assert (line, column) == (13, 51)
     assert message.endswith("is in the NodePort range 20000-29999 (manifest.yaml:31)")
+
+
+def test_two_real_ingress_controllers_in_one_cluster():
+    """Real manifests (tests/realworld/, sources in its SOURCES.tsv): NGINX Inc.'s ingress
+    DaemonSet and Contour's Envoy DaemonSet both take hostPorts 80 and 443 on every node, with
+    no node selector or toleration: in one cluster one of them stays Pending everywhere."""
+    nginx = "tests/realworld/nginxinc__kubernetes-ingress/deployments__daemon-set__nginx-ingress.yaml"
+    envoy = "tests/realworld/projectcontour__contour/examples__contour__03-envoy.yaml"
+    result = cli("check", envoy, nginx, "--select", "PL309", "--format", "json", "--fail-on", "never")
+    got = [
+        (f["path"], f["line"], f["column"], f["level"], f["message"], [(r["path"], r["line"]) for r in f["related"]])
+        for f in result.findings
+    ]
+    assert got == [
+        (
+            envoy,
+            65,
+            21,
+            "error",
+            f'hostPort 80 of container "envoy" in DaemonSet "envoy" is also held by DaemonSet "nginx-ingress" (hostPort 80, {nginx}:41)',
+            [(nginx, 41)],
+        ),
+        (
+            envoy,
+            69,
+            21,
+            "error",
+            f'hostPort 443 of container "envoy" in DaemonSet "envoy" is also held by DaemonSet "nginx-ingress" (hostPort 443, {nginx}:44)',
+            [(nginx, 44)],
+        ),
+    ]
