@@ -61,6 +61,7 @@ class Component:
     images: str = ""  # a regular expression searched in an image repository ('' matches none)
     source: str = ""
     location: Location | None = None
+    origin: str = ""  # where the entry comes from when not from this table, for the message
 
     def port_at(self, port: int, protocol: str) -> PortSpec | None:
         for spec in self.ports:
@@ -147,12 +148,28 @@ def table(overrides: dict[str, list[str]] | None = None, location: Location | No
 
 
 def _configured(component: Component, specs: list[str], location: Location | None) -> Component:
+    where = "nodeServicePorts in the portlint config"
     return Component(
-        component.name,
-        _ports(*specs),
-        component.control_plane_only,
-        component.always,
-        component.images,
-        "nodeServicePorts in the portlint config",
-        location,
+        component.name, _ports(*specs), component.control_plane_only, component.always, component.images, where, location, where
+    )
+
+
+def profile_components(name: str | None) -> tuple[Component, ...]:
+    """The node listeners of provider profile ``name`` (linter/profiles.py) as components on
+    every node, after the table's: a port both hold is reported once, as the table's."""
+    from .profiles import PROFILES
+
+    profile = PROFILES.get(name) if name else None
+    if profile is None:
+        return ()
+    return tuple(
+        Component(
+            item.holder,
+            _ports(f"{item.ports}/{item.protocol}"),
+            item.control_plane_only,
+            images=item.images,
+            source=profile.listeners_source,
+            origin=f"the {profile.name} profile",
+        )
+        for item in profile.node_listeners
     )

@@ -8,7 +8,9 @@ its sources). A profile is a default, not a declaration: the manifests' declarat
 config file and the flags all override it, as they override the Linux default.
 
 ``node_listeners`` are the ports the image or distribution's own components hold on every
-node (for the node port ledger); they are documented with their source like the ranges.
+node (or every server/control-plane node); PL310 reports a pod that takes one
+(``node_components.profile_components``), unless the pod is that component (its image).
+They are documented with their source like the ranges.
 """
 
 from __future__ import annotations
@@ -38,11 +40,15 @@ class Sourced:
 
 @frozen
 class Listener:
-    """A port (or range) a component of the image or distribution holds on every node."""
+    """A port (or range) a component of the image or distribution holds on every node, or
+    only on control-plane (server) nodes; ``images``: a regular expression matching the image
+    repository of the component when it runs as a pod ('' when it is part of the node)."""
 
     ports: str
     protocol: str
     holder: str
+    control_plane_only: bool = False
+    images: str = ""
 
 
 @frozen
@@ -56,12 +62,12 @@ class Profile:
     listeners_source: str = ""
 
 
-_EKS_ADDONS = (
-    Listener("2703", "TCP", "EKS Pod Identity Agent"),
-    Listener("9808", "TCP", "Amazon EBS CSI driver node plugin"),
-    Listener("9809", "TCP", "Amazon EFS CSI driver node plugin"),
-    Listener("61678", "TCP", "Amazon VPC CNI (aws-node) metrics"),
-    Listener("61679", "TCP", "Amazon VPC CNI (aws-node) introspection"),
+_EKS_ADDONS = (  # add-ons that run as pods: their own images hold these ports
+    Listener("2703", "TCP", "EKS Pod Identity Agent", images=r"(^|/)eks-pod-identity-agent$"),
+    Listener("9808", "TCP", "Amazon EBS CSI driver node plugin", images=r"(^|/)aws-ebs-csi-driver$"),
+    Listener("9809", "TCP", "Amazon EFS CSI driver node plugin", images=r"(^|/)aws-efs-csi-driver$"),
+    Listener("61678", "TCP", "Amazon VPC CNI (aws-node) metrics", images=r"(^|/)amazon-k8s-cni$"),
+    Listener("61679", "TCP", "Amazon VPC CNI (aws-node) introspection", images=r"(^|/)amazon-k8s-cni$"),
 )
 
 PROFILES = {
@@ -87,7 +93,7 @@ PROFILES = {
             "OpenShift Container Platform 4 (RHCOS nodes)",
             node_listeners=(
                 Listener("9000-9999", "TCP", "host-level system services"),
-                Listener("9100", "TCP", "node-exporter"),
+                Listener("9100", "TCP", "node-exporter", images=r"(^|/)node[-_]exporter$"),
                 Listener("9537", "TCP", "CRI-O metrics"),
                 Listener("10010", "TCP", "CRI-O stream port"),
                 Listener("10250", "TCP", "kubelet"),
@@ -98,8 +104,8 @@ PROFILES = {
             "k3s",
             "k3s",
             node_listeners=(
-                Listener("6443", "TCP", "k3s supervisor and Kubernetes API server (servers)"),
-                Listener("2379-2380", "TCP", "embedded etcd (HA servers)"),
+                Listener("6443", "TCP", "k3s supervisor and Kubernetes API server (servers)", control_plane_only=True),
+                Listener("2379-2380", "TCP", "embedded etcd (HA servers)", control_plane_only=True),
                 Listener("8472", "UDP", "Flannel VXLAN"),
                 Listener("10250", "TCP", "kubelet"),
                 Listener("51820", "UDP", "Flannel WireGuard (IPv4)"),

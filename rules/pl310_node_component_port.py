@@ -10,7 +10,10 @@ second fails with EADDRINUSE ("address already in use"). A `hostPort` (without
 hostNetwork) on such a port makes the CNI portmap rule capture the component's traffic.
 
 The table is in linter/node_components.py, each entry with its source; the config's
-`nodeServicePorts` replaces an entry's ports or adds the cluster's own services. A
+`nodeServicePorts` replaces an entry's ports or adds the cluster's own services, and a
+provider profile (`--profile`, docs/profiles.md) adds the ports its image's or
+distribution's components hold (EKS add-ons, OpenShift's host port registry, k3s), cited as
+"(the eks-al2023 profile)". A port is reported once, as its first entry's. A
 workload that *is* the component (its image: node-exporter's DaemonSet holding 9100, a
 kube-apiserver static Pod holding 6443) is not reported against its own entry; two such
 workloads are PL309's. Control-plane ports count only for pods that tolerate the
@@ -66,7 +69,7 @@ portlint with `nodeServicePorts` (`node-exporter: []` drops an entry).
 
 from ..findings import report
 from ..ledger import Holder, shares_address
-from ..node_components import Component, PortSpec, table
+from ..node_components import Component, PortSpec, profile_components, table
 
 ID = "PL310"
 NAME = "node-component-port"
@@ -82,7 +85,9 @@ def check(ctx):
     settings = ctx.settings
     deployed = tuple(ctx.facts.images)
     components = [
-        c for c in table(settings.node_service_ports, settings.node_service_ports_at) if c.always or c.is_component(deployed)
+        c
+        for c in table(settings.node_service_ports, settings.node_service_ports_at) + profile_components(settings.profile)
+        if c.always or c.is_component(deployed)
     ]
     for holder in ctx.facts.ledger:
         for component in components:
@@ -90,7 +95,7 @@ def check(ctx):
             if spec is None:
                 continue
             where = " on control-plane nodes" if component.control_plane_only else ""
-            source = f" ({component.source})" if component.location is not None else ""
+            source = f" ({component.origin})" if component.origin else ""
             related = [component.location.at(f"The ports of {component.name} are set here")] if component.location else []
             yield report(
                 ID,
@@ -100,6 +105,7 @@ def check(ctx):
                 f"{holder.path}:{component.name}",
                 related,
             )
+            break  # one finding a port: a profile entry that repeats the table's is not a second cause
 
 
 def taken(holder: Holder, component: Component) -> PortSpec | None:

@@ -5,7 +5,7 @@ pins the port). Every expected message below is written from the input."""
 
 from __future__ import annotations
 
-from conftest import cli, lint_text
+from conftest import REPO, cli, lint_text
 
 WORKLOAD = """apiVersion: apps/v1
 kind: {kind}
@@ -243,3 +243,12 @@ def test_two_real_ingress_controllers_in_one_cluster():
             [(nginx, 44)],
         ),
     ]
+
+
+def test_a_profile_s_node_listeners_count_only_with_that_profile():
+    # the EBS CSI node plugin's 9808 is an EKS add-on port: a finding with --profile eks-al2023
+    # (tests/fixtures/PL310/eks-profile-add-on-ports.yaml), none without a profile or with another
+    text = (REPO / "tests/fixtures/PL310/eks-profile-add-on-ports.yaml").read_text()
+    assert [f["line"] for f in lint_text(text, "--profile", "eks-al2023").findings if f["rule"] == "PL310"] == [30, 31]
+    for other in ((), ("--profile", "bottlerocket")):
+        assert [f for f in lint_text(text, *other).findings if f["rule"] == "PL310"] == []
