@@ -93,5 +93,5 @@ def fix_file(path: str, file: FileText, found: list[Finding], settings: Settings
     for fixer in registry.fixers():
         mine = [f for f in found if f.rule_id in registry.rules_of(fixer)]
         if mine:
-            candidates += fixer.fixes(file.text, path, mine)
+            candidates += fixer.fixes(file.text, path, mine, settings)
     return FileFix(path, file, verify.choose(path, file.text, candidates, settings, levels))

@@ -34,7 +34,7 @@ _BY_NAME = ((re.compile(r"HOST|NODE", re.I), HOST_IP), (re.compile(r"POD", re.I)
 _OPERATOR = re.compile(r"(?<=\s)(!=|==|=)(?=\s)")
 
 
-def fixes(text: str, path: str, findings) -> list[Fix | Refusal]:
+def fixes(text: str, path: str, findings, settings=None) -> list[Fix | Refusal]:
     """One fix (or refusal) per broken guard of each container the PL102 ``findings`` name."""
     return each_target(text, path, findings, _repairs)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import guard_repair, sysctl_guard
+from . import guard_repair, reserve_ports, sysctl_guard
 
 SAFE, UNSAFE = "safe", "unsafe"
-# rule id -> (the module whose ``fixes(text, path, findings)`` computes the fix, its safety)
+# rule id -> (the module whose ``fixes(text, path, findings, settings)`` computes the fix, its
+# safety); the run's settings matter only where an edit writes the run's values (reserve_ports)
 FIXES: dict[str, tuple[ModuleType, str]] = {
     # in a pod without hostNetwork the guard is true: the write runs as before
     "PL101": (sysctl_guard, SAFE),
@@ -17,6 +18,9 @@ FIXES: dict[str, tuple[ModuleType, str]] = {
     "PL201": (sysctl_guard, UNSAFE),
     # a repaired guard turns the write off in a hostNetwork pod (and an inverted one on elsewhere)
     "PL102": (guard_repair, UNSAFE),
+    # reserved ports are never handed to outbound connections from the node
+    "PL304": (reserve_ports, UNSAFE),
+    "PL301": (reserve_ports, UNSAFE),
 }
 
 

@@ -45,7 +45,7 @@ _COMMAND_END = re.compile(r"[ \t]*(?:['\"]?$|[;&|)}#]|\d*[<>])")
 _CONTINUED = re.compile(r"(?:\\|&&|\|\||\|)[ \t]*$")  # the next line continues this command
 
 
-def fixes(text: str, path: str, findings: list[Finding]) -> list[Fix | Refusal]:
+def fixes(text: str, path: str, findings: list[Finding], settings=None) -> list[Fix | Refusal]:
     """One fix (or refusal) per container holding the writes ``findings`` (PL101/PL201 of
     the file ``path`` whose LF text is ``text``) report."""
     return each_target(text, path, findings, lambda target, base: [finished(target, base, *_container_fix(target))])
