@@ -63,8 +63,11 @@ def test_the_node_port_range_the_run_declares_is_the_one_reserved(tmp_cwd):
 
 def test_a_serviceNodePortRange_of_the_file_is_the_one_reserved(tmp_cwd):
     text = KOPS.replace("  sysctlParameters:\n", "  kubeAPIServer:\n    serviceNodePortRange: 30000-31999\n  sysctlParameters:\n")
-    after, _, _ = fix(tmp_cwd, text)
+    after, err, _ = fix(tmp_cwd, text)
     assert after.decode() == text.replace(WIDE, WIDE + "    - net.ipv4.ip_local_reserved_ports=30000-31999\n")
+    # the PL304 citing it is fixed, not refused; left: PL307's note (30080 is above the static
+    # band 30000-30061 of 30000-31999)
+    assert err == "Found 1 problem (1 note) in 1 file; 2 fixed.\n"
 
 
 @pytest.mark.parametrize(
@@ -196,3 +199,21 @@ def test_union_writes_the_fewest_ranges_lowest_first(present, ports, merged):
 
     assert str(union(parse_port_set(present), ports)) == merged
     assert isinstance(union(PortSet(), ports), PortSet)
+
+
+def test_a_nodeport_range_declared_in_another_file_is_refused(tmp_cwd):
+    cluster = KOPS[: KOPS.index("---\n")]
+    Path("cluster.yaml").write_text(cluster)
+    Path("api.yaml").write_text(cluster.replace("  sysctlParameters:\n" + WIDE + "    - net.core.somaxconn=4096\n", "  kubeAPIServer:\n    serviceNodePortRange: 30000-40000\n"))
+    result = cli("check", "--fix", "--unsafe-fixes", "cluster.yaml", "api.yaml")
+    assert Path("cluster.yaml").read_text() == cluster
+    assert result.stderr.splitlines()[0] == NOTE.format("7:7", "PL304", "the NodePort range is declared in another file (api.yaml)")
+
+
+def test_only_the_items_of_kops_objects_are_read():
+    from portlint.fixes.reserve_ports import kops_items
+
+    cluster = KOPS[: KOPS.index("---\n")]
+    assert sorted(kops_items(cluster, "c.yaml")) == [(7, 7, 7, 46), (8, 7, 8, 30)]
+    assert kops_items(cluster.replace("kops.k8s.io/v1alpha2", "cluster.x-k8s.io/v1beta1"), "c.yaml") == {}
+    assert kops_items(cluster.replace("kind: Cluster", "kind: Tuned"), "c.yaml") == {}
