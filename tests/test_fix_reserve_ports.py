@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import cli
 
-from portlint.fixes.reserve_ports import union
+from portlint.fixes.reserve_places import places, union
 from portlint.network import PortRange, PortSet
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -129,12 +129,87 @@ def test_refusals_leave_the_file_and_say_why_for_each_finding(tmp_cwd, change, r
     assert code == 1
 
 
-def test_a_tuned_profile_is_refused(tmp_cwd):
-    text = (FIXTURES / "PL301" / "declared-by-tuned.yaml").read_text()
+TUNED = (FIXTURES / "PL301" / "declared-by-tuned.yaml").read_text()
+# line 14 of tests/fixtures/PL301/declared-by-tuned.yaml (PL304 at 14:9, PL301 at 31:17 citing it)
+TUNED_WIDE = '        net.ipv4.ip_local_port_range="20000 65535"\n'
+
+
+def test_the_tuned_fixture_gets_a_line_after_its_range_in_its_quoting(tmp_cwd):
+    after, err, code = fix(tmp_cwd, TUNED)
+    assert after.decode() == TUNED.replace(TUNED_WIDE, TUNED_WIDE + '        net.ipv4.ip_local_reserved_ports="30000-32767"\n')
+    assert (err, code) == ("No problems found in 1 file; 2 fixed.\n", 0)
+
+
+def test_a_tuned_line_with_spaces_around_the_separator_is_followed_as_written(tmp_cwd):
+    text = TUNED.replace(TUNED_WIDE, "        net.ipv4.ip_local_port_range = 20000 65535\n")
+    after, _, _ = fix(tmp_cwd, text)
+    assert after.decode() == text.replace(" = 20000 65535\n", " = 20000 65535\n        net.ipv4.ip_local_reserved_ports = 30000-32767\n")
+
+
+@pytest.mark.parametrize(
+    ("written", "widened"),
+    [
+        ('net.ipv4.ip_local_reserved_ports="31000-31999,40000"', 'net.ipv4.ip_local_reserved_ports="30000-32767,40000"'),
+        ("net.ipv4.ip_local_reserved_ports = 32768", "net.ipv4.ip_local_reserved_ports = 30000-32768"),
+        ('net.ipv4.ip_local_reserved_ports=""', 'net.ipv4.ip_local_reserved_ports="30000-32767"'),  # none yet
+    ],
+)
+def test_a_reserved_ports_line_of_the_profile_is_widened(tmp_cwd, written, widened):
+    text = TUNED.replace("        [sysctl]\n", f"        [sysctl]\n        {written}\n")
+    after, err, _ = fix(tmp_cwd, text)
+    assert after.decode() == text.replace(written, widened)
+    assert err == "No problems found in 1 file; 2 fixed.\n"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (
+            ("        [sysctl]\n", "        [sysctl]\n        net.ipv4.ip_local_reserved_ports=8080\n        net.ipv4.ip_local_reserved_ports=9090\n"),
+            "the profile's [sysctl] section sets net.ipv4.ip_local_reserved_ports more than once",
+        ),
+        (("        [sysctl]\n", "        [sysctl]\n        net.ipv4.ip_local_reserved_ports='http'\n"), "the reserved ports value 'http' does not parse"),
+        (("        [sysctl]\n", '        [sysctl]\n        net.ipv4.ip_local_reserved_ports="\n'), 'the reserved ports value " does not parse'),
+    ],
+)
+def test_tuned_refusals(tmp_cwd, change, reason):
+    text = TUNED.replace(*change)
+    assert text != TUNED
     after, err, _ = fix(tmp_cwd, text)
     assert after.decode() == text
-    reason = "the ephemeral port range is not declared by a kops sysctlParameters item"
-    assert err.splitlines()[:2] == [NOTE.format("14:9", "PL304", reason), NOTE.format("31:17", "PL301", reason)]
+    line = text.splitlines().index(TUNED_WIDE.rstrip("\n")) + 1
+    service_line = text.splitlines().index("      nodePort: 30080") + 1
+    assert err.splitlines()[:2] == _both(f"{line}:9", reason, service_line)
+
+
+def test_a_tuned_profile_in_a_quoted_string_is_refused(tmp_cwd):
+    block = TUNED[TUNED.index("      data: |\n") : TUNED.index("  recommend:\n")]
+    text = TUNED.replace(block, '      data: "[sysctl]\\nnet.ipv4.ip_local_port_range=20000 65535\\n"\n')
+    after, err, _ = fix(tmp_cwd, text)
+    assert after.decode() == text
+    # an escaped string has no exact positions: the findings are at its opening quote, 9:13
+    reason = "the profile's data is not a literal block (|) whose lines can be edited where they stand"
+    service_line = text.splitlines().index("      nodePort: 30080") + 1
+    assert err.splitlines()[:2] == _both("9:13", reason, service_line)
+
+
+def test_a_tuned_profile_in_a_multi_line_quoted_string_is_refused(tmp_cwd):
+    block = TUNED[TUNED.index("      data: |\n") : TUNED.index("  recommend:\n")]
+    text = TUNED.replace(block, '      data: "[sysctl]\n\n        net.ipv4.ip_local_port_range=20000 65535\n\n        "\n')
+    after, err, _ = fix(tmp_cwd, text)
+    assert after.decode() == text
+    # its positions are exact (no escapes): the findings are at the range's line, 11:9
+    reason = "the profile's data is not a literal block (|) whose lines can be edited where they stand"
+    service_line = text.splitlines().index("      nodePort: 30080") + 1
+    assert err.splitlines()[:2] == _both("11:9", reason, service_line)
+
+
+def test_a_script_declaration_is_refused(tmp_cwd):
+    text = (FIXTURES / "PL301" / "declared-by-daemonset.yaml").read_text()
+    after, err, _ = fix(tmp_cwd, text, "--select", "PL301,PL304")
+    assert after.decode() == text
+    reason = "the ephemeral port range is not declared by a kops sysctlParameters item or a Tuned profile"
+    assert err.splitlines()[:2] == [NOTE.format("13:30", "PL304", reason), NOTE.format("27:17", "PL301", reason)]
 
 
 def test_a_nodeport_range_declaration_is_refused(tmp_cwd):
@@ -211,9 +286,9 @@ def test_a_nodeport_range_declared_in_another_file_is_refused(tmp_cwd):
 
 
 def test_only_the_items_of_kops_objects_are_read():
-    from portlint.fixes.reserve_ports import kops_items
-
     cluster = KOPS[: KOPS.index("---\n")]
-    assert sorted(kops_items(cluster, "c.yaml")) == [(7, 7, 7, 46), (8, 7, 8, 30)]
-    assert kops_items(cluster.replace("kops.k8s.io/v1alpha2", "cluster.x-k8s.io/v1beta1"), "c.yaml") == {}
-    assert kops_items(cluster.replace("kind: Cluster", "kind: Tuned"), "c.yaml") == {}
+    assert sorted(places(cluster, "c.yaml")) == [(7, 7), (8, 7)]
+    assert places(cluster.replace("kops.k8s.io/v1alpha2", "cluster.x-k8s.io/v1beta1"), "c.yaml") == {}
+    assert places(cluster.replace("kind: Cluster", "kind: Tuned"), "c.yaml") == {}
+    assert sorted(places(TUNED, "t.yaml")) == [(14, 9), (15, 9)]  # the [sysctl] lines, not [main]'s
+    assert places(TUNED.replace("tuned.openshift.io/v1", "example.com/v1"), "t.yaml") == {}
