@@ -97,16 +97,20 @@ def test_a_second_document_is_fixed_at_its_own_offsets(tmp_cwd):
     assert after.decode() == first + KOPS.replace(WIDE, WIDE + RESERVED)
 
 
-def _both(at: str, reason: str, service_line: int) -> list[str]:
-    return [NOTE.format(at, "PL304", reason), NOTE.format(f"{service_line}:17", "PL301", reason)]
+def assert_refused(tmp_cwd, text: str, at: str, reason: str) -> None:
+    """``check --fix --unsafe-fixes`` leaves ``text`` as it is, exits 1 and notes ``reason``
+    for the PL304 at ``at`` and the PL301 of the Service's nodePort 30080 that cites it."""
+    after, err, code = fix(tmp_cwd, text)
+    assert after.decode() == text
+    service_line = text.splitlines().index("      nodePort: 30080") + 1
+    assert err.splitlines()[:2] == [NOTE.format(at, "PL304", reason), NOTE.format(f"{service_line}:17", "PL301", reason)]
+    assert code == 1
 
 
 def test_a_flow_list_is_refused(tmp_cwd):
     text = KOPS.replace("  sysctlParameters:\n" + WIDE, "  sysctlParameters: [net.ipv4.ip_local_port_range=1024 65535,\n    net.core.somaxconn=4096]\n")
     text = text.replace("    - net.core.somaxconn=4096\n", "")
-    after, err, _ = fix(tmp_cwd, text)
-    assert after.decode() == text
-    assert err.splitlines()[:2] == _both("6:22", "the sysctlParameters list is a flow list ([...])", 18)
+    assert_refused(tmp_cwd, text, "6:22", "the sysctlParameters list is a flow list ([...])")
 
 
 @pytest.mark.parametrize(
@@ -122,11 +126,7 @@ def test_a_flow_list_is_refused(tmp_cwd):
 def test_refusals_leave_the_file_and_say_why_for_each_finding(tmp_cwd, change, reason):
     text = KOPS.replace(*change)
     assert text != KOPS
-    after, err, code = fix(tmp_cwd, text)
-    assert after.decode() == text
-    service_line = text.splitlines().index("      nodePort: 30080") + 1
-    assert err.splitlines()[:2] == _both("7:7", reason, service_line)
-    assert code == 1
+    assert_refused(tmp_cwd, text, "7:7", reason)
 
 
 TUNED = (FIXTURES / "PL301" / "declared-by-tuned.yaml").read_text()
@@ -175,33 +175,23 @@ def test_a_reserved_ports_line_of_the_profile_is_widened(tmp_cwd, written, widen
 def test_tuned_refusals(tmp_cwd, change, reason):
     text = TUNED.replace(*change)
     assert text != TUNED
-    after, err, _ = fix(tmp_cwd, text)
-    assert after.decode() == text
     line = text.splitlines().index(TUNED_WIDE.rstrip("\n")) + 1
-    service_line = text.splitlines().index("      nodePort: 30080") + 1
-    assert err.splitlines()[:2] == _both(f"{line}:9", reason, service_line)
+    assert_refused(tmp_cwd, text, f"{line}:9", reason)
 
 
-def test_a_tuned_profile_in_a_quoted_string_is_refused(tmp_cwd):
+@pytest.mark.parametrize(
+    ("data", "at"),
+    [
+        # an escaped string has no exact positions: the findings are at its opening quote
+        ('"[sysctl]\\nnet.ipv4.ip_local_port_range=20000 65535\\n"', "9:13"),
+        # a multi-line string without escapes is exact: they are at the range's line
+        ('"[sysctl]\n\n        net.ipv4.ip_local_port_range=20000 65535\n\n        "', "11:9"),
+    ],
+)
+def test_a_tuned_profile_in_a_quoted_string_is_refused(tmp_cwd, data, at):
     block = TUNED[TUNED.index("      data: |\n") : TUNED.index("  recommend:\n")]
-    text = TUNED.replace(block, '      data: "[sysctl]\\nnet.ipv4.ip_local_port_range=20000 65535\\n"\n')
-    after, err, _ = fix(tmp_cwd, text)
-    assert after.decode() == text
-    # an escaped string has no exact positions: the findings are at its opening quote, 9:13
-    reason = "the profile's data is not a literal block (|) whose lines can be edited where they stand"
-    service_line = text.splitlines().index("      nodePort: 30080") + 1
-    assert err.splitlines()[:2] == _both("9:13", reason, service_line)
-
-
-def test_a_tuned_profile_in_a_multi_line_quoted_string_is_refused(tmp_cwd):
-    block = TUNED[TUNED.index("      data: |\n") : TUNED.index("  recommend:\n")]
-    text = TUNED.replace(block, '      data: "[sysctl]\n\n        net.ipv4.ip_local_port_range=20000 65535\n\n        "\n')
-    after, err, _ = fix(tmp_cwd, text)
-    assert after.decode() == text
-    # its positions are exact (no escapes): the findings are at the range's line, 11:9
-    reason = "the profile's data is not a literal block (|) whose lines can be edited where they stand"
-    service_line = text.splitlines().index("      nodePort: 30080") + 1
-    assert err.splitlines()[:2] == _both("11:9", reason, service_line)
+    text = TUNED.replace(block, f"      data: {data}\n")
+    assert_refused(tmp_cwd, text, at, "the profile's data is not a literal block (|) whose lines can be edited where they stand")
 
 
 def test_a_script_declaration_is_refused(tmp_cwd):
