@@ -234,12 +234,6 @@ def unwrap(words: Sequence[str]) -> Invocation:
     return Invocation(None)
 
 
-def command_index(words: Sequence[str]) -> int | None:
-    """Index in ``words`` of the command they run once the wrappers in front of it are
-    skipped; None when a wrapper runs nothing (``env`` alone, ``command -v sysctl``)."""
-    return unwrap(words).index
-
-
 def _shell_operands(words: Sequence[str]) -> tuple[int, str]:
     """Where the operands of ``sh [OPTIONS] ...`` begin in ``words``, and the short options set
     (``-eu -c``: 'euc'). Combined flags (-ec, -euxc); ``-o NAME`` and bash's ``-O SHOPT`` take a

@@ -85,9 +85,6 @@ class Document:
             end_line, end_col = self._line_end(em.line - 1)
         return Location(self.path, sm.line + offset, sm.column + 1, end_line, end_col, label)
 
-    def point(self, line: int, column: int, end_line: int, end_column: int, label: str = "") -> Location:
-        return Location(self.path, line, column, end_line, end_column, label)
-
     def _line_end(self, parser_line: int) -> tuple[int, int]:
         """(line, column after the last character) of a 0-based line of this document."""
         pos = 0

@@ -50,12 +50,14 @@ def is_open(use: PortUse, net: NodeNetwork) -> bool:
     return admission(use, net)[0] == OPEN
 
 
+def in_file_order(uses):
+    """``uses`` by file and position, not input order: which of two uses a rule reports must
+    not depend on the order the files were given in."""
+    return sorted(uses, key=lambda u: (u.location.path, u.location.line, u.location.column))
+
+
 def related(decl: Declaration, label: str) -> list[Location]:
     return [decl.location.at(label)] if decl.location is not None else []
-
-
-def ephemeral_text(net: NodeNetwork) -> str:
-    return f"{net.ephemeral.low}-{net.ephemeral.high} ({net.where(net.ephemeral_from)})"
 
 
 def node_port_text(net: NodeNetwork, port: int | None = None) -> str:

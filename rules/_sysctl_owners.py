@@ -46,6 +46,9 @@ def write_owner(cw: ContainerWrite) -> str | None:
     return WRITE_OWNERS[landing(cw), cw.guard_state]
 
 
+ALSO_WRITES = "It also writes "  # the label of each other write a finding groups
+
+
 def one_per_cause(
     rule_id: str,
     cws: Iterable[ContainerWrite],
@@ -64,7 +67,7 @@ def one_per_cause(
             groups.setdefault(key, []).append(cw)
     for first, *others in groups.values():
         what = first.what + (f" and {len(others)} more sysctl{'s' if len(others) > 1 else ''}" if others else "")
-        also = [o.location.at(f"It also writes {o.what} here") for o in others]
+        also = [o.location.at(f"{ALSO_WRITES}{o.what} here") for o in others]
         yield report(rule_id, first.obj, first.location, message(first, what, 1 + len(others)), first.path, related(first) + also)
 
 

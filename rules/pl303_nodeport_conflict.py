@@ -60,7 +60,7 @@ def check(ctx):
     first_by_port = {}
     # in file and position order, not input order: which side is reported must not depend on
     # the order the files were given in
-    for use in sorted(ctx.facts.node_ports, key=lambda u: (u.location.path, u.location.line, u.location.column)):
+    for use in ports.in_file_order(ctx.facts.node_ports):
         if not ports.is_open(use, ctx.network):  # a rejected port is PL302's
             continue
         first = first_by_port.get(use.port)

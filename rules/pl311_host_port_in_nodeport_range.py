@@ -69,7 +69,7 @@ SECURITY_SEVERITY = None
 def check(ctx):
     net = ctx.network
     pinned = {}
-    for use in sorted(ctx.facts.node_ports, key=lambda u: (u.location.path, u.location.line, u.location.column)):
+    for use in ports.in_file_order(ctx.facts.node_ports):
         if ports.is_open(use, net):
             pinned.setdefault((use.port, use.protocol), use)
     for holder in ctx.facts.ledger:

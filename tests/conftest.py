@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import pytest
+from portlint.rules._sysctl_owners import ALSO_WRITES  # the label of a grouped write
 from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,7 +59,6 @@ class Result:
         return [(f["rule"], line, column) for f in self.findings if not f["suppressed"] for line, column in write_places(f)]
 
 
-ALSO_WRITES = "It also writes "  # the label of a grouped write (rules/_sysctl_owners.one_per_cause)
 
 
 def write_places(finding: dict) -> list[tuple[int, int]]:

@@ -3,7 +3,7 @@ that runs a name=value word: each test pins one behaviour, with the expectation 
 
 from __future__ import annotations
 
-from portlint.argv import command_index, unwrap
+from portlint.argv import unwrap
 
 
 def test_nsenter_all_with_a_file_still_enters_the_targets_namespaces():
@@ -25,9 +25,9 @@ def test_nsenter_net_file_without_a_target_enters_that_file():
 def test_a_wrapper_without_assignments_runs_a_name_value_word():
     # setsid, nice and timeout take no NAME=VALUE words: the word after their own is the command
     # (index 1 after setsid; after `nice -n 5` index 3; after `timeout 5` index 2)
-    assert command_index(["setsid", "A=1", "sysctl"]) == 1
-    assert command_index(["nice", "-n", "5", "A=1", "sysctl"]) == 3
-    assert command_index(["timeout", "5", "A=1", "sysctl"]) == 2
+    assert unwrap(["setsid", "A=1", "sysctl"]).index == 1
+    assert unwrap(["nice", "-n", "5", "A=1", "sysctl"]).index == 3
+    assert unwrap(["timeout", "5", "A=1", "sysctl"]).index == 2
     # env and sudo do take them: A=1 is skipped (index 2)
-    assert command_index(["env", "A=1", "sysctl"]) == 2
-    assert command_index(["sudo", "A=1", "sysctl"]) == 2
+    assert unwrap(["env", "A=1", "sysctl"]).index == 2
+    assert unwrap(["sudo", "A=1", "sysctl"]).index == 2

@@ -99,8 +99,8 @@ WRAPPED = [
 
 
 @pytest.mark.parametrize("prefix, index", WRAPPED)
-def test_command_index_skips_every_wrapper_form(prefix, index):
-    assert argv.command_index([*prefix, "sysctl", "-w", "a.b=1"]) == index
+def test_the_command_index_skips_every_wrapper_form(prefix, index):
+    assert argv.unwrap([*prefix, "sysctl", "-w", "a.b=1"]).index == index
 
 
 @pytest.mark.parametrize(
@@ -123,8 +123,8 @@ def test_command_index_skips_every_wrapper_form(prefix, index):
         (["nsenter", "-t", "1", "-n"], None),
     ],
 )
-def test_command_index_edge_cases(words, expected):
-    assert argv.command_index(words) == expected
+def test_the_command_index_edge_cases(words, expected):
+    assert argv.unwrap(words).index == expected
 
 
 @pytest.mark.parametrize(
