@@ -23,11 +23,13 @@ from .rules.pl002_suppression_without_reason import ID as SUPPRESSION_WITHOUT_RE
 app = typer.Typer(
     name="portlint",
     help=(
-        "Lint Kubernetes manifests for sysctl writes that reach the node and for nodePorts "
-        "inside the nodes' ephemeral port range.\n\n"
-        "Reads YAML/JSON manifests, Helm charts (rendered with helm) and Helm-rendered streams; "
-        "reports as text, SARIF 2.1.0, JSON, GitHub annotations, GitLab Code Quality, JUnit, "
-        "Checkstyle or reviewdog's rdjson (check --format)."
+        "Lint Kubernetes manifests for sysctl writes that reach the node and for ports that "
+        "collide on the node: nodePorts in the ephemeral range, host ports taken twice or "
+        "taken from the node's own components.\n\n"
+        "Reads YAML/JSON manifests, cluster configuration (kubeadm, kind, k3s, Cilium, Calico), "
+        "Helm charts (rendered with helm) and Helm-rendered streams; reports as text, SARIF "
+        "2.1.0, JSON, GitHub annotations, GitLab Code Quality, JUnit, Checkstyle or reviewdog's "
+        "rdjson (check --format); applies the fixes it can prove (check --fix, --diff)."
     ),
     add_completion=False,
     no_args_is_help=True,
