@@ -1,5 +1,10 @@
 """A light, position-aware YAML tree built straight from the C parser's events.
 
+Two builders make the same tree: ``_fasttree`` (C, over the system libyaml, in
+linter/_fasttree.c) for the documents it can take, and ``_build`` here, over ruamel.yaml's
+events, for everything else and wherever the C module was not built. ruamel.yaml is the
+reference: the C builder refuses (raises Fallback on) every document whose tree could differ.
+
 Why not ruamel's own composer or constructor: we need every node's position, aliases
 kept as shared nodes (an alias bomb must stay as cheap as its text), merge keys (``<<``)
 resolved the way Kubernetes' YAML decoder does, duplicate keys reported instead of
@@ -15,7 +20,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_right
-from typing import Iterator
+from typing import Iterator, Union
 
 try:  # the C parser (ruamel.yaml.clib); fall back to the pure-Python one
     from _ruamel_yaml import CParser as _Parser  # type: ignore[import-not-found]
@@ -42,20 +47,39 @@ from ruamel.yaml.events import (
 
 from .numbers import integral, yaml_number
 
+try:  # the C tree builder; portlint works the same without it, only slower
+    from . import _fasttree  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - exercised only where the extension was not built
+    _fasttree = None
+
 MERGE_KEY = "<<"
 INT_TAG = "tag:yaml.org,2002:int"
 
 
-class Node:
-    """Base of the collections: ``sm``/``em`` are the parser's start and end marks."""
+if _fasttree is not None:
+    # The C module's node types; the builder here makes them too (one class per kind of node).
+    Scalar = _fasttree.Scalar
+    _SequenceBase, _MappingBase = _fasttree.SequenceBase, _fasttree.MappingBase
+else:  # pragma: no cover - exercised only where the extension was not built
+    # A scalar is the parser's own ScalarEvent: ``value`` is the text, ``style`` is '' or None
+    # for plain scalars, or one of ``'"|>``; ``tag`` is None unless written; ``start_mark``/
+    # ``end_mark`` are its marks. Reusing the event saves one object per scalar.
+    Scalar = ScalarEvent
 
-    __slots__ = ("sm", "em")
+    class _SequenceBase:
+        __slots__ = ("items", "sm", "em")
 
+        def __init__(self, sm) -> None:
+            self.items: list = []
+            self.sm = self.em = sm
 
-# A scalar is the parser's own ScalarEvent: ``value`` is the text, ``style`` is '' or None
-# for plain scalars, or one of ``'"|>``; ``tag`` is None unless written; ``start_mark``/
-# ``end_mark`` are its marks. Reusing the event saves one object per scalar on the hot path.
-Scalar = ScalarEvent
+    class _MappingBase:
+        __slots__ = ("entries", "merges", "sm", "em")
+
+        def __init__(self, sm) -> None:
+            self.entries: dict = {}
+            self.merges: list | None = None
+            self.sm = self.em = sm
 
 
 def is_plain(node: Scalar) -> bool:
@@ -70,35 +94,27 @@ def end_mark(node: Node):
     return node.end_mark if node.__class__ is Scalar else node.em
 
 
-class Sequence(Node):
-    __slots__ = ("items",)
+class Sequence(_SequenceBase):
+    """A sequence: ``items`` are its nodes; ``sm``/``em`` its start and end marks."""
 
-    def __init__(self, sm) -> None:
-        self.items: list[Node] = []
-        self.sm = sm
-        self.em = sm
+    __slots__ = ()
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"Sequence({len(self.items)} items)"
 
 
-class Mapping(Node):
+class Mapping(_MappingBase):
     """A mapping with string keys. ``entries`` maps key text to (key node, value node).
 
     Merged mappings (``<<: *base``) are kept as references in ``merges`` and consulted
     on lookup, never copied: copying would make a merge bomb quadratic.
     """
 
-    __slots__ = ("entries", "merges")
-
-    def __init__(self, sm) -> None:
-        self.entries: dict[str, tuple[Scalar, Node]] = {}
-        self.merges: list[Mapping] | None = None
-        self.sm = sm
-        self.em = sm
+    __slots__ = ()
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"Mapping({list(self.entries)})"
+
 
     def entry(self, key: str) -> tuple[Scalar, Node] | None:
         """The (key node, value node) pair for ``key``, own keys first, then merged ones."""
@@ -146,6 +162,11 @@ class Mapping(Node):
                 stack.extend(reversed(m.merges))
 
 
+Node = Union[Mapping, Sequence, Scalar]  # the tree's node types
+if _fasttree is not None:
+    _fasttree.configure(Mapping, Sequence)  # the classes the C builder makes
+
+
 class Problem:
     """A problem found while building the tree: becomes a PL000 finding."""
 
@@ -159,18 +180,24 @@ class Problem:
         self.end_col = col + 1 if end_col is None else end_col
 
 
-def parse(text: str, first_line: int = 1) -> tuple[Node | None, list[Problem]]:
+def parse(text: str, first_line: int = 1, accelerated: bool = True) -> tuple[Node | None, list[Problem]]:
     """Parse one YAML document into a tree; syntax errors end the document with a Problem.
 
     Returns the root (``None`` for an empty document or a syntax error) and the problems
     (syntax error, duplicate keys, invalid merges), 1-based in the file whose line
-    ``first_line`` is the first line of ``text``.
+    ``first_line`` is the first line of ``text``. ``accelerated=False`` builds from ruamel's
+    events even where the C builder could (tests compare the two).
     """
     problems = _Problems(first_line - 1)
     lines = EditorLines(text) if not text.isascii() and _OTHER_BREAKS.search(text) else None  # isascii(): 40x faster
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the tree has no cycles; the collector would triple the parse time
     try:
+        if accelerated and lines is None and _fasttree is not None:
+            try:
+                return _fasttree.build(text), problems.found
+            except _fasttree.Fallback:
+                pass  # a document the C builder leaves to ruamel's events (see _fasttree.c)
         root = _build(_events(text, lines), problems)
     except _TooDeep as exc:
         problems.add(
@@ -330,12 +357,13 @@ def _build(events, problems: _Problems) -> Node | None:
     collection_end = (MappingEndEvent, SequenceEndEvent)
     merge_key = MERGE_KEY
 
+    to_scalar = None if Scalar is ScalarEvent else _scalar
     for event in events:
         cls = event.__class__
         if cls is scalar_event:
-            node = event
+            node = event if to_scalar is None else to_scalar(event)
             if event.anchor:
-                anchors[event.anchor] = event
+                anchors[event.anchor] = node
             opened = False
         elif cls is mapping_start or cls is sequence_start:
             node = Mapping(event.start_mark) if cls is mapping_start else Sequence(event.start_mark)
@@ -372,7 +400,7 @@ def _build(events, problems: _Problems) -> Node | None:
             if pending_key is None:
                 pending_key = node
             else:
-                text = pending_key.value if pending_key.__class__ is scalar_event else None
+                text = pending_key.value if pending_key.__class__ is Scalar else None
                 if text is not None and text != merge_key and text not in entries:
                     entries[text] = (pending_key, node)
                 else:
@@ -389,6 +417,11 @@ def _build(events, problems: _Problems) -> Node | None:
             else:
                 append, entries = None, node.entries  # type: ignore[union-attr]
     return root
+
+
+def _scalar(event: ScalarEvent) -> Scalar:
+    """The C module's scalar for one of ruamel's scalar events (the same fields)."""
+    return Scalar(event.value, event.style, event.tag, event.anchor, event.start_mark, event.end_mark)
 
 
 def _set_entry(mapping: Mapping, key: Node, value: Node, problems: _Problems) -> None:

@@ -14,6 +14,13 @@ REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
 sys.path.insert(0, str(TESTS))
 
+from portlint import clusterconfig, tree  # noqa: E402
+from tree_compare import checked_parse  # noqa: E402
+
+# Every document an in-process test parses is built by both tree builders, and compared.
+if tree._fasttree is not None:
+    tree.parse = clusterconfig.parse = checked_parse
+
 
 def pytest_addoption(parser):
     parser.addoption(

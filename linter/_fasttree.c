@@ -1,0 +1,643 @@
+/* portlint._fasttree: the YAML tree of one document, built in C straight from libyaml's events.
+ *
+ * Why: ruamel.yaml's C parser turns every libyaml event into a Python event object with two
+ * Python mark objects (about 920,000 objects for an 8 MB Helm stream), and linter/tree.py then
+ * folds those into the tree; that is most of portlint's time and memory on big inputs. This
+ * module builds the same tree (linter/tree.py's Mapping, Sequence and Scalar, the same
+ * positions) with one object per node and positions kept as C integers; a mark object is
+ * made only when a finding asks for a position.
+ *
+ * It handles only the documents whose tree needs no judgement: no anchors or aliases, no merge
+ * keys, no duplicate or complex keys, no directives, one document, and nothing where the
+ * system libyaml may read the text differently from the copy ruamel.yaml.clib bundles (plain
+ * scalars holding ':' or '?' inside flow collections). For anything else, and on any libyaml
+ * error, build() raises Fallback and linter/tree.py builds the document from ruamel's events,
+ * which stay the reference (tests/test_fasttree.py compares both builders node by node).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <string.h>
+#include <yaml.h>
+
+#define MAX_FLOW_DEPTH 1000 /* linter/tree.py's MAX_FLOW_DEPTH: deeper is reported there */
+
+static PyObject *Fallback;
+static PyTypeObject *MappingClass; /* the Python subclasses with the lookup methods */
+static PyTypeObject *SequenceClass;
+static PyObject *styles[5]; /* '' for plain, then ' " | > as ruamel.yaml names them */
+
+/* -- positions ---------------------------------------------------------------------------- */
+
+typedef struct {
+    Py_ssize_t index;
+    Py_ssize_t line;
+    Py_ssize_t column;
+} Pos;
+
+typedef struct {
+    PyObject_HEAD
+    Pos pos;
+} MarkObject;
+
+static PyMemberDef Mark_members[] = {
+    {"index", T_PYSSIZET, offsetof(MarkObject, pos.index), READONLY, "characters before this position"},
+    {"line", T_PYSSIZET, offsetof(MarkObject, pos.line), READONLY, "0-based line"},
+    {"column", T_PYSSIZET, offsetof(MarkObject, pos.column), READONLY, "0-based column"},
+    {NULL},
+};
+
+static PyObject *Mark_repr(MarkObject *self) {
+    return PyUnicode_FromFormat("Mark(index=%zd, line=%zd, column=%zd)", self->pos.index, self->pos.line,
+                                self->pos.column);
+}
+
+static PyTypeObject MarkType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "portlint._fasttree.Mark",
+    .tp_doc = "A position in a document, as the parser counts it (0-based line and column).",
+    .tp_basicsize = sizeof(MarkObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = NULL,
+    .tp_members = Mark_members,
+    .tp_repr = (reprfunc)Mark_repr,
+};
+
+static PyObject *new_mark(const Pos *pos) {
+    MarkObject *mark = PyObject_New(MarkObject, &MarkType);
+    if (mark != NULL)
+        mark->pos = *pos;
+    return (PyObject *)mark;
+}
+
+/* Read index/line/column from any mark object (ruamel's, tree.EditorMark or ours). */
+static int read_mark(PyObject *mark, Pos *pos) {
+    if (Py_IS_TYPE(mark, &MarkType)) {
+        *pos = ((MarkObject *)mark)->pos;
+        return 0;
+    }
+    const char *names[3] = {"index", "line", "column"};
+    Py_ssize_t *fields[3] = {&pos->index, &pos->line, &pos->column};
+    for (int i = 0; i < 3; i++) {
+        PyObject *value = PyObject_GetAttrString(mark, names[i]);
+        if (value == NULL)
+            return -1;
+        *fields[i] = PyLong_AsSsize_t(value);
+        Py_DECREF(value);
+        if (*fields[i] == -1 && PyErr_Occurred())
+            return -1;
+    }
+    return 0;
+}
+
+static Pos from_libyaml(yaml_mark_t mark) {
+    Pos pos = {(Py_ssize_t)mark.index, (Py_ssize_t)mark.line, (Py_ssize_t)mark.column};
+    return pos;
+}
+
+#define MARK_GETSET(Type, field, doc)                                                                    \
+    static PyObject *Type##_get_##field(Type *self, void *closure) { return new_mark(&self->field); }    \
+    static int Type##_set_##field(Type *self, PyObject *value, void *closure) {                         \
+        if (value == NULL) {                                                                              \
+            PyErr_SetString(PyExc_AttributeError, "a mark cannot be deleted");                            \
+            return -1;                                                                                    \
+        }                                                                                                 \
+        return read_mark(value, &self->field);                                                            \
+    }
+
+/* -- scalars ------------------------------------------------------------------------------ */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *value;  /* str */
+    PyObject *style;  /* '' for plain, or one of ' " | > */
+    PyObject *tag;    /* None unless written */
+    PyObject *anchor; /* None unless written */
+    Pos start_mark;
+    Pos end_mark;
+} ScalarObject;
+
+static int Scalar_init(ScalarObject *self, PyObject *args, PyObject *kwds) {
+    static char *names[] = {"value", "style", "tag", "anchor", "start_mark", "end_mark", NULL};
+    PyObject *value, *style, *tag, *anchor, *start, *end;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO", names, &value, &style, &tag, &anchor, &start, &end))
+        return -1;
+    if (read_mark(start, &self->start_mark) < 0 || read_mark(end, &self->end_mark) < 0)
+        return -1;
+    Py_INCREF(value);
+    Py_INCREF(style);
+    Py_INCREF(tag);
+    Py_INCREF(anchor);
+    Py_XSETREF(self->value, value);
+    Py_XSETREF(self->style, style);
+    Py_XSETREF(self->tag, tag);
+    Py_XSETREF(self->anchor, anchor);
+    return 0;
+}
+
+static void Scalar_dealloc(ScalarObject *self) {
+    Py_XDECREF(self->value);
+    Py_XDECREF(self->style);
+    Py_XDECREF(self->tag);
+    Py_XDECREF(self->anchor);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *Scalar_repr(ScalarObject *self) {
+    return PyUnicode_FromFormat("Scalar(%R, style=%R, line=%zd)", self->value, self->style, self->start_mark.line);
+}
+
+MARK_GETSET(ScalarObject, start_mark, "")
+MARK_GETSET(ScalarObject, end_mark, "")
+
+static PyGetSetDef Scalar_getset[] = {
+    {"start_mark", (getter)ScalarObject_get_start_mark, (setter)ScalarObject_set_start_mark, "where it starts", NULL},
+    {"end_mark", (getter)ScalarObject_get_end_mark, (setter)ScalarObject_set_end_mark, "where it ends", NULL},
+    {NULL},
+};
+
+static PyMemberDef Scalar_members[] = {
+    {"value", T_OBJECT, offsetof(ScalarObject, value), READONLY, "the text"},
+    {"style", T_OBJECT, offsetof(ScalarObject, style), READONLY, "'' for plain, or one of ' \" | >"},
+    {"tag", T_OBJECT, offsetof(ScalarObject, tag), READONLY, "the tag when written, else None"},
+    {"anchor", T_OBJECT, offsetof(ScalarObject, anchor), READONLY, "the anchor when written, else None"},
+    {NULL},
+};
+
+static PyTypeObject ScalarType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "portlint._fasttree.Scalar",
+    .tp_doc = "A scalar node: its text, style, tag, anchor and marks.",
+    .tp_basicsize = sizeof(ScalarObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Scalar_init,
+    .tp_dealloc = (destructor)Scalar_dealloc,
+    .tp_members = Scalar_members,
+    .tp_getset = Scalar_getset,
+    .tp_repr = (reprfunc)Scalar_repr,
+};
+
+static ScalarObject *new_scalar(PyObject *value, PyObject *style, PyObject *tag, yaml_mark_t start, yaml_mark_t end) {
+    ScalarObject *node = PyObject_New(ScalarObject, &ScalarType);
+    if (node == NULL)
+        return NULL;
+    node->value = value; /* stolen */
+    Py_INCREF(style);
+    node->style = style;
+    node->tag = tag; /* stolen */
+    Py_INCREF(Py_None);
+    node->anchor = Py_None;
+    node->start_mark = from_libyaml(start);
+    node->end_mark = from_libyaml(end);
+    return node;
+}
+
+/* -- collections: C bases of tree.Mapping and tree.Sequence ------------------------------ */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *content; /* Mapping: entries (dict); Sequence: items (list) */
+    PyObject *merges;  /* Mapping only: None or the merged mappings */
+    Pos sm;
+    Pos em;
+} CollectionObject;
+
+static int Collection_traverse(CollectionObject *self, visitproc visit, void *arg) {
+    Py_VISIT(self->content);
+    Py_VISIT(self->merges);
+    return 0;
+}
+
+static int Collection_clear(CollectionObject *self) {
+    Py_CLEAR(self->content);
+    Py_CLEAR(self->merges);
+    return 0;
+}
+
+static void Collection_dealloc(CollectionObject *self) {
+    PyObject_GC_UnTrack(self);
+    Collection_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int collection_init(CollectionObject *self, PyObject *args, PyObject *empty) {
+    PyObject *sm;
+    if (!PyArg_ParseTuple(args, "O", &sm) || read_mark(sm, &self->sm) < 0)
+        return -1;
+    self->em = self->sm;
+    Py_XSETREF(self->content, empty);
+    Py_INCREF(Py_None);
+    Py_XSETREF(self->merges, Py_None);
+    return 0;
+}
+
+static int Mapping_init(CollectionObject *self, PyObject *args, PyObject *kwds) {
+    PyObject *entries = PyDict_New();
+    return entries == NULL ? -1 : collection_init(self, args, entries);
+}
+
+static int Sequence_init(CollectionObject *self, PyObject *args, PyObject *kwds) {
+    PyObject *items = PyList_New(0);
+    return items == NULL ? -1 : collection_init(self, args, items);
+}
+
+MARK_GETSET(CollectionObject, sm, "")
+MARK_GETSET(CollectionObject, em, "")
+
+static PyGetSetDef Collection_getset[] = {
+    {"sm", (getter)CollectionObject_get_sm, (setter)CollectionObject_set_sm, "where it starts", NULL},
+    {"em", (getter)CollectionObject_get_em, (setter)CollectionObject_set_em, "where it ends", NULL},
+    {NULL},
+};
+
+static PyMemberDef Mapping_members[] = {
+    {"entries", T_OBJECT, offsetof(CollectionObject, content), 0, "key text -> (key node, value node)"},
+    {"merges", T_OBJECT, offsetof(CollectionObject, merges), 0, "None, or the mappings merged with <<"},
+    {NULL},
+};
+
+static PyMemberDef Sequence_members[] = {
+    {"items", T_OBJECT, offsetof(CollectionObject, content), 0, "the item nodes"},
+    {NULL},
+};
+
+static PyTypeObject MappingBaseType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "portlint._fasttree.MappingBase",
+    .tp_doc = "The storage of tree.Mapping.",
+    .tp_basicsize = sizeof(CollectionObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Mapping_init,
+    .tp_dealloc = (destructor)Collection_dealloc,
+    .tp_traverse = (traverseproc)Collection_traverse,
+    .tp_clear = (inquiry)Collection_clear,
+    .tp_members = Mapping_members,
+    .tp_getset = Collection_getset,
+};
+
+static PyTypeObject SequenceBaseType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "portlint._fasttree.SequenceBase",
+    .tp_doc = "The storage of tree.Sequence.",
+    .tp_basicsize = sizeof(CollectionObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Sequence_init,
+    .tp_dealloc = (destructor)Collection_dealloc,
+    .tp_traverse = (traverseproc)Collection_traverse,
+    .tp_clear = (inquiry)Collection_clear,
+    .tp_members = Sequence_members,
+    .tp_getset = Collection_getset,
+};
+
+static CollectionObject *new_collection(PyTypeObject *cls, yaml_mark_t start) {
+    CollectionObject *node = (CollectionObject *)cls->tp_alloc(cls, 0);
+    if (node == NULL)
+        return NULL;
+    node->content = cls == MappingClass ? PyDict_New() : PyList_New(0);
+    Py_INCREF(Py_None);
+    node->merges = Py_None;
+    node->sm = node->em = from_libyaml(start);
+    if (node->content == NULL) {
+        Py_DECREF(node);
+        return NULL;
+    }
+    return node;
+}
+
+/* -- the builder -------------------------------------------------------------------------- */
+
+typedef struct {
+    CollectionObject *node; /* borrowed: its parent (or the root) holds it */
+    ScalarObject *pending_key; /* owned: the outer mapping's key waiting for this value */
+    int flow;
+} Frame;
+
+typedef struct {
+    yaml_parser_t parser;
+    yaml_event_t event;
+    int has_event;
+    Frame *frames;
+    Py_ssize_t depth, capacity;
+    PyObject *keys; /* one str object per distinct key text */
+} Builder;
+
+static int fallback(const char *why) {
+    PyErr_SetString(Fallback, why);
+    return -1;
+}
+
+static int push(Builder *b, CollectionObject *node, ScalarObject *pending_key, int flow) {
+    if (b->depth == b->capacity) {
+        Py_ssize_t capacity = b->capacity ? b->capacity * 2 : 64;
+        Frame *frames = PyMem_Realloc(b->frames, capacity * sizeof(Frame));
+        if (frames == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->frames = frames;
+        b->capacity = capacity;
+    }
+    b->frames[b->depth].node = node;
+    b->frames[b->depth].pending_key = pending_key;
+    b->frames[b->depth].flow = flow;
+    b->depth++;
+    return 0;
+}
+
+static PyObject *scalar_style(yaml_scalar_style_t style) {
+    switch (style) {
+    case YAML_PLAIN_SCALAR_STYLE:
+        return styles[0];
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+        return styles[1];
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+        return styles[2];
+    case YAML_LITERAL_SCALAR_STYLE:
+        return styles[3];
+    case YAML_FOLDED_SCALAR_STYLE:
+        return styles[4];
+    default:
+        return Py_None; /* ruamel.yaml's CParser: None for any other style */
+    }
+}
+
+/* A plain scalar in a flow collection holding ':' or '?': libyaml 0.2.3 and 0.2.5 changed
+ * how those are read, and ruamel.yaml.clib bundles an older libyaml. */
+static int version_sensitive(const yaml_event_t *event, Py_ssize_t flow_depth) {
+    if (flow_depth == 0 || event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return 0;
+    const char *text = (const char *)event->data.scalar.value;
+    size_t length = event->data.scalar.length;
+    return memchr(text, ':', length) != NULL || memchr(text, '?', length) != NULL;
+}
+
+static ScalarObject *make_scalar(Builder *b, const yaml_event_t *event, int is_key) {
+    PyObject *value = PyUnicode_DecodeUTF8((const char *)event->data.scalar.value,
+                                           (Py_ssize_t)event->data.scalar.length, "strict");
+    if (value == NULL)
+        return NULL;
+    if (is_key) { /* share one str per key text: a document repeats its keys thousands of times */
+        PyObject *shared = PyDict_SetDefault(b->keys, value, value);
+        if (shared == NULL) {
+            Py_DECREF(value);
+            return NULL;
+        }
+        Py_INCREF(shared);
+        Py_DECREF(value);
+        value = shared;
+    }
+    PyObject *tag = Py_None;
+    if (event->data.scalar.tag != NULL) {
+        tag = PyUnicode_FromString((const char *)event->data.scalar.tag);
+        if (tag == NULL) {
+            Py_DECREF(value);
+            return NULL;
+        }
+    } else {
+        Py_INCREF(Py_None);
+    }
+    ScalarObject *node = new_scalar(value, scalar_style(event->data.scalar.style), tag, event->start_mark,
+                                    event->end_mark);
+    if (node == NULL) {
+        Py_DECREF(value);
+        Py_DECREF(tag);
+    }
+    return node;
+}
+
+/* Attach a new node (a reference we own, given away here) to the open collection. */
+static int attach(Builder *b, PyObject *node, ScalarObject **pending_key, PyObject **root) {
+    if (b->depth == 0) {
+        if (*root != NULL) {
+            Py_DECREF(node);
+            return fallback("a second top-level node");
+        }
+        *root = node;
+        return 0;
+    }
+    CollectionObject *parent = b->frames[b->depth - 1].node;
+    if (Py_IS_TYPE(parent, SequenceClass)) {
+        int failed = PyList_Append(parent->content, node);
+        Py_DECREF(node);
+        return failed;
+    }
+    if (*pending_key == NULL) {
+        if (!Py_IS_TYPE(node, &ScalarType)) {
+            Py_DECREF(node);
+            return fallback("a complex key");
+        }
+        *pending_key = (ScalarObject *)node;
+        return 0;
+    }
+    ScalarObject *key = *pending_key;
+    *pending_key = NULL;
+    PyObject *text = key->value;
+    if (PyUnicode_GET_LENGTH(text) == 2 && PyUnicode_READ_CHAR(text, 0) == '<' && PyUnicode_READ_CHAR(text, 1) == '<') {
+        Py_DECREF(key);
+        Py_DECREF(node);
+        return fallback("a merge key");
+    }
+    PyObject *entry = PyTuple_Pack(2, (PyObject *)key, node);
+    Py_DECREF(key);
+    Py_DECREF(node);
+    if (entry == NULL)
+        return -1;
+    PyObject *previous = PyDict_SetDefault(parent->content, text, entry);
+    Py_DECREF(entry);
+    if (previous == NULL)
+        return -1;
+    if (previous != entry)
+        return fallback("a duplicate key");
+    return 0;
+}
+
+static int next_event(Builder *b) {
+    if (b->has_event) {
+        yaml_event_delete(&b->event);
+        b->has_event = 0;
+    }
+    if (!yaml_parser_parse(&b->parser, &b->event))
+        return fallback("a syntax error");
+    b->has_event = 1;
+    return 0;
+}
+
+static int run(Builder *b, PyObject **root) {
+    ScalarObject *pending_key = NULL;
+    Py_ssize_t flow_depth = 0;
+    int documents = 0;
+    int failed = 0;
+    while (!failed) {
+        if (next_event(b) < 0) {
+            failed = 1;
+            break;
+        }
+        yaml_event_t *event = &b->event;
+        switch (event->type) {
+        case YAML_STREAM_END_EVENT:
+            Py_XDECREF(pending_key);
+            return 0;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++documents > 1)
+                failed = fallback("a second document");
+            else if (event->data.document_start.version_directive != NULL ||
+                     event->data.document_start.tag_directives.start != NULL)
+                failed = fallback("a directive");
+            break;
+        case YAML_ALIAS_EVENT:
+            failed = fallback("an alias");
+            break;
+        case YAML_SCALAR_EVENT: {
+            if (event->data.scalar.anchor != NULL) {
+                failed = fallback("an anchor");
+                break;
+            }
+            if (version_sensitive(event, flow_depth)) {
+                failed = fallback("a plain scalar with ':' or '?' in a flow collection");
+                break;
+            }
+            int is_key = b->depth > 0 && pending_key == NULL && Py_IS_TYPE(b->frames[b->depth - 1].node, MappingClass);
+            ScalarObject *node = make_scalar(b, event, is_key);
+            failed = node == NULL || attach(b, (PyObject *)node, &pending_key, root) < 0;
+            break;
+        }
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT: {
+            int mapping = event->type == YAML_MAPPING_START_EVENT;
+            if ((mapping ? event->data.mapping_start.anchor : event->data.sequence_start.anchor) != NULL) {
+                failed = fallback("an anchor");
+                break;
+            }
+            int flow = mapping ? event->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                               : event->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+            if (flow && ++flow_depth > MAX_FLOW_DEPTH) {
+                failed = fallback("flow collections nested too deep");
+                break;
+            }
+            CollectionObject *node = new_collection(mapping ? MappingClass : SequenceClass, event->start_mark);
+            if (node == NULL) {
+                failed = 1;
+                break;
+            }
+            if (attach(b, (PyObject *)node, &pending_key, root) < 0 || push(b, node, pending_key, flow) < 0) {
+                failed = 1;
+                break;
+            }
+            pending_key = NULL; /* now owned by the frame */
+            break;
+        }
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: {
+            Frame *frame = &b->frames[--b->depth];
+            frame->node->em = from_libyaml(event->end_mark);
+            if (frame->flow)
+                flow_depth--;
+            Py_XDECREF(pending_key); /* none: a mapping ends after a value */
+            pending_key = frame->pending_key;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    Py_XDECREF(pending_key);
+    return -1;
+}
+
+static PyObject *build(PyObject *module, PyObject *text) {
+    if (MappingClass == NULL || SequenceClass == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() was not called");
+        return NULL;
+    }
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "build() needs a str");
+        return NULL;
+    }
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    if (utf8 == NULL) { /* lone surrogates: leave them to the reference path */
+        PyErr_Clear();
+        PyErr_SetString(Fallback, "text that is not UTF-8");
+        return NULL;
+    }
+    Builder b;
+    memset(&b, 0, sizeof b);
+    b.keys = PyDict_New();
+    if (b.keys == NULL)
+        return NULL;
+    if (!yaml_parser_initialize(&b.parser)) {
+        Py_DECREF(b.keys);
+        return PyErr_NoMemory();
+    }
+    yaml_parser_set_input_string(&b.parser, (const unsigned char *)utf8, (size_t)size);
+    yaml_parser_set_encoding(&b.parser, YAML_UTF8_ENCODING);
+    PyObject *root = NULL;
+    int failed = run(&b, &root);
+    for (Py_ssize_t i = 0; i < b.depth; i++)
+        Py_XDECREF(b.frames[i].pending_key);
+    PyMem_Free(b.frames);
+    if (b.has_event)
+        yaml_event_delete(&b.event);
+    yaml_parser_delete(&b.parser);
+    Py_DECREF(b.keys);
+    if (failed) {
+        Py_XDECREF(root);
+        return NULL;
+    }
+    if (root == NULL)
+        Py_RETURN_NONE;
+    return root;
+}
+
+static PyObject *configure(PyObject *module, PyObject *args) {
+    PyTypeObject *mapping, *sequence;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyType_Type, &mapping, &PyType_Type, &sequence))
+        return NULL;
+    if (!PyType_IsSubtype(mapping, &MappingBaseType) || !PyType_IsSubtype(sequence, &SequenceBaseType)) {
+        PyErr_SetString(PyExc_TypeError, "configure() needs subclasses of MappingBase and SequenceBase");
+        return NULL;
+    }
+    Py_INCREF(mapping);
+    Py_INCREF(sequence);
+    Py_XSETREF(MappingClass, mapping);
+    Py_XSETREF(SequenceClass, sequence);
+    Py_RETURN_NONE;
+}
+
+static PyObject *libyaml_version(PyObject *module, PyObject *unused) {
+    return PyUnicode_FromString(yaml_get_version_string());
+}
+
+static PyMethodDef methods[] = {
+    {"build", build, METH_O, "build(text) -> the root node of one YAML document, or None; raises Fallback."},
+    {"configure", configure, METH_VARARGS, "configure(Mapping, Sequence): the classes build() makes."},
+    {"libyaml_version", libyaml_version, METH_NOARGS, "The version of the libyaml this module uses."},
+    {NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "portlint._fasttree", "YAML trees built in C from libyaml's events.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__fasttree(void) {
+    const char *style_texts[5] = {"", "'", "\"", "|", ">"};
+    for (int i = 0; i < 5; i++) {
+        if (styles[i] == NULL && (styles[i] = PyUnicode_InternFromString(style_texts[i])) == NULL)
+            return NULL;
+    }
+    if (PyType_Ready(&MarkType) < 0 || PyType_Ready(&ScalarType) < 0 || PyType_Ready(&MappingBaseType) < 0 ||
+        PyType_Ready(&SequenceBaseType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL)
+        return NULL;
+    Fallback = PyErr_NewException("portlint._fasttree.Fallback", NULL, NULL);
+    if (Fallback == NULL || PyModule_AddObjectRef(module, "Fallback", Fallback) < 0 ||
+        PyModule_AddObjectRef(module, "Mark", (PyObject *)&MarkType) < 0 ||
+        PyModule_AddObjectRef(module, "Scalar", (PyObject *)&ScalarType) < 0 ||
+        PyModule_AddObjectRef(module, "MappingBase", (PyObject *)&MappingBaseType) < 0 ||
+        PyModule_AddObjectRef(module, "SequenceBase", (PyObject *)&SequenceBaseType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

@@ -1,0 +1,173 @@
+"""The C tree builder (linter/_fasttree.c) against the reference builder over ruamel's events.
+
+tests/conftest.py already makes every in-process test build each document both ways
+(tests/tree_compare.py); here: every real manifest of the test data, the benchmark's streams,
+each kind of document the C builder must leave to ruamel (it raises Fallback), and the node
+types' Python surface that the rest of portlint and the reference builder use.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from portlint import tree
+from portlint.sources import SourceFile, split_documents
+from tree_compare import REAL_PARSE, difference, problems
+
+TESTS = Path(__file__).resolve().parent
+fasttree = tree._fasttree
+needs_fasttree = pytest.mark.skipif(fasttree is None, reason="portlint._fasttree was not built (no libyaml headers)")
+
+
+def test_the_c_builder_is_built_where_ci_expects_it():
+    """CI installs libyaml's headers and sets PORTLINT_EXPECT_FASTTREE: a silent fallback to the
+    slow path there would leave the C builder untested."""
+    if os.environ.get("PORTLINT_EXPECT_FASTTREE"):
+        assert fasttree is not None
+        assert fasttree.libyaml_version().startswith("0.2.")
+
+
+def _documents(path: Path):
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    return list(split_documents(SourceFile(str(path), text)))
+
+
+REAL = sorted(p for p in TESTS.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+
+
+@needs_fasttree
+def test_both_builders_give_the_same_tree_for_every_document_of_the_test_data():
+    assert len(REAL) > 400  # fixtures, tests/corpus, tests/realworld, charts, data
+    built_in_c = compared = 0
+    for path in REAL:
+        for doc in _documents(path):
+            fast = REAL_PARSE(doc.text, doc.first_line)
+            reference = REAL_PARSE(doc.text, doc.first_line, accelerated=False)
+            assert difference(fast[0], reference[0]) is None, (path, doc.first_line, difference(fast[0], reference[0]))
+            assert problems(fast[1]) == problems(reference[1]), (path, doc.first_line)
+            if "templates" in path.parts:
+                continue  # Helm templates are not YAML yet: '{{' opens flow mappings used as keys
+            compared += 1
+            try:
+                fasttree.build(doc.text)
+                built_in_c += 1
+            except fasttree.Fallback:
+                pass
+    # nearly every manifest is built in C: the fallback is for the rare constructs
+    assert compared > 800
+    assert built_in_c / compared > 0.97
+
+
+@needs_fasttree
+def test_the_benchmark_streams_are_built_in_c_and_match():
+    sys.path.insert(0, str(TESTS.parent / "bench"))
+    try:
+        import run as bench
+    finally:
+        sys.path.pop(0)
+    for text in (bench.generate(20), bench.generate_json(30)):
+        docs = list(split_documents(SourceFile("bench.yaml", text)))
+        assert len(docs) in (40, 1)
+        for doc in docs:
+            root = fasttree.build(doc.text)  # no Fallback
+            reference, found = REAL_PARSE(doc.text, doc.first_line, accelerated=False)
+            assert found == []
+            assert difference(root, reference) is None
+
+
+# Each construct the C builder leaves to ruamel's events, and why (see _fasttree.c).
+FALLBACKS = {
+    "anchor on a scalar": "a: &x 1\nb: 2\n",
+    "anchor on a mapping": "a: &x {b: 1}\n",
+    "anchor on a sequence": "a: &x [1]\n",
+    "alias": "a: 1\nb: *x\n",
+    "merge key": "base: {a: 1}\nm:\n  <<: {a: 2}\n",
+    "quoted merge key": 'm:\n  "<<": 1\n',
+    "duplicate key": "a: 1\na: 2\n",
+    "complex key": "? [a, b]\n: 1\n",
+    "mapping as a key": "? {a: 1}\n: 1\n",
+    "version directive": "%YAML 1.1\n---\na: 1\n",
+    "tag directive": "%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n",
+    "second document": "a: 1\n---\nb: 2\n",
+    "colon in a plain flow scalar": "a: [b:c]\n",
+    "question mark in a plain flow scalar": "a: {b: c?d}\n",
+    "syntax error": "a: [1, 2\n",
+    "flow nesting beyond MAX_FLOW_DEPTH": "a: " + "[" * 1001 + "]" * 1001 + "\n",
+}
+
+
+@needs_fasttree
+@pytest.mark.parametrize("text", FALLBACKS.values(), ids=FALLBACKS.keys())
+def test_what_the_c_builder_leaves_to_ruamel(text):
+    with pytest.raises(fasttree.Fallback):
+        fasttree.build(text)
+    fast = REAL_PARSE(text)
+    reference = REAL_PARSE(text, accelerated=False)
+    assert difference(fast[0], reference[0]) is None
+    assert problems(fast[1]) == problems(reference[1])
+
+
+@needs_fasttree
+def test_text_that_is_not_utf8_is_left_to_ruamel():
+    """sources.py never passes undecodable bytes to the parser (they are a PL000 of their own);
+    the C builder still refuses them rather than fail."""
+    with pytest.raises(fasttree.Fallback):
+        fasttree.build("a: \udcff\n")
+
+
+ACCEPTED = {
+    "flow nesting at MAX_FLOW_DEPTH": "a: " + "[" * 1000 + "]" * 1000 + "\n",
+    "colon in a quoted flow scalar": 'a: ["b:c", \'d?e\']\n',
+    "colon in a plain block scalar": "a: b:c?\n",
+    "block scalars": "a: |\n  x\nb: >-\n  y\n",
+    "tags": "a: !!int '3'\nb: !!str 4\n",
+    "empty document": "",
+    "a comment only": "# nothing\n",
+    "explicit start and end": "---\na: 1\n...\n",
+    "deep block nesting": "".join("  " * i + "- \n" for i in range(2000)),
+}
+
+
+@needs_fasttree
+@pytest.mark.parametrize("text", ACCEPTED.values(), ids=ACCEPTED.keys())
+def test_what_the_c_builder_builds_itself(text):
+    root = fasttree.build(text)
+    reference, found = REAL_PARSE(text, accelerated=False)
+    assert found == []
+    assert difference(root, reference) is None
+
+
+@needs_fasttree
+def test_scalar_fields_and_marks():
+    root = fasttree.build("key: !!str 'it is'\n")
+    key, value = root.entries["key"]
+    assert (key.value, key.style, key.tag, key.anchor) == ("key", "", None, None)
+    assert (value.value, value.style, value.tag) == ("it is", "'", "tag:yaml.org,2002:str")
+    assert (value.start_mark.index, value.start_mark.line, value.start_mark.column) == (5, 0, 5)
+    assert (value.end_mark.index, value.end_mark.line, value.end_mark.column) == (18, 0, 18)
+    assert (root.sm.line, root.em.line, root.em.column) == (0, 1, 0)
+    assert root.merges is None
+
+
+@needs_fasttree
+def test_keys_of_one_document_share_one_string():
+    root = fasttree.build("- name: a\n- name: b\n")
+    first, second = (item.entries["name"][0].value for item in root.items)
+    assert first is second
+
+
+@needs_fasttree
+def test_the_reference_builder_makes_the_same_node_types():
+    """ruamel's marks go into the C types: the rest of portlint sees one kind of node."""
+    root, _ = REAL_PARSE("a: &x [1]\nb: *x\n", accelerated=False)
+    assert type(root) is tree.Mapping and type(root.get("b")) is tree.Sequence
+    assert type(root.get("b").items[0]) is tree.Scalar
+    assert root.get("a") is root.get("b")
+    mapping = tree.Mapping(root.sm)
+    mapping.em = root.get("b").em
+    assert (mapping.sm.index, mapping.em.index, mapping.entries, mapping.merges) == (0, 9, {}, None)
+    with pytest.raises(AttributeError):
+        del mapping.sm
