@@ -47,9 +47,15 @@ from ruamel.yaml.events import (
 
 from .numbers import integral, yaml_number
 
+# The libyaml version whose differences from ruamel.yaml.clib's copy _fasttree.c knows (found
+# by comparing both on the yaml-test-suite and fuzzed input): with any other, ruamel builds all.
+FASTTREE_LIBYAML = "0.2.5"
+
 try:  # the C tree builder; portlint works the same without it, only slower
     from . import _fasttree  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - exercised only where the extension was not built
+    _fasttree = None
+if _fasttree is not None and _fasttree.libyaml_version() != FASTTREE_LIBYAML:  # pragma: no cover
     _fasttree = None
 
 MERGE_KEY = "<<"
