@@ -25,10 +25,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
+#include <stdint.h>
 #include <string.h>
 #include <yaml.h>
 
-#define MAX_FLOW_DEPTH 1000 /* linter/tree.py's MAX_FLOW_DEPTH: deeper is reported there */
+#define MAX_FLOW_DEPTH 1000
+#define SHARED_VALUE_LENGTH 64 /* bytes */ /* linter/tree.py's MAX_FLOW_DEPTH: deeper is reported there */
 
 static PyObject *Fallback;
 static PyTypeObject *MappingClass; /* the Python subclasses with the lookup methods */
@@ -37,10 +39,12 @@ static PyObject *styles[5]; /* '' for plain, then ' " | > as ruamel.yaml names t
 
 /* -- positions ---------------------------------------------------------------------------- */
 
+/* 32 bits each: a document of 2 GiB is far beyond any input portlint reads whole
+ * (sources.py splits streams into documents), and a node is 24 bytes smaller. */
 typedef struct {
-    Py_ssize_t index;
-    Py_ssize_t line;
-    Py_ssize_t column;
+    int32_t index;
+    int32_t line;
+    int32_t column;
 } Pos;
 
 typedef struct {
@@ -49,14 +53,14 @@ typedef struct {
 } MarkObject;
 
 static PyMemberDef Mark_members[] = {
-    {"index", T_PYSSIZET, offsetof(MarkObject, pos.index), READONLY, "characters before this position"},
-    {"line", T_PYSSIZET, offsetof(MarkObject, pos.line), READONLY, "0-based line"},
-    {"column", T_PYSSIZET, offsetof(MarkObject, pos.column), READONLY, "0-based column"},
+    {"index", T_INT, offsetof(MarkObject, pos.index), READONLY, "characters before this position"},
+    {"line", T_INT, offsetof(MarkObject, pos.line), READONLY, "0-based line"},
+    {"column", T_INT, offsetof(MarkObject, pos.column), READONLY, "0-based column"},
     {NULL},
 };
 
 static PyObject *Mark_repr(MarkObject *self) {
-    return PyUnicode_FromFormat("Mark(index=%zd, line=%zd, column=%zd)", self->pos.index, self->pos.line,
+    return PyUnicode_FromFormat("Mark(index=%d, line=%d, column=%d)", self->pos.index, self->pos.line,
                                 self->pos.column);
 }
 
@@ -84,21 +88,26 @@ static int read_mark(PyObject *mark, Pos *pos) {
         return 0;
     }
     const char *names[3] = {"index", "line", "column"};
-    Py_ssize_t *fields[3] = {&pos->index, &pos->line, &pos->column};
+    int32_t *fields[3] = {&pos->index, &pos->line, &pos->column};
     for (int i = 0; i < 3; i++) {
         PyObject *value = PyObject_GetAttrString(mark, names[i]);
         if (value == NULL)
             return -1;
-        *fields[i] = PyLong_AsSsize_t(value);
+        long number = PyLong_AsLong(value);
         Py_DECREF(value);
-        if (*fields[i] == -1 && PyErr_Occurred())
+        if (number == -1 && PyErr_Occurred())
             return -1;
+        if (number < INT32_MIN || number > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "a position beyond 2**31");
+            return -1;
+        }
+        *fields[i] = (int32_t)number;
     }
     return 0;
 }
 
 static Pos from_libyaml(yaml_mark_t mark) {
-    Pos pos = {(Py_ssize_t)mark.index, (Py_ssize_t)mark.line, (Py_ssize_t)mark.column};
+    Pos pos = {(int32_t)mark.index, (int32_t)mark.line, (int32_t)mark.column};
     return pos;
 }
 
@@ -151,7 +160,7 @@ static void Scalar_dealloc(ScalarObject *self) {
 }
 
 static PyObject *Scalar_repr(ScalarObject *self) {
-    return PyUnicode_FromFormat("Scalar(%R, style=%R, line=%zd)", self->value, self->style, self->start_mark.line);
+    return PyUnicode_FromFormat("Scalar(%R, style=%R, line=%d)", self->value, self->style, self->start_mark.line);
 }
 
 MARK_GETSET(ScalarObject, start_mark, "")
@@ -317,6 +326,7 @@ typedef struct {
     CollectionObject *node; /* borrowed: its parent (or the root) holds it */
     ScalarObject *pending_key; /* owned: the outer mapping's key waiting for this value */
     int flow;
+    int streams; /* the root's "items" sequence, handed to on_item item by item */
 } Frame;
 
 typedef struct {
@@ -325,7 +335,8 @@ typedef struct {
     int has_event;
     Frame *frames;
     Py_ssize_t depth, capacity;
-    PyObject *keys; /* one str object per distinct key text */
+    PyObject *keys; /* one str object per distinct key text or short value */
+    PyObject *on_item; /* NULL, or called with each item of the root's "items" sequence */
 } Builder;
 
 static int fallback(const char *why) {
@@ -347,6 +358,7 @@ static int push(Builder *b, CollectionObject *node, ScalarObject *pending_key, i
     b->frames[b->depth].node = node;
     b->frames[b->depth].pending_key = pending_key;
     b->frames[b->depth].flow = flow;
+    b->frames[b->depth].streams = 0;
     b->depth++;
     return 0;
 }
@@ -387,7 +399,9 @@ static ScalarObject *make_scalar(Builder *b, const yaml_event_t *event, int is_k
                                            (Py_ssize_t)event->data.scalar.length, "strict");
     if (value == NULL)
         return NULL;
-    if (is_key) { /* share one str per key text: a document repeats its keys thousands of times */
+    if (is_key || event->data.scalar.length <= SHARED_VALUE_LENGTH) {
+        /* one str per distinct key or short value: a document repeats its keys and short
+         * values ("v1", "TCP", "true", image names) thousands of times */
         PyObject *shared = PyDict_SetDefault(b->keys, value, value);
         if (shared == NULL) {
             Py_DECREF(value);
@@ -462,6 +476,29 @@ static int attach(Builder *b, PyObject *node, ScalarObject **pending_key, PyObje
     return 0;
 }
 
+/* A node of the open collection is complete: when that collection is the streamed "items"
+ * sequence, hand the node to on_item and drop it (the sequence holds one item at a time). */
+static int deliver(Builder *b) {
+    if (b->depth == 0 || !b->frames[b->depth - 1].streams)
+        return 0;
+    PyObject *items = b->frames[b->depth - 1].node->content;
+    PyObject *item = PyList_GET_ITEM(items, 0);
+    Py_INCREF(item);
+    PyObject *done = PyObject_CallOneArg(b->on_item, item);
+    Py_DECREF(item);
+    if (done == NULL)
+        return -1;
+    Py_DECREF(done);
+    return PyList_SetSlice(items, 0, PY_SSIZE_T_MAX, NULL);
+}
+
+/* Is the value about to open the root mapping's "items" (the objects of a List)? */
+static int opens_items(Builder *b, ScalarObject *pending_key) {
+    if (b->on_item == NULL || b->depth != 1 || pending_key == NULL || !Py_IS_TYPE(b->frames[0].node, MappingClass))
+        return 0;
+    return PyUnicode_CompareWithASCIIString(pending_key->value, "items") == 0;
+}
+
 static int next_event(Builder *b) {
     if (b->has_event) {
         yaml_event_delete(&b->event);
@@ -509,7 +546,7 @@ static int run(Builder *b, PyObject **root) {
             }
             int is_key = b->depth > 0 && pending_key == NULL && Py_IS_TYPE(b->frames[b->depth - 1].node, MappingClass);
             ScalarObject *node = make_scalar(b, event, is_key);
-            failed = node == NULL || attach(b, (PyObject *)node, &pending_key, root) < 0;
+            failed = node == NULL || attach(b, (PyObject *)node, &pending_key, root) < 0 || deliver(b) < 0;
             break;
         }
         case YAML_SEQUENCE_START_EVENT:
@@ -534,10 +571,12 @@ static int run(Builder *b, PyObject **root) {
                 failed = 1;
                 break;
             }
+            int streams = !mapping && opens_items(b, pending_key);
             if (attach(b, (PyObject *)node, &pending_key, root) < 0 || push(b, node, pending_key, flow) < 0) {
                 failed = 1;
                 break;
             }
+            b->frames[b->depth - 1].streams = streams;
             pending_key = NULL; /* now owned by the frame */
             break;
         }
@@ -549,6 +588,7 @@ static int run(Builder *b, PyObject **root) {
                 flow_depth--;
             Py_XDECREF(pending_key); /* none: a mapping ends after a value */
             pending_key = frame->pending_key;
+            failed = deliver(b) < 0;
             break;
         }
         default:
@@ -567,13 +607,12 @@ static int has_backslash_crlf(const char *text, Py_ssize_t size) {
     return 0;
 }
 
-static PyObject *build(PyObject *module, PyObject *text) {
+static PyObject *build(PyObject *module, PyObject *args) {
+    PyObject *text, *on_item = Py_None;
+    if (!PyArg_ParseTuple(args, "U|O:build", &text, &on_item))
+        return NULL;
     if (MappingClass == NULL || SequenceClass == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "configure() was not called");
-        return NULL;
-    }
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "build() needs a str");
         return NULL;
     }
     Py_ssize_t size;
@@ -583,12 +622,17 @@ static PyObject *build(PyObject *module, PyObject *text) {
         PyErr_SetString(Fallback, "text that is not UTF-8");
         return NULL;
     }
+    if (size > INT32_MAX) {
+        PyErr_SetString(Fallback, "a document beyond 2 GiB");
+        return NULL;
+    }
     if (memchr(utf8, '\r', (size_t)size) != NULL && has_backslash_crlf(utf8, size)) {
         PyErr_SetString(Fallback, "a backslash before CR LF");
         return NULL;
     }
     Builder b;
     memset(&b, 0, sizeof b);
+    b.on_item = on_item == Py_None ? NULL : on_item;
     b.keys = PyDict_New();
     if (b.keys == NULL)
         return NULL;
@@ -637,7 +681,10 @@ static PyObject *libyaml_version(PyObject *module, PyObject *unused) {
 }
 
 static PyMethodDef methods[] = {
-    {"build", build, METH_O, "build(text) -> the root node of one YAML document, or None; raises Fallback."},
+    {"build", build, METH_VARARGS,
+     "build(text, on_item=None) -> the root node of one YAML document, or None; raises Fallback.\n\n"
+     "With on_item, each item of the root mapping's 'items' sequence is passed to on_item as soon\n"
+     "as it is complete, and dropped from the tree (the sequence is left empty)."},
     {"configure", configure, METH_VARARGS, "configure(Mapping, Sequence): the classes build() makes."},
     {"libyaml_version", libyaml_version, METH_NOARGS, "The version of the libyaml this module uses."},
     {NULL},

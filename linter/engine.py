@@ -236,7 +236,13 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> N
         message, line, col = doc.problem
         raw.append(_parse_finding(doc.path, message, line, col, line, col + 1, doc.template))
         return
-    root, problems = tree.parse(doc.text, doc.first_line)
+    items = _StreamedItems(doc, ctx, object_rules, result)
+    root, problems, streamed = tree.parse_streaming_items(doc.text, doc.first_line, items.lint)
+    if streamed:
+        if k8s.is_list(root) and not clusterconfig.is_distribution_config(doc.path):
+            items.keep(raw, ctx, result)
+            return
+        root, problems = tree.parse(doc.text, doc.first_line)  # not a List after all: the whole tree
     if problems and not (k8s.is_object(root) if root is not None else k8s.looks_like_object(doc.text)):
         problems = []  # not a Kubernetes document: its syntax is not portlint's business
     for p in problems:
@@ -245,13 +251,43 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> N
             message += "; it looks like an unrendered Helm template"
         raw.append(_parse_finding(doc.path, message, p.line, p.col, p.end_line, p.end_col, doc.template))
     for manifest in k8s.manifests(doc, root):
-        for rule in object_rules:
-            _guarded(result, rule, doc.path, raw, rule.check, manifest, ctx)
-        _guarded(result, _COLLECTOR, doc.path, raw, run_facts.collect, manifest, ctx.facts)
-        _guarded(result, _COLLECTOR, doc.path, raw, _unreadable_parts, manifest)
-        manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
+        _lint_manifest(manifest, ctx, object_rules, result, raw)
     if clusterconfig.is_distribution_config(doc.path):  # k3s/RKE2 config.yaml: no kind, known by its path
         _guarded(result, _COLLECTOR, doc.path, raw, clusterconfig.collect_distribution_config, doc, root, ctx.facts)
+
+
+def _lint_manifest(manifest: k8s.Manifest, ctx, object_rules, result: RunResult, raw) -> None:
+    """Run the object rules on one object and keep its facts."""
+    where = manifest.doc.path
+    for rule in object_rules:
+        _guarded(result, rule, where, raw, rule.check, manifest, ctx)
+    _guarded(result, _COLLECTOR, where, raw, run_facts.collect, manifest, ctx.facts)
+    _guarded(result, _COLLECTOR, where, raw, _unreadable_parts, manifest)
+    manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
+
+
+class _StreamedItems:
+    """The objects of a List, linted one by one as the parser completes them, so that a List
+    of any size costs the memory of one object. Their findings, facts and notes are held
+    apart until the document turns out to be a List (``keep``); otherwise the document is
+    linted again from its whole tree and these are dropped."""
+
+    def __init__(self, doc, ctx, object_rules, result: RunResult) -> None:
+        self.doc, self.object_rules = doc, object_rules
+        self.ctx = Context(ctx.settings, ctx.kubernetes_version)
+        self.result = RunResult(result.findings, result.rules)  # its notifications only
+        self.raw: list[Finding] = []
+        self.index = 0
+
+    def lint(self, item) -> None:
+        for manifest in k8s.list_item(self.doc, item, self.index):
+            _lint_manifest(manifest, self.ctx, self.object_rules, self.result, self.raw)
+        self.index += 1
+
+    def keep(self, raw: list, ctx, result: RunResult) -> None:
+        raw.extend(self.raw)
+        ctx.facts.merge(self.ctx.facts)
+        result.notifications.extend(self.result.notifications)
 
 
 def _unreadable_parts(manifest: k8s.Manifest) -> list[Finding]:

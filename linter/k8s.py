@@ -138,13 +138,26 @@ def manifests(doc: Document, root: Node | None) -> Iterator[Manifest]:
         return
     if not kind or not api_version:
         return  # not a Kubernetes object: skipped quietly
-    items = root.get("items")
-    if kind.endswith("List") and type(root.get("items")) is not Mapping and items is not None:
-        for i, item in enumerate(sequence_items(items)):
-            if type(item) is Mapping:
-                yield from _one(doc, item, f"items[{i}]")
+    if is_list(root):
+        for i, item in enumerate(sequence_items(root.get("items"))):
+            yield from list_item(doc, item, i)
         return
     yield from _one(doc, root, "")
+
+
+def is_list(root: Node | None) -> bool:
+    """Is the document a List (v1 List, ConfigMapList...) whose items are the objects?"""
+    if type(root) is not Mapping:
+        return False
+    kind = as_str(root.get("kind"))
+    items = root.get("items")
+    return bool(kind and kind.endswith("List") and as_str(root.get("apiVersion")) and items is not None and type(items) is not Mapping)
+
+
+def list_item(doc: Document, item: Node, index: int) -> Iterator[Manifest]:
+    """The object that is item ``index`` of a List (nothing for an item that is not a mapping)."""
+    if type(item) is Mapping:
+        yield from _one(doc, item, f"items[{index}]")
 
 
 def _one(doc: Document, node: Mapping, path: str) -> Iterator[Manifest]:

@@ -195,7 +195,7 @@ def parse(text: str, first_line: int = 1, accelerated: bool = True) -> tuple[Nod
     events even where the C builder could (tests compare the two).
     """
     problems = _Problems(first_line - 1)
-    lines = EditorLines(text) if not text.isascii() and _OTHER_BREAKS.search(text) else None  # isascii(): 40x faster
+    lines = _editor_lines(text)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the tree has no cycles; the collector would triple the parse time
     try:
@@ -232,6 +232,37 @@ def parse(text: str, first_line: int = 1, accelerated: bool = True) -> tuple[Nod
         if gc_was_enabled:
             gc.enable()
     return root, problems.found
+
+
+def parse_streaming_items(text: str, first_line: int, on_item) -> tuple[Node | None, list[Problem], bool]:
+    """``parse``, but each item of the root mapping's ``items`` sequence (the objects of a List)
+    goes to ``on_item`` as soon as it is complete and is dropped from the tree: a List of
+    70,000 objects in one JSON document is never held whole. The flag says whether items were
+    taken out; when it is False the tree is whole (a document the C builder leaves to ruamel's
+    events, or no items), and ``on_item``'s work on any items it got must be thrown away."""
+    taken = 0
+
+    def counted(item) -> None:
+        nonlocal taken
+        taken += 1
+        on_item(item)
+
+    if _fasttree is not None and _editor_lines(text) is None:
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return _fasttree.build(text, counted), [], taken > 0
+        except _fasttree.Fallback:
+            pass
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+    return (*parse(text, first_line, accelerated=False), False)
+
+
+def _editor_lines(text: str) -> "EditorLines | None":
+    """The editors' line starts, for a text holding line breaks only libyaml counts."""
+    return EditorLines(text) if not text.isascii() and _OTHER_BREAKS.search(text) else None  # isascii(): 40x faster
 
 
 MAX_FLOW_DEPTH = 1000

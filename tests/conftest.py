@@ -15,11 +15,12 @@ TESTS = REPO / "tests"
 sys.path.insert(0, str(TESTS))
 
 from portlint import clusterconfig, tree  # noqa: E402
-from tree_compare import checked_parse  # noqa: E402
+from tree_compare import checked_parse, checked_parse_streaming_items  # noqa: E402
 
 # Every document an in-process test parses is built by both tree builders, and compared.
 if tree._fasttree is not None:
     tree.parse = clusterconfig.parse = checked_parse
+    tree.parse_streaming_items = checked_parse_streaming_items
 
 
 def pytest_addoption(parser):

@@ -178,3 +178,83 @@ def test_the_reference_builder_makes_the_same_node_types():
     assert (mapping.sm.index, mapping.em.index, mapping.entries, mapping.merges) == (0, 9, {}, None)
     with pytest.raises(AttributeError):
         del mapping.sm
+
+
+# -- the objects of a List, handed out one by one (tree.parse_streaming_items)
+
+BLOCK_LIST = """apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: a}
+- 7
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: b}
+metadata: {}
+"""
+
+
+@needs_fasttree
+def test_list_items_are_handed_out_in_order_and_dropped_from_the_tree():
+    handed = []
+    root, found, streamed = tree.parse_streaming_items(BLOCK_LIST, 1, handed.append)
+    assert (found, streamed) == ([], True)
+    assert [type(item).__name__ for item in handed] == ["Mapping", "Scalar", "Mapping"]
+    assert [tree.as_str(tree.dig(item, "metadata", "name")) for item in (handed[0], handed[2])] == ["a", "b"]
+    assert (handed[0].sm.line, handed[1].start_mark.line, handed[2].sm.line) == (3, 6, 7)
+    assert list(root.entries) == ["apiVersion", "kind", "items", "metadata"]
+    assert root.get("items").items == []
+    assert (root.get("items").sm.line, root.get("items").em.line) == (3, 10)
+
+
+@needs_fasttree
+def test_a_json_list_streams_its_items_although_kind_comes_after_them():
+    handed = []
+    text = '{"apiVersion": "v1", "items": [{"kind": "A"}, {"kind": "B"}], "kind": "List"}'
+    root, _, streamed = tree.parse_streaming_items(text, 1, handed.append)
+    assert streamed and [item.get("kind").value for item in handed] == ["A", "B"]
+    assert [item.sm.column for item in handed] == [31, 46]
+
+
+@needs_fasttree
+def test_only_the_root_mappings_items_sequence_streams():
+    text = "kind: Pod\nspec:\n  items:\n  - a\n"  # an "items" key below the root
+    root, _, streamed = tree.parse_streaming_items(text, 1, pytest.fail)
+    assert not streamed and tree.dig(root, "spec", "items").items[0].value == "a"
+    text = "items: {a: 1}\n"  # a mapping, not a sequence
+    root, _, streamed = tree.parse_streaming_items(text, 1, pytest.fail)
+    assert not streamed and tree.dig(root, "items", "a").value == "1"
+
+
+@needs_fasttree
+def test_a_fallback_after_some_items_gives_the_whole_tree():
+    handed = []
+    text = "kind: List\napiVersion: v1\nitems:\n- a: 1\n- b: &x 2\n"  # the anchor falls back
+    root, found, streamed = tree.parse_streaming_items(text, 1, handed.append)
+    assert len(handed) == 1 and not streamed and found == []
+    assert [item.entries for item in root.get("items").items][1]["b"][1].value == "2"
+
+
+def _nodeport_service(name: str, port: int) -> str:
+    return (
+        f"- apiVersion: v1\n  kind: Service\n  metadata: {{name: {name}}}\n"
+        f"  spec:\n    type: NodePort\n    ports:\n    - {{port: 80, nodePort: {port}}}\n"
+    )
+
+
+def test_a_list_linted_item_by_item_reports_each_object_once():
+    """Two Services pin nodePort 30080 (PL303 on the second's value, line 17 column 28: the
+    fourth line of each item is `    - {port: 80, nodePort: 30080}`); the same List
+    with an anchor in its last item is linted from the whole tree instead, with the same
+    findings, none twice."""
+    from conftest import lint_text
+
+    text = "apiVersion: v1\nkind: List\nitems:\n" + _nodeport_service("a", 30080) + _nodeport_service("b", 30080)
+    expected = [("PL303", 17, 28)]
+    assert lint_text(text).triples() == expected
+    anchored = text + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: &m {name: c}\n"
+    assert lint_text(anchored).triples() == expected
+    not_a_list = text.replace("kind: List", "kind: Thing")  # its items are not objects
+    assert lint_text(not_a_list).triples() == []

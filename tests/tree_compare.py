@@ -11,6 +11,7 @@ from __future__ import annotations
 from portlint import tree
 
 REAL_PARSE = tree.parse
+REAL_PARSE_STREAMING = tree.parse_streaming_items
 
 
 def describe_mark(mark) -> tuple[int, int, int]:
@@ -79,3 +80,42 @@ def checked_parse(text: str, first_line: int = 1, accelerated: bool = True):
     if found or problems(fast[1]) != problems(reference[1]):
         raise AssertionError(f"the C tree builder differs from ruamel's events: {found or 'problems'}\n{text[:2000]}")
     return fast if accelerated else reference
+
+
+def checked_parse_streaming_items(text: str, first_line: int, on_item):
+    """``tree.parse_streaming_items`` that also builds the whole tree from ruamel's events and
+    fails unless the items handed out, and the tree left, are that tree's."""
+    handed: list = []
+
+    def record(item) -> None:
+        handed.append(item)
+        on_item(item)
+
+    root, found, streamed = REAL_PARSE_STREAMING(text, first_line, record)
+    reference, reference_found = REAL_PARSE(text, first_line, accelerated=False)
+    differs = _streamed_difference(root, handed, reference) if streamed else difference(root, reference)
+    if differs or problems(found) != problems(reference_found):
+        raise AssertionError(f"streamed items differ from ruamel's tree: {differs or 'problems'}\n{text[:2000]}")
+    return root, found, streamed
+
+
+def _streamed_difference(root, handed: list, reference) -> str | None:
+    """The tree left (its items sequence empty) and the items handed out, against the whole tree."""
+    items = reference.get("items")
+    if len(handed) != len(items.items):
+        return f"{len(handed)} items handed out, {len(items.items)} in the document"
+    for item, expected in zip(handed, items.items):
+        found = difference(item, expected)
+        if found:
+            return found
+    if list(root.entries) != list(reference.entries):
+        return f"keys {list(root.entries)} vs {list(reference.entries)}"
+    for key, (key_node, value) in root.entries.items():
+        expected_key, expected = reference.entries[key]
+        if key == "items":
+            expected = tree.Sequence(expected.sm)
+            expected.em = reference.get("items").em
+        found = difference(key_node, expected_key) or difference(value, expected)
+        if found:
+            return found
+    return None
