@@ -3,10 +3,14 @@
 Each round runs every command once, in turn (paired, as bench/run.py does); the CPU time
 (user + system) of each process is reported as the median, min and max over the rounds:
 
-  python -c pass          the interpreter itself, with its site hooks
-  python -S -c pass       the interpreter without them
-  python -c 'import typer'
-  portlint check FILE     (bench/run.py's first Deployment of a stream, unless FILE is given)
+  python -c pass                   the interpreter itself, with its site hooks
+  python -S -c pass                the interpreter without them
+  python -c 'import typer'         what the typer app's import alone costs
+  portlint check FILE              a plain check (no option: typer is not imported), text
+  portlint check -f sarif FILE     options: parsed by the typer app, a SARIF report
+
+FILE is bench/run.py's first Deployment of a stream, unless --file is given. Reports go to
+/dev/null (stdout).
 
 Usage:
 
@@ -48,12 +52,13 @@ def main() -> None:
             path = os.path.join(folder, "one.yaml")
             with open(path, "w", encoding="utf-8") as out:
                 out.write(generate(1).split("---\n")[1])
-        check = [sys.executable, "-m", "portlint", "check", "--output", os.devnull, path]
+        check = [sys.executable, "-m", "portlint", "check", path]
         commands = {
             "python -c pass": ([sys.executable, "-c", "pass"], env),
             "python -S -c pass": ([sys.executable, "-S", "-c", "pass"], env),
             "import typer": ([sys.executable, "-c", "import typer"], env),
             "portlint check": (check, env),
+            "check -f sarif": ([*check[:4], "--format", "sarif", path], env),
         }
         for also in args.also:
             label, _, pythonpath = also.partition("=")
@@ -66,7 +71,7 @@ def main() -> None:
                 samples[label].append(cpu_ms(cmd, cmd_env))
     print(f"{path if args.file else 'one Deployment'}, {args.rounds} rounds: CPU, median (min-max)")
     for label, values in samples.items():
-        print(f"  {label:20} {statistics.median(values):6.1f} ms ({min(values):.1f}-{max(values):.1f})")
+        print(f"  {label:22} {statistics.median(values):6.1f} ms ({min(values):.1f}-{max(values):.1f})")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""The ``portlint`` command: ``check``, ``rules``, ``explain``, ``--version``.
+"""The ``portlint`` command's entry point: ``main()``, and what ``check`` does with its options.
+
+A plain ``portlint check PATH...`` (no option: the pre-commit hook's call) runs here without
+importing typer, whose import and command building cost more than linting a small file; every
+other command line goes to the typer app (commands.py: the commands, flags and help). Both
+paths run ``run_check`` with a ``CheckOptions``, whose defaults are the flags' defaults.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage,
 configuration, input or I/O errors (always one line on stderr, never a traceback); 130 and
@@ -14,29 +19,9 @@ import sys
 from enum import Enum
 from typing import List, NoReturn, Optional
 
-import typer
-
-from . import __version__
+from .records import frozen
 from .report import STATISTICS, WRITERS, for_people
 from .rules.pl002_suppression_without_reason import ID as SUPPRESSION_WITHOUT_REASON
-
-app = typer.Typer(
-    name="portlint",
-    help=(
-        "Lint Kubernetes manifests for sysctl writes that reach the node and for ports that "
-        "collide on the node: nodePorts in the ephemeral range, host ports taken twice or "
-        "taken from the node's own components.\n\n"
-        "Reads YAML/JSON manifests, cluster configuration (kubeadm, kind, k3s, Cilium, Calico), "
-        "Helm charts (rendered with helm) and Helm-rendered streams; reports as text, SARIF "
-        "2.1.0, JSON, GitHub annotations, GitLab Code Quality, JUnit, Checkstyle or reviewdog's "
-        "rdjson (check --format); applies the fixes it can prove (check --fix, --diff)."
-    ),
-    add_completion=False,
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
-)
-
 
 # --format choices: the writers table (linter/report/__init__.py), nothing else
 Format = Enum("Format", {name: name for name in WRITERS}, type=str)
@@ -55,22 +40,63 @@ class FailOn(str, Enum):
     never = "never"
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"portlint {__version__}")
-        raise typer.Exit(0)
+@frozen
+class CheckOptions:
+    """Every option of ``check`` as a plain value (a choice as its name), with its default:
+    the flags' defaults (commands.py) are these."""
+
+    format: str = "text"
+    output: Optional[str] = None
+    color: str = "auto"
+    sarif_category: str = "portlint"
+    config: Optional[str] = None
+    ephemeral_port_range: Optional[str] = None
+    node_port_range: Optional[str] = None
+    reserved_ports: Optional[str] = None
+    profile: Optional[str] = None
+    kubernetes_version: Optional[str] = None
+    select: Optional[List[str]] = None
+    ignore: Optional[List[str]] = None
+    fail_on: str = "warning"
+    require_reason: bool = False
+    baseline: Optional[str] = None
+    write_baseline: Optional[str] = None
+    statistics: bool = False
+    show_fixes: bool = False
+    stdin_filename: str = "-"
+    helm_chart: Optional[str] = None
+    fix: bool = False
+    diff: bool = False
+    unsafe_fixes: bool = False
+
+    @classmethod
+    def parsed(cls, options: dict) -> CheckOptions:
+        """The options as typer gives them (choices as enum members)."""
+        return cls(**{name: value.value if isinstance(value, Enum) else value for name, value in options.items()})
 
 
-@app.callback()
-def _main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
-) -> None:
-    """Lint Kubernetes manifests for node-changing sysctl writes and nodePort collisions."""
+def plain_check(args: list[str]) -> list[str] | None:
+    """The paths of ``check PATH...`` when nothing else is on the command line (no token that
+    click could read as an option: ``-`` alone is stdin, a path), else None: typer parses it.
+    Not on Windows, where click expands wildcards, nor for a shell completion request."""
+    if os.name == "nt" or "_PORTLINT_COMPLETE" in os.environ or len(args) < 2 or args[0] != "check":
+        return None
+    paths = args[1:]
+    if any(path.startswith("-") and path != "-" for path in paths):
+        return None
+    return paths
 
 
-def _fail(message: str) -> None:
+def _exit(code: int) -> NoReturn:
+    """End the command with ``code``: as typer's commands end when typer runs it (typer.Exit,
+    which click turns into the exit code), else SystemExit (the plain path never imports typer)."""
+    typer = sys.modules.get("typer")
+    raise typer.Exit(code) if typer is not None else SystemExit(code)
+
+
+def _fail(message: str) -> NoReturn:
     _error(message)
-    raise typer.Exit(2)
+    _exit(2)
 
 
 def _error(message: str) -> None:
@@ -78,7 +104,8 @@ def _error(message: str) -> None:
     control characters are escaped (report/escape.py): one error, one line."""
     from .report.escape import printable
 
-    typer.echo(f"portlint: error: {printable(message)}", err=True)
+    sys.stderr.write(f"portlint: error: {printable(message)}\n")
+    sys.stderr.flush()
 
 
 def _ids(values: List[str] | None, flag: str) -> set[str] | str:
@@ -96,243 +123,92 @@ def _ids(values: List[str] | None, flag: str) -> set[str] | str:
     return out
 
 
-def _colour(choice: Colour, output: str | None) -> bool:
+def _colour(choice: str, output: str | None) -> bool:
     """--color always/never; auto: not into a file, never when NO_COLOR is set (non-empty),
     always when FORCE_COLOR is (CI logs), else when stdout is a terminal."""
-    if choice is not Colour.auto:
-        return choice is Colour.always
+    if choice != Colour.auto:
+        return choice == Colour.always
     if output is not None or os.environ.get("NO_COLOR"):
         return False
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
-@app.command()
-def check(
-    paths: List[str] = typer.Argument(
-        None,
-        help=(
-            "Files and directories to lint (directories recursively: *.yaml, *.yml, *.json; Helm charts "
-            "rendered with helm when it is on PATH); '-' reads stdin."
-        ),
-        show_default=False,
-        metavar="PATHS...",
-    ),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
-    output: Optional[str] = typer.Option(
-        None, "--output", "-o", help="Write the report to FILE instead of stdout.", metavar="FILE"
-    ),
-    color: Colour = typer.Option(
-        Colour.auto,
-        "--color",
-        help="Colour the text report: auto (a terminal, or FORCE_COLOR set; never when NO_COLOR is set), always, never.",
-    ),
-    sarif_category: str = typer.Option(
-        "portlint",
-        "--sarif-category",
-        help="SARIF automationDetails.id, GitHub's category of the analysis (a trailing / is added when it has none).",
-        metavar="CATEGORY",
-    ),
-    config: Optional[str] = typer.Option(
-        None,
-        "--config",
-        help="Config file (default: nearest .portlint.yaml or [tool.portlint] in pyproject.toml).",
-        metavar="FILE",
-    ),
-    ephemeral_port_range: Optional[str] = typer.Option(
-        None,
-        "--ephemeral-port-range",
-        help='The nodes\' net.ipv4.ip_local_port_range, e.g. "32768 60999" (default: as declared in the manifests, else 32768-60999).',
-        metavar="RANGE",
-    ),
-    node_port_range: Optional[str] = typer.Option(
-        None, "--node-port-range", help="The API server's --service-node-port-range (default 30000-32767).", metavar="RANGE"
-    ),
-    reserved_ports: Optional[str] = typer.Option(
-        None, "--reserved-ports", help='The nodes\' net.ipv4.ip_local_reserved_ports, e.g. "30000-32767,40000".', metavar="PORTS"
-    ),
-    profile: Optional[str] = typer.Option(
-        None,
-        "--profile",
-        help=(
-            "Provider profile whose node defaults replace Linux's and kube-apiserver's: eks-al2, eks-al2023, "
-            "bottlerocket, gke-cos, gke-ubuntu, aks-ubuntu, aks-azurelinux, openshift, k3s, kind "
-            "(`portlint explain NAME` shows its values and sources)."
-        ),
-        metavar="NAME",
-    ),
-    kubernetes_version: Optional[str] = typer.Option(
-        None,
-        "--kubernetes-version",
-        help="Kubernetes version for the safe sysctl set, e.g. 1.31 (default: newest known).",
-        metavar="X.Y",
-    ),
-    select: Optional[List[str]] = typer.Option(
-        None, "--select", help="Only these rules (ids or prefixes, comma-separated).", metavar="IDS"
-    ),
-    ignore: Optional[List[str]] = typer.Option(
-        None, "--ignore", help="Skip these rules (ids or prefixes, comma-separated).", metavar="IDS"
-    ),
-    fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Exit 1 when a finding is at or above this level."),
-    require_reason: bool = typer.Option(
-        False, "--require-reason", help="Report suppressions that give no reason (PL002, at warning level)."
-    ),
-    baseline: Optional[str] = typer.Option(
-        None,
-        "--baseline",
-        help="Report only findings this baseline file does not record (default: the config's baseline).",
-        metavar="FILE",
-    ),
-    write_baseline: Optional[str] = typer.Option(
-        None, "--write-baseline", help="Record the findings reported now in FILE, then report as --baseline FILE.", metavar="FILE"
-    ),
-    statistics: bool = typer.Option(
-        False, "--statistics", help="Print how many findings of each rule instead of the findings (text formats)."
-    ),
-    show_fixes: bool = typer.Option(
-        False, "--show-fixes", help="After the findings, print how to fix each reported rule, once (text formats)."
-    ),
-    stdin_filename: str = typer.Option("-", "--stdin-filename", help="Name for stdin input in reports.", metavar="NAME"),
-    helm_chart: Optional[str] = typer.Option(
-        None,
-        "--helm-chart",
-        help="Chart directory: move findings of a rendered stream to the chart's template files.",
-        metavar="DIR",
-    ),
-    fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes in place; report the findings left."),
-    diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff instead; write nothing (exit 1 if any)."),
-    unsafe_fixes: bool = typer.Option(
-        False, "--unsafe-fixes", help="With --fix or --diff, also the fixes that change what runs on the node."
-    ),
-) -> None:
-    """Lint manifests and report problems.
-
-    Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 for usage,
-    configuration, input and I/O errors, 130/143 when stopped by SIGINT/SIGTERM.
-    """
+def run_check(paths: list | None, options: CheckOptions) -> NoReturn:
+    """``portlint check PATHS`` with these options: lint, write the report, exit with its code."""
     from . import config as config_mod
     from .parallel import WorkerDied
     from .runner import DIFF, FIX, run
     from .sources import InputError
     from .store import SpillError
 
-    automation_id = sarif_category if "/" in sarif_category else sarif_category + "/"
-    _refuse_inputs(output, [*(paths or []), *([helm_chart] if helm_chart else [])])  # first: errors below write --output
-    _refuse_inputs(write_baseline, [p for p in paths or [] if os.path.isfile(p)], "--write-baseline", "the baseline")
+    automation_id = options.sarif_category if "/" in options.sarif_category else options.sarif_category + "/"
+    inputs = [*(paths or []), *([options.helm_chart] if options.helm_chart else [])]
+    _refuse_inputs(options.output, inputs)  # first: errors below write --output
+    _refuse_inputs(options.write_baseline, [p for p in paths or [] if os.path.isfile(p)], "--write-baseline", "the baseline")
 
-    def fail(message: str) -> None:
+    def fail(message: str) -> NoReturn:
         """An error before any finding: still write the report (SARIF with executionSuccessful
         false), so that a CI step uploading it finds a valid file; then exit 2. The error line
         comes first: it must not be lost when the report cannot be written either."""
         from .runner import failed
 
         _error(message)
-        _write(failed(format.value, message, automation_id), output)
-        raise typer.Exit(2)
+        _write(failed(options.format, message, automation_id), options.output)
+        _exit(2)
 
-    if not sarif_category.strip("/ "):
+    if not options.sarif_category.strip("/ "):
         fail("--sarif-category: must not be empty")
     if not paths:
         fail("no paths given: pass files, directories, or '-' for stdin")
-    selected, ignored = _ids(select, "--select"), _ids(ignore, "--ignore")
+    selected, ignored = _ids(options.select, "--select"), _ids(options.ignore, "--ignore")
     for problem in (selected, ignored):
         if isinstance(problem, str):
             fail(problem)
-    if statistics and not for_people(format.value):
-        fail(f"--statistics: counts are text; not with --format {format.value}")
-    if show_fixes and not for_people(format.value):
-        fail(f"--show-fixes: advice is text; not with --format {format.value} (its rules carry their help)")
-    if (fix or diff) and ("-" in paths or helm_chart is not None):
+    if options.statistics and not for_people(options.format):
+        fail(f"--statistics: counts are text; not with --format {options.format}")
+    if options.show_fixes and not for_people(options.format):
+        fail(f"--show-fixes: advice is text; not with --format {options.format} (its rules carry their help)")
+    if (options.fix or options.diff) and ("-" in paths or options.helm_chart is not None):
         fail("--fix/--diff: fixes are written to files; not with stdin ('-') or --helm-chart")
     try:
-        settings = config_mod.load(config if config is not None else config_mod.find_config())
-        flags = {"ephemeral": ephemeral_port_range, "reserved": reserved_ports, "node_ports": node_port_range}
+        settings = config_mod.load(options.config if options.config is not None else config_mod.find_config())
+        flags = {
+            "ephemeral": options.ephemeral_port_range,
+            "reserved": options.reserved_ports,
+            "node_ports": options.node_port_range,
+        }
         for kind, value in flags.items():
             if value is not None:
                 settings.set_from_flag(kind, value)
-        if profile is not None:
-            settings.set_profile(profile)
-        if kubernetes_version is not None:
-            settings.kubernetes_version = kubernetes_version
-        if baseline is not None:
-            settings.baseline = baseline
-        if require_reason and settings.rules.get(SUPPRESSION_WITHOUT_REASON, "off") == "off":
+        if options.profile is not None:
+            settings.set_profile(options.profile)
+        if options.kubernetes_version is not None:
+            settings.kubernetes_version = options.kubernetes_version
+        if options.baseline is not None:
+            settings.baseline = options.baseline
+        if options.require_reason and settings.rules.get(SUPPRESSION_WITHOUT_REASON, "off") == "off":
             settings.rules[SUPPRESSION_WITHOUT_REASON] = "warning"  # a level set in the config wins
         config_mod.check_version(settings.kubernetes_version)
         code, report = run(
             paths,
             settings,
-            format=STATISTICS if statistics else format.value,
+            format=STATISTICS if options.statistics else options.format,
             select=selected,
             ignore=ignored,
-            fail_on=fail_on.value,
-            stdin_name=stdin_filename,
-            helm_chart=helm_chart,
-            colour=_colour(color, output),
+            fail_on=options.fail_on,
+            stdin_name=options.stdin_filename,
+            helm_chart=options.helm_chart,
+            colour=_colour(options.color, options.output),
             automation_id=automation_id,
-            show_fixes=show_fixes,
-            write_baseline=write_baseline,
-            fix=DIFF if diff else FIX if fix else "",
-            unsafe_fixes=unsafe_fixes,
+            show_fixes=options.show_fixes,
+            write_baseline=options.write_baseline,
+            fix=DIFF if options.diff else FIX if options.fix else "",
+            unsafe_fixes=options.unsafe_fixes,
         )
     except (config_mod.ConfigError, InputError, SpillError, WorkerDied) as exc:
         fail(str(exc))
-        return
-    _write(report, output)
-    raise typer.Exit(code)
-
-
-def helm(
-    chart: str = typer.Argument(..., help="The chart directory.", metavar="CHART"),
-    values: Optional[List[str]] = typer.Option(
-        None, "--values", "-f", help="Values file for helm template (repeatable).", metavar="FILE"
-    ),
-    set_values: Optional[List[str]] = typer.Option(
-        None, "--set", help="key=value for helm template (repeatable).", metavar="K=V"
-    ),
-    release_name: str = typer.Option("portlint", "--release-name", help="Release name for helm template.", metavar="NAME"),
-    namespace: Optional[str] = typer.Option(None, "--namespace", help="Namespace for helm template.", metavar="NAME"),
-    **options,
-) -> None:
-    """Render a chart with `helm template` and lint it as `check` does; findings point at the
-    template lines (the rendered stream is never reported as a file of its own)."""
-    from .helm import HelmError, render
-    from .sources import MemoryInput
-
-    _refuse_inputs(options["output"], [chart, *(values or [])])  # before a failed render writes --output
-    try:
-        rendered = render(chart, values or [], set_values or [], release_name, namespace)
-    except HelmError as exc:
-        from .runner import failed
-
-        category = options.get("sarif_category", "portlint")
-        _write(failed(options["format"].value, str(exc), category if "/" in category else category + "/"), options["output"])
-        _fail(str(exc))
-    check(paths=[MemoryInput(f"{chart.rstrip('/')}/(helm template)", rendered)], stdin_filename="-", helm_chart=chart, **options)
-
-
-def _with_check_options(command, mine: tuple[str, ...]):
-    """Give ``command`` check's options (one definition for both commands), except the ones
-    about inputs; -f stays --values for helm, so --format has no short name there."""
-    import copy
-    import inspect
-    from typing import get_type_hints
-
-    own = inspect.signature(command)
-    hints = get_type_hints(command)
-    hints.update(get_type_hints(check))
-    params = [own.parameters[name] for name in mine]
-    for name, param in inspect.signature(check).parameters.items():
-        if name in ("paths", "stdin_filename", "helm_chart") or name in own.parameters:
-            continue
-        info = copy.copy(param.default)
-        info.param_decls = tuple(d for d in info.param_decls if d != "-f")
-        params.append(param.replace(default=info, kind=inspect.Parameter.KEYWORD_ONLY))
-    command.__signature__ = own.replace(parameters=params)
-    command.__annotations__ = {name: hints[name] for name in (p.name for p in params)} | {"return": None}
-    return command
-
-
-app.command("helm")(_with_check_options(helm, ("chart", "values", "set_values", "release_name", "namespace")))
+    _write(report, options.output)
+    _exit(code)
 
 
 def _refuse_inputs(output: str | None, inputs: list[str], flag: str = "--output", what: str = "the report") -> None:
@@ -355,58 +231,14 @@ def _write(report, output: str | None) -> None:
         _fail(str(exc))
 
 
-@app.command("rules")
-def list_rules() -> None:
-    """Print the table of rules: id, name, default level, summary."""
-    from .rules import RULES
+def __getattr__(name: str):
+    """``app``, the typer app (commands.py), imported when first asked for: by main() for any
+    command line but a plain check, by tests."""
+    if name == "app":
+        from .commands import app
 
-    width = max(len(r.NAME) for r in RULES)
-    for rule in RULES:
-        typer.echo(f"{rule.ID}  {rule.NAME:<{width}}  {rule.LEVEL:<7}  {rule.SUMMARY}")
-
-
-@app.command()
-def explain(
-    rule_id: str = typer.Argument(
-        ..., help="A rule id (PL101) or name (unguarded-sysctl-write), or a provider profile (eks-al2023).", metavar="RULE"
-    ),
-) -> None:
-    """Print a rule's help: why it matters, bad and good examples; or a provider profile's
-    values and their sources (rendered on a terminal, Markdown when piped)."""
-    from . import ruledoc
-    from .profiles import PROFILES, describe
-    from .rules import RULES
-
-    wanted = rule_id.strip()
-    for rule in RULES:
-        if wanted.upper() == rule.ID or wanted.lower() == rule.NAME:
-            _markdown(ruledoc.page(rule).split("\n", 1)[1].rstrip())  # without the generated-file comment
-            return
-    if wanted.lower() in PROFILES:
-        _markdown(describe(wanted.lower()).rstrip())
-        return
-    _fail(f"unknown rule or profile '{rule_id}'; `portlint rules` lists the rules, docs/profiles.md the profiles")
-
-
-def _markdown(text: str) -> None:
-    """Markdown rendered on a terminal, as it is when piped."""
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.markdown import Markdown
-
-        Console().print(Markdown(text))  # rich honours NO_COLOR and the terminal's width
-    else:
-        typer.echo(text)
-
-
-@app.command()
-def lsp() -> None:
-    """Run the language server on stdin and stdout, for editors (docs/editors.md)."""
-    try:
-        from .lsp import serve  # here, not at the top: pygls is only the server's
-    except ImportError as exc:
-        _fail(f"portlint lsp needs pygls ({exc}); install portlint with the 'lsp' extra")
-    serve()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Stopped(BaseException):
@@ -443,16 +275,21 @@ def _stopped(signum: int) -> NoReturn:
 
 
 def main() -> None:
-    """Console-script entry point: typer's app with a last-resort guard against tracebacks.
-    Exit codes besides check's: 128 + the signal's number for a run stopped by SIGINT (130)
-    or SIGTERM (143); 2 for an I/O error no command handled (a closed or full stdout)."""
+    """Console-script entry point: a plain check, else typer's app; with a last-resort guard
+    against tracebacks. Exit codes besides check's: 128 + the signal's number for a run
+    stopped by SIGINT (130) or SIGTERM (143); 2 for an I/O error no command handled (a
+    closed or full stdout)."""
     from .output import guard_standard_streams, silence_stdout
 
     guard_standard_streams()
+    paths = plain_check(sys.argv[1:])
     with _signals_stop_the_run():
         try:
             try:
-                app(prog_name="portlint")
+                if paths is not None:
+                    run_check(paths, CheckOptions())
+                else:
+                    sys.modules[__name__].app(prog_name="portlint")
             finally:
                 sys.stdout.flush()  # here, where a failure is reported, not at interpreter exit
         except SystemExit:

@@ -9,7 +9,6 @@ from typing import Iterable, Iterator, Sequence
 from . import __version__, baseline, charts, engine, output, report, sources
 from .config import Settings
 from .excludes import Excludes
-from .fixes.files import fix_files
 from .report.escape import printable
 from .rules import RULES
 
@@ -83,6 +82,8 @@ def run(
     chart_lines = list(fix_notes) + list(dict.fromkeys(chart_lines))  # each ci render maps again: say it once
     unread = frozenset([stdin_name] if "-" in paths else []) | {str(p) for p in paths if isinstance(p, MemoryInput)}
     if fix and not result.notifications:
+        from .fixes.files import fix_files  # here: only --fix, --diff and the formats with fixes import the fixers
+
         fixes = fix_files(result.findings, settings, levels, unsafe_fixes, unread)
         refused = [note for fixing in fixes for note in fixing.notes()]
         chart_lines += refused
@@ -99,6 +100,8 @@ def run(
             return run(requested, settings, **options, automation_id=automation_id, fixed=fixed + count, fix_notes=refused)
     suggestions = {}
     if format in report.WITH_FIXES:
+        from .fixes.files import fix_files
+
         for fixing in fix_files(result.findings, settings, levels, unsafe_fixes, unread):
             suggestions.update(fixing.suggestions())
     notices = tuple(tuple(line.split(": ", 1)) for line in chart_lines)  # "note: ..." -> ("note", "...")
