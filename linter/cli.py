@@ -87,11 +87,27 @@ def plain_check(args: list[str]) -> list[str] | None:
     return paths
 
 
+_on_the_plain_path = False  # True while main() runs a plain check, which never imports typer
+
+
 def _exit(code: int) -> NoReturn:
-    """End the command with ``code``: as typer's commands end when typer runs it (typer.Exit,
-    which click turns into the exit code), else SystemExit (the plain path never imports typer)."""
-    typer = sys.modules.get("typer")
-    raise typer.Exit(code) if typer is not None else SystemExit(code)
+    """End the command with ``code``: SystemExit on the plain path; else typer.Exit, as typer's
+    commands end (click turns it into the exit code), also for these helpers called directly."""
+    if _on_the_plain_path:
+        raise SystemExit(code)
+    import typer
+
+    raise typer.Exit(code)
+
+
+def _run_plain_check(paths: list[str]) -> NoReturn:
+    """``check PATHS`` with every option at its default, without typer."""
+    global _on_the_plain_path
+    _on_the_plain_path = True
+    try:
+        run_check(paths, CheckOptions())
+    finally:
+        _on_the_plain_path = False  # main() is also called in process, by tests
 
 
 def _fail(message: str) -> NoReturn:
@@ -287,7 +303,7 @@ def main() -> None:
         try:
             try:
                 if paths is not None:
-                    run_check(paths, CheckOptions())
+                    _run_plain_check(paths)
                 else:
                     sys.modules[__name__].app(prog_name="portlint")
             finally:

@@ -1,24 +1,46 @@
-"""What `portlint check` of one small file imports: only what that run needs. Worker processes
-(multiprocessing), the findings store's spill files (pickle), Helm charts (portlint.helm), the
-config schema (jsonschema) and script parsing (tree_sitter, for a file without a script) are
-imported when a run uses them (docs/performance.md, start-up)."""
+"""What `portlint check` of one small file imports: only what that run needs. A plain check
+(paths only) never imports typer (cli.py's plain path); with options, typer parses them.
+Worker processes (multiprocessing), the findings store's spill files (pickle), Helm charts
+(portlint.helm), the config schema (jsonschema), script parsing (tree_sitter, for a file
+without a script), the fixers (portlint.fixes, for a format without fixes), the language
+server (pygls), rich (explain on a terminal) and the writers of other formats are imported
+when a run uses them (docs/performance.md, start-up)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-LAZY = ("multiprocessing", "concurrent.futures", "pickle", "portlint.helm", "jsonschema", "tree_sitter")
+WATCHED = (
+    "typer",
+    "portlint.commands",
+    "rich",
+    "multiprocessing",
+    "concurrent.futures",
+    "pickle",
+    "portlint.helm",
+    "jsonschema",
+    "tree_sitter",
+    "portlint.fixes",
+    "difflib",
+    "pygls",
+    "portlint.lsp",
+    "portlint.report.text",
+    "portlint.report.sarif",
+    "portlint.report.json",
+)
 
+# one interpreter, two runs in turn: what the second adds to the first is its own
 PROBE = f"""
 import sys
 from portlint.cli import main
-sys.argv = ["portlint", "check", sys.argv[1]]
-try:
-    main()
-except SystemExit as exit:
-    code = exit.code
-print(code, sorted(m for m in {LAZY!r} if m in sys.modules), file=sys.stderr)
+for args in (["check", "svc.yaml"], ["check", "--format", "sarif", "--output", "out.sarif", "svc.yaml"]):
+    sys.argv = ["portlint", *args]
+    try:
+        main()
+    except SystemExit as exit:
+        code = exit.code
+    print(code, sorted(m for m in {WATCHED!r} if m in sys.modules), file=sys.stderr)
 """
 
 
@@ -26,6 +48,10 @@ def test_checking_one_small_file_imports_only_what_it_needs(tmp_cwd):
     (tmp_cwd / "svc.yaml").write_text(
         "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}\n"
     )
-    done = subprocess.run([sys.executable, "-c", PROBE, "svc.yaml"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60)
     assert done.stdout == ""  # nodePort 30080: in the NodePort range, its static band (30000-30085) and no ephemeral range
-    assert done.stderr.splitlines()[-1] == "0 []"
+    plain, with_options = done.stderr.splitlines()[-2:]
+    assert plain == "0 ['portlint.report.text']"
+    assert with_options == (
+        "0 ['difflib', 'portlint.commands', 'portlint.fixes', 'portlint.report.sarif', 'portlint.report.text', 'typer']"
+    )  # the SARIF run adds typer (which imports difflib), the fixers (SARIF carries fixes) and its writer
