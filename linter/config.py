@@ -11,7 +11,6 @@ import json
 import os
 import re
 from dataclasses import field
-from importlib import resources
 from typing import Any
 
 from .bounded import Refused, read_regular
@@ -306,6 +305,8 @@ def _check_events(text: str, path: str) -> None:
 
 
 def schema() -> dict[str, Any]:
+    from importlib import resources  # here: only a config file is validated (start-up)
+
     return json.loads(resources.files("portlint").joinpath("config.schema.json").read_text("utf-8"))
 
 
