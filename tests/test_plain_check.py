@@ -26,6 +26,15 @@ spec:
 FINDING = 'pod.yaml:10:29: error: container "c" writes net.core.somaxconn=1024 in a hostNetwork pod without a POD_IP/HOST_IP guard [PL201]\n'
 
 
+def test_the_helpers_end_as_typer_commands_do_off_the_plain_path():
+    """First in this file: before any plain check ran in this process."""
+    import typer
+
+    with pytest.raises(typer.Exit) as ended:
+        cli._fail("x")
+    assert ended.value.exit_code == 2
+
+
 @pytest.mark.parametrize(
     ("args", "paths"),
     [
@@ -106,14 +115,6 @@ def test_an_option_goes_to_the_typer_app(tmp_cwd, monkeypatch, capsys):
     (tmp_cwd / "pod.yaml").write_text(POD)
     assert _main(monkeypatch, "check", "pod.yaml", "--fail-on", "never") == (SystemExit, 0, [{"prog_name": "portlint"}])
     assert capsys.readouterr() == ("", "")  # the spy reported nothing
-
-
-def test_the_helpers_end_as_typer_commands_do_off_the_plain_path():
-    import typer
-
-    with pytest.raises(typer.Exit) as ended:
-        cli._fail("x")
-    assert ended.value.exit_code == 2
 
 
 def test_cli_app_is_the_typer_app_and_other_names_are_missing():
