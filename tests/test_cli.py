@@ -540,3 +540,30 @@ def test_explain_renders_markdown_on_a_terminal():
     assert piped.startswith("# PL201 host-network-sysctl-write\n") and "```" in piped
     assert "```" not in shown and "# PL201" not in shown
     assert "PL201 host-network-sysctl-write" in shown and "hostNetwork: true" in shown
+
+
+def test_the_top_level_options_are_version_and_help_only():
+    options = cli("--help").stdout.split("Options:\n", 1)[1].split("\n\n", 1)[0]  # no completion options
+    assert options == "  --version   Show the version and exit.\n  -h, --help  Show this message and exit."
+
+
+def test_no_arguments_print_the_help_and_exit_2():
+    result = cli()
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: portlint [OPTIONS] COMMAND [ARGS]...\n")
+    assert "\nCommands:\n  check    Lint manifests and report problems.\n" in result.stderr
+    assert "Error" not in result.stderr
+
+
+def test_version_before_help_is_the_version():
+    from portlint import __version__
+
+    assert cli("--version", "--help").stdout == f"portlint {__version__}\n"  # --version is eager, as --help
+
+
+def test_a_chart_helm_cannot_render_still_gets_its_sarif_category(tmp_cwd):
+    result = cli("helm", "nochart", "--format", "sarif", "--sarif-category", "nightly", "-o", "h.sarif")
+    assert (result.exit_code, result.stderr) == (2, "portlint: error: nochart: no such chart directory\n")
+    run = json.loads((tmp_cwd / "h.sarif").read_text())["runs"][0]
+    assert run["automationDetails"] == {"id": "nightly/"}
+    assert run["invocations"][0]["executionSuccessful"] is False
