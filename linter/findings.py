@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import field
 from typing import TYPE_CHECKING
 
@@ -63,6 +62,8 @@ class Finding:
         """Stable across line shifts, unique in a report: a second finding with the same basis
         (the same Service twice in one file) counts its occurrence in, as GitLab keeps one
         finding per fingerprint and code scanning merges results that share one."""
+        import hashlib  # here: the text report never loads OpenSSL (start-up)
+
         basis = self.fingerprint_basis()
         if self.occurrence:
             basis += f"\x1f{self.occurrence}"

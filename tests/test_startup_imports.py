@@ -3,8 +3,9 @@
 Worker processes (multiprocessing), the findings store's spill files (pickle), Helm charts
 (portlint.helm), the config schema (jsonschema), script parsing (tree_sitter, for a file
 without a script), the fixers (portlint.fixes, for a format without fixes), the language
-server (pygls), rich (explain on a terminal) and the writers of other formats are imported
-when a run uses them (docs/performance.md, start-up)."""
+server (pygls), rich (explain on a terminal), hashlib (fingerprints, for a finding in a
+format that has them) and the writers of other formats are imported when a run uses them
+(docs/performance.md, start-up)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ WATCHED = (
     "tree_sitter",
     "portlint.fixes",
     "difflib",
+    "hashlib",
     "pygls",
     "portlint.lsp",
     "portlint.report.text",
