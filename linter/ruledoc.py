@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import sys
-from pathlib import Path
 from types import ModuleType
 
 DOCS_URL = "https://github.com/portlint/portlint/blob/main/docs/rules/{id}.md"
@@ -90,6 +89,8 @@ def pages() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
+    from pathlib import Path  # here: the text report imports this module for its advice (start-up)
+
     target = Path(argv[0] if argv else "docs/rules")
     target.mkdir(parents=True, exist_ok=True)
     written = pages()
