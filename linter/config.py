@@ -311,9 +311,11 @@ def schema() -> dict[str, Any]:
 
 
 def _validate(data: dict[str, Any], path: str) -> None:
-    import jsonschema
-
     _check_keys(data, path)
+    if not data:  # an empty file, a pyproject.toml without [tool.portlint]: valid, jsonschema not imported
+        return
+    import jsonschema  # here: its import costs more than linting a small file (start-up)
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.path), e.message))
     if not errors:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 WATCHED = (
     "typer",
     "portlint.commands",
@@ -57,3 +59,17 @@ def test_checking_one_small_file_imports_only_what_it_needs(tmp_cwd):
     assert with_options == (
         "0 ['difflib', 'portlint.commands', 'portlint.fixes', 'portlint.report.sarif', 'portlint.report.text', 'typer']"
     )  # the SARIF run adds typer (which imports difflib), the fixers (SARIF carries fixes) and its writer
+
+
+def test_an_empty_config_is_read_without_jsonschema(tmp_cwd, monkeypatch):
+    from portlint import config
+
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # importing it now fails
+    (tmp_cwd / "pyproject.toml").write_text('[project]\nname = "app"  # [tool.portlint] named in a comment\n')
+    (tmp_cwd / ".portlint.yaml").write_text("# nothing set yet\n")
+    assert config.find_config() == str(tmp_cwd / ".portlint.yaml")
+    assert config.load(".portlint.yaml") == config.Settings(config_dir=str(tmp_cwd))
+    assert config.load("pyproject.toml") == config.Settings(config_dir=str(tmp_cwd))
+    (tmp_cwd / ".portlint.yaml").write_text("rules: {PL101: error}\n")
+    with pytest.raises(ImportError):  # a config that sets something is validated
+        config.load(".portlint.yaml")
