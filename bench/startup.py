@@ -8,13 +8,20 @@ Each round runs every command once, in turn (paired, as bench/run.py does); the 
   python -c 'import typer'         what the typer app's import alone costs
   portlint check FILE              a plain check (no option: typer is not imported), text
   portlint check -f sarif FILE     options: parsed by the typer app, a SARIF report
+  check FILE, with a config        the plain check where a .portlint.yaml sets a rule's level
+                                   (validated: jsonschema is imported)
 
-FILE is bench/run.py's first Deployment of a stream, unless --file is given. Reports go to
-/dev/null (stdout).
+FILE is bench/run.py's first Deployment of a stream, unless --file is given. Every command
+runs in a new empty directory holding .git (no config file is found above it; the last one
+has its .portlint.yaml); reports go to /dev/null (stdout).
 
 Usage:
 
-  python bench/startup.py [--rounds 30] [--file FILE] [--also LABEL=PYTHONPATH]
+  python bench/startup.py [--rounds 30] [--file FILE] [--also LABEL=PYTHONPATH] [--parts]
+
+--parts instead runs the plain check in one interpreter per round, timing its parts in
+process (CPU): the interpreter's start, ruamel.yaml's import, portlint's modules (with the
+dataclasses and regular expressions they build), tree-sitter with its query, the check itself.
 
 Bytecode is compiled, as in an installed portlint (a warm-up round writes it). Documented in
 docs/performance.md. Prints its results; never writes a results file.
@@ -30,8 +37,8 @@ import sys
 import tempfile
 
 
-def cpu_ms(cmd: list[str], env: dict[str, str]) -> float:
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def cpu_ms(cmd: list[str], env: dict[str, str], cwd: str) -> float:
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, _, usage = os.wait4(proc.pid, 0)
     return (usage.ru_utime + usage.ru_stime) * 1000
 
@@ -41,10 +48,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--file", help="the manifest to check (default: one generated Deployment)")
     parser.add_argument("--also", action="append", default=[], metavar="LABEL=PYTHONPATH", help="also time this portlint")
+    parser.add_argument("--parts", action="store_true", help="time the parts of a plain check instead")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PORTLINT_JOBS")}
     with tempfile.TemporaryDirectory(prefix="portlint-startup-") as folder:
-        path = args.file
+        plain, configured = _project(folder, "plain"), _project(folder, "configured")
+        with open(os.path.join(configured, ".portlint.yaml"), "w", encoding="utf-8") as out:
+            out.write("rules: {PL101: error}\n")
+        path = os.path.abspath(args.file) if args.file else None
         if path is None:
             sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
             from run import generate
@@ -52,26 +63,89 @@ def main() -> None:
             path = os.path.join(folder, "one.yaml")
             with open(path, "w", encoding="utf-8") as out:
                 out.write(generate(1).split("---\n")[1])
+        if args.parts:
+            _parts(path, env, plain, args.rounds)
+            return
         check = [sys.executable, "-m", "portlint", "check", path]
         commands = {
-            "python -c pass": ([sys.executable, "-c", "pass"], env),
-            "python -S -c pass": ([sys.executable, "-S", "-c", "pass"], env),
-            "import typer": ([sys.executable, "-c", "import typer"], env),
-            "portlint check": (check, env),
-            "check -f sarif": ([*check[:4], "--format", "sarif", path], env),
+            "python -c pass": ([sys.executable, "-c", "pass"], env, plain),
+            "python -S -c pass": ([sys.executable, "-S", "-c", "pass"], env, plain),
+            "import typer": ([sys.executable, "-c", "import typer"], env, plain),
+            "portlint check": (check, env, plain),
+            "check -f sarif": ([*check[:4], "--format", "sarif", path], env, plain),
+            "check, with a config": (check, env, configured),
         }
         for also in args.also:
             label, _, pythonpath = also.partition("=")
-            commands[label] = (check, {**env, "PYTHONPATH": pythonpath})
-        for cmd, cmd_env in commands.values():  # warm-up: bytecode written
-            cpu_ms(cmd, cmd_env)
+            commands[label] = (check, {**env, "PYTHONPATH": pythonpath}, plain)
+        for command in commands.values():  # warm-up: bytecode written
+            cpu_ms(*command)
         samples: dict[str, list[float]] = {label: [] for label in commands}
         for _ in range(args.rounds):
-            for label, (cmd, cmd_env) in commands.items():
-                samples[label].append(cpu_ms(cmd, cmd_env))
+            for label, command in commands.items():
+                samples[label].append(cpu_ms(*command))
     print(f"{path if args.file else 'one Deployment'}, {args.rounds} rounds: CPU, median (min-max)")
     for label, values in samples.items():
         print(f"  {label:22} {statistics.median(values):6.1f} ms ({min(values):.1f}-{max(values):.1f})")
+
+
+PARTS = """
+import contextlib, dataclasses, io, re, sys, time
+start = time.process_time()
+built = {"dataclasses": 0.0, "regular expressions": 0.0}
+def timed(name, make):
+    def wrapper(*args, **kwargs):
+        before = time.process_time()
+        try:
+            return make(*args, **kwargs)
+        finally:
+            built[name] += time.process_time() - before
+    return wrapper
+dataclasses._process_class = timed("dataclasses", dataclasses._process_class)
+re._compile = timed("regular expressions", re._compile)
+marks = [time.process_time()]
+import _ruamel_yaml, ruamel.yaml
+marks.append(time.process_time())
+import portlint.cli, portlint.runner
+marks.append(time.process_time())
+from portlint.script import _parser
+_parser()  # tree-sitter, its bash language and the query, built once per process
+marks.append(time.process_time())
+sys.argv = ["portlint", "check", sys.argv[1]]
+with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    portlint.cli.main()
+marks.append(time.process_time())
+parts = [start, *(b - a for a, b in zip(marks, marks[1:])), built["dataclasses"], built["regular expressions"]]
+print(" ".join(f"{part * 1000:.2f}" for part in parts))
+"""
+PART_NAMES = (
+    "interpreter start (site hooks)",
+    "ruamel.yaml import",
+    "portlint's modules",
+    "tree-sitter and its query",
+    "the check",
+    "  dataclasses built (all parts)",
+    "  regexes compiled (all parts)",
+)
+
+
+def _parts(path: str, env: dict[str, str], cwd: str, rounds: int) -> None:
+    """The CPU of each part of a plain check, medians over ``rounds`` interpreters."""
+    rows = []
+    for _ in range(rounds):
+        done = subprocess.run([sys.executable, "-c", PARTS, path], env=env, cwd=cwd, capture_output=True, text=True, check=True)
+        rows.append([float(value) for value in done.stdout.split()])
+    print(f"the parts of a plain check, {rounds} rounds: CPU in process, median (min-max)")
+    for index, name in enumerate(PART_NAMES):
+        values = [row[index] for row in rows]
+        print(f"  {name:32} {statistics.median(values):6.1f} ms ({min(values):.1f}-{max(values):.1f})")
+
+
+def _project(folder: str, name: str) -> str:
+    """A new directory where config discovery stops (it holds .git)."""
+    path = os.path.join(folder, name)
+    os.makedirs(os.path.join(path, ".git"))
+    return path
 
 
 if __name__ == "__main__":
