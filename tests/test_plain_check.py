@@ -11,19 +11,9 @@ import pytest
 from portlint import cli
 from portlint.cli import CheckOptions, Colour, FailOn, Format
 
-POD = """apiVersion: v1
-kind: Pod
-metadata:
-  name: p
-spec:
-  hostNetwork: true
-  containers:
-    - name: c
-      image: busybox
-      command: [sysctl, -w, net.core.somaxconn=1024]
-"""
-# line 10, column 29: the argument net.core.somaxconn=1024 of the unguarded write in a hostNetwork pod
-FINDING = 'pod.yaml:10:29: error: container "c" writes net.core.somaxconn=1024 in a hostNetwork pod without a POD_IP/HOST_IP guard [PL201]\n'
+POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostNetwork: true, containers: [{name: c, image: busybox, command: [sysctl, -w, net.core.somaxconn=1024]}]}\n"
+# line 4, column 88: the argument net.core.somaxconn=1024 of the unguarded write in a hostNetwork pod
+FINDING = 'pod.yaml:4:88: error: container "c" writes net.core.somaxconn=1024 in a hostNetwork pod without a POD_IP/HOST_IP guard [PL201]\n'
 
 
 def test_the_helpers_end_as_typer_commands_do_off_the_plain_path():
