@@ -82,8 +82,6 @@ def run(
     chart_lines = list(fix_notes) + list(dict.fromkeys(chart_lines))  # each ci render maps again: say it once
     unread = frozenset([stdin_name] if "-" in paths else []) | {str(p) for p in paths if isinstance(p, MemoryInput)}
     if fix and not result.notifications:
-        from .fixes.files import fix_files  # here: only --fix, --diff and the formats with fixes import the fixers
-
         fixes = fix_files(result.findings, settings, levels, unsafe_fixes, unread)
         refused = [note for fixing in fixes for note in fixing.notes()]
         chart_lines += refused
@@ -100,8 +98,6 @@ def run(
             return run(requested, settings, **options, automation_id=automation_id, fixed=fixed + count, fix_notes=refused)
     suggestions = {}
     if format in report.WITH_FIXES:
-        from .fixes.files import fix_files
-
         for fixing in fix_files(result.findings, settings, levels, unsafe_fixes, unread):
             suggestions.update(fixing.suggestions())
     notices = tuple(tuple(line.split(": ", 1)) for line in chart_lines)  # "note: ..." -> ("note", "...")
@@ -123,6 +119,14 @@ def run(
 
 
 FIX, DIFF = "fix", "diff"
+
+
+def fix_files(findings, settings: Settings, levels: dict[str, str], unsafe: bool, unread: frozenset[str]) -> list:
+    """fixes.files.fix_files, imported at the first call: only --fix, --diff and the formats
+    that carry fixes load the fixers (start-up)."""
+    from .fixes import files
+
+    return files.fix_files(findings, settings, levels, unsafe, unread)
 
 
 def _would_fix(count: int) -> str:
