@@ -29,8 +29,8 @@
 #include <string.h>
 #include <yaml.h>
 
-#define MAX_FLOW_DEPTH 1000
-#define SHARED_VALUE_LENGTH 64 /* bytes */ /* linter/tree.py's MAX_FLOW_DEPTH: deeper is reported there */
+#define MAX_FLOW_DEPTH 1000 /* eventtree.MAX_FLOW_DEPTH: deeper is a PL000 reported there */
+#define SHARED_VALUE_LENGTH 64 /* bytes: values this short share one str per document */
 
 static PyObject *Fallback;
 static PyTypeObject *MappingClass; /* the Python subclasses with the lookup methods */

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import sources, tree
+from .. import eventtree, sources
 from ..sources import Document, SourceFile
 from ..tree import Mapping, Node, end_mark, start_mark
 from .edits import offset
@@ -25,7 +25,7 @@ def anchored_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of every node with an anchor (``&x``): an edit inside one would
     change each alias (``*x``) of it too."""
     spans, open_ = [], []
-    for event in tree.events(text):
+    for event in eventtree.events(text):
         kind = event.__class__.__name__
         if kind in ("MappingStartEvent", "SequenceStartEvent"):
             open_.append((event.anchor, event.start_mark.index))
