@@ -15,14 +15,15 @@ its workers) and peak RSS (of the largest process of its tree), and the median a
 the per-round ratios to the bare parse. Usage:
 
   python bench/run.py [--pairs 5000] [--rounds 5] [--one-process] [--jobs N] [--scale 1,10,30]
-                      [--files] [--also LABEL=PYTHONPATH] [--keep DIR] [--corpus DIR | --json ITEMS]
+                      [--files] [--also LABEL=PYTHONPATH] [--peers] [--keep DIR] [--corpus DIR | --json ITEMS]
 
 --corpus DIR compares on the manifests of DIR instead (the bare parse reads every .yaml, .yml
 and .json file of it, as portlint discovers them) and generates nothing; --json ITEMS on one
 single-line JSON List of ITEMS ConfigMaps (a huge single document).
 
 --scale runs the whole comparison for each multiple of --pairs (a scaling table).
---also times another portlint (a checkout importable from PYTHONPATH) in the same rounds.
+--also times another portlint (a checkout importable from PYTHONPATH) in the same rounds;
+--peers times yamllint, checkov and trivy (those on PATH) on the same input in the same rounds.
 Documented in docs/performance.md. Prints its results; never writes a results file.
 """
 
@@ -160,12 +161,16 @@ def generate_json(items: int) -> str:
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, peak RSS in KiB) of one whole process and its children."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"command failed: {' '.join(cmd)}")
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        stderr.seek(0)
+        said = stderr.read().decode(errors="replace")
+    # exit 1 is "findings" for portlint and the peers, but also an uncaught Python exception
+    if os.waitstatus_to_exitcode(status) not in (0, 1) or "Traceback (most recent call last)" in said:
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{said[-2000:]}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
@@ -188,6 +193,28 @@ def commands(path: str, args: argparse.Namespace) -> dict[str, tuple[list[str], 
     for also in args.also:
         label, _, pythonpath = also.partition("=")
         found[label] = (portlint_command(path), {**env, "PYTHONPATH": pythonpath})
+    if args.peers:
+        found.update({name: (cmd, env) for name, cmd in peer_commands(path).items()})
+    return found
+
+
+def peer_commands(path: str) -> dict[str, list[str]]:
+    """The peers found on PATH, each with the command that reads every manifest of ``path``
+    and writes its usual report: yamllint (parsable lines), checkov (SARIF, its Kubernetes
+    checks) and trivy (misconfiguration scan). A peer that is not installed is named and left out."""
+    target = ["-f", path] if os.path.isfile(path) else ["-d", path]
+    wanted = {
+        "yamllint": ["yamllint", "-f", "parsable", path],
+        "checkov": ["checkov", *target, "--framework", "kubernetes", "-o", "sarif", "--quiet", "--compact", "--skip-download"],
+        "trivy": ["trivy", "config", "--quiet", path],
+    }
+    found = {}
+    for name, cmd in wanted.items():
+        program = shutil.which(cmd[0])
+        if program is None:
+            print(f"  ({name} is not on PATH: left out)")
+        else:
+            found[name] = [program, *cmd[1:]]
     return found
 
 
@@ -257,6 +284,7 @@ def main() -> None:
     parser.add_argument("--also", action="append", default=[], metavar="LABEL=PYTHONPATH", help="also time this portlint")
     parser.add_argument("--keep", help="write the generated streams into this directory and keep them")
     parser.add_argument("--files", action="store_true", help="also lint the same pairs as one small file each")
+    parser.add_argument("--peers", action="store_true", help="also time yamllint, checkov and trivy where they are on PATH")
     parser.add_argument("--corpus", metavar="DIR", help="compare on the manifests of this directory instead")
     parser.add_argument("--json", type=int, metavar="ITEMS", help="compare on one JSON document of this many items instead")
     args = parser.parse_args()
