@@ -23,20 +23,57 @@ def _positional(cls: type) -> type:
     declared = fields(cls)
     if hasattr(cls, "__post_init__") or not all(f.init and not f.kw_only for f in declared):
         return cls
-    names = tuple(f.name for f in declared)
-    values = attrgetter(*names) if len(names) > 1 else (lambda record: (getattr(record, names[0]),))
+    values = cls._values
     cls.__reduce__ = lambda record: (cls, values(record))
     cls._field_values = staticmethod(values)
-    cls._field_names = names
+    cls._field_names = tuple(f.name for f in declared)
+    return cls
+
+
+# dataclasses writes and compiles __eq__ and __repr__ for every class at every start (a third
+# of a plain check's start-up before these): the records share one of each instead, over the
+# field values, as dataclasses' own compare them (same class, fields in order).
+
+
+def _eq(self, other):
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    return self._values(self) == other._values(other)
+
+
+def _hash(self) -> int:
+    return hash(self._values(self))
+
+
+def _repr(self) -> str:
+    shown = ", ".join(f"{name}={value!r}" for name, value in zip(self._names, self._values(self), strict=True))
+    return f"{self.__class__.__qualname__}({shown})"
+
+
+def _shared_methods(cls: type, hashable: bool) -> type:
+    names = tuple(f.name for f in fields(cls))
+    if len(names) > 1:
+        values = attrgetter(*names)
+    elif names:
+        values = lambda record: (getattr(record, names[0]),)  # noqa: E731 - attrgetter of one name gives no tuple
+    else:
+        values = lambda record: ()  # noqa: E731
+    cls._values = staticmethod(values)
+    cls._names = names
+    cls.__eq__ = _eq
+    cls.__repr__ = _repr
+    cls.__hash__ = _hash if hashable else None  # a mutable record is not hashable, as with eq=True
     return cls
 
 
 def frozen(cls: type) -> type:
-    return _positional(dataclass(frozen=True, slots=True)(cls))
+    made = dataclass(frozen=True, slots=True, repr=False, eq=False, match_args=False)(cls)
+    return _positional(_shared_methods(made, hashable=True))
 
 
 def mutable(cls: type) -> type:
-    return _positional(dataclass(slots=True)(cls))
+    made = dataclass(slots=True, repr=False, eq=False, match_args=False)(cls)
+    return _positional(_shared_methods(made, hashable=False))
 
 
 def copy_with(record, **changes):

@@ -93,3 +93,34 @@ def test_mutable_records_change_in_place_and_are_slotted():
     record.a = 5
     assert (record.a, record.b) == (5, 2)
     assert not hasattr(record, "__dict__")
+
+
+@frozen
+class _Empty:
+    """A record without fields."""
+
+
+@mutable
+class _Pair:
+    a: int
+    b: str = "x"
+
+
+def test_records_compare_by_class_and_field_values_in_order():
+    assert Location("a.yaml", 3, 5, 3, 9) == Location("a.yaml", 3, 5, 3, 9)
+    assert Location("a.yaml", 3, 5, 3, 9) != Location("a.yaml", 3, 5, 3, 10)
+    assert Location("a.yaml", 3, 5, 3, 9).__eq__(("a.yaml", 3, 5, 3, 9, "")) is NotImplemented
+    assert _Pair(1) == _Pair(1, "x") and _Pair(1) != _Pair(1, "y") and _Pair(1) != _Pair(2)
+    assert _Derived(1) == _Derived(1) and _Empty() == _Empty()
+    assert hash(_Empty()) == hash(()) and hash(_Derived(1)) == hash((1, 0))
+
+
+def test_records_show_their_fields_as_dataclasses_do():
+    assert repr(_Pair(1)) == "_Pair(a=1, b='x')"
+    assert repr(ConfigMounts(())) == "ConfigMounts(mounts=())"
+    assert repr(_Empty()) == "_Empty()"
+
+
+def test_mutable_records_are_not_hashable():
+    with pytest.raises(TypeError):
+        hash(_Pair(1))
