@@ -6,8 +6,8 @@ they start with every module already imported). Each worker returns its raw find
 the run facts of its batch; the parent merges them in input order, so whole-run rules see
 exactly what a sequential run would. Small inputs stay in one process: a worker costs more
 than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md). So does a worker
-without a core of its own: the workers are as many as the cores other processes leave free.
-multiprocessing is imported only when workers start (a small run does not pay for it).
+without a core of its own: the workers are as many as the cores other processes leave free,
+of those the container's CPU quota allows. multiprocessing is imported only when workers start (a small run does not pay for it).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def workers_for(paths: list[str]) -> int:
     processes leave free, or PORTLINT_JOBS."""
     wanted = os.environ.get(ENVIRONMENT_KNOB, "")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = min(cores, quota_cores() or cores)
     limit = parse_int(wanted) or cores - busy_cores()
     if limit <= 1 or "-" in paths or sys.platform == "win32" or not hasattr(os, "fork"):
         return 1
@@ -63,6 +64,47 @@ def busy_cores() -> int:
     except (AttributeError, OSError):  # not on every platform
         load = 0.0
     return max(int(load + 0.5), running_now() - 1)
+
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+OWN_CGROUP = "/proc/self/cgroup"
+
+
+def quota_cores(root: str = CGROUP_ROOT, membership: str = OWN_CGROUP) -> int | None:
+    """Whole cores the CPU quota of this process's cgroup v2 allows (``cpu.max``: "QUOTA
+    PERIOD", or "max PERIOD" for none), the tightest along the path from the root down to
+    its cgroup; at least 1, None without a quota. A container limited to 1.5 CPUs on a 16-core
+    host sees 16 cores: a second worker there would share the quota, and be throttled."""
+    found = None
+    for directory in _cgroup_directories(root, membership):
+        try:
+            with open(os.path.join(directory, "cpu.max"), encoding="ascii") as handle:
+                quota, period = handle.read().split()
+            cores = max(1, int(quota) // int(period))
+        except (OSError, ValueError):  # no such file, "max", or not two numbers
+            continue
+        found = cores if found is None else min(found, cores)
+    return found
+
+
+def _cgroup_directories(root: str, membership: str) -> list[str]:
+    """``root`` and the cgroup v2 directories down to this process's own ("0::/path" in
+    ``membership``); ``root`` alone when the path cannot be read or lies outside ``root``
+    (in a cgroup namespace, a path out of it starts with "/..")."""
+    path = "/"
+    try:
+        with open(membership, encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("0::"):
+                    path = line.strip().removeprefix("0::")
+    except OSError:
+        pass
+    parts = [part for part in path.split("/") if part]
+    directories = [root]
+    if ".." not in parts:
+        for part in parts:
+            directories.append(os.path.join(directories[-1], part))
+    return directories
 
 
 def running_now() -> int:

@@ -44,6 +44,15 @@ def _in_repo_root(monkeypatch):
     monkeypatch.delenv("FORCE_COLOR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_cpu_quota(monkeypatch):
+    """The tests that size the worker pool pretend a number of cores: the CPU quota of the
+    machine running them must not cut it (tests/test_parallel.py tests the quota itself)."""
+    from portlint import parallel
+
+    monkeypatch.setattr(parallel, "quota_cores", lambda: None)
+
+
 class Result:
     def __init__(self, exit_code: int, stdout: str, stderr: str):
         self.exit_code = exit_code

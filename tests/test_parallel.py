@@ -10,6 +10,7 @@ import pytest
 from conftest import cli
 
 from portlint import parallel
+from portlint.parallel import quota_cores  # the real one: conftest's _no_cpu_quota replaces parallel's
 from portlint.rules import pl203_unsafe_pod_sysctl
 from portlint.sources import Document, SourceFile
 
@@ -278,3 +279,55 @@ def test_running_now_is_this_process_alone_where_proc_loadavg_cannot_be_read(mon
 
     monkeypatch.setattr(builtins, "open", refused)
     assert parallel.running_now() == 1
+
+
+def _cgroups(tmp_path, own: str, limits: dict[str, str]):
+    """A fake cgroup v2 tree under tmp_path/cgroup: ``limits`` maps a cgroup path ('' for the
+    root) to its cpu.max text; ``own`` is this process's line of /proc/self/cgroup."""
+    root = tmp_path / "cgroup"
+    root.mkdir()
+    for path, text in limits.items():
+        (root / path).mkdir(parents=True, exist_ok=True)
+        (root / path / "cpu.max").write_text(text)
+    membership = tmp_path / "self-cgroup"
+    membership.write_text(own)
+    return str(root), str(membership)
+
+
+@pytest.mark.parametrize(
+    "own, limits, cores",
+    [
+        ("0::/\n", {"": "max 100000\n"}, None),  # no quota
+        ("0::/\n", {"": "200000 100000\n"}, 2),
+        ("0::/\n", {"": "250000 100000\n"}, 2),  # 2.5 CPUs: a third worker would share its core
+        ("0::/\n", {"": "50000 100000\n"}, 1),  # half a CPU: still one process
+        ("0::/\n", {}, None),  # no cpu.max (cgroup v1, or the controller not enabled)
+        ("0::/\n", {"": "a lot\n"}, None),  # unreadable: as if there were none
+        # the tightest along the path, the process's own cgroup first
+        ("0::/kubepods/pod1\n", {"": "max 100000", "kubepods": "400000 100000", "kubepods/pod1": "300000 100000"}, 3),
+        ("0::/kubepods/pod1\n", {"": "100000 100000", "kubepods": "max 100000", "kubepods/pod1": "max 100000"}, 1),
+        ("0::/kubepods/pod1\n", {"kubepods": "200000 100000", "kubepods/pod1": "300000 100000"}, 2),
+        ("12:cpu:/x\n0::/kubepods/pod1\n", {"kubepods": "200000 50000"}, 4),  # the v2 line among v1 lines
+        ("0::/../x\n", {"": "300000 100000", "x": "100000 100000"}, 3),  # outside the namespace: the root only
+    ],
+)
+def test_the_cgroup_cpu_quota_gives_the_whole_cores_it_allows(tmp_path, own, limits, cores):
+    root, membership = _cgroups(tmp_path, own, limits)
+    assert quota_cores(root, membership) == cores
+
+
+def test_without_proc_self_cgroup_the_root_cgroup_decides(tmp_path):
+    root, _ = _cgroups(tmp_path, "", {"": "300000 100000"})
+    assert quota_cores(root, str(tmp_path / "missing")) == 3
+
+
+@pytest.mark.parametrize("quota, workers", [(None, 8), (3, 3), (1, 1)])
+def test_workers_are_no_more_than_the_cpu_quota_allows(tmp_path, monkeypatch, quota, workers):
+    monkeypatch.delenv(parallel.ENVIRONMENT_KNOB, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    monkeypatch.setattr(parallel, "busy_cores", lambda: 0)
+    monkeypatch.setattr(parallel, "quota_cores", lambda: quota)
+    paths = big_input(tmp_path)
+    assert parallel.workers_for(paths) == workers
+    monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, "64")
+    assert parallel.workers_for(paths) == workers  # the knob never goes past the quota either
