@@ -26,7 +26,7 @@ def _positional(cls: type) -> type:
     values = cls._values
     cls.__reduce__ = lambda record: (cls, values(record))
     cls._field_values = staticmethod(values)
-    cls._field_names = tuple(f.name for f in declared)
+    cls._field_index = {f.name: i for i, f in enumerate(declared)}
     return cls
 
 
@@ -77,12 +77,17 @@ def mutable(cls: type) -> type:
 
 
 def copy_with(record, **changes):
-    """``dataclasses.replace`` for records, without its per-call ``fields()``."""
+    """``dataclasses.replace`` for records, without its per-call ``fields()``: the field
+    values read at once, only the changed ones set by position (a script analysis reused
+    for each document that repeats it is copied this way, every write and fact of it)."""
     cls = type(record)
-    names = getattr(cls, "_field_names", None)
-    if names is None:
+    index = getattr(cls, "_field_index", None)
+    if index is None:
         return replace(record, **changes)
-    values = [changes.pop(name) if name in changes else value for name, value in zip(names, cls._field_values(record), strict=True)]
-    if changes:
-        raise TypeError(f"{cls.__name__} has no field {', '.join(changes)}")
+    values = list(cls._field_values(record))
+    for name, value in changes.items():
+        position = index.get(name)
+        if position is None:
+            raise TypeError(f"{cls.__name__} has no field {name}")
+        values[position] = value
     return cls(*values)
