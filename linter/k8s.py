@@ -86,16 +86,14 @@ class PodSpec:
 
 @mutable
 class Container:
-    """One container of a pod spec; ``group`` is initContainers, containers or ephemeralContainers."""
+    """One container of a pod spec; ``group`` is initContainers, containers or ephemeralContainers;
+    ``name`` its name, or its place in the group when it has none."""
 
     pod: PodSpec
     node: Mapping
     group: str
     index: int
-
-    @property
-    def name(self) -> str:
-        return as_str(self.node.get("name")) or f"{self.group}[{self.index}]"
+    name: str
 
     @property
     def path(self) -> str:
@@ -142,7 +140,7 @@ def manifests(doc: Document, root: Node | None) -> Iterator[Manifest]:
         for i, item in enumerate(sequence_items(root.get("items"))):
             yield from list_item(doc, item, i)
         return
-    yield from _one(doc, root, "")
+    yield _one(doc, root, kind, api_version, "")
 
 
 def is_list(root: Node | None) -> bool:
@@ -155,18 +153,17 @@ def is_list(root: Node | None) -> bool:
 
 
 def list_item(doc: Document, item: Node, index: int) -> Iterator[Manifest]:
-    """The object that is item ``index`` of a List (nothing for an item that is not a mapping)."""
+    """The object that is item ``index`` of a List (nothing for an item that is not a mapping,
+    or has no kind or apiVersion)."""
     if type(item) is Mapping:
-        yield from _one(doc, item, f"items[{index}]")
+        kind, api_version = as_str(item.get("kind")), as_str(item.get("apiVersion"))
+        if kind and api_version:
+            yield _one(doc, item, kind, api_version, f"items[{index}]")
 
 
-def _one(doc: Document, node: Mapping, path: str) -> Iterator[Manifest]:
-    kind = as_str(node.get("kind"))
-    api_version = as_str(node.get("apiVersion"))
-    if not kind or not api_version:
-        return
+def _one(doc: Document, node: Mapping, kind: str, api_version: str, path: str) -> Manifest:
     metadata = node.get("metadata")
-    yield Manifest(
+    return Manifest(
         doc,
         node,
         api_version,
@@ -193,8 +190,12 @@ class ObjectRef:
 
 
 def ref(manifest: Manifest) -> ObjectRef:
-    origin = f"{manifest.doc.path}#{manifest.doc.index}{manifest.path}"
-    return ObjectRef(manifest.ident, manifest.label, manifest.doc.template, manifest.suppressions, origin)
+    """The object's reference, made once: the writes, the ledger and the facts each keep it."""
+    found = manifest.cache.get("ref")
+    if found is None:
+        origin = f"{manifest.doc.path}#{manifest.doc.index}{manifest.path}"
+        found = manifest.cache["ref"] = ObjectRef(manifest.ident, manifest.label, manifest.doc.template, manifest.suppressions, origin)
+    return found
 
 
 def _suppressions(doc: Document, metadata: Node | None) -> tuple[Suppression, ...]:
@@ -245,12 +246,20 @@ def _find_pod_spec(manifest: Manifest) -> PodSpec | None:
     return PodSpec(manifest, node, prefix + ".".join(keys))
 
 
-def containers(pod: PodSpec) -> Iterator[Container]:
-    """Every container of a pod spec: init containers first, then regular, then ephemeral."""
-    for group in CONTAINER_KINDS:
-        for i, node in enumerate(sequence_items(pod.node.get(group))):
-            if type(node) is Mapping:
-                yield Container(pod, node, group, i)
+def containers(pod: PodSpec) -> tuple[Container, ...]:
+    """Every container of a pod spec: init containers first, then regular, then ephemeral.
+    Read once per pod spec: the writes, the ledger and the images each walk them."""
+    cached = pod.manifest.cache.get("containers")
+    if cached is not None and cached[0] is pod:
+        return cached[1]
+    found = tuple(
+        Container(pod, node, group, i, as_str(node.get("name")) or f"{group}[{i}]")
+        for group in CONTAINER_KINDS
+        for i, node in enumerate(sequence_items(pod.node.get(group)))
+        if type(node) is Mapping
+    )
+    pod.manifest.cache["containers"] = (pod, found)
+    return found
 
 
 def env_field_paths(container: Container) -> dict[str, str | None]:
