@@ -13,7 +13,6 @@ of those the container's CPU quota allows. multiprocessing is imported only when
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import signal
 import sys
@@ -21,6 +20,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .numbers import parse_int
+from .records import copy_with
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -137,7 +137,7 @@ def batches(documents: Iterable, size: int = BATCH_BYTES) -> Iterator[list]:
         if source is None:
             detached.clear()
             source = detached[doc.path] = SourceFile(doc.path)
-        batch.append(dataclasses.replace(doc, source=source))
+        batch.append(copy_with(doc, source=source))
         held += len(doc.text)
         if held >= size:
             yield batch
