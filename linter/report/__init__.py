@@ -47,7 +47,10 @@ class RunInfo:
     suggestions: Mapping = field(default_factory=dict)  # fixes/files.finding_key -> fixes.model.Suggestion
 
     def suggestion(self, finding: Finding):
-        """The kept fix that removes ``finding`` (SARIF fixes, rdjson suggestions), or None."""
+        """The kept fix that removes ``finding`` (SARIF fixes, rdjson suggestions), or None.
+        Most runs have none: then no key is made (hashing its Location) for each finding."""
+        if not self.suggestions:
+            return None
         from ..fixes.files import finding_key
 
         return self.suggestions.get(finding_key(finding))
