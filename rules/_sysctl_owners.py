@@ -9,7 +9,7 @@ namespace with the node, else PL101's; a valid guard makes it nobody's. The rule
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
 from ..findings import Finding, Location, report
 from ..podsysctls import PodSysctl, rejected_for_host_namespace
@@ -51,24 +51,32 @@ ALSO_WRITES = "It also writes "  # the label of each other write a finding group
 
 def one_per_cause(
     rule_id: str,
-    cws: Iterable[ContainerWrite],
+    cws: list[ContainerWrite],
     message: Callable[[ContainerWrite, str, int], str],
     related: Callable[[ContainerWrite], list[Location]],
-) -> Iterator[Finding]:
+) -> list[Finding]:
     """The findings of ``rule_id`` among ``cws``, one per cause: the writes of one container
     (in one file) that the rule words alike but for the sysctl, with the same related places,
     are one mistake (a script without a guard, one broken guard), so they are one finding at
     the first write with the others as related locations, not N near-identical lines.
-    ``message(cw, what, count)`` words a finding about ``count`` writes, ``what`` naming them."""
+    ``message(cw, what, count)`` words a finding about ``count`` writes, ``what`` naming them.
+    A list, not a generator: most objects write no sysctl, and the engine skips an empty
+    list without iterating it."""
+    if not cws:
+        return []
     groups: dict[tuple, list[ContainerWrite]] = {}
     for cw in cws:
         if write_owner(cw) == rule_id:
             key = (cw.obj.ident, cw.file, message(cw, "", 1), tuple(related(cw)))
             groups.setdefault(key, []).append(cw)
-    for first, *others in groups.values():
-        what = first.what + (f" and {len(others)} more sysctl{'s' if len(others) > 1 else ''}" if others else "")
-        also = [o.location.at(f"{ALSO_WRITES}{o.what} here") for o in others]
-        yield report(rule_id, first.obj, first.location, message(first, what, 1 + len(others)), first.path, related(first) + also)
+    return [_grouped(rule_id, first, others, message, related) for first, *others in groups.values()]
+
+
+def _grouped(rule_id: str, first: ContainerWrite, others: list[ContainerWrite], message, related) -> Finding:
+    """One finding at ``first``, with each of ``others`` as a related location."""
+    what = first.what + (f" and {len(others)} more sysctl{'s' if len(others) > 1 else ''}" if others else "")
+    also = [o.location.at(f"{ALSO_WRITES}{o.what} here") for o in others]
+    return report(rule_id, first.obj, first.location, message(first, what, 1 + len(others)), first.path, related(first) + also)
 
 
 def pod_sysctl_owner(sysctl: PodSysctl, version: tuple[int, int]) -> str | None:

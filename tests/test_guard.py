@@ -36,7 +36,7 @@ def judged(script: str, env: str = POD_HOST_ENV, shell_name: str = "sh"):
     root, problems = tree.parse(docs[0].text, docs[0].first_line)
     assert problems == []
     manifest = next(k8s.manifests(docs[0], root))
-    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    container = k8s.containers(k8s.pod_spec(manifest))[0]
     program = shell.analyze(argv.of_container(container.node), manifest.doc)
     env_paths = k8s.env_field_paths(container)
     out = []
@@ -67,7 +67,7 @@ def test_facts_of_an_if_condition():
     docs = list(split_documents(SourceFile("m.yaml", text)))
     root, _ = tree.parse(docs[0].text, docs[0].first_line)
     manifest = next(k8s.manifests(docs[0], root))
-    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    container = k8s.containers(k8s.pod_spec(manifest))[0]
     (write,) = shell.analyze(argv.of_container(container.node), manifest.doc).writes
     # line 10: the script starts at column 26; 'if [ ' puts the comparison at column 31
     assert [(f.left.var, f.left.text, f.right.var, f.right.text, f.equal, f.line, f.column) for f in write.facts] == [

@@ -326,3 +326,28 @@ spec:
     assert pod.flag("hostPID") is True
     assert pod.flag("hostNetwork") is False  # a string is not a boolean: Kubernetes rejects it
     assert pod.flag_location("shareProcessNamespace") == []
+
+
+def test_a_pod_specs_containers_and_an_objects_ref_are_made_once():
+    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n  containers:\n    - name: a\n    - name: b\n"
+    manifest = only(text)
+    pod = k8s.pod_spec(manifest)
+    first = k8s.containers(pod)
+    assert [c.name for c in first] == ["a", "b"]
+    assert k8s.containers(pod) is first  # the writes, the ledger and the images share them
+    other = k8s.PodSpec(manifest, pod.node, "spec")  # another pod spec object: its own containers
+    assert k8s.containers(other) is not first and [c.pod for c in k8s.containers(other)] == [other, other]
+    ref = k8s.ref(manifest)
+    assert (ref.ident, ref.label, ref.origin) == ("Pod/n/p", 'Pod "p"', "m.yaml#0")
+    assert k8s.ref(manifest) is ref
+
+
+def test_list_items_without_kind_or_api_version_are_skipped():
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n"
+        "  - {kind: ConfigMap, metadata: {name: no-api-version}}\n"
+        "  - {apiVersion: v1, metadata: {name: no-kind}}\n"
+        "  - {apiVersion: v1, kind: Service, metadata: {name: b}}\n"
+    )
+    assert [(m.kind, m.name, m.path) for m in objects(text)] == [("ConfigMap", "a", "items[0]"), ("Service", "b", "items[3]")]

@@ -17,7 +17,7 @@ def parse_pod(yaml_text: str):
     root, problems = tree.parse(docs[0].text, docs[0].first_line)
     assert problems == []
     manifest = next(k8s.manifests(docs[0], root))
-    return manifest, next(k8s.containers(k8s.pod_spec(manifest)))
+    return manifest, k8s.containers(k8s.pod_spec(manifest))[0]
 
 
 def container_writes(yaml_text: str):

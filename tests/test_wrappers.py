@@ -32,7 +32,7 @@ def script_writes(script: str, extra: str = "", spec: str = ""):
         "          " + line + "\n" for line in script.splitlines()
     )
     manifest = parse(pod(body + extra, spec))
-    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    container = k8s.containers(k8s.pod_spec(manifest))[0]
     return shell.analyze(argv.of_container(container.node), manifest.doc).writes
 
 
@@ -105,7 +105,7 @@ def test_xargs_takes_the_keys_from_literal_piped_words():
 
 def test_xargs_in_the_exec_form_writes_keys_it_cannot_name():
     manifest = parse(pod("      command: [xargs, -n1, sysctl, -w]\n"))
-    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    container = k8s.containers(k8s.pod_spec(manifest))[0]
     found = shell.analyze(argv.of_container(container.node), manifest.doc).writes
     assert summary(found) == [("sysctl", None, None, 7, 29)]  # at the sysctl item
 
@@ -122,7 +122,7 @@ def test_xargs_in_the_exec_form_writes_keys_it_cannot_name():
 )
 def test_xargs_runs_sysctl_with_a_write_flag_or_not(command, found):
     manifest = parse(pod(f"      command: {command}\n"))
-    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    container = k8s.containers(k8s.pod_spec(manifest))[0]
     assert summary(shell.analyze(argv.of_container(container.node), manifest.doc).writes) == found
 
 
@@ -293,7 +293,7 @@ def test_dd_python_and_perl_writers():
 def test_one_liners_in_the_exec_form():
     text = pod("      command: [perl, -e, 'open(F, \">/proc/sys/kernel/pid_max\"); print F 65536']\n")  # the quoted code: column 27
     manifest = parse(text)
-    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    container = k8s.containers(k8s.pod_spec(manifest))[0]
     found = shell.analyze(argv.of_container(container.node), manifest.doc).writes
     assert summary(found) == [("/proc/sys", "kernel.pid_max", None, 7, 27)]
 
@@ -472,6 +472,6 @@ def test_a_folded_write_region_ends_on_its_source_line():
     # "echo 1 > /proc/sys/vm/a" is folded from two lines: the region stays on line 12
     body = "      command:\n        - sh\n        - -c\n        - >\n          true;\n          echo 1 >\n          /proc/sys/vm/a\n"
     manifest = parse(pod(body))
-    container = next(k8s.containers(k8s.pod_spec(manifest)))
+    container = k8s.containers(k8s.pod_spec(manifest))[0]
     (w,) = shell.analyze(argv.of_container(container.node), manifest.doc).writes
     assert (w.key, w.line, w.column, w.end_line, w.end_column) == ("vm.a", 12, 11, 12, 19)
