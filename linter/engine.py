@@ -5,7 +5,9 @@ Three phases, named by each rule's ``SCOPE``:
   bad merges, undecodable bytes), and for parts of an object that cannot be read (a script
   too deep to analyse, a pod sysctl that is not two strings);
 - "object": ``check(manifest, ctx)`` on each Kubernetes object as the stream goes by, beside
-  ``facts.collect``, which keeps the small facts the run rules need;
+  ``facts.collect``, which keeps the small facts the run rules need; "pod": the same, on the
+  objects that have a pod spec only (most objects of a stream have none: ConfigMaps,
+  Services, the items of a List);
 - "run": ``check(ctx)`` once after the last input, on those facts and the node network
   they imply (built here, from flags, config, declarations and defaults);
 - "suppressions": PL001 and PL002, reported here last, when every finding has passed the
@@ -123,7 +125,7 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
                 ctx.facts.merge(facts)
                 result.notifications.extend(notes)
     else:
-        object_rules = _in_scope(rules, "object")
+        object_rules = _object_rules(rules)
         for doc in documents:
             _lint_document(doc, ctx, object_rules, result, raw)
 
@@ -156,7 +158,7 @@ def _suppression_findings(written: list, used: set, rules: list[ModuleType]) -> 
         if s.reason == "" and SUPPRESSION_WITHOUT_REASON in scope:
             ids = ", ".join(sorted(s.rules))
             found.append(_meta(SUPPRESSION_WITHOUT_REASON, s, f"suppression of {ids} gives no reason"))
-        checked = sorted(r for r in s.rules if scope.get(r) in ("input", "object"))
+        checked = sorted(r for r in s.rules if scope.get(r) in ("input", "object", "pod"))
         if s not in used and checked and UNUSED_SUPPRESSION in scope and suppressions.ALL not in s.rules:
             found.append(_meta(UNUSED_SUPPRESSION, s, f"suppression of {', '.join(checked)} matches no finding"))
     return found
@@ -168,6 +170,11 @@ def _meta(rule_id: str, s, message: str) -> Finding:
 
 def _in_scope(rules: list[ModuleType], scope: str) -> list[ModuleType]:
     return [rule for rule in rules if rule.SCOPE == scope]
+
+
+def _object_rules(rules: list[ModuleType]) -> tuple[list[ModuleType], list[ModuleType]]:
+    """The rules that check each object, and those that check only objects with a pod spec."""
+    return _in_scope(rules, "object"), _in_scope(rules, "pod")
 
 
 class _Sink:
@@ -231,7 +238,8 @@ def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, 
 
 
 def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> None:
-    """Parse one document, run the object rules on each of its objects, keep their facts."""
+    """Parse one document, run the object rules on each of its objects (``object_rules``:
+    those of every object, those of objects with a pod spec), keep their facts."""
     if doc.problem is not None:  # bytes that are not text: this document only is lost
         message, line, col = doc.problem
         raw.append(_parse_finding(doc.path, message, line, col, line, col + 1, doc.template))
@@ -257,12 +265,19 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> N
 
 
 def _lint_manifest(manifest: k8s.Manifest, ctx, object_rules, result: RunResult, raw) -> None:
-    """Run the object rules on one object and keep its facts."""
+    """Run the object rules on one object (``object_rules``: those of every object, those of
+    objects with a pod spec) and keep its facts."""
     where = manifest.doc.path
-    for rule in object_rules:
+    every_object, pod_objects = object_rules
+    for rule in every_object:
         _guarded(result, rule, where, raw, rule.check, manifest, ctx)
+    has_pod = k8s.pod_spec(manifest) is not None
+    if has_pod:
+        for rule in pod_objects:
+            _guarded(result, rule, where, raw, rule.check, manifest, ctx)
     _guarded(result, _COLLECTOR, where, raw, run_facts.collect, manifest, ctx.facts)
-    _guarded(result, _COLLECTOR, where, raw, _unreadable_parts, manifest)
+    if has_pod:  # scripts and pod sysctls are a pod spec's
+        _guarded(result, _COLLECTOR, where, raw, _unreadable_parts, manifest)
     manifest.cache.clear()  # its analyses point back at the manifest: break the cycle
 
 
@@ -310,7 +325,7 @@ def _lint_batch(batch, shared):
     ctx = Context(ctx.settings, ctx.kubernetes_version)
     result = RunResult(FindingStore(), rules)
     raw: list[Finding] = []
-    object_rules = _in_scope(rules, "object")
+    object_rules = _object_rules(rules)
     gc.disable()
     for doc in batch:
         _lint_document(doc, ctx, object_rules, result, raw)

@@ -3,7 +3,7 @@
 Each module defines ID, NAME, LEVEL, SCOPE, SUMMARY, TAGS, PRECISION, SECURITY_SEVERITY,
 a Markdown docstring (its help: Why / Bad / Good / How to fix / References), and ``check``:
 ``check(manifest, ctx)`` when SCOPE is "object" (each Kubernetes object as the stream goes
-by), ``check(ctx)`` when SCOPE is "run" (once, on the facts gathered from every object:
+by) or "pod" (each of those that has a pod spec), ``check(ctx)`` when SCOPE is "run" (once, on the facts gathered from every object:
 ``ctx.facts``, ``ctx.network``); PL000's SCOPE is "input", PL001's and PL002's
 "suppressions": the engine reports them.
 Helpers shared by several rules live in the ``_``-prefixed modules here.

@@ -82,7 +82,7 @@ from ._sysctl_owners import evidence, nsenter_note, one_per_cause
 ID = "PL101"
 NAME = "unguarded-sysctl-write"
 LEVEL = "warning"
-SCOPE = "object"  # check(manifest, ctx): each object
+SCOPE = "pod"  # check(manifest, ctx): each object with a pod spec
 SUMMARY = "A container writes a namespaced sysctl without the POD_IP/HOST_IP guard; with hostNetwork it would change the node."
 TAGS = ("reliability", "sysctl", "networking")
 PRECISION = "high"

@@ -85,7 +85,7 @@ from ._sysctl_owners import evidence, one_per_cause
 ID = "PL102"
 NAME = "broken-sysctl-guard"
 LEVEL = "error"
-SCOPE = "object"  # check(manifest, ctx): each object
+SCOPE = "pod"  # check(manifest, ctx): each object with a pod spec
 SUMMARY = "A POD_IP/HOST_IP guard around a sysctl write is broken: a variable is missing or wrong, or the test is inverted."
 TAGS = ("reliability", "sysctl", "networking")
 PRECISION = "high"

@@ -60,7 +60,7 @@ from ._sysctl_owners import evidence, one_per_cause
 ID = "PL103"
 NAME = "node-wide-sysctl-write"
 LEVEL = "warning"
-SCOPE = "object"  # check(manifest, ctx): each object
+SCOPE = "pod"  # check(manifest, ctx): each object with a pod spec
 SUMMARY = "A container writes a node-wide sysctl (vm.*, most kernel.*): it changes every node the pod runs on, guard or not."
 TAGS = ("reliability", "sysctl", "security")
 PRECISION = "very-high"

@@ -85,7 +85,7 @@ from ._sysctl_owners import evidence, nsenter_reason, nsenter_related, one_per_c
 ID = "PL201"
 NAME = "host-network-sysctl-write"
 LEVEL = "error"
-SCOPE = "object"  # check(manifest, ctx): each object
+SCOPE = "pod"  # check(manifest, ctx): each object with a pod spec
 SUMMARY = "A container of a hostNetwork (or hostIPC) pod writes a namespaced sysctl without a valid guard: it changes the node's kernel."
 TAGS = ("reliability", "sysctl", "networking", "security")
 PRECISION = "high"

@@ -55,7 +55,7 @@ from ._sysctl_owners import pod_sysctl_owner
 ID = "PL202"
 NAME = "host-namespace-pod-sysctl"
 LEVEL = "error"
-SCOPE = "object"  # check(manifest, ctx): each object
+SCOPE = "pod"  # check(manifest, ctx): each object with a pod spec
 SUMMARY = (
     "securityContext.sysctls sets a net.* sysctl in a hostNetwork pod (or an IPC sysctl in a hostIPC pod): the pod is rejected."
 )

@@ -67,7 +67,7 @@ from ._sysctl_owners import pod_sysctl_owner
 ID = "PL203"
 NAME = "unsafe-pod-sysctl"
 LEVEL = "warning"
-SCOPE = "object"  # check(manifest, ctx): each object
+SCOPE = "pod"  # check(manifest, ctx): each object with a pod spec
 SUMMARY = (
     "securityContext.sysctls sets a sysctl outside the safe set: the pod fails with SysctlForbidden unless kubelets allow it."
 )

@@ -26,11 +26,11 @@ def test_rule_module_follows_the_contract(rule):
     assert rule.LEVEL in ("note", "warning", "error", "off")  # off: an opt-in rule (PL002)
     for heading in ("## Bad", "## Good", "## How to fix", "## References"):
         assert heading in (rule.__doc__ or ""), f"{rule.ID} lacks {heading}"
-    assert rule.SCOPE in ("input", "object", "run", "suppressions")
+    assert rule.SCOPE in ("input", "object", "pod", "run", "suppressions")
     if rule.SCOPE in ("input", "suppressions"):  # PL000, PL001, PL002: the engine reports them
         assert not hasattr(rule, "check")
     else:
-        wanted = ["manifest", "ctx"] if rule.SCOPE == "object" else ["ctx"]
+        wanted = ["manifest", "ctx"] if rule.SCOPE in ("object", "pod") else ["ctx"]
         assert list(inspect.signature(rule.check).parameters) == wanted
     assert rule.__name__.rsplit(".", 1)[-1].startswith(rule.ID.lower() + "_")
 

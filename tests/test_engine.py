@@ -143,3 +143,55 @@ def test_the_garbage_collector_is_paused_through_the_lint_and_the_report(monkeyp
     assert seen and not any(seen)
     assert len(seen) == len(result.findings)
     assert gc.isenabled()
+
+
+OBJECTS_WITH_AND_WITHOUT_POD_SPECS = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers: [{name: app}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: no-template}
+spec: {replicas: 1}
+---
+apiVersion: v1
+kind: List
+items:
+  - {apiVersion: v1, kind: Service, metadata: {name: svc}}
+  - {apiVersion: v1, kind: Pod, metadata: {name: single}, spec: {containers: [{name: c}]}}
+---
+metadata: {name: patch}
+spec:
+  template:
+    spec:
+      initContainers: [{name: tune}]
+"""
+
+
+def test_pod_rules_see_only_the_objects_with_a_pod_spec_and_object_rules_see_every_object(tmp_path):
+    from types import ModuleType
+
+    seen: dict[str, list[str]] = {"object": [], "pod": []}
+
+    def rule(rule_id: str, scope: str) -> ModuleType:
+        module = ModuleType(rule_id)
+        module.ID, module.SCOPE = rule_id, scope
+        module.check = lambda manifest, ctx: seen[scope].append(manifest.name)
+        return module
+
+    path = tmp_path / "mixed.yaml"
+    path.write_text(OBJECTS_WITH_AND_WITHOUT_POD_SPECS)
+    registry = [rule("PL901", "object"), rule("PL902", "pod")]
+    engine.lint([str(path)], Settings(), registry, {"PL901": "warning", "PL902": "warning"})
+    assert seen == {
+        "object": ["settings", "web", "no-template", "svc", "single", "patch"],
+        "pod": ["web", "single", "patch"],
+    }

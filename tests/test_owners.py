@@ -76,10 +76,10 @@ def test_exactly_one_rule_owns_each_write(case):
         assert sysctl_findings == [(want, line, column)]
 
 
-def test_the_write_table_covers_every_case_and_names_object_rules():
+def test_the_write_table_covers_every_case_and_names_pod_rules():
     assert set(WRITE_OWNERS) == set(itertools.product((NODE_WIDE, SHARED, OWN), ("none", "broken", "guarded")))
     for owner in WRITE_OWNERS.values():
-        assert owner is None or (owner in SYSCTL_RULES and BY_ID[owner].SCOPE == "object")
+        assert owner is None or (owner in SYSCTL_RULES and BY_ID[owner].SCOPE == "pod")
 
 
 POD_SYSCTL = """apiVersion: v1
