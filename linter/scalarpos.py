@@ -12,12 +12,13 @@ design says.
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import Iterable, Iterator
 
 from .sources import Document
 from .tree import Scalar
 
 
-def _content_indent(lines: list[str], value: str) -> int:
+def _content_indent(lines: Iterable[str], value: str) -> int:
     """The indentation of a block scalar's content, read off its first line that is not
     blank: the spaces it has in the source minus those it keeps in the value. This holds with
     or without an indentation indicator (``|2``, ``>-2``), whose indentation counts from the
@@ -26,6 +27,21 @@ def _content_indent(lines: list[str], value: str) -> int:
     first = next((line for line in lines if line.strip()), "")
     kept = next((row for row in value.split("\n") if row.strip()), "")
     return len(first) - len(first.lstrip(" ")) - (len(kept) - len(kept.lstrip(" ")))
+
+
+def _source_lines(text: str, start: int, end_index: int) -> Iterator[str]:
+    """The source lines of a block scalar's body: from offset ``start`` through the line that
+    holds its end mark (``end_index``), read one at a time (a literal block needs the first
+    that is not blank only)."""
+    pos = start
+    end_of_text = len(text)
+    while pos < end_of_text:
+        end = text.find("\n", pos)
+        end = end_of_text if end < 0 else end
+        yield text[pos:end]
+        pos = end + 1
+        if pos > end_index:
+            return
 
 
 class ScalarMap:
@@ -83,26 +99,22 @@ class ScalarMap:
         header = text[node.start_mark.index : header_end].partition("#")[0]
         chomp = "-" if "-" in header else "+" if "+" in header else ""
         body_start = header_end + 1
-        lines: list[str] = []
-        pos = body_start
-        end_of_text = len(text)
-        while pos < end_of_text:  # the source lines up to the scalar's end mark
-            end = text.find("\n", pos)
-            end = end_of_text if end < 0 else end
-            lines.append(text[pos:end])
-            pos = end + 1
-            if pos > node.end_mark.index:
-                break
-        indent = _content_indent(lines, node.value)
         content_line = doc.first_line + text.count("\n", 0, body_start)
-        if not folded:
+        if not folded:  # a literal block: each value row is a source line, past the indentation
+            indent = _content_indent(_source_lines(text, body_start, node.end_mark.index), node.value)
+            rows = node.value.split("\n")
+            self._lens = [len(row) for row in rows]
+            starts = self._starts = []
             pos = 0
-            value = node.value
-            for i, row in enumerate(value.split("\n")):
-                self._segment(pos, content_line + i, indent + 1, len(row))
-                pos += len(row) + 1
+            for length in self._lens:
+                starts.append(pos)
+                pos += length + 1
+            self._lines = list(range(content_line, content_line + len(rows)))
+            self._cols = [indent + 1] * len(rows)
             self.exact = True
             return
+        lines = list(_source_lines(text, body_start, node.end_mark.index))
+        indent = _content_indent(lines, node.value)
         rebuilt = self._fold(lines, indent, content_line, chomp)
         self.exact = rebuilt == node.value
         if not self.exact:
