@@ -31,7 +31,7 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 # for a pattern that opens with a literal character skips ahead to it, one that opens with ^ in
 # multiline mode tries every position (5x slower); the first line is checked alone
 _BOUNDARY = re.compile(r"\n(---|\.\.\.)(?=[ \t\n]|\Z)")
-_HELM_SOURCE = re.compile(r"^# Source: ([^\n]+?)[ \t]*$", re.M)
+_HELM_SOURCE = "# Source: "  # helm template's comment before each document, then the template's path
 
 
 class MemoryInput(str):
@@ -435,9 +435,8 @@ def _helm_template(chunk: str) -> str | None:
         return None
     for raw in chunk.split("\n", 20)[:20]:
         stripped = raw.strip()
-        if stripped.startswith("# Source:"):
-            match = _HELM_SOURCE.match(stripped)
-            return match.group(1) if match else None
+        if stripped.startswith("# Source:"):  # the path runs to the end of the stripped line
+            return stripped[len(_HELM_SOURCE) :] if stripped.startswith(_HELM_SOURCE) else None
         if stripped and not stripped.startswith("#") and not stripped.startswith("---"):
             return None
     return None

@@ -169,3 +169,19 @@ def test_positions_count_a_line_break_at_the_very_start():
 
     assert not_text("\nab\x00", first_line=4)[1:] == (5, 3)
     assert _byte_position(b"\nab\xc3\xa9x", 5) == (2, 4)  # "é" is two bytes, one column
+
+
+@pytest.mark.parametrize(
+    "text, template",
+    [
+        ("---\n# Source: c/templates/a.yaml   \nkind: A\n", "c/templates/a.yaml"),  # trailing blanks are not the path's
+        ("# Source:c/templates/a.yaml\nkind: A\n", None),  # helm writes a space after the colon
+        ("# Source:\nkind: A\n", None),  # no path
+        ("## Source: x.yaml\n# Source: c/templates/b.yaml\nkind: B\n", "c/templates/b.yaml"),  # the first is another comment
+        ("---\n\n  # Source: c/templates/indented.yaml\nkind: C\n", "c/templates/indented.yaml"),
+        ("#\n" * 19 + "# Source: c/templates/line-20.yaml\nkind: D\n", "c/templates/line-20.yaml"),
+        ("#\n" * 20 + "# Source: c/templates/line-21.yaml\nkind: E\n", None),  # only the first 20 lines are read
+    ],
+)
+def test_the_helm_template_is_the_path_after_a_leading_source_comment(text, template):
+    assert sources._helm_template(text) == template
