@@ -176,11 +176,22 @@ def _service(manifest: k8s.Manifest, facts: RunFacts) -> None:
 
 
 def _use(obj, doc, field_name, node: Node, protocol, service_type, path, owner) -> PortUse:
-    """One port use; the short strings repeated across thousands of Services are interned."""
-    raw = node.value if type(node) is Scalar else ""
+    """One port use. Its strings are interned: the value, the path and the owner repeat across
+    thousands of Services ('spec.ports[http/TCP].nodePort', 'port "http"'), and a run keeps
+    every use until the run rules have read it."""
+    raw = intern(node.value) if type(node) is Scalar else ""
     quoted = type(node) is Scalar and bool(node.style)
     return PortUse(
-        obj, field_name, as_int(node), raw, quoted, intern(protocol), intern(service_type), doc.location(node), path, owner
+        obj,
+        field_name,
+        as_int(node),
+        raw,
+        quoted,
+        intern(protocol),
+        intern(service_type),
+        doc.location(node),
+        intern(path),
+        intern(owner),
     )
 
 

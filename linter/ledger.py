@@ -15,6 +15,8 @@ hostPort). Only pods' holders are kept here, as plain values, like every run fac
 
 from __future__ import annotations
 
+from sys import intern
+
 from . import k8s
 from .findings import Location
 from .k8s import ObjectRef, ref
@@ -149,23 +151,26 @@ def agent_images(pod: k8s.PodSpec) -> tuple[str, ...]:
 
 def _images(containers) -> tuple[str, ...]:
     """The image repositories of containers (node_components.Component.is_component)."""
-    return tuple(image_repository(as_str(c.node.get("image")) or "") for c in containers)
+    return tuple(intern(image_repository(as_str(c.node.get("image")) or "")) for c in containers)
 
 
 def _holder(port, protocol, host, source, detail, host_network, container, manifest, node, path, shared) -> Holder:
+    """One holder. Its strings are interned: the run keeps every holder until the run rules
+    have read it, and containers, ports and probes repeat across workloads ('container "app"',
+    'spec.template.spec.containers[app].ports[http].containerPort')."""
     obj, where, images = shared
     return Holder(
         port,
-        protocol,
-        host.lower(),
+        intern(protocol),
+        intern(host.lower()),
         source,
-        detail,
+        intern(detail),
         host_network,
         obj,
-        manifest.kind or "pod template patch",
-        container.label,
+        intern(manifest.kind) or "pod template patch",
+        intern(container.label),
         manifest.doc.location(node),
-        path,
+        intern(path),
         where,
         images,
     )

@@ -80,10 +80,12 @@ class Document:
         sm = start_mark(node)
         em = end_mark(end_node if end_node is not None else node)
         offset = self.first_line
-        end_line, end_col = em.line + offset, em.column + 1
+        line = sm.line + offset
+        # one int object for both ends of a one-line region: the run keeps a Location per fact
+        end_line, end_col = line if em.line == sm.line else em.line + offset, em.column + 1
         if em.column == 0 and em.line > sm.line:  # a block ends at the start of the next line
             end_line, end_col = self._line_end(em.line - 1)
-        return Location(self.path, sm.line + offset, sm.column + 1, end_line, end_col, label)
+        return Location(self.path, line, sm.column + 1, end_line, end_col, label)
 
     def _line_end(self, parser_line: int) -> tuple[int, int]:
         """(line, column after the last character) of a 0-based line of this document."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from conftest import lint_text
-
-from portlint.facts import MAX_KEPT_TEXT
+from portlint import k8s, tree
+from portlint.facts import MAX_KEPT_TEXT, RunFacts, collect
+from portlint.sources import SourceFile, split_documents
 
 TUNED = """apiVersion: {api}
 kind: Tuned
@@ -60,3 +61,61 @@ def test_a_kept_text_of_exactly_the_limit_is_read_and_one_more_character_is_not(
 
     assert [rule[:3] for rule in rules_at(padded(MAX_KEPT_TEXT))] == [("PL201", 6, 5), ("PL304", 6, 5)]
     assert rules_at(padded(MAX_KEPT_TEXT + 1)) == []
+
+
+SERVICES = """apiVersion: v1
+kind: Service
+metadata: {name: web-@}
+spec:
+  type: NodePort
+  ports: [{name: http, port: 80, nodePort: 30080}]
+"""
+AGENTS = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent-@}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+        - {name: app, image: "example.com/agent:@", ports: [{containerPort: 9100}]}
+"""
+
+
+def collected(template: str) -> list[RunFacts]:
+    """The facts of two objects that differ only in their names (and image tags), each from
+    its own file, after 300 comment lines (line numbers above 256 are not cached ints)."""
+    found = []
+    for i in (1, 2):
+        (doc,) = split_documents(SourceFile(f"{i}.yaml", "#\n" * 300 + template.replace("@", str(i))))
+        root, problems = tree.parse(doc.text, doc.first_line)
+        assert problems == []
+        (manifest,) = k8s.manifests(doc, root)
+        facts = RunFacts()
+        collect(manifest, facts)
+        found.append(facts)
+    return found
+
+
+def test_the_text_every_nodeport_use_repeats_is_one_string_per_run():
+    a, b = (facts.node_ports[0] for facts in collected(SERVICES))
+    assert (a.path, a.owner, a.raw, a.protocol, a.service_type) == (
+        "spec.ports[http/TCP].nodePort",
+        'port "http"',
+        "30080",
+        "TCP",
+        "NodePort",
+    )
+    assert a.path is b.path and a.owner is b.owner and a.raw is b.raw
+    assert a.location.line == a.location.end_line == 306 and a.location.end_line is a.location.line
+
+
+def test_the_text_every_holder_repeats_is_one_string_per_run():
+    a, b = (facts.ledger[0] for facts in collected(AGENTS))
+    assert (a.container, a.path, a.images, a.kind) == (
+        'container "app"',
+        "spec.template.spec.containers[app].ports[0].containerPort",
+        ("example.com/agent",),
+        "DaemonSet",
+    )
+    assert a.container is b.container and a.path is b.path and a.images[0] is b.images[0] and a.kind is b.kind
