@@ -23,6 +23,7 @@ from .network import MANIFEST, Declaration
 from .podsysctls import pod_sysctls
 from .records import mutable
 from .scalarpos import ScalarMap
+from .store import RecordLog
 from .sysctls import EPHEMERAL_RANGE, RESERVED_PORTS, normalize
 from .tree import Mapping, Node, Scalar, as_int, as_str, dig, sequence_items
 
@@ -56,10 +57,18 @@ class RangeValue:
     where: str  # "securityContext.sysctls", "a script", "a Tuned profile", ...
 
 
+def file_order(fact: PortUse | ledger.Holder) -> tuple:
+    """Where a fact is written (file, line, column): the order run rules read facts in when
+    which of two is reported must not depend on the order the files were given in."""
+    loc = fact.location
+    return (loc.path, loc.line, loc.column)
+
+
 @mutable
 class RunFacts:
-    node_ports: list[PortUse] = field(default_factory=list)
-    ledger: list[ledger.Holder] = field(default_factory=list)  # the ports pods hold on their node
+    # the two facts every Service and hostNetwork pod adds: on disk past store.SPILL_AT
+    node_ports: RecordLog = field(default_factory=lambda: RecordLog(file_order))  # PortUse
+    ledger: RecordLog = field(default_factory=lambda: RecordLog(file_order))  # ledger.Holder: the ports pods hold on their node
     images: set[str] = field(default_factory=set)  # hostNetwork pods' image repositories (PL310: which agents run)
     # kind (network.KINDS: 'ephemeral' | 'reserved' | 'node_ports') -> declarations in the manifests
     declarations: dict[str, list[Declaration]] = field(default_factory=dict)

@@ -10,9 +10,12 @@ conflict or as being in the ephemeral range: one root cause, one finding.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..facts import PortUse
 from ..findings import Location
 from ..network import FLAG, Declaration, NodeNetwork
+from ..store import RecordLog
 
 EXPOSING_TYPES = ("NodePort", "LoadBalancer")
 
@@ -50,10 +53,10 @@ def is_open(use: PortUse, net: NodeNetwork) -> bool:
     return admission(use, net)[0] == OPEN
 
 
-def in_file_order(uses):
-    """``uses`` by file and position, not input order: which of two uses a rule reports must
-    not depend on the order the files were given in."""
-    return sorted(uses, key=lambda u: (u.location.path, u.location.line, u.location.column))
+def in_file_order(facts: RecordLog) -> Iterator:
+    """``facts`` by file and position, not input order: which of two facts a rule reports
+    must not depend on the order the files were given in."""
+    return facts.in_order()
 
 
 def related(decl: Declaration, label: str) -> list[Location]:
@@ -93,4 +96,3 @@ def exposure_text(port: int, net: NodeNetwork, holding, lacking) -> tuple[str, s
     locations = [loc for _, d in holding for loc in related(d, "The ephemeral port range is declared here")]
     locations += [loc for _, d in declared_lacking for loc in related(d, "The reserved ports are declared here")]
     return f"{rng.low}-{rng.high} ({net.where(decl)})", note, locations
-

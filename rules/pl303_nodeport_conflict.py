@@ -57,27 +57,18 @@ SECURITY_SEVERITY = None
 
 
 def check(ctx):
-    first_by_port = {}
+    claims: dict[int, _Claims] = {}
     # in file and position order, not input order: which side is reported must not depend on
     # the order the files were given in
     for use in ports.in_file_order(ctx.facts.node_ports):
         if not ports.is_open(use, ctx.network):  # a rejected port is PL302's
             continue
-        first = first_by_port.get(use.port)
-        if first is None:
-            first_by_port[use.port] = [use]
+        held = claims.get(use.port)
+        if held is None:
+            claims[use.port] = _Claims(use)
             continue
-        clash = None
-        for other in first:
-            if other.obj.ident != use.obj.ident:
-                clash = other
-                break
-            if other.obj.origin != use.obj.origin:
-                continue  # the same Service defined twice (say, a base and an overlay): not a clash
-            if other.protocol == use.protocol:
-                clash = other
-                break
-        first.append(use)
+        clash = held.clash(use)
+        held.add(use)
         if clash is None:
             continue
         where = f"{clash.location.path}:{clash.location.line}"
@@ -93,3 +84,33 @@ def check(ctx):
             use.path,
             [clash.location.at(f"The other user of nodePort {use.port}")],
         )
+
+
+class _Claims:
+    """The earlier uses of one nodePort that a later use can clash with, in file order: the
+    first, the first of each (origin, protocol) among the uses of the first one's Service
+    that come before another Service's, and that other Service's first use. A later use
+    clashes with the first of them it is not the same Service as, or that is the same
+    definition of its Service with its protocol; the uses after the first other Service's
+    are never that one, so they are not kept (a run may pin 150,000 nodePorts)."""
+
+    __slots__ = ("first", "own", "other")
+
+    def __init__(self, first) -> None:
+        self.first = first
+        self.own = {(first.obj.origin, first.protocol): first}  # the first Service's uses, by definition and protocol
+        self.other = None  # the first use by another Service
+
+    def clash(self, use):
+        """The earlier use ``use`` clashes with, or None."""
+        if self.first.obj.ident != use.obj.ident:
+            return self.first
+        return self.own.get((use.obj.origin, use.protocol)) or self.other
+
+    def add(self, use) -> None:
+        if self.other is not None:
+            return
+        if use.obj.ident == self.first.obj.ident:
+            self.own.setdefault((use.obj.origin, use.protocol), use)
+        else:
+            self.other = use

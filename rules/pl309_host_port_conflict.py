@@ -89,6 +89,7 @@ container listens on as a `containerPort`, so that the scheduler sees it.
 from ..findings import report
 from ..ledger import Holder, same_workload, shares_address
 from ..placement import can_share_a_node
+from ._node_ports import in_file_order
 
 ID = "PL309"
 NAME = "host-port-conflict"
@@ -101,13 +102,14 @@ SECURITY_SEVERITY = None
 
 
 def check(ctx):
-    by_port: dict[tuple[int, str], list[Holder]] = {}
+    by_port: dict[tuple[int, str], dict[tuple, Holder]] = {}
     # in file and position order, not input order: which side is reported must not depend on
     # the order the files were given in
-    for holder in sorted(ctx.facts.ledger, key=_written):
-        earlier = by_port.setdefault((holder.port, holder.protocol), [])
-        other = next((e for e in earlier if collide(e, holder)), None)
-        earlier.append(holder)
+    for holder in in_file_order(ctx.facts.ledger):
+        earlier = by_port.setdefault((holder.port, holder.protocol), {})
+        other = next((e for e in earlier.values() if collide(e, holder)), None)
+        # a later holder that collides exactly when an earlier one does is never the other one
+        earlier.setdefault((holder.obj.ident, holder.host, holder.placement), holder)
         if other is None:
             continue
         where = f"{other.location.path}:{other.location.line}"
@@ -138,8 +140,3 @@ def level(a: Holder, b: Holder) -> str:
 def certain(a: Holder, b: Holder) -> bool:
     """Both run on one node for sure: two DaemonSets eligible for the same nodes."""
     return a.kind == "DaemonSet" and b.kind == "DaemonSet" and a.placement == b.placement
-
-
-def _written(holder: Holder) -> tuple:
-    loc = holder.location
-    return (loc.path, loc.line, loc.column)

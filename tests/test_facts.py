@@ -98,7 +98,7 @@ def collected(template: str) -> list[RunFacts]:
 
 
 def test_the_text_every_nodeport_use_repeats_is_one_string_per_run():
-    a, b = (facts.node_ports[0] for facts in collected(SERVICES))
+    a, b = (next(iter(facts.node_ports)) for facts in collected(SERVICES))
     assert (a.path, a.owner, a.raw, a.protocol, a.service_type) == (
         "spec.ports[http/TCP].nodePort",
         'port "http"',
@@ -111,7 +111,7 @@ def test_the_text_every_nodeport_use_repeats_is_one_string_per_run():
 
 
 def test_the_text_every_holder_repeats_is_one_string_per_run():
-    a, b = (facts.ledger[0] for facts in collected(AGENTS))
+    a, b = (next(iter(facts.ledger)) for facts in collected(AGENTS))
     assert (a.container, a.path, a.images, a.kind) == (
         'container "app"',
         "spec.template.spec.containers[app].ports[0].containerPort",
