@@ -252,3 +252,36 @@ def test_a_profile_s_node_listeners_count_only_with_that_profile():
     assert [f["line"] for f in lint_text(text, "--profile", "eks-al2023").findings if f["rule"] == "PL310"] == [30, 31]
     for other in ((), ("--profile", "bottlerocket")):
         assert [f for f in lint_text(text, *other).findings if f["rule"] == "PL310"] == []
+
+
+def test_a_workload_written_twice_for_other_nodes_or_addresses_is_the_holder_a_third_meets_there():
+    def pinned(name: str, pool: str, host: str) -> str:  # 11 lines, its hostPort value on the last at column 51
+        return (
+            f"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: {name}}}\nspec:\n  template:\n    spec:\n"
+            f"      nodeSelector: {{pool: {pool}}}\n      containers:\n        - name: main\n"
+            f"          image: example.com/x:1\n          ports: [{{containerPort: 9500, hostPort: 9500, hostIP: {host}}}]\n"
+        )
+
+    other_nodes = stream(pinned("a", "x", "10.0.0.1"), pinned("a", "y", "10.0.0.1"), pinned("b", "y", "10.0.0.1"))
+    other_address = stream(pinned("a", "y", "10.0.0.1"), pinned("a", "y", "10.0.0.2"), pinned("b", "y", "10.0.0.2"))
+    for text in (other_nodes, other_address):
+        assert found(text, "PL309") == [
+            (
+                "PL309",
+                "error",
+                35,
+                51,
+                'hostPort 9500 of container "main" in DaemonSet "b" is also held by DaemonSet "a" (hostPort 9500, manifest.yaml:23)',
+            )
+        ]
+    again = stream(pinned("a", "y", "10.0.0.1"), pinned("b", "y", "10.0.0.1"), pinned("a", "y", "10.0.0.1"))
+    assert [(line, message) for _, _, line, _, message in found(again, "PL309")] == [
+        (
+            23,
+            'hostPort 9500 of container "main" in DaemonSet "b" is also held by DaemonSet "a" (hostPort 9500, manifest.yaml:11)',
+        ),
+        (
+            35,
+            'hostPort 9500 of container "main" in DaemonSet "a" is also held by DaemonSet "b" (hostPort 9500, manifest.yaml:23)',
+        ),
+    ]
