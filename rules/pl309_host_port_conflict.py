@@ -87,7 +87,7 @@ container listens on as a `containerPort`, so that the scheduler sees it.
 """
 
 from ..findings import report
-from ..ledger import Holder, same_workload, shares_address
+from ..ledger import EVERY_ADDRESS, Holder, same_workload, shares_address
 from ..placement import can_share_a_node
 from ._node_ports import in_file_order
 
@@ -102,14 +102,13 @@ SECURITY_SEVERITY = None
 
 
 def check(ctx):
-    by_port: dict[tuple[int, str], dict[tuple, Holder]] = {}
+    by_port: dict[tuple[int, str], _Earlier] = {}
     # in file and position order, not input order: which side is reported must not depend on
     # the order the files were given in
     for holder in in_file_order(ctx.facts.ledger):
-        earlier = by_port.setdefault((holder.port, holder.protocol), {})
-        other = next((e for e in earlier.values() if collide(e, holder)), None)
-        # a later holder that collides exactly when an earlier one does is never the other one
-        earlier.setdefault((holder.obj.ident, holder.host, holder.placement), holder)
+        earlier = by_port.setdefault((holder.port, holder.protocol), _Earlier())
+        other = earlier.first_collision(holder)
+        earlier.add(holder)
         if other is None:
             continue
         where = f"{other.location.path}:{other.location.line}"
@@ -140,3 +139,30 @@ def level(a: Holder, b: Holder) -> str:
 def certain(a: Holder, b: Holder) -> bool:
     """Both run on one node for sure: two DaemonSets eligible for the same nodes."""
     return a.kind == "DaemonSet" and b.kind == "DaemonSet" and a.placement == b.placement
+
+
+class _Earlier:
+    """The holders of one port and protocol that a later holder may collide with first, in
+    file order. Not kept: a holder that collides exactly when an earlier one does (the same
+    workload, address and placement), and one with the placement of two earlier holders on
+    every address from workloads no holder can both belong to (another kind or name): whatever
+    it collides with, one of those two collides with first. So a port that thousands of
+    workloads hold keeps a few holders, not thousands."""
+
+    __slots__ = ("holders", "covered")
+
+    def __init__(self) -> None:
+        self.holders: dict[tuple, Holder] = {}
+        self.covered: dict = {}  # placement -> (kind, name) of up to two holders on every address
+
+    def first_collision(self, holder: Holder) -> Holder | None:
+        return next((e for e in self.holders.values() if collide(e, holder)), None)
+
+    def add(self, holder: Holder) -> None:
+        workloads = self.covered.setdefault(holder.placement, set())
+        if len(workloads) >= 2:
+            return
+        self.holders.setdefault((holder.obj.ident, holder.host, holder.placement), holder)
+        if holder.host in EVERY_ADDRESS:
+            kind, _, name = holder.obj.ident.split("/", 2)
+            workloads.add((kind, name))

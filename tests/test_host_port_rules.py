@@ -254,14 +254,17 @@ def test_a_profile_s_node_listeners_count_only_with_that_profile():
         assert [f for f in lint_text(text, *other).findings if f["rule"] == "PL310"] == []
 
 
-def test_a_workload_written_twice_for_other_nodes_or_addresses_is_the_holder_a_third_meets_there():
-    def pinned(name: str, pool: str, host: str) -> str:  # 11 lines, its hostPort value on the last at column 51
-        return (
-            f"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: {name}}}\nspec:\n  template:\n    spec:\n"
-            f"      nodeSelector: {{pool: {pool}}}\n      containers:\n        - name: main\n"
-            f"          image: example.com/x:1\n          ports: [{{containerPort: 9500, hostPort: 9500, hostIP: {host}}}]\n"
-        )
+def pinned(name: str, pool: str, host: str) -> str:
+    """A DaemonSet for the nodes of one pool holding 9500 on one address: 11 lines, its
+    hostPort value on the last at column 51."""
+    return (
+        f"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: {name}}}\nspec:\n  template:\n    spec:\n"
+        f"      nodeSelector: {{pool: {pool}}}\n      containers:\n        - name: main\n"
+        f"          image: example.com/x:1\n          ports: [{{containerPort: 9500, hostPort: 9500, hostIP: {host}}}]\n"
+    )
 
+
+def test_a_workload_written_twice_for_other_nodes_or_addresses_is_the_holder_a_third_meets_there():
     other_nodes = stream(pinned("a", "x", "10.0.0.1"), pinned("a", "y", "10.0.0.1"), pinned("b", "y", "10.0.0.1"))
     other_address = stream(pinned("a", "y", "10.0.0.1"), pinned("a", "y", "10.0.0.2"), pinned("b", "y", "10.0.0.2"))
     for text in (other_nodes, other_address):
@@ -284,4 +287,25 @@ def test_a_workload_written_twice_for_other_nodes_or_addresses_is_the_holder_a_t
             35,
             'hostPort 9500 of container "main" in DaemonSet "a" is also held by DaemonSet "b" (hostPort 9500, manifest.yaml:23)',
         ),
+    ]
+
+
+def test_two_holders_on_every_address_do_not_hide_a_later_one_on_other_nodes_or_one_address():
+    held = 'hostPort 9500 of container "main" in DaemonSet "{}" is also held by DaemonSet "{}" (hostPort 9500, manifest.yaml:{})'
+    other_nodes = stream(
+        pinned("a", "x", "0.0.0.0"), pinned("b", "x", "0.0.0.0"), pinned("c", "y", "0.0.0.0"), pinned("d", "y", "0.0.0.0")
+    )
+    one_address = stream(
+        pinned("a", "x", "10.0.0.1"), pinned("b", "x", "10.0.0.1"), pinned("c", "x", "10.0.0.2"), pinned("d", "x", "10.0.0.2")
+    )
+    for text in (other_nodes, one_address):
+        assert [(line, message) for _, _, line, _, message in found(text, "PL309")] == [
+            (23, held.format("b", "a", 11)),
+            (47, held.format("d", "c", 35)),
+        ]
+    # names the API server refuses are still names: "/" in one is not a separator
+    slashed = stream(pinned("a/1", "x", "0.0.0.0"), pinned("a/2", "x", "0.0.0.0"), pinned("a/1", "x", "0.0.0.0"))
+    assert [(line, message) for _, _, line, _, message in found(slashed, "PL309")] == [
+        (23, held.format("a/2", "a/1", 11)),
+        (35, held.format("a/1", "a/2", 23)),
     ]
