@@ -20,7 +20,7 @@ from typing import IO, Iterable, Iterator
 from .findings import LEVEL_RANK, Finding
 
 SPILL_AT = 5_000
-CHUNK = 500
+CHUNK = 100
 
 
 class SpillError(Exception):
