@@ -9,6 +9,7 @@ kind: Service
 metadata: {{name: {name}}}
 spec:
   type: NodePort
+  selector: {{app: {name}}}
   ports:
 {ports}"""
 TCP = "    - {name: http, port: 80, nodePort: 30080}\n"
@@ -21,19 +22,19 @@ def conflicts(*documents: str) -> list[tuple[int, str]]:
 
 
 def test_a_service_defined_again_after_another_service_is_reported_against_that_one():
-    # lines: a (TCP at 7, UDP at 8), ---, b (TCP at 16), ---, a again (TCP at 24)
+    # lines: a (TCP at 8, UDP at 9), ---, b (TCP at 18), ---, a again (TCP at 27)
     found = conflicts(
         SERVICE.format(name="a", ports=TCP + UDP), SERVICE.format(name="b", ports=TCP), SERVICE.format(name="a", ports=TCP)
     )
     assert found == [
-        (16, 'nodePort 30080 of Service "b" is already used by Service "a" (port "http", manifest.yaml:7)'),
-        (24, 'nodePort 30080 of Service "a" is already used by Service "b" (port "http", manifest.yaml:16)'),
+        (18, 'nodePort 30080 of Service "b" is already used by Service "a" (port "http", manifest.yaml:8)'),
+        (27, 'nodePort 30080 of Service "a" is already used by Service "b" (port "http", manifest.yaml:18)'),
     ]
 
 
 def test_a_base_and_an_overlay_of_one_service_share_its_nodeport_and_the_next_service_clashes_with_the_first():
-    # lines: a (TCP at 7, UDP at 8), ---, a again (UDP at 16, TCP at 17), ---, b (TCP at 25)
+    # lines: a (TCP at 8, UDP at 9), ---, a again (UDP at 18, TCP at 19), ---, b (TCP at 28)
     found = conflicts(
         SERVICE.format(name="a", ports=TCP + UDP), SERVICE.format(name="a", ports=UDP + TCP), SERVICE.format(name="b", ports=TCP)
     )
-    assert found == [(25, 'nodePort 30080 of Service "b" is already used by Service "a" (port "http", manifest.yaml:7)')]
+    assert found == [(28, 'nodePort 30080 of Service "b" is already used by Service "a" (port "http", manifest.yaml:8)')]
