@@ -31,8 +31,12 @@ def test_spilled_findings_come_back_sorted_every_time():
 
 def test_counts_for_the_exit_code_and_summary():
     store = FindingStore(limit=2)
-    for f in (finding("a", 1, "note"), finding("a", 2, "warning"), finding("a", 3, "error", suppressed=True)):
+    assert not store
+    store.add(finding("a", 1, "note"))
+    assert store
+    for f in (finding("a", 2, "warning"), finding("a", 3, "error", suppressed=True)):
         store.add(f)
+    assert store and len(store) == 3
     assert dict(store.levels) == {"note": 1, "warning": 1}
     assert store.suppressed == 1
     assert store.at_or_above("warning") and not store.at_or_above("error")
