@@ -23,14 +23,21 @@ class OutputError(Exception):
 
 
 def write(chunks: Iterable[str], target: str | None, what: str = "the report") -> None:
-    """The report (or ``what`` else) into the file ``target``, or to stdout when it is None."""
-    if target is None:
-        _to_stdout(chunks)
-        return
+    """The report (or ``what`` else) into the file ``target``, or to stdout when it is None.
+    A report generator is closed whatever happens, so that its ``finally`` blocks run now
+    (runner._then_stderr pauses the garbage collector until its last chunk)."""
     try:
-        _to_file(chunks, target)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write {what}: {exc.strerror or exc}") from None
+        if target is None:
+            _to_stdout(chunks)
+            return
+        try:
+            _to_file(chunks, target)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write {what}: {exc.strerror or exc}") from None
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
 def refuse_inputs(target: str | None, inputs: Iterable[str], flag: str = "--output", what: str = "the report") -> None:

@@ -8,6 +8,7 @@ worker processes (linter/parallel.py); every wait is bounded by a timeout in the
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import signal
@@ -18,10 +19,8 @@ import time
 import pytest
 import typer
 from conftest import cli
-
-from portlint import __version__
+from portlint import __version__, output, parallel, store
 from portlint import cli as cli_mod
-from portlint import output, parallel, store
 from portlint.store import FindingStore
 
 POD = """apiVersion: v1
@@ -104,6 +103,8 @@ def test_a_full_disk_is_one_error_and_the_old_report_stays(tmp_cwd, monkeypatch)
     assert (tmp_cwd / "out.sarif").read_text() == OLD
     assert made == [str(tmp_cwd / ".out.sarif.x.tmp")]
     assert sorted(os.listdir(tmp_cwd)) == [".git", "out.sarif", "pod.yaml"]
+    # the report generator was closed: the garbage collector it paused runs again
+    assert gc.isenabled()
 
 
 def test_a_new_report_gets_the_mode_open_gives_and_a_replaced_one_keeps_its_own(tmp_cwd):
