@@ -247,7 +247,7 @@ def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> N
     items = _StreamedItems(doc, ctx, object_rules, result)
     root, problems, streamed = tree.parse_streaming_items(doc.text, doc.first_line, items.lint)
     if streamed:
-        if k8s.is_list(root) and not clusterconfig.is_distribution_config(doc.path):
+        if k8s.is_list(root):
             items.keep(raw, ctx, result)
             return
         root, problems = tree.parse(doc.text, doc.first_line)  # not a List after all: the whole tree

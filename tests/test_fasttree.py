@@ -253,8 +253,39 @@ def test_a_list_linted_item_by_item_reports_each_object_once():
 
     text = "apiVersion: v1\nkind: List\nitems:\n" + _nodeport_service("a", 30080) + _nodeport_service("b", 30080)
     expected = [("PL303", 17, 28)]
-    assert lint_text(text).triples() == expected
+    streamed = lint_text(text)
+    assert streamed.triples() == expected
     anchored = text + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: &m {name: c}\n"
-    assert lint_text(anchored).triples() == expected
+    whole = lint_text(anchored)
+    assert whole.triples() == expected
+    # the same object path (items[1]) either way: the same fingerprint
+    assert streamed.findings[0]["fingerprint"] == whole.findings[0]["fingerprint"]
     not_a_list = text.replace("kind: List", "kind: Thing")  # its items are not objects
     assert lint_text(not_a_list).triples() == []
+
+
+@needs_fasttree
+def test_tree_parse_builds_in_c_unless_told_or_unless_the_text_has_other_line_breaks(monkeypatch):
+    from portlint import eventtree
+
+    calls = []
+    monkeypatch.setattr(eventtree, "parse", lambda text, first_line: calls.append(text) or (None, []))
+    assert type(REAL_PARSE("a: 1\n")[0]) is tree.Mapping and calls == []
+    REAL_PARSE("a: 1\n", accelerated=False)
+    REAL_PARSE("a: 'x\u2028y'\n")  # libyaml counts U+2028 as a line break; editors do not
+    REAL_PARSE("a: &x 1\n")  # a Fallback
+    assert calls == ["a: 1\n", "a: 'x\u2028y'\n", "a: &x 1\n"]
+
+
+@needs_fasttree
+def test_a_list_of_one_item_is_streamed_too():
+    handed = []
+    root, _, streamed = tree.parse_streaming_items("kind: List\nitems:\n- a: 1\n", 1, handed.append)
+    assert streamed and len(handed) == 1 and root.get("items").items == []
+
+
+def test_problems_count_lines_from_the_documents_first_line():
+    """A duplicate key falls back to the reference builder, whose problems are 1-based in the
+    file: line 2 of a document that starts the file, line 11 of one that starts at line 10."""
+    assert [(p.line, p.col) for p in REAL_PARSE("a: 1\na: 2\n")[1]] == [(2, 1)]
+    assert [(p.line, p.col) for p in REAL_PARSE("a: 1\na: 2\n", 10)[1]] == [(11, 1)]
