@@ -324,7 +324,6 @@ static CollectionObject *new_collection(PyTypeObject *cls, yaml_mark_t start) {
 
 typedef struct {
     CollectionObject *node; /* borrowed: its parent (or the root) holds it */
-    ScalarObject *pending_key; /* owned: the outer mapping's key waiting for this value */
     int flow;
     int streams; /* the root's "items" sequence, handed to on_item item by item */
 } Frame;
@@ -344,7 +343,7 @@ static int fallback(const char *why) {
     return -1;
 }
 
-static int push(Builder *b, CollectionObject *node, ScalarObject *pending_key, int flow) {
+static int push(Builder *b, CollectionObject *node, int flow) {
     if (b->depth == b->capacity) {
         Py_ssize_t capacity = b->capacity ? b->capacity * 2 : 64;
         Frame *frames = PyMem_Realloc(b->frames, capacity * sizeof(Frame));
@@ -356,7 +355,6 @@ static int push(Builder *b, CollectionObject *node, ScalarObject *pending_key, i
         b->capacity = capacity;
     }
     b->frames[b->depth].node = node;
-    b->frames[b->depth].pending_key = pending_key;
     b->frames[b->depth].flow = flow;
     b->frames[b->depth].streams = 0;
     b->depth++;
@@ -572,12 +570,12 @@ static int run(Builder *b, PyObject **root) {
                 break;
             }
             int streams = !mapping && opens_items(b, pending_key);
-            if (attach(b, (PyObject *)node, &pending_key, root) < 0 || push(b, node, pending_key, flow) < 0) {
+            /* attached as a value (a collection as a key falls back), so no key is pending */
+            if (attach(b, (PyObject *)node, &pending_key, root) < 0 || push(b, node, flow) < 0) {
                 failed = 1;
                 break;
             }
             b->frames[b->depth - 1].streams = streams;
-            pending_key = NULL; /* now owned by the frame */
             break;
         }
         case YAML_SEQUENCE_END_EVENT:
@@ -586,8 +584,8 @@ static int run(Builder *b, PyObject **root) {
             frame->node->em = from_libyaml(event->end_mark);
             if (frame->flow)
                 flow_depth--;
-            Py_XDECREF(pending_key); /* none: a mapping ends after a value */
-            pending_key = frame->pending_key;
+            Py_CLEAR(pending_key); /* none: a mapping ends after a value, and the outer
+                                    * collection's key was taken by this one */
             failed = deliver(b) < 0;
             break;
         }
@@ -645,8 +643,6 @@ static PyObject *build(PyObject *module, PyObject *args) {
     yaml_parser_set_input_string(&b.parser, (const unsigned char *)utf8, (size_t)size);
     PyObject *root = NULL;
     int failed = run(&b, &root);
-    for (Py_ssize_t i = 0; i < b.depth; i++)
-        Py_XDECREF(b.frames[i].pending_key);
     PyMem_Free(b.frames);
     if (b.has_event)
         yaml_event_delete(&b.event);

@@ -288,18 +288,22 @@ class _StreamedItems:
     linted again from its whole tree and these are dropped."""
 
     def __init__(self, doc, ctx, object_rules, result: RunResult) -> None:
-        self.doc, self.object_rules = doc, object_rules
-        self.ctx = Context(ctx.settings, ctx.kubernetes_version)
-        self.result = RunResult(result.findings, result.rules)  # its notifications only
+        self.doc, self.outer, self.object_rules, self.outer_result = doc, ctx, object_rules, result
+        self.ctx: Context | None = None  # made at the first item: most documents are not Lists
+        self.result: RunResult | None = None  # its notifications only
         self.raw: list[Finding] = []
         self.index = 0
 
     def lint(self, item) -> None:
+        if self.ctx is None:
+            self.ctx = Context(self.outer.settings, self.outer.kubernetes_version)
+            self.result = RunResult(self.outer_result.findings, self.outer_result.rules)
         for manifest in k8s.list_item(self.doc, item, self.index):
             _lint_manifest(manifest, self.ctx, self.object_rules, self.result, self.raw)
         self.index += 1
 
     def keep(self, raw: list, ctx, result: RunResult) -> None:
+        """Only after items were handed out (the parse said so)."""
         raw.extend(self.raw)
         ctx.facts.merge(self.ctx.facts)
         result.notifications.extend(self.result.notifications)

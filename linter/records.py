@@ -17,19 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from operator import attrgetter
 
-
-def _positional(cls: type) -> type:
-    """Give ``cls`` a ``__reduce__`` that rebuilds it from its field values, when it can."""
-    declared = fields(cls)
-    if hasattr(cls, "__post_init__") or not all(f.init and not f.kw_only for f in declared):
-        return cls
-    values = cls._values
-    cls.__reduce__ = lambda record: (cls, values(record))
-    cls._field_values = staticmethod(values)
-    cls._field_index = {f.name: i for i, f in enumerate(declared)}
-    return cls
-
-
 # dataclasses writes and compiles __eq__ and __repr__ for every class at every start (a third
 # of a plain check's start-up before these): the records share one of each instead, over the
 # field values, as dataclasses' own compare them (same class, fields in order).
@@ -50,8 +37,12 @@ def _repr(self) -> str:
     return f"{self.__class__.__qualname__}({shown})"
 
 
-def _shared_methods(cls: type, hashable: bool) -> type:
-    names = tuple(f.name for f in fields(cls))
+def _finish(cls: type, hashable: bool) -> type:
+    """Give a record the shared methods over its field values, and, when its ``__init__`` takes
+    every field in order (no ``init=False`` or keyword-only field, no ``__post_init__``), a
+    ``__reduce__`` and ``copy_with`` that rebuild it from those values."""
+    declared = fields(cls)
+    names = tuple(f.name for f in declared)
     if len(names) > 1:
         values = attrgetter(*names)
     elif names:
@@ -63,31 +54,28 @@ def _shared_methods(cls: type, hashable: bool) -> type:
     cls.__eq__ = _eq
     cls.__repr__ = _repr
     cls.__hash__ = _hash if hashable else None  # a mutable record is not hashable, as with eq=True
+    if not hasattr(cls, "__post_init__") and all(f.init and not f.kw_only for f in declared):
+        cls.__reduce__ = lambda record: (cls, values(record))
+        cls._rebuilt_from_values = True
     return cls
 
 
 def frozen(cls: type) -> type:
-    made = dataclass(frozen=True, slots=True, repr=False, eq=False, match_args=False)(cls)
-    return _positional(_shared_methods(made, hashable=True))
+    return _finish(dataclass(frozen=True, slots=True, repr=False, eq=False, match_args=False)(cls), hashable=True)
 
 
 def mutable(cls: type) -> type:
-    made = dataclass(slots=True, repr=False, eq=False, match_args=False)(cls)
-    return _positional(_shared_methods(made, hashable=False))
+    return _finish(dataclass(slots=True, repr=False, eq=False, match_args=False)(cls), hashable=False)
 
 
 def copy_with(record, **changes):
-    """``dataclasses.replace`` for records, without its per-call ``fields()``: the field
-    values read at once, only the changed ones set by position (a script analysis reused
-    for each document that repeats it is copied this way, every write and fact of it)."""
+    """``dataclasses.replace`` for records, without its per-call ``fields()``."""
     cls = type(record)
-    index = getattr(cls, "_field_index", None)
-    if index is None:
+    if not getattr(cls, "_rebuilt_from_values", False):
         return replace(record, **changes)
-    values = list(cls._field_values(record))
-    for name, value in changes.items():
-        position = index.get(name)
-        if position is None:
-            raise TypeError(f"{cls.__name__} has no field {name}")
-        values[position] = value
+    values = [
+        changes.pop(name) if name in changes else value for name, value in zip(cls._names, cls._values(record), strict=True)
+    ]
+    if changes:
+        raise TypeError(f"{cls.__name__} has no field {', '.join(changes)}")
     return cls(*values)

@@ -174,7 +174,7 @@ def parse(text: str, first_line: int = 1, accelerated: bool = True) -> tuple[Nod
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the tree has no cycles; the collector would triple the parse time
     try:
-        if accelerated and _fasttree is not None and not has_other_breaks(text):
+        if accelerated and _c_builder_may_take(text):
             try:
                 return _fasttree.build(text), []
             except _fasttree.Fallback:
@@ -200,7 +200,7 @@ def parse_streaming_items(text: str, first_line: int, on_item) -> tuple[Node | N
         taken += 1
         on_item(item)
 
-    if _fasttree is not None and not has_other_breaks(text):
+    if _c_builder_may_take(text):
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -221,6 +221,11 @@ OTHER_BREAKS = re.compile("[\u0085\u2028\u2029]")
 
 def has_other_breaks(text: str) -> bool:
     return not text.isascii() and OTHER_BREAKS.search(text) is not None  # isascii(): 40x faster
+
+
+def _c_builder_may_take(text: str) -> bool:
+    """The C builder is there and its marks count lines as editors do for this text."""
+    return _fasttree is not None and not has_other_breaks(text)
 
 
 # -- typed views on scalars, as Kubernetes' decoder (YAML 1.1 via sigs.k8s.io/yaml) reads them
