@@ -65,6 +65,14 @@ else:  # pragma: no cover - exercised only where the extension was not built
             self.merges: list | None = None
             self.sm = self.em = sm
 
+        def get(self, key: str):
+            """The value node of ``key``, own keys first, then merged ones (``Mapping.entry``);
+            _fasttree.MappingBase has the same in C."""
+            found = self.entries.get(key)  # the common case, without a second call
+            if found is None and self.merges is not None:
+                found = self.entry(key)
+            return found[1] if found is not None else None
+
 
 def is_plain(node: Scalar) -> bool:
     return not node.style and node.tag is None
@@ -117,12 +125,6 @@ class Mapping(_MappingBase):
             if m.merges:
                 stack.extend(reversed(m.merges))
         return None
-
-    def get(self, key: str) -> Node | None:
-        found = self.entries.get(key)  # the common case, without a second call
-        if found is None and self.merges is not None:
-            found = self.entry(key)
-        return found[1] if found is not None else None
 
     def items(self) -> Iterator[tuple[str, Scalar, Node]]:
         """(key, key node, value node) for own keys, then merged keys not overridden."""
@@ -236,7 +238,7 @@ _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 def is_null(node: Node | None) -> bool:
-    return node is None or (node.__class__ is Scalar and is_plain(node) and node.value in _NULL)
+    return node is None or (node.__class__ is Scalar and not node.style and node.tag is None and node.value in _NULL)
 
 
 def as_bool(node: Node | None) -> bool | None:
@@ -267,18 +269,21 @@ def as_int(node: Node | None) -> int | None:
 
 def as_str(node: Node | None) -> str | None:
     """The text of a scalar that is not null; None for collections and nulls."""
-    if node.__class__ is not Scalar or is_null(node):
+    if node.__class__ is not Scalar or (not node.style and node.tag is None and node.value in _NULL):  # is_null, inline
         return None
     return node.value
 
 
-def dig(node: Node | None, *keys: str) -> Node | None:
+def _dig(node: Node | None, *keys: str) -> Node | None:
     """Follow mapping keys; None as soon as a step is missing or not a mapping."""
     for key in keys:
         if type(node) is not Mapping:
             return None
         node = node.get(key)
     return node
+
+
+dig = _dig if _fasttree is None else _fasttree.dig  # the same, in C (a hot path of every rule)
 
 
 def sequence_items(node: Node | None) -> list[Node]:

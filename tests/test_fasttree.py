@@ -180,6 +180,36 @@ def test_the_reference_builder_makes_the_same_node_types():
         del mapping.sm
 
 
+LOOKUPS = "base: &b {image: a, name: base}\nc:\n  <<: *b\n  name: mine\n  ports: [80]\n"
+
+
+@needs_fasttree
+@pytest.mark.parametrize("dig", [tree._dig, fasttree.dig], ids=["python", "c"])
+def test_dig_follows_own_and_merged_keys_and_stops_at_anything_else(dig):
+    root, _ = tree.parse(LOOKUPS)
+    assert dig(root) is root
+    assert dig(root, "c", "name").value == "mine"  # own keys win over merged ones
+    assert dig(root, "c", "image").value == "a"  # from the merged mapping
+    assert dig(root, "c", "absent") is None and dig(root, "absent", "name") is None
+    assert dig(root, "c", "ports", "0") is None  # a sequence has no keys
+    assert dig(root, "c", "name", "x") is None  # nor has a scalar
+    assert dig(None, "c") is None
+
+
+@needs_fasttree
+def test_the_c_lookups_refuse_a_mapping_whose_storage_was_replaced():
+    root = fasttree.build("a: 1\n")
+    assert root.get("a").value == "1" and root.get("b") is None
+    root.entries = {"a": ["not", "a tuple"]}
+    with pytest.raises(TypeError, match="not a \\(key node, value node\\) tuple"):
+        root.get("a")
+    root.entries = [("a", 1)]
+    with pytest.raises(TypeError, match="entries are not a dict"):
+        fasttree.dig(root, "a")
+    with pytest.raises(TypeError, match="needs a node"):
+        fasttree.dig()
+
+
 # -- the objects of a List, handed out one by one (tree.parse_streaming_items)
 
 BLOCK_LIST = """apiVersion: v1
