@@ -13,13 +13,12 @@ that finding, never a new one of the same rule in the same file.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
 from typing import Iterable
 
 from .bounded import Refused, read_regular
 from .config import ConfigError
 from .findings import Finding, suppress
-from .records import frozen, mutable
+from .records import as_dict, field_names, frozen, mutable
 from .report import BaselineSummary, numbered
 from .sources import display_path
 from .suppressions import ALL, Suppression
@@ -56,7 +55,7 @@ def entry(finding: Finding) -> Entry:
 
 def dumps(entries: Iterable[Entry]) -> str:
     """The file's text: sorted entries, one a line, so that a change shows as a line in a diff."""
-    lines = [json.dumps(asdict(e), ensure_ascii=False) for e in sorted(entries, key=Entry.order)]
+    lines = [json.dumps(as_dict(e), ensure_ascii=False) for e in sorted(entries, key=Entry.order)]
     inner = "\n    " + ",\n    ".join(lines) + "\n  " if lines else ""
     return f'{{\n  "version": {VERSION},\n  "findings": [{inner}]\n}}\n'
 
@@ -81,7 +80,7 @@ def load(path: str) -> Baseline:
 def _entry(item, path: str, index: int) -> Entry:
     if not isinstance(item, dict) or not isinstance(item.get("rule"), str) or not isinstance(item.get("fingerprint"), str):
         raise ConfigError(f"{path}: findings[{index}]: not a baseline entry (rule and fingerprint strings)")
-    values = [item.get(f.name) for f in fields(Entry)]
+    values = [item.get(name) for name in field_names(Entry)]
     if not all(value is None or isinstance(value, str) for value in values):
         raise ConfigError(f"{path}: findings[{index}]: path and resource must be strings or null")
     return Entry(*values)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import field
 from typing import Any
 
 from .bounded import Refused, read_regular
@@ -18,7 +17,7 @@ from .excludes import Excludes
 from .findings import Location
 from .ignores import IgnoreEntry, entry
 from .network import CONFIG, FLAG, KINDS, Declaration, RangeError
-from .records import mutable
+from .records import field, mutable
 from .sysctls import parse_version
 
 CONFIG_NAMES = (".portlint.yaml", ".portlint.yml")

@@ -26,7 +26,6 @@ import contextlib
 import gc
 import os
 import traceback
-from dataclasses import field
 from types import ModuleType
 from typing import Iterable
 
@@ -36,7 +35,7 @@ from .config import Settings
 from .excludes import Excludes
 from .findings import Finding, Location, report, suppress
 from .network import NodeNetwork
-from .records import mutable
+from .records import field, mutable
 from .store import FindingStore, SpillError
 from .sysctls import parse_version
 

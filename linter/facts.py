@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import field
 from sys import intern
 
 from . import clusterconfig, k8s, ledger, writes
@@ -21,7 +20,7 @@ from .findings import Location
 from .k8s import ObjectRef, ref
 from .network import MANIFEST, Declaration
 from .podsysctls import pod_sysctls
-from .records import mutable
+from .records import field, mutable
 from .scalarpos import ScalarMap
 from .store import RecordLog
 from .sysctls import EPHEMERAL_RANGE, RESERVED_PORTS, normalize

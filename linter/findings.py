@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import TYPE_CHECKING
 
-from .records import frozen, mutable
+from .records import field, frozen, mutable
 
 if TYPE_CHECKING:
     from .suppressions import Suppression

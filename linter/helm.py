@@ -23,13 +23,12 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from dataclasses import field
 from typing import Mapping
 
 from .bounded import Refused, read_regular
 from .findings import Finding, Location
 from .numbers import parse_int
-from .records import mutable
+from .records import field, mutable
 from .sources import SourceFile, display_path, split_documents
 
 APPROXIMATE = "approximate template line"

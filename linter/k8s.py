@@ -7,11 +7,10 @@ as names. What does not have the expected shape is skipped, and the rest is stil
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Iterator
 
 from .findings import Location
-from .records import frozen, mutable
+from .records import field, frozen, mutable
 from .sources import Document
 from .suppressions import NONE, Suppression, annotation, find
 from .tree import Mapping, Node, Scalar, Sequence, as_bool, as_str, dig, sequence_items

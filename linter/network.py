@@ -8,11 +8,10 @@ comma list of ports and ranges. All three forms parse here, with one clear error
 from __future__ import annotations
 
 import re
-from dataclasses import field
 
 from .findings import Location
 from .numbers import parse_int
-from .records import frozen, mutable
+from .records import field, frozen, mutable
 
 DEFAULT_EPHEMERAL = "32768-60999"  # Linux default net.ipv4.ip_local_port_range
 DEFAULT_NODE_PORTS = "30000-32767"  # kube-apiserver default --service-node-port-range

@@ -17,12 +17,11 @@ node's ``/proc/sys`` or ``/etc/sysctl.d``.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 
 from . import script_memo
 from .argv import SHELLS, WRAPPERS, Entered, Invocation, basename, script_file_index, script_index, unwrap
 from .conditions import MAX_CALL_DEPTH, Fact, facts_at
-from .records import copy_with, frozen, mutable
+from .records import copy_with, field, frozen, mutable
 from .scalarpos import ScalarMap
 from .script import MAX_NESTING, Enclosing, Script, command_arguments, redirections_of, word_text
 from .sources import Document

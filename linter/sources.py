@@ -15,14 +15,13 @@ import os
 import re
 import stat
 import sys
-from dataclasses import field
 from typing import BinaryIO, Iterable, Iterator
 
 from . import suppressions
 from .charts import CHART_FILE, TEMPLATES, Found, chart_input, chart_of, outermost
 from .excludes import NOTHING, Excludes
 from .findings import Location
-from .records import mutable
+from .records import field, mutable
 from .suppressions import Suppression
 from .tree import end_mark, start_mark
 

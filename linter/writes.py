@@ -26,12 +26,10 @@ the ConfigMap, for the same owner table and messages.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from . import argv, guard, k8s, shell
 from .findings import Location
 from .k8s import ObjectRef, ref
-from .records import frozen, mutable
+from .records import copy_with, frozen, mutable
 from .scalarpos import ScalarMap
 from .sysctls import namespace_of
 from .tree import Mapping, as_bool, as_str, dig, sequence_items
@@ -381,7 +379,7 @@ def _kept_obj(user: ScriptUser, item: KeptFile) -> ObjectRef:
 
 def _tagged(facts: list, file: str) -> list:
     """Facts of a script in ``file``, marked with it (they meet facts of other files)."""
-    return [fact if fact.path else replace(fact, path=file) for fact in facts]
+    return [fact if fact.path else copy_with(fact, path=file) for fact in facts]
 
 
 def _loaded(user: ScriptUser, write: shell.Write, file: str, index, remounts: bool) -> list[ContainerWrite] | None:

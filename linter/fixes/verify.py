@@ -7,12 +7,11 @@ besides its own (guarding a write of the ephemeral range also drops the PL304 it
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import field
 
 from .. import engine
 from ..config import Settings
 from ..findings import Finding
-from ..records import mutable
+from ..records import field, mutable
 from ..rules import RULES
 from ..sources import MemoryInput
 from .edits import Edit, apply, overlapping

@@ -25,12 +25,11 @@ not pay for every format (the XML and JSON writers' imports, the source rereadin
 from __future__ import annotations
 
 import os
-from dataclasses import field
 from types import ModuleType
 from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 
 from ..findings import Finding
-from ..records import frozen
+from ..records import field, frozen
 
 
 @frozen

@@ -6,10 +6,10 @@ known only at the end. The bytes are those of one ``json.dumps(report, indent=2)
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Location
+from ..records import as_dict
 
 if TYPE_CHECKING:
     from . import RunInfo, Summary
@@ -48,6 +48,6 @@ class JsonWriter:
         counts: dict = {"files": summary.files, "errors": list(summary.errors)}
         if summary.baseline is not None:  # only with a baseline: reports without one keep their bytes
             done = summary.baseline
-            counts["baseline"] = {"path": done.path, "suppressed": done.suppressed, "fixed": [asdict(e) for e in done.fixed]}
+            counts["baseline"] = {"path": done.path, "suppressed": done.suppressed, "fixed": [as_dict(e) for e in done.fixed]}
         tail = json.dumps(counts, indent=2, ensure_ascii=False)
         return ("\n  ]," if self.count else "],") + tail[1:] + "\n"
