@@ -19,9 +19,7 @@ chart helm cannot render is one warning naming the chart, the values file and he
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
 from typing import Callable, Iterable
 
 from .findings import Finding, Location
@@ -93,6 +91,8 @@ class Found:
 
 def ci_values(chart: str) -> list[str]:
     """The chart's ``ci/*-values.yaml`` files, sorted (chart-testing's convention)."""
+    import glob  # here, not at the top: only a run with a chart needs it (start-up)
+
     return sorted(glob.glob(os.path.join(glob.escape(chart), "ci", "*-values.yaml")))
 
 
@@ -116,6 +116,8 @@ def render_charts(charts: Iterable[str], render: Callable | None = None) -> tupl
     from .sources import MemoryInput
 
     if render is None:
+        import shutil  # here, not at the top: only a run with a chart needs it (start-up)
+
         if charts and shutil.which("helm") is None:
             return [], [f"note: {c}: Helm chart not rendered (helm is not on PATH); its templates are not linted" for c in charts]
         render = helm_render

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import traceback
 from types import ModuleType
 from typing import Iterable
 
@@ -355,6 +354,8 @@ def _guarded(result: RunResult, rule, where: str, out, call, *args) -> None:
     except RecursionError:
         result.notifications.append(f"internal error in {rule.ID} on {where}: input nested too deeply")
     except Exception as exc:  # noqa: BLE001 - deliberately broad: see docstring
+        import traceback  # here, not at the top: only a failing rule needs it (start-up)
+
         origin = traceback.extract_tb(exc.__traceback__)[-1]
         result.notifications.append(
             f"internal error in {rule.ID} on {where}: {type(exc).__name__}: {exc} "

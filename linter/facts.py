@@ -10,7 +10,6 @@ text looks like a script or a sysctl.conf (others are not kept).
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 from sys import intern
@@ -239,6 +238,8 @@ def _kept_files(manifest: k8s.Manifest, facts: RunFacts) -> None:
                 continue
             text = node.value
             if encoded:
+                import base64  # here, not at the top: only a Secret's data needs it (start-up)
+
                 try:
                     text = base64.b64decode(text, validate=False).decode("utf-8")
                 except (binascii.Error, ValueError):

@@ -14,7 +14,6 @@ import errno
 import io
 import os
 import sys
-import tempfile
 from typing import Iterable
 
 
@@ -106,6 +105,8 @@ def _temporary_beside(real: str) -> tuple[int, str] | None:
     file (the target itself may still be writable, as it was before reports were atomic)."""
     if os.path.exists(real) and not os.path.isfile(real):
         return None
+    import tempfile  # here, not at the top: only a report written to a file needs it (start-up)
+
     directory, name = os.path.split(real)
     try:
         return tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)

@@ -7,7 +7,6 @@ tests/test_docs.py fails when one is stale.
 
 from __future__ import annotations
 
-import inspect
 import sys
 from types import ModuleType
 
@@ -16,6 +15,8 @@ DOCS_URL = "https://github.com/portlint/portlint/blob/main/docs/rules/{id}.md"
 
 def help_markdown(rule: ModuleType) -> str:
     """The rule's docstring, then whether it has a fix and whether the fix is safe."""
+    import inspect  # here: the text report imports this module for its advice (start-up)
+
     return inspect.cleandoc(rule.__doc__ or rule.SUMMARY) + "\n\n" + fix_section(rule.ID)
 
 

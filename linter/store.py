@@ -7,13 +7,12 @@ huge input has. Counts by level are kept as findings arrive, for the exit code a
 
 The facts the run rules read (every nodePort use, every holder of the node's ports) wait the
 same way in a RecordLog, in input order; ``sorted_by`` gives them in another order with the
-same bounded memory. pickle is imported at the first spill: most runs never spill.
+same bounded memory. pickle, tempfile and heapq are imported at the first spill: most runs
+never spill (start-up).
 """
 
 from __future__ import annotations
 
-import heapq
-import tempfile
 from collections import Counter
 from typing import IO, Iterable, Iterator
 
@@ -27,6 +26,8 @@ class SpillError(Exception):
     """The findings (or facts) cannot be kept on disk: the run stops, one line, exit 2."""
 
     def __init__(self, cause: OSError, what: str = "findings") -> None:
+        import tempfile
+
         where = tempfile.gettempdir()
         super().__init__(
             f"cannot keep the {what} in the temporary directory {where}: {cause.strerror or cause}; "
@@ -63,6 +64,8 @@ class FindingStore:
         self._buffer.sort(key=Finding.sort_key)
         if not self._runs:
             return iter(list(self._buffer))
+        import heapq
+
         return heapq.merge(*(_read_run(run) for run in self._runs), list(self._buffer), key=Finding.sort_key)
 
     def at_or_above(self, level: str) -> bool:
@@ -157,6 +160,8 @@ def sorted_by(records: Iterable, key, limit: int = SPILL_AT) -> Iterator:
 
 def _merged(runs: list[IO[bytes]], buffer: list, key) -> Iterator:
     """The sorted runs and the sorted buffer merged; the runs closed (so removed) after."""
+    import heapq
+
     try:
         yield from heapq.merge(*(_read_run(run) for run in runs), buffer, key=key)
     finally:
@@ -178,6 +183,7 @@ def _write_run(records: list) -> IO[bytes]:
     fast; reading a chunk at a time keeps the reader's memory small); closed (so removed) when
     a write fails."""
     import pickle
+    import tempfile
 
     run = tempfile.TemporaryFile(prefix="portlint-")
     try:

@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -96,7 +97,7 @@ def test_a_full_disk_is_one_error_and_the_old_report_stays(tmp_cwd, monkeypatch)
         made.append(path)
         return os.open("/dev/full", os.O_WRONLY), path
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", full_mkstemp)
+    monkeypatch.setattr(tempfile, "mkstemp", full_mkstemp)
     result = cli("check", "pod.yaml", "-f", "sarif", "-o", "out.sarif")
     assert result.exit_code == 2
     assert result.stderr == "portlint: error: out.sarif: cannot write the report: No space left on device\n"
@@ -144,7 +145,7 @@ def test_a_directory_that_refuses_new_files_gets_the_report_in_place(tmp_cwd, mo
     def refused(**_):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", refused)
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
     result = cli("check", "pod.yaml", "-f", "json", "-o", "out.json")
     assert (result.exit_code, result.stderr) == (1, "")
     found = json.loads((tmp_cwd / "out.json").read_text())["findings"]
@@ -379,7 +380,7 @@ def full_temporary_directory(monkeypatch):
         opened.append(handle)
         return handle
 
-    monkeypatch.setattr(store.tempfile, "TemporaryFile", on_dev_full)
+    monkeypatch.setattr(tempfile, "TemporaryFile", on_dev_full)  # the store imports tempfile at its first spill
     return opened
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import random
+import tempfile
 
 import pytest
 from portlint import store as store_module
@@ -90,13 +91,13 @@ def test_sorted_by_is_sorted_whatever_the_runs(limit):
 
 def test_the_runs_of_a_sort_are_closed_once_read(monkeypatch):
     opened = []
-    make = store_module.tempfile.TemporaryFile
+    make = tempfile.TemporaryFile
 
     def recorded(prefix):
         opened.append(make(prefix=prefix))
         return opened[-1]
 
-    monkeypatch.setattr(store_module.tempfile, "TemporaryFile", recorded)
+    monkeypatch.setattr(tempfile, "TemporaryFile", recorded)
     merged = sorted_by([("b", 0), ("a", 1), ("d", 2), ("c", 3)], by_first, limit=2)
     assert [handle.closed for handle in opened] == [False, False]  # a run of each 2 records
     assert list(merged) == [("a", 1), ("b", 0), ("c", 3), ("d", 2)]
@@ -110,7 +111,7 @@ def test_a_log_crosses_processes_as_its_records_order_and_limit():
 
 
 def test_a_log_that_cannot_spill_stops_the_run_naming_the_facts(monkeypatch):
-    monkeypatch.setattr(store_module.tempfile, "TemporaryFile", lambda prefix: open("/dev/full", "wb"))  # noqa: SIM115
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda prefix: open("/dev/full", "wb"))  # noqa: SIM115
     log = RecordLog(by_first, [("a", 0)], limit=2)
     with pytest.raises(SpillError) as raised:
         log.append(("b", 1))
