@@ -81,3 +81,42 @@ def test_the_findings_are_the_same_walked_or_queried(monkeypatch):
     queried = _report(monkeypatch, 0)
     assert script._walked == 0
     assert '"rule": "PL101"' in walked and walked == queried
+
+
+def test_the_bash_grammar_is_loaded_without_the_package_init():
+    import subprocess
+    import sys
+
+    probe = "import sys; from portlint.script import _parser; _parser(); print('tree_sitter_bash' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout == "False\n"
+
+
+def _sexp(grammar) -> str:
+    import tree_sitter
+
+    return str(tree_sitter.Parser(tree_sitter.Language(grammar)).parse(SCRIPTS["function and calls"].encode()).root_node)
+
+
+def test_the_bash_grammar_is_the_package_s_however_it_is_found(monkeypatch):
+    import sys
+    from importlib.machinery import PathFinder
+
+    import tree_sitter_bash
+
+    expected = _sexp(tree_sitter_bash.language())
+    assert "function_definition" in expected
+    monkeypatch.delitem(sys.modules, "tree_sitter_bash")
+    assert _sexp(script._bash_grammar()) == expected  # from the binding alone
+    assert "tree_sitter_bash" not in sys.modules
+    found = PathFinder.find_spec
+    asked = []
+
+    def not_the_first_time(name, path=None, target=None):
+        asked.append(name)
+        return None if len(asked) == 1 else found(name, path, target)
+
+    monkeypatch.setattr(PathFinder, "find_spec", not_the_first_time)
+    assert _sexp(script._bash_grammar()) == expected  # not found that way: the package imported
+    assert asked[0] == "tree_sitter_bash"
+    assert "tree_sitter_bash" in sys.modules
