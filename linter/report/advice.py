@@ -6,7 +6,6 @@ finding of a rule, so it lives in the rule's help and is printed once per rule, 
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING, Iterable
 
 from ..ruledoc import how_to_fix
@@ -17,6 +16,8 @@ if TYPE_CHECKING:
 
 def advice(run: RunInfo, rule_ids: Iterable[str]) -> str:
     """The block for ``rule_ids`` in the registry's order; "" when there is none to give."""
+    import textwrap  # here, not at the top: the text report imports this module (start-up)
+
     wanted = set(rule_ids)
     parts = []
     for rule in run.rules:
