@@ -58,7 +58,7 @@ _KINDS = frozenset(
 )
 _KUBE_PROXY_REPLACEMENT = ("true", "strict")  # the kube-proxy replacement modes that serve NodePorts by themselves
 _CILIUM_SERVES_NODE_PORTS = {"kube-proxy-replacement": _KUBE_PROXY_REPLACEMENT, "enable-node-port": ("true",)}
-_DISTRIBUTION_CONFIG = re.compile(r"(?:^|/)rancher/(k3s|rke2)/config\.yaml(?:\.d/[^/]+\.ya?ml)?$")
+_DISTRIBUTION_CONFIG = r"(?:^|/)rancher/(k3s|rke2)/config\.yaml(?:\.d/[^/]+\.ya?ml)?$"  # compiled at first use (start-up)
 
 
 def collect(manifest: k8s.Manifest, facts) -> None:
@@ -197,7 +197,7 @@ def _kube_proxy_mode(manifest: k8s.Manifest, node: Node | None, key: str, facts)
 
 def is_distribution_config(path: str) -> bool:
     """A k3s or RKE2 config.yaml (or one of its config.yaml.d drop-ins), by its path."""
-    return "rancher/" in path and _DISTRIBUTION_CONFIG.search(path) is not None
+    return "rancher/" in path and re.search(_DISTRIBUTION_CONFIG, path) is not None
 
 
 def collect_distribution_config(doc: Document, root: Node | None, facts) -> None:
@@ -206,7 +206,7 @@ def collect_distribution_config(doc: Document, root: Node | None, facts) -> None
     mode (a ``kube-proxy-arg`` entry ``proxy-mode=...``)."""
     if type(root) is not Mapping:
         return
-    distribution = _DISTRIBUTION_CONFIG.search(doc.path).group(1)
+    distribution = re.search(_DISTRIBUTION_CONFIG, doc.path).group(1)
     obj = ObjectRef(
         f"{distribution}-config/{doc.path}", f"the {distribution} config", doc.template, (), f"{doc.path}#{doc.index}"
     )

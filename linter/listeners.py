@@ -32,7 +32,7 @@ REMOTE_WORDS = frozenset(
     "public remote server service target upstream".split()
 )
 _WORDS = re.compile(r"[-._]")
-_HOST_PORT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(\[[^\]]*\]|[^/:\[\]]*):([0-9]+)(?:/.*)?$", re.I)
+_HOST_PORT = r"(?i)^(?:[a-z][a-z0-9+.-]*://)?(\[[^\]]*\]|[^/:\[\]]*):([0-9]+)(?:/.*)?$"  # compiled at first use (start-up)
 
 
 @frozen
@@ -118,7 +118,7 @@ def flag_ports(name: str, value: str) -> list[tuple[str, int]]:
         return []
     found = []
     for part in value.split(","):
-        match = _HOST_PORT.match(part.strip())
+        match = re.match(_HOST_PORT, part.strip())
         if match is None:
             continue
         port = parse_int(match.group(2))

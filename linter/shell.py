@@ -310,10 +310,12 @@ def _code_index(program: str, args: list[str]) -> int | None:
     return None
 
 
-_PY_OPEN = re.compile(r"""open\(\s*(?:r?['"])([^'"]+)['"]\s*,\s*(?:mode\s*=\s*)?['"]([^'"]*)['"]""")
-_PY_PATH = re.compile(r"""Path\(\s*['"]([^'"]+)['"]\s*\)\s*\.\s*write_(?:text|bytes)\(""")
-_PY_WRITE = re.compile(r"""\.write(?:_text)?\(\s*b?(['"])([^'"]*)\1""")
-_PERL_OPEN = re.compile(r"""open\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?:['"](\+?>>?)['"]\s*,\s*['"]([^'"]+)['"]|['"]\s*(\+?>>?)\s*([^'"]+)['"])""")
+# The one-liners' patterns, compiled (and cached by re) at the first one-liner that names
+# /proc/sys or a mount, not at start-up.
+_PY_OPEN = r"""open\(\s*(?:r?['"])([^'"]+)['"]\s*,\s*(?:mode\s*=\s*)?['"]([^'"]*)['"]"""
+_PY_PATH = r"""Path\(\s*['"]([^'"]+)['"]\s*\)\s*\.\s*write_(?:text|bytes)\("""
+_PY_WRITE = r"""\.write(?:_text)?\(\s*b?(['"])([^'"]*)\1"""
+_PERL_OPEN = r"""open\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?:['"](\+?>>?)['"]\s*,\s*['"]([^'"]+)['"]|['"]\s*(\+?>>?)\s*([^'"]+)['"])"""
 
 
 def _one_liner_writes(program: str, code: str, mounts: HostMounts) -> list[tuple[Target, str | None]]:
@@ -325,15 +327,15 @@ def _one_liner_writes(program: str, code: str, mounts: HostMounts) -> list[tuple
     found: list[tuple[Target, str | None]] = []
     paths: list[str] = []
     if program == "perl":
-        for match in _PERL_OPEN.finditer(code):
+        for match in re.finditer(_PERL_OPEN, code):
             paths.append(match.group(2) or match.group(4).strip())
         value = None
     else:
-        for match in _PY_OPEN.finditer(code):
+        for match in re.finditer(_PY_OPEN, code):
             if any(c in match.group(2) for c in "wax+"):
                 paths.append(match.group(1))
-        paths.extend(m.group(1) for m in _PY_PATH.finditer(code))
-        written = _PY_WRITE.search(code)
+        paths.extend(m.group(1) for m in re.finditer(_PY_PATH, code))
+        written = re.search(_PY_WRITE, code)
         value = written.group(2).strip() if written else None
     for path in paths:
         target = sysctl_target(path, mounts)

@@ -66,7 +66,7 @@ def namespace_of(name: str) -> str | None:
     return None
 
 
-_VERSION = re.compile(r"v?1\.([0-9]+)(?:\.[0-9]+)?")
+_VERSION = r"v?1\.([0-9]+)(?:\.[0-9]+)?"  # compiled at first use: a run that names a version (start-up)
 
 
 def parse_version(text: str | None) -> tuple[int, int]:
@@ -74,7 +74,7 @@ def parse_version(text: str | None) -> tuple[int, int]:
     Raises ValueError for anything else."""
     if not text:
         return NEWEST_KNOWN
-    match = _VERSION.fullmatch(text)
+    match = re.fullmatch(_VERSION, text)
     minor = parse_int(match.group(1)) if match else None
     if minor is None:
         raise ValueError(f"'{text}' is not a Kubernetes version like 1.31")
