@@ -1,9 +1,12 @@
 """The ``portlint`` command's entry point: ``main()``, and what ``check`` does with its options.
 
-A plain ``portlint check PATH...`` (no option: the pre-commit hook's call) runs here without
+``portlint check`` with paths and options this module reads itself (CHECK_FLAGS: every option
+of check, in the forms click reads alike, with valid values: the pre-commit hook's call and
+the CI action's ``--format sarif --output FILE --fail-on never -- PATHS``) runs here without
 importing typer, whose import and command building cost more than linting a small file; every
-other command line goes to the typer app (commands.py: the commands, flags and help). Both
-paths run ``run_check`` with a ``CheckOptions``, whose defaults are the flags' defaults.
+other command line (help, errors, other commands) goes to the typer app (commands.py: the
+commands, flags and help). Both run ``run_check`` with a ``CheckOptions``, whose defaults are
+the flags' defaults.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage,
 configuration, input or I/O errors (always one line on stderr, never a traceback); 130 and
@@ -75,16 +78,89 @@ class CheckOptions:
         return cls(**{name: value.value if isinstance(value, Enum) else value for name, value in options.items()})
 
 
-def plain_check(args: list[str]) -> list[str] | None:
-    """The paths of ``check PATH...`` when nothing else is on the command line (no token that
-    click could read as an option: ``-`` alone is stdin, a path), else None: typer parses it.
-    Not on Windows, where click expands wildcards, nor for a shell completion request."""
+# How a flag of check is read: its choices, or one of these
+TEXT = "text"  # a value, any text
+TEXTS = "texts"  # a value, repeatable: a list
+ON = "on"  # no value: True when given
+
+# The options of ``check`` that the entry point reads itself: flag -> (CheckOptions field, how).
+# The typer app (commands.py) declares the same flags; tests/test_plain_check.py checks that
+# the two agree.
+CHECK_FLAGS = {
+    "--format": ("format", tuple(WRITERS)),
+    "-f": ("format", tuple(WRITERS)),
+    "--output": ("output", TEXT),
+    "-o": ("output", TEXT),
+    "--color": ("color", tuple(choice.value for choice in Colour)),
+    "--sarif-category": ("sarif_category", TEXT),
+    "--config": ("config", TEXT),
+    "--ephemeral-port-range": ("ephemeral_port_range", TEXT),
+    "--node-port-range": ("node_port_range", TEXT),
+    "--reserved-ports": ("reserved_ports", TEXT),
+    "--profile": ("profile", TEXT),
+    "--kubernetes-version": ("kubernetes_version", TEXT),
+    "--select": ("select", TEXTS),
+    "--ignore": ("ignore", TEXTS),
+    "--fail-on": ("fail_on", tuple(choice.value for choice in FailOn)),
+    "--require-reason": ("require_reason", ON),
+    "--baseline": ("baseline", TEXT),
+    "--write-baseline": ("write_baseline", TEXT),
+    "--statistics": ("statistics", ON),
+    "--show-fixes": ("show_fixes", ON),
+    "--stdin-filename": ("stdin_filename", TEXT),
+    "--helm-chart": ("helm_chart", TEXT),
+    "--fix": ("fix", ON),
+    "--diff": ("diff", ON),
+    "--unsafe-fixes": ("unsafe_fixes", ON),
+}
+
+
+def plain_check(args: list[str]) -> tuple[list[str], CheckOptions] | None:
+    """The paths and options of ``check ...`` when the entry point can read the command line
+    as click would, else None: typer parses it (and words the help and every error). Read
+    here: paths (``-`` alone is stdin; every word after ``--``) and CHECK_FLAGS as ``--name
+    VALUE``, ``--name=VALUE``, ``-f VALUE``, ``-o VALUE`` or a flag alone, a choice among its
+    choices, the last value of an option given twice; at least one path. Not on Windows,
+    where click expands wildcards, nor for a shell completion request."""
     if os.name == "nt" or "_PORTLINT_COMPLETE" in os.environ or len(args) < 2 or args[0] != "check":
         return None
-    paths = args[1:]
-    if any(path.startswith("-") and path != "-" for path in paths):
-        return None
-    return paths
+    paths: list[str] = []
+    given: dict = {}
+    words = iter(args[1:])
+    for word in words:
+        if word == "--":
+            paths.extend(words)
+        elif word == "-" or not word.startswith("-"):
+            paths.append(word)
+        elif not _read_option(word, words, given):
+            return None
+    return (paths, CheckOptions(**given)) if paths else None
+
+
+def _read_option(word: str, words, given: dict) -> bool:
+    """Put the option ``word`` (and its value, ``=VALUE`` or the next word) into ``given``;
+    False when click could read it otherwise or would refuse it: an unknown name, ``-fVALUE``,
+    a flag with a value, a missing value or one that starts with '-', a choice not offered."""
+    name, equals, value = word.partition("=")
+    if name not in CHECK_FLAGS or (equals and not name.startswith("--")):
+        return False
+    field, how = CHECK_FLAGS[name]
+    if how == ON:
+        if equals:
+            return False
+        given[field] = True
+        return True
+    if not equals:
+        value = next(words, None)
+        if value is None or value.startswith("-"):
+            return False
+    if how == TEXTS:
+        given.setdefault(field, []).append(value)
+    elif how == TEXT or value in how:
+        given[field] = value
+    else:
+        return False
+    return True
 
 
 _on_the_plain_path = False  # True while main() runs a plain check, which never imports typer
@@ -100,12 +176,12 @@ def _exit(code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _run_plain_check(paths: list[str]) -> NoReturn:
-    """``check PATHS`` with every option at its default, without typer."""
+def _run_plain_check(paths: list[str], options: CheckOptions) -> NoReturn:
+    """``check PATHS`` with these options, without typer."""
     global _on_the_plain_path
     _on_the_plain_path = True
     try:
-        run_check(paths, CheckOptions())
+        run_check(paths, options)
     finally:
         _on_the_plain_path = False  # main() is also called in process, by tests
 
@@ -291,19 +367,19 @@ def _stopped(signum: int) -> NoReturn:
 
 
 def main() -> None:
-    """Console-script entry point: a plain check, else typer's app; with a last-resort guard
+    """Console-script entry point: a check read here, else typer's app; with a last-resort guard
     against tracebacks. Exit codes besides check's: 128 + the signal's number for a run
     stopped by SIGINT (130) or SIGTERM (143); 2 for an I/O error no command handled (a
     closed or full stdout)."""
     from .output import guard_standard_streams, silence_stdout
 
     guard_standard_streams()
-    paths = plain_check(sys.argv[1:])
+    plain = plain_check(sys.argv[1:])
     with _signals_stop_the_run():
         try:
             try:
-                if paths is not None:
-                    _run_plain_check(paths)
+                if plain is not None:
+                    _run_plain_check(*plain)
                 else:
                     sys.modules[__name__].app(prog_name="portlint")
             finally:

@@ -1,6 +1,7 @@
 """The typer app of the ``portlint`` command: check, helm, rules, explain, lsp, --version;
 their flags, choices and help. What ``check`` does with its options is cli.run_check, shared
-with the entry point's plain path (cli.py: ``portlint check PATH...`` without typer)."""
+with the entry point's own path (cli.py: ``portlint check`` with paths and the options of
+cli.CHECK_FLAGS, read without typer; the two must declare the same flags)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""What `portlint check` of one small file imports: only what that run needs. A plain check
-(paths only) never imports typer (cli.py's plain path); with options, typer parses them.
+"""What `portlint check` of one small file imports: only what that run needs. A check whose
+options cli.py reads itself (paths, `--format sarif --output FILE`: cli.CHECK_FLAGS) never
+imports typer; help, errors and other commands go to typer.
 Worker processes (multiprocessing), the findings store's spill files (pickle), Helm charts
 (portlint.helm), the config schema (jsonschema), script parsing (tree_sitter, for a file
 without a script), the fixers (portlint.fixes, for a format without fixes), the language
@@ -57,8 +58,8 @@ def test_checking_one_small_file_imports_only_what_it_needs(tmp_cwd):
     plain, with_options = done.stderr.splitlines()[-2:]
     assert plain == "0 ['portlint.report.text']"
     assert with_options == (
-        "0 ['difflib', 'portlint.commands', 'portlint.fixes', 'portlint.report.sarif', 'portlint.report.text', 'typer']"
-    )  # the SARIF run adds typer (which imports difflib), the fixers (SARIF carries fixes) and its writer
+        "0 ['difflib', 'portlint.fixes', 'portlint.report.sarif', 'portlint.report.text']"
+    )  # the SARIF run (its options read without typer) adds the fixers (SARIF carries fixes; difflib) and its writer
 
 
 def test_an_empty_config_is_read_without_jsonschema(tmp_cwd, monkeypatch):
