@@ -97,7 +97,7 @@ def run(
             options.update(show_fixes=show_fixes, write_baseline=write_baseline, unsafe_fixes=unsafe_fixes)
             return run(requested, settings, **options, automation_id=automation_id, fixed=fixed + count, fix_notes=refused)
     suggestions = {}
-    if format in report.WITH_FIXES:
+    if format in report.WITH_FIXES and result.findings:  # no finding, no fix: the fixers are not imported
         for fixing in fix_files(result.findings, settings, levels, unsafe_fixes, unread):
             suggestions.update(fixing.suggestions())
     notices = tuple(tuple(line.split(": ", 1)) for line in chart_lines)  # "note: ..." -> ("note", "...")

@@ -35,11 +35,15 @@ WATCHED = (
     "portlint.report.json",
 )
 
-# one interpreter, two runs in turn: what the second adds to the first is its own
+# one interpreter, three runs in turn: what each adds to the ones before is its own
 PROBE = f"""
 import sys
 from portlint.cli import main
-for args in (["check", "svc.yaml"], ["check", "--format", "sarif", "--output", "out.sarif", "svc.yaml"]):
+for args in (
+    ["check", "svc.yaml"],
+    ["check", "--format", "sarif", "--output", "out.sarif", "svc.yaml"],
+    ["check", "--format", "sarif", "--output", "pod.sarif", "pod.yaml"],
+):
     sys.argv = ["portlint", *args]
     try:
         main()
@@ -53,13 +57,19 @@ def test_checking_one_small_file_imports_only_what_it_needs(tmp_cwd):
     (tmp_cwd / "svc.yaml").write_text(
         "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}\n"
     )
+    (tmp_cwd / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+        "spec: {hostNetwork: true, containers: [{name: c, image: busybox, command: [sysctl, -w, net.core.somaxconn=1024]}]}\n"
+    )
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60)
     assert done.stdout == ""  # nodePort 30080: in the NodePort range, its static band (30000-30085) and no ephemeral range
-    plain, with_options = done.stderr.splitlines()[-2:]
+    plain, with_options, with_a_finding = done.stderr.splitlines()[-3:]
     assert plain == "0 ['portlint.report.text']"
-    assert with_options == (
-        "0 ['difflib', 'portlint.fixes', 'portlint.report.sarif', 'portlint.report.text']"
-    )  # the SARIF run (its options read without typer) adds the fixers (SARIF carries fixes; difflib) and its writer
+    # its options read without typer; the fixers' table for the rules' help (ruledoc.fix_section)
+    assert with_options == "0 ['portlint.fixes', 'portlint.report.sarif', 'portlint.report.text']"
+    # an unguarded write in a hostNetwork pod (PL201, an error), which has a fix: SARIF carries fixes (difflib) and
+    # fingerprints (hashlib)
+    assert with_a_finding == "1 ['difflib', 'hashlib', 'portlint.fixes', 'portlint.report.sarif', 'portlint.report.text']"
 
 
 def test_an_empty_config_is_read_without_jsonschema(tmp_cwd, monkeypatch):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import eventtree, sources
+from .. import sources
 from ..sources import Document, SourceFile
 from ..tree import Mapping, Node, end_mark, start_mark
 from .edits import offset
@@ -24,6 +24,8 @@ def documents(text: str, path: str) -> Iterator[tuple[Document, int]]:
 def anchored_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of every node with an anchor (``&x``): an edit inside one would
     change each alias (``*x``) of it too."""
+    from .. import eventtree  # here: ruamel.yaml comes with it, and the SARIF report imports the fixers (start-up)
+
     spans, open_ = [], []
     for event in eventtree.events(text):
         kind = event.__class__.__name__
