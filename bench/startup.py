@@ -136,7 +136,8 @@ def timed(name, make):
 re._compile = timed("regular expressions", re._compile)
 marks = [time.process_time()]
 import portlint.records
-portlint.records._record = timed("records", portlint.records._record)
+portlint.records._record = timed("records", portlint.records._record)  # the classes
+portlint.records._made_init = timed("records", portlint.records._made_init)  # their __init__, at their first record
 import portlint.cli, portlint.runner
 marks.append(time.process_time())
 from portlint.script import _parser

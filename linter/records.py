@@ -9,8 +9,9 @@ a ``default_factory``, ``init=False`` or ``kw_only``, an optional ``__post_init_
 not made by dataclasses: dataclasses writes and compiles an ``__init__`` for every class at
 every start (with its ``__repr__``, ``__eq__`` and a frozen class's ``__setattr__``), which
 was a quarter of a plain check's start-up. Here the records share one ``__eq__``, ``__hash__``
-and ``__repr__`` over their field values, and an ``__init__`` is compiled once per shape (the
-kinds of its fields in order) and given each class's field names (``_made_init``).
+and ``__repr__`` over their field values, and a class gets its ``__init__`` at its first
+record: compiled once per shape (the kinds of its fields in order) and given the class's
+field names (``_made_init``).
 
 Records cross processes (facts and findings come back from the workers, findings spill to
 disk) and are copied (``copy_with``): both go through the class and its field values. A
@@ -115,13 +116,28 @@ def _fields_of(cls: type) -> list[Field]:
             raise ValueError(f"record {cls.__name__}: mutable default for field {name}: use default_factory")
         spec.name = name
         declared.append(spec)
+    _check_defaults(cls, declared)
     return declared
 
 
-def _slotted(cls: type, names: tuple[str, ...]) -> type:
-    """The class again, with a slot for each field instead of the defaults as class attributes."""
+def _check_defaults(cls: type, declared: list[Field]) -> None:
+    """A positional parameter without a default may not follow one with a default."""
+    defaulted = False
+    for spec in declared:
+        if not spec.init or spec.kw_only:
+            continue
+        if spec.default is not MISSING or spec.default_factory is not MISSING:
+            defaulted = True
+        elif defaulted:
+            raise TypeError(f"record {cls.__name__}: non-default argument {spec.name!r} follows default argument")
+
+
+def _slotted(cls: type, names: tuple[str, ...], shared: dict) -> type:
+    """The class again, with a slot for each field instead of the defaults as class attributes,
+    and the ``shared`` attributes (set at once: each attribute set on a class afterwards
+    clears the type caches again)."""
     namespace = {key: value for key, value in cls.__dict__.items() if key not in names and key not in ("__dict__", "__weakref__")}
-    namespace["__slots__"] = names
+    namespace.update(shared, __slots__=names)
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
     return made
@@ -182,13 +198,12 @@ def _made_init(cls: type, declared: list[Field], frozen: bool):
         default = spec.default if spec.default_factory is MISSING else MISSING
         if not spec.init:
             continue
+        if spec.default is MISSING and spec.default_factory is MISSING:
+            continue
         if spec.kw_only:
-            if spec.default is not MISSING or spec.default_factory is not MISSING:
-                kwdefaults[spec.name] = default
-        elif spec.default is not MISSING or spec.default_factory is not MISSING:
-            defaults.append(default)
-        elif defaults:
-            raise TypeError(f"record {cls.__name__}: non-default argument {spec.name!r} follows default argument")
+            kwdefaults[spec.name] = default
+        else:
+            defaults.append(default)  # trailing: _check_defaults saw to it
     code = code.replace(
         co_varnames=tuple(rename.get(name, name) for name in code.co_varnames),
         co_names=tuple(rename.get(name, name) for name in code.co_names),
@@ -201,31 +216,45 @@ def _made_init(cls: type, declared: list[Field], frozen: bool):
 
 
 def _record(cls: type, frozen: bool) -> type:
-    """The record class of a declaration: slotted, with its ``__init__`` and the shared methods
-    over its field values; frozen: hashable, its fields not assignable."""
+    """The record class of a declaration: slotted, with the shared methods over its field
+    values and an ``__init__`` made at its first record; frozen: hashable, its fields not
+    assignable."""
     declared = _fields_of(cls)
     names = tuple(spec.name for spec in declared)
-    cls = _slotted(cls, names)
-    cls.__init__ = _made_init(cls, declared, frozen)
     if len(names) > 1:
         values = attrgetter(*names)
     elif names:
         values = lambda record: (getattr(record, names[0]),)  # noqa: E731 - attrgetter of one name gives no tuple
     else:
         values = lambda record: ()  # noqa: E731
-    cls._values = staticmethod(values)
-    cls._names = names
-    cls._fields = tuple(declared)
-    cls.__eq__ = _eq
-    cls.__repr__ = _repr
-    cls.__hash__ = _hash if frozen else None  # a mutable record is not hashable
+    by_init = "__post_init__" not in cls.__dict__ and all(spec.init and not spec.kw_only for spec in declared)
+    shared = {
+        "_values": staticmethod(values),
+        "_names": names,
+        "_fields": tuple(declared),
+        "_rebuilt_from_values": by_init,
+        "__eq__": _eq,
+        "__repr__": _repr,
+        "__hash__": _hash if frozen else None,  # a mutable record is not hashable
+        "__reduce__": _reduce_by_init if by_init else _reduce_by_slots,
+    }
     if frozen:
-        cls.__setattr__ = _frozen_setattr
-        cls.__delattr__ = _frozen_delattr
-    by_init = not hasattr(cls, "__post_init__") and all(spec.init and not spec.kw_only for spec in declared)
-    cls.__reduce__ = _reduce_by_init if by_init else _reduce_by_slots
-    cls._rebuilt_from_values = by_init
-    return cls
+        shared.update(__setattr__=_frozen_setattr, __delattr__=_frozen_delattr)
+    made = _slotted(cls, names, shared)
+    made.__init__ = _init_at_first_record(made, declared, frozen)
+    return made
+
+
+def _init_at_first_record(cls: type, declared: list[Field], frozen: bool):
+    """An ``__init__`` that makes the class's own (``_made_init``: its shape compiled if it is
+    new) at the first record, puts it on the class and runs it: most record classes a run
+    imports make no record (a plain check: 23 of 61)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        init = cls.__init__ = _made_init(cls, declared, frozen)
+        init(self, *args, **kwargs)
+
+    return __init__
 
 
 def frozen(cls: type) -> type:

@@ -169,6 +169,7 @@ def test_records_take_their_fields_by_position_or_by_name_with_their_defaults():
 
 
 def test_records_of_one_shape_share_one_compiled_init_with_their_own_names():
+    _Pair(1), _OtherPair(1)  # each class makes its __init__ at its first record
     assert _Pair.__init__.__code__.co_code == _OtherPair.__init__.__code__.co_code
     assert _Pair.__init__.__code__.co_varnames == ("self", "a", "b")
     assert _OtherPair.__init__.__code__.co_varnames == ("self", "left", "right")
@@ -292,3 +293,16 @@ def test_field_names_and_as_dict_give_the_fields_in_order():
     assert field_names(_Collected) == ("name", "items", "seen", "count", "later")
     assert as_dict(_Pair(1)) == {"a": 1, "b": "x"}
     assert list(as_dict(Location("a.yaml", 3, 5, 3, 9))) == ["path", "line", "column", "end_line", "end_column", "label"]
+
+
+def test_a_record_class_makes_its_init_at_its_first_record():
+    @frozen
+    class Late:
+        a: int
+        b: str = "x"
+
+    assert Late.__init__.__code__.co_varnames == ("self", "args", "kwargs", "init")  # not made yet
+    with pytest.raises(TypeError):
+        Late()  # the first call makes it, then refuses the missing field
+    assert Late.__init__.__code__.co_varnames == ("self", "a", "b")
+    assert Late(1) == Late(1, "x") and Late(1).b == "x"
