@@ -23,6 +23,7 @@ without running ``__init__``.
 from __future__ import annotations
 
 import builtins
+import sys
 from operator import attrgetter
 
 MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING", "__slots__": ()})()
@@ -204,10 +205,11 @@ def _made_init(cls: type, declared: list[Field], frozen: bool):
             kwdefaults[spec.name] = default
         else:
             defaults.append(default)  # trailing: _check_defaults saw to it
+    named = {"co_qualname": f"{cls.__qualname__}.__init__"} if sys.version_info >= (3, 11) else {}  # 3.11's field
     code = code.replace(
         co_varnames=tuple(rename.get(name, name) for name in code.co_varnames),
         co_names=tuple(rename.get(name, name) for name in code.co_names),
-        co_qualname=f"{cls.__qualname__}.__init__",
+        **named,
     )
     init = type(_made_init)(code, scope, "__init__", tuple(defaults) or None)
     init.__kwdefaults__ = kwdefaults or None
