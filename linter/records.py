@@ -214,6 +214,7 @@ def _made_init(cls: type, declared: list[Field], frozen: bool):
     init = type(_made_init)(code, scope, "__init__", tuple(defaults) or None)
     init.__kwdefaults__ = kwdefaults or None
     init.__module__ = cls.__module__
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
 
 
