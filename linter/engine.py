@@ -113,19 +113,25 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
     ignore_comments: dict[str, dict[int, list[suppressions.Suppression]]] = {}
     raw = _Sink(result, levels, settings, ignore_comments)
 
-    documents = _documents(paths, settings, stdin_name, result, ignore_comments, raw)
+    skipped = sources.Skipped()  # its notes: the runner's own discovery gave them already
+    inputs = sources.discover(paths, Excludes(settings.exclude, settings.config_dir), skipped=skipped)
     workers = parallel.workers_for(paths)
     if workers > 1:
+        batches = parallel.tasks(inputs)
         # closed here, whatever stops the run: closing stops the workers at once
-        with contextlib.closing(parallel.map_batches(_lint_batch, documents, workers, (ctx, rules))) as results:
-            for found, facts, notes in results:
+        with contextlib.closing(parallel.map_batches(_lint_parts, batches, workers, (ctx, rules, stdin_name))) as results:
+            for found, facts, notes, files, comments in results:
+                result.files += files
+                _keep_comments(ignore_comments, comments)  # before the findings they may suppress
                 raw.extend(found)
                 ctx.facts.merge(facts)
                 result.notifications.extend(notes)
     else:
         object_rules = _object_rules(rules)
-        for doc in documents:
-            _lint_document(doc, ctx, object_rules, result, raw)
+        for path in inputs:
+            for doc in _documents(sources.Part(path), stdin_name, result, ignore_comments):
+                _lint_document(doc, ctx, object_rules, result, raw)
+    result.notifications.extend(skipped.errors)
 
     joined: list[writes.ContainerWrite] = []
     unread: list[writes.UnreadScript] = []
@@ -216,23 +222,30 @@ class _Sink:
         self.result.findings.add(finding)
 
 
-def _documents(paths, settings, stdin_name, result: RunResult, ignore_comments, raw):
-    """Every document of every input, in order; unreadable and undecodable inputs are
-    recorded on the way (a notification, or a PL000 finding)."""
-    skipped = sources.Skipped()  # its notes: the runner's own discovery gave them already
-    for path in sources.discover(paths, Excludes(settings.exclude, settings.config_dir), skipped=skipped):
-        try:
-            source, stream = sources.open_input(path, stdin_name)
-        except sources.InputError as exc:
-            result.notifications.append(str(exc))
-            continue
+def _documents(part: sources.Part, stdin_name: str, result: RunResult, ignore_comments: dict):
+    """The documents of one input, or of a part of it (a worker's); the input is counted at
+    its first part, an unreadable one recorded (a notification, or a PL000 finding), and its
+    ``# portlint: ignore`` comments kept by file and line as its documents are read."""
+    try:
+        source, stream = sources.open_part(part, stdin_name)
+    except sources.InputError as exc:
+        result.notifications.append(str(exc))
+        return
+    if part.start == 0:
         result.files += 1
-        ignore_comments[source.path] = source.ignore_comments  # filled as documents are read
-        try:
-            yield from sources.documents(source, stream)
-        except OSError as exc:  # a read error in the middle of a file
-            result.notifications.append(f"{source.path}: {exc.strerror or exc}")
-    result.notifications.extend(skipped.errors)
+    source.ignore_comments = ignore_comments.setdefault(source.path, source.ignore_comments)
+    try:
+        yield from sources.documents(source, stream, part.line, part.index)
+    except OSError as exc:  # a read error in the middle of a file
+        result.notifications.append(f"{source.path}: {exc.strerror or exc}")
+
+
+def _keep_comments(ignore_comments: dict, found: dict) -> None:
+    """Add a worker's suppression comments (file -> line -> suppressions) to the run's."""
+    for path, by_line in found.items():
+        kept = ignore_comments.setdefault(path, {})
+        for line, suppressions_there in by_line.items():
+            kept.setdefault(line, []).extend(suppressions_there)
 
 
 def _lint_document(doc, ctx: Context, object_rules, result: RunResult, raw) -> None:
@@ -321,17 +334,20 @@ def _unread_findings(unread: list[writes.UnreadScript]) -> list[Finding]:
     return [report(PARSE_ERROR, u.obj, u.location, u.message, u.path) for u in unread]
 
 
-def _lint_batch(batch, shared):
-    """Worker side of a parallel run: lint a batch of documents with a fresh fact store."""
-    ctx, rules = shared
+def _lint_parts(parts: list, shared):
+    """Worker side of a parallel run: read and lint a batch of inputs and parts of inputs
+    (parallel.tasks) with a fresh fact store; return what the parent merges."""
+    ctx, rules, stdin_name = shared
     ctx = Context(ctx.settings, ctx.kubernetes_version)
     result = RunResult(FindingStore(), rules)
     raw: list[Finding] = []
+    comments: dict[str, dict[int, list[suppressions.Suppression]]] = {}
     object_rules = _object_rules(rules)
     gc.disable()
-    for doc in batch:
-        _lint_document(doc, ctx, object_rules, result, raw)
-    return raw, ctx.facts, result.notifications
+    for part in parts:
+        for doc in _documents(part, stdin_name, result, comments):
+            _lint_document(doc, ctx, object_rules, result, raw)
+    return raw, ctx.facts, result.notifications, result.files, comments
 
 
 class _COLLECTOR:  # names the fact collector in internal-error messages

@@ -1,10 +1,11 @@
 """Lint big inputs on several cores.
 
 Parsing is the floor of portlint's cost and it is single-threaded, so inputs of a few
-megabytes are split into batches of whole documents and linted in worker processes (forked:
-they start with every module already imported). Each worker returns its raw findings and
-the run facts of its batch; the parent merges them in input order, so whole-run rules see
-exactly what a sequential run would. Small inputs stay in one process: a worker costs more
+megabytes are split into batches of about a megabyte of whole documents (files, and parts of
+big files cut at '---' lines) and linted in worker processes (forked: they start with every
+module already imported), which read and split their parts themselves. Each worker returns
+its raw findings, the run facts and the suppression comments of its batch; the parent merges
+them in input order, so whole-run rules see exactly what a sequential run would. Small inputs stay in one process: a worker costs more
 than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md). So does a worker
 without a core of its own: the workers are as many as the cores other processes leave free,
 of those the container's CPU quota allows. multiprocessing is imported only when workers start (a small run does not pay for it).
@@ -16,11 +17,11 @@ import contextlib
 import os
 import signal
 import sys
+import time
 from collections import deque
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .numbers import parse_int
-from .records import copy_with
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -32,12 +33,12 @@ ENVIRONMENT_KNOB = "PORTLINT_JOBS"  # "1" forces one process; a number caps the 
 
 def workers_for(paths: list[str]) -> int:
     """How many processes to use for these inputs (1 when it would not pay): the cores other
-    processes leave free, or PORTLINT_JOBS."""
+    processes leave free now, or PORTLINT_JOBS; never more than the cores this process may run
+    on (its affinity, the cgroup's CPU quota)."""
     wanted = os.environ.get(ENVIRONMENT_KNOB, "")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     cores = min(cores, quota_cores() or cores)
-    limit = parse_int(wanted) or cores - busy_cores()
-    if limit <= 1 or "-" in paths or sys.platform == "win32" or not hasattr(os, "fork"):
+    if parse_int(wanted) == 1 or cores <= 1 or "-" in paths or sys.platform == "win32" or not hasattr(os, "fork"):
         return 1
     total = 0
     for path in paths:
@@ -50,20 +51,40 @@ def workers_for(paths: list[str]) -> int:
                 if total >= PARALLEL_MIN_BYTES:
                     break
         if total >= PARALLEL_MIN_BYTES:
-            return min(limit, cores)
+            return max(1, min(parse_int(wanted) or cores - busy_cores(), cores))
     return 1
 
 
-def busy_cores() -> int:
-    """How many cores other processes keep busy: the larger of the 1-minute load average
-    (rounded) and the processes running at this moment besides this one (the load average
-    lags a minute behind a process that just started). A worker that must share a core is
-    slower than no worker: the parent's reading and merging wait for it."""
+RUN_QUEUE_SAMPLES = 5  # looks at the run queue, at most; a quiet machine needs one
+RUN_QUEUE_GAP = 0.002  # seconds between two looks
+
+
+def busy_cores(samples: int = RUN_QUEUE_SAMPLES, gap: float = RUN_QUEUE_GAP) -> int:
+    """How many cores other processes keep busy now: the fewest processes running besides
+    this one over a few looks at the run queue a few milliseconds apart (a process that holds
+    a core is in every look, a short-lived one seldom). Not the load average: it lags a
+    minute behind, so it counts processes gone (a benchmark's own runs of the minute before)
+    and misses one just started. A worker that must share a core is slower than no worker:
+    the parent's merging waits for it. Where the run queue cannot be read (not Linux), the
+    1-minute load average, rounded."""
+    fewest = None
+    for look in range(samples):
+        if look:
+            time.sleep(gap)
+        running = running_now()
+        if running is None:
+            return _rounded_load_average()
+        fewest = running - 1 if fewest is None else min(fewest, running - 1)
+        if fewest <= 0:
+            return 0
+    return fewest or 0
+
+
+def _rounded_load_average() -> int:
     try:
-        load = os.getloadavg()[0]
+        return int(os.getloadavg()[0] + 0.5)
     except (AttributeError, OSError):  # not on every platform
-        load = 0.0
-    return max(int(load + 0.5), running_now() - 1)
+        return 0
 
 
 CGROUP_ROOT = "/sys/fs/cgroup"
@@ -107,14 +128,14 @@ def _cgroup_directories(root: str, membership: str) -> list[str]:
     return directories
 
 
-def running_now() -> int:
+def running_now() -> int | None:
     """Processes running or ready to run right now, this one included (Linux's
-    /proc/loadavg: "0.52 0.58 0.59 3/467 12345"); 1 where it cannot be read."""
+    /proc/loadavg: "0.52 0.58 0.59 3/467 12345"); None where it cannot be read."""
     try:
         with open("/proc/loadavg", encoding="ascii") as handle:
             return int(handle.read().split()[3].partition("/")[0])
     except (OSError, ValueError, IndexError):
-        return 1
+        return None
 
 
 def _size(path: str) -> int:
@@ -124,26 +145,46 @@ def _size(path: str) -> int:
         return 0
 
 
-def batches(documents: Iterable, size: int = BATCH_BYTES) -> Iterator[list]:
-    """Lists of documents of about ``size`` characters, each document detached from its
-    file's whole text so that only its own text is sent to the worker."""
-    from .sources import SourceFile
-
-    batch: list = []
+def tasks(paths: Iterable[str], size: int | None = None) -> Iterator[list]:
+    """The work of the workers: lists of ``sources.Part`` of about ``size`` bytes (BATCH_BYTES), in input
+    order. A worker reads and splits its parts itself; the parent only reads a big file's
+    bytes to find where it may be cut (``sources.cut_points``: counting line breaks and '---'
+    lines, no decoding), so that its own work while the workers lint stays small."""
+    size = size or BATCH_BYTES
+    task: list = []
     held = 0
-    detached: dict[str, SourceFile] = {}
-    for doc in documents:
-        source = detached.get(doc.path)
-        if source is None:
-            detached.clear()
-            source = detached[doc.path] = SourceFile(doc.path)
-        batch.append(copy_with(doc, source=source))
-        held += len(doc.text)
-        if held >= size:
-            yield batch
-            batch, held = [], 0
-    if batch:
-        yield batch
+    for path in paths:
+        for part, length in _parts(path, size):
+            task.append(part)
+            held += length
+            if held >= size:
+                yield task
+                task, held = [], 0
+    if task:
+        yield task
+
+
+def _parts(path: str, size: int) -> Iterator[tuple]:
+    """(part, its length in bytes) of one input: the whole of it, or a big file cut at '---'
+    lines about ``size`` bytes apart."""
+    from .sources import MemoryInput, Part, cut_points
+
+    if isinstance(path, MemoryInput):
+        yield Part(path), len(path.text)
+        return
+    length = _size(path)
+    cuts: list[tuple[int, int, int]] = []
+    if length > size:
+        try:
+            with open(path, "rb") as raw:
+                cuts = cut_points(raw, size)
+        except OSError:  # the worker that opens it reports why
+            pass
+    start, line, index = 0, 1, 0
+    for end, next_line, next_index in cuts:
+        yield Part(path, start, end, line, index), end - start
+        start, line, index = end, next_line, next_index
+    yield Part(path, start, None, line, index), length - start
 
 
 class WorkerDied(Exception):
@@ -151,8 +192,8 @@ class WorkerDied(Exception):
     killer, a signal, a crash): the run cannot be complete, so it fails, in one line."""
 
 
-def map_batches(work: Callable, documents: Iterable, workers: int, shared) -> Iterator:
-    """``work(batch, shared)`` for each batch of documents, in order, on ``workers`` processes.
+def map_batches(work: Callable, batches: Iterable, workers: int, shared) -> Iterator:
+    """``work(batch, shared)`` for each batch (``tasks``), in order, on ``workers`` processes.
     A worker that dies raises WorkerDied; whatever stops the parent (Ctrl-C, SIGTERM, an
     error) stops the workers before it goes on, so that it neither hangs nor leaves them."""
     import multiprocessing
@@ -164,7 +205,7 @@ def map_batches(work: Callable, documents: Iterable, workers: int, shared) -> It
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(shared,))
     try:
         try:
-            for batch in batches(documents):
+            for batch in batches:
                 with _signals_held():  # the first submit forks the workers
                     window.append(pool.submit(_call, work, batch))
                 if len(window) >= 2 * workers:

@@ -21,7 +21,7 @@ from . import suppressions
 from .charts import CHART_FILE, TEMPLATES, Found, chart_input, chart_of, outermost
 from .excludes import NOTHING, Excludes
 from .findings import Location
-from .records import field, mutable
+from .records import field, frozen, mutable
 from .suppressions import Suppression
 from .tree import end_mark, start_mark
 
@@ -45,6 +45,9 @@ class MemoryInput(str):
         self.text = text
         return self
 
+    def __reduce__(self):  # to a worker process (a str subclass pickles without its text)
+        return MemoryInput, (str(self), self.text)
+
 
 class InputError(Exception):
     """A path that cannot be read: reported on one line, the run exits 2."""
@@ -57,6 +60,19 @@ class SourceFile:
     path: str
     text: str = ""
     ignore_comments: dict[int, list[Suppression]] = field(default_factory=dict)  # by line
+
+
+@frozen
+class Part:
+    """What to read of one input: all of it, or (parallel.py) its bytes from ``start`` to
+    ``end``, which begin at a '---' line, at line ``line`` of the file and document ``index``
+    of its stream (see ``cut_points``)."""
+
+    path: str
+    start: int = 0
+    end: int | None = None
+    line: int = 1
+    index: int = 0
 
 
 @mutable
@@ -209,6 +225,33 @@ def _walk(top: str, excludes: Excludes, charts: Found | None, skipped: Skipped) 
 BLOCK_SIZE = 1 << 20  # read and decode inputs a megabyte at a time
 
 
+def open_part(part: Part, stdin_name: str = "-") -> tuple[SourceFile, BinaryIO]:
+    """``open_input`` of the part's input, its byte stream limited to the part's bytes."""
+    source, stream = open_input(part.path, stdin_name)
+    if part.start == 0 and part.end is None:
+        return source, stream
+    return source, _Window(stream, part.start, part.end)
+
+
+class _Window:
+    """The bytes of a stream from ``start`` to ``end`` (None: its end), read as a stream."""
+
+    def __init__(self, raw: BinaryIO, start: int, end: int | None) -> None:
+        raw.seek(start)
+        self.raw = raw
+        self.left = -1 if end is None else end - start  # -1: no limit
+
+    def read(self, size: int) -> bytes:
+        if self.left < 0:
+            return self.raw.read(size)
+        data = self.raw.read(min(size, self.left))
+        self.left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.raw.close()
+
+
 def open_input(path: str, stdin_name: str = "-") -> tuple[SourceFile, BinaryIO]:
     """The SourceFile of an input and its byte stream; unreadable paths raise InputError."""
     if isinstance(path, MemoryInput):
@@ -227,12 +270,13 @@ def open_input(path: str, stdin_name: str = "-") -> tuple[SourceFile, BinaryIO]:
     return SourceFile(shown), os.fdopen(fd, "rb")  # closed by documents()
 
 
-def documents(source: SourceFile, raw: BinaryIO) -> Iterator[Document]:
+def documents(source: SourceFile, raw: BinaryIO, first_line: int = 1, index: int = 0) -> Iterator[Document]:
     """The documents of a byte stream, decoded and split as they are read, so that a huge
     stream is never held whole. A document holding bytes that are not text carries a
-    ``problem`` (a PL000 finding) instead of being parsed; the others are linted."""
+    ``problem`` (a PL000 finding) instead of being parsed; the others are linted. A stream
+    that is a part of an input (``Part``) starts at line ``first_line``, document ``index``."""
     try:
-        yield from split_text_blocks(source, _decoded_blocks(raw))
+        yield from split_text_blocks(source, _decoded_blocks(raw), first_line, index)
     finally:
         if raw is not sys.stdin.buffer:
             raw.close()
@@ -323,13 +367,12 @@ def split_documents(source: SourceFile) -> Iterator[Document]:
     return split_text_blocks(source, [source.text] if source.text else [])
 
 
-def split_text_blocks(source: SourceFile, blocks) -> Iterator[Document]:
+def split_text_blocks(source: SourceFile, blocks, first_line: int = 1, index: int = 0) -> Iterator[Document]:
     """Split text arriving in blocks into documents at '---' and '...' lines. Only whole
-    lines are searched for boundaries; a document is yielded as soon as it is complete."""
+    lines are searched for boundaries; a document is yielded as soon as it is complete.
+    ``first_line`` and ``index``: those of the first document (a part of an input)."""
     pending: list[str] = []  # complete lines of the current document
-    first_line = 1  # file line of the current document's first line
     carry = ""  # the unfinished last line of the text seen so far
-    index = 0
     for block in blocks:
         text = carry + block if carry else block
         cut = text.rfind("\n") + 1
@@ -441,3 +484,87 @@ def _helm_template(chunk: str) -> str | None:
         if stripped and not stripped.startswith("#") and not stripped.startswith("---"):
             return None
     return None
+
+
+# In an input's bytes: a '---' line (after the line break before it), one that only looks
+# like one, and a '...' line. Lone CRs are refused below, so a CR here is one of a CRLF.
+_BYTE_MARKER = re.compile(rb"\n---[ \t\r\n]")
+_NOT_A_BYTE_MARKER = re.compile(rb"\n---[^ \t\r\n]")
+_BYTE_END_MARKER = re.compile(rb"\n\.\.\.[ \t\r\n]")
+_OPENS_UNCUTTABLE = re.compile(rb"[ \t\r\n]*\{|\.\.\.(?:[ \t\r\n]|\Z)")  # a JSON stream, or a '...' line
+
+
+def cut_points(raw: BinaryIO, every: int) -> list[tuple[int, int, int]]:
+    """(byte offset, line, document index) of '---' lines of the input read from ``raw``, about
+    ``every`` bytes apart, where it can be cut into parts that ``documents`` splits alone (from
+    that line and index) into exactly the documents of the whole. The bytes are read a block
+    at a time and only line breaks and markers are counted (no decoding): what the parent of
+    worker processes does alone must be cheap. [] when the split of the whole depends on more
+    than '---' lines: a UTF-16 input, lone CR line breaks (they count as lines once decoded),
+    a '...' line (it ends a document at the next line), or a JSON stream (its first chunk may
+    hold several documents); and when a line is longer than a block."""
+    head = raw.read(BLOCK_SIZE)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return []
+    if _OPENS_UNCUTTABLE.match(head, 3 if head.startswith(codecs.BOM_UTF8) else 0):
+        return []
+    counter = _LineCounter()
+    cuts: list[tuple[int, int, int]] = []
+    carry = b""  # from the last line break of the bytes before (its offset: counter.base)
+    block = head
+    while block:
+        data = carry + block
+        end = data.rfind(b"\n") + 1  # complete lines only: a marker's next byte is in them
+        if end == 0 or (end == 1 and carry):  # no line ends in this block
+            if len(data) > BLOCK_SIZE:  # a line of megabytes (JSON): not worth a cut
+                return []
+            carry = data
+            block = raw.read(BLOCK_SIZE)
+            continue
+        lines = data[:end]
+        if (b"\r" in lines and lines.count(b"\r") != lines.count(b"\r\n")) or _BYTE_END_MARKER.search(lines):
+            return []
+        while True:
+            want = (cuts[-1][0] if cuts else 0) + every - counter.base  # a cut from here on
+            found = _BYTE_MARKER.search(lines, max(want - 1, 0))
+            if found is None:
+                break
+            offset, line, markers = counter.upto(lines, found.start() + 1)
+            cuts.append((offset, line, markers + 1))  # a marker closes the document before it
+        counter.upto(lines, end)
+        carry = data[end - 1 :]  # from the last line break: a marker after it is seen whole
+        counter.rebase(end - 1)
+        block = raw.read(BLOCK_SIZE)
+    if carry.count(b"\r") != carry.count(b"\r\n"):
+        return []
+    return cuts
+
+
+class _LineCounter:
+    """Counts the line breaks and document markers of an input's bytes before a position, for
+    ``cut_points``. ``base``: the offset in the input of the bytes it is given; after the first
+    block those start with the last line break of the block before."""
+
+    def __init__(self) -> None:
+        self.base = 0
+        self.lines_done = 0  # the line breaks before this position of the data are counted
+        self.markers_done = 0  # and the markers whose line break is before this one
+        self.line = 1
+        self.markers = 0
+
+    def upto(self, data: bytes, at: int) -> tuple[int, int, int]:
+        """(offset, line, markers) of position ``at`` of ``data``, where a line starts: its line
+        is 1 + the line breaks before it; the markers are those on the lines before it."""
+        self.line += data.count(b"\n", self.lines_done, at)
+        # "\n---X" counts when its line break is before at - 1: 4 bytes counted, 5 matched
+        self.markers += data.count(b"\n---", self.markers_done, at + 2)
+        self.markers -= sum(1 for _ in _NOT_A_BYTE_MARKER.finditer(data, self.markers_done, at + 3))
+        self.lines_done, self.markers_done = at, at - 1
+        return self.base + at, self.line, self.markers
+
+    def rebase(self, at: int) -> None:
+        """The next data starts at position ``at`` of this one: with its last line break,
+        counted as a line but not yet as the start of a marker."""
+        self.base += at
+        self.lines_done -= at
+        self.markers_done -= at

@@ -489,26 +489,23 @@ def test_a_closed_stream_keeps_its_descriptor_from_the_next_file_opened(tmp_path
 # --- the worker pool's own guarantees -----------------------------------------------------
 
 
-def _index(batch, shared):
-    return [doc.index for doc in batch]
+def _first(batch, shared):
+    return batch[0]
 
 
 def test_at_most_two_batches_per_worker_are_in_flight():
     """Memory stays flat: a third batch is read only once the first one's result is taken."""
-    from portlint.sources import Document, SourceFile
-
-    source = SourceFile("a.yaml")
     pulled: list[int] = []
 
-    def documents():
+    def batches():
         for i in range(4):
             pulled.append(i)
-            yield Document(source, "d" * parallel.BATCH_BYTES, 1, i)  # one document a batch
+            yield [i]
 
-    results = parallel.map_batches(_index, documents(), 1, None)
-    assert (next(results), pulled) == ([0], [0, 1])
-    assert (next(results), pulled) == ([1], [0, 1, 2])
-    assert list(results) == [[2], [3]]
+    results = parallel.map_batches(_first, batches(), 1, None)
+    assert (next(results), pulled) == (0, [0, 1])
+    assert (next(results), pulled) == (1, [0, 1, 2])
+    assert list(results) == [2, 3]
 
 
 STOP_A_BUSY_POOL = """

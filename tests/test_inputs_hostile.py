@@ -739,9 +739,15 @@ def test_discovery_without_a_skipped_list_raises_for_the_first_error(tmp_cwd):
     assert found == Skipped(["d/a.yaml: a FIFO, not a regular file; not linted"], ["d/b.yaml: No such file or directory"])
 
 
-def test_a_document_sent_to_a_worker_keeps_its_problem():
-    # parallel mode detaches each document from its file: every field travels, the problem too
-    (doc,) = sources.documents(sources.SourceFile("in.yaml"), io.BytesIO(b"kind: Pod\nx: \xff\n"))
-    ((sent,),) = parallel.batches([doc])
-    assert (sent.problem, sent.text, sent.first_line, sent.index) == (doc.problem, doc.text, 1, 0)
-    assert sent.problem[1:] == (2, 4) and sent.source is not doc.source
+def test_a_part_read_by_a_worker_keeps_its_problem_at_the_file_line(tmp_path):
+    # parallel mode cuts a big file at '---' lines and a worker reads its part alone: the bad
+    # byte of the second document is still reported at its line (3) and column (4) of the file
+    path = tmp_path / "in.yaml"
+    path.write_bytes(b"kind: Pod\n---\nx: \xff\n")
+    with open(path, "rb") as raw:
+        cuts = sources.cut_points(raw, 1)
+    assert cuts == [(10, 2, 1)]
+    part = sources.Part(str(path), 10, None, 2, 1)
+    (doc,) = sources.documents(*sources.open_part(part), part.line, part.index)
+    assert (doc.text, doc.first_line, doc.index) == ("---\nx: \udcff\n", 2, 1)
+    assert doc.problem[1:] == (3, 4)

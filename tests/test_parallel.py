@@ -4,15 +4,19 @@ whose facts come from documents linted by different workers."""
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import pickle
+import random
 
 import pytest
 from conftest import cli
 
-from portlint import parallel
+from portlint import parallel, sources
 from portlint.parallel import quota_cores  # the real one: conftest's _no_cpu_quota replaces parallel's
 from portlint.rules import pl203_unsafe_pod_sysctl
-from portlint.sources import Document, SourceFile
+from portlint.sources import MemoryInput, Part, SourceFile, documents, open_part
 
 FILLER = "x" * 20_000  # one long scalar: many bytes, little parsing
 
@@ -180,34 +184,48 @@ def test_workers_for_counts_manifest_bytes_only(tmp_path, monkeypatch):
     assert parallel.workers_for([str(big)]) == 8  # never more than the cores
 
 
-def test_batches_keep_order_and_detach_documents():
-    big = SourceFile("a.yaml", "whole text of a.yaml " * 1000)
-    other = SourceFile("b.yaml", "whole text of b.yaml")
-    docs = [Document(big, "x" * 40, 1, 0), Document(big, "y" * 70, 3, 1), Document(big, "z" * 10, 9, 2)]
-    docs.append(Document(other, "w" * 100, 1, 0, "chart/templates/w.yaml"))
-    got = list(parallel.batches(iter(docs), size=100))
-    # a batch closes once it holds `size` characters or more
-    assert [[d.text[0] for d in batch] for batch in got] == [["x", "y"], ["z", "w"]]
-    flat = [d for batch in got for d in batch]
-    assert [(d.path, d.first_line, d.index, d.template) for d in flat] == [
-        ("a.yaml", 1, 0, None),
-        ("a.yaml", 3, 1, None),
-        ("a.yaml", 9, 2, None),
-        ("b.yaml", 1, 0, "chart/templates/w.yaml"),
+def test_tasks_group_small_files_and_cut_a_big_one_at_its_document_lines(tmp_path):
+    small = tmp_path / "a.yaml"
+    small.write_text("kind: A\n")  # 8 bytes
+    docs = [f"---\n# Source: chart/templates/t{i}.yaml\nkind: ConfigMap\ndata: {{k: '{'v' * 40}'}}\n" for i in range(6)]
+    big = tmp_path / "b.yaml"
+    big.write_text("".join(docs))  # 6 documents of 4 lines, 108 bytes each
+    at = [sum(len(d) for d in docs[:i]) for i in range(7)]
+    assert at[1] == 108
+    memory = MemoryInput("rendered", "kind: B\n" * 30)
+    got = list(parallel.tasks([str(small), str(big), memory], size=150))
+    # a part of the big file ends at the first '---' line 150 bytes or more after its start:
+    # documents 0-1, 2-3, 4-5; a task closes once it holds 150 bytes or more
+    assert got == [
+        [Part(str(small)), Part(str(big), 0, at[2], 1, 0)],
+        [Part(str(big), at[2], at[4], 9, 2)],
+        [Part(str(big), at[4], None, 17, 4)],
+        [memory_part := Part(memory)],
     ]
-    assert all(d.source.text == "" for d in flat)  # the file's whole text is not sent to workers
-    assert flat[0].source is flat[1].source  # one detached source per file
+    assert pickle.loads(pickle.dumps(memory_part)).path.text == memory.text  # to a worker, whole
+
+
+def test_a_part_read_alone_gives_the_documents_of_the_whole(tmp_path):
+    text = "kind: A\n---\n# Source: c/templates/x.yaml\nkind: B\nbad: \udcff\n---\nkind: C\n"
+    data = text.encode("utf-8", "surrogateescape")  # a byte that is not UTF-8 in document 1
+    path = tmp_path / "m.yaml"
+    path.write_bytes(data)
+    whole = [(d.text, d.first_line, d.index, d.template, d.problem) for d in documents(SourceFile("m.yaml"), io.BytesIO(data))]
+    second = Part(str(path), start=8, end=data.index(b"---\nkind: C"), line=2, index=1)
+    source, stream = open_part(second)
+    alone = [(d.text, d.first_line, d.index, d.template, d.problem) for d in documents(source, stream, second.line, second.index)]
+    assert alone == whole[1:2]
+    assert alone[0][3] == "c/templates/x.yaml" and alone[0][4][1:] == (5, 6)  # line 5 of the file
 
 
 def _work(batch, shared):
-    return [(shared, d.index, os.getpid()) for d in batch]
+    return [(shared, item, os.getpid()) for item in batch]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
 def test_map_batches_runs_on_workers_in_input_order():
-    source = SourceFile("a.yaml")
-    docs = [Document(source, "d" * 600_000, 1, i) for i in range(8)]  # 4.8 MB: batches of 2
-    results = list(parallel.map_batches(_work, iter(docs), 2, "shared"))
+    batches = [[2 * b, 2 * b + 1] for b in range(4)]
+    results = list(parallel.map_batches(_work, iter(batches), 2, "shared"))
     assert [[(s, i) for s, i, _ in batch] for batch in results] == [[("shared", 2 * b), ("shared", 2 * b + 1)] for b in range(4)]
     pids = {pid for batch in results for _, _, pid in batch}
     assert os.getpid() not in pids and len(pids) >= 1
@@ -219,46 +237,71 @@ def big_input(tmp_path):
     return [str(path)]
 
 
+def _run_queue(monkeypatch, looks: list[int | None]) -> list[int | None]:
+    """/proc/loadavg's running count gives ``looks`` in turn (None: unreadable); returns the
+    looks not taken."""
+    left = list(looks)
+    monkeypatch.setattr(parallel, "running_now", lambda: left.pop(0))
+    monkeypatch.setattr(parallel.time, "sleep", lambda seconds: None)
+    return left
+
+
 @pytest.mark.parametrize(
-    "cores, load, running, workers",
+    "cores, looks, workers, left",
     [
-        (2, 0.0, 1, 2),  # a quiet machine: every core
-        (2, 0.49, 1, 2),
-        (2, 0.5, 1, 1),  # another process holds a core (on average): one process
-        (2, 0.0, 2, 1),  # another process runs right now (the average has not seen it yet)
-        (2, 3.0, 7, 1),
-        (4, 1.4, 2, 3),
-        (4, 1.6, 1, 2),
-        (4, 0.2, 3, 2),
+        (2, [1, 5, 5, 5, 5], 2, 4),  # this process alone at the first look: every core, no more looks
+        (2, [3, 2, 1, 9, 9], 2, 2),  # another process ran only for a moment
+        (2, [2, 2, 2, 2, 2], 1, 0),  # another process holds a core: one process
+        (2, [3, 2, 2, 3, 2, 1], 1, 1),  # five looks at most
+        (4, [3, 3, 2, 3, 3], 3, 0),
+        (4, [4, 3, 4, 3, 4], 2, 0),
+        (4, [8, 9, 8, 9, 8], 1, 0),  # more busy than cores: one process
     ],
 )
-def test_workers_are_the_cores_other_processes_leave_free(tmp_path, monkeypatch, cores, load, running, workers):
+def test_workers_are_the_cores_other_processes_leave_free(tmp_path, monkeypatch, cores, looks, workers, left):
     monkeypatch.delenv(parallel.ENVIRONMENT_KNOB, raising=False)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
-    monkeypatch.setattr(parallel, "running_now", lambda: running)
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # a minute of past load: not read
+    remaining = _run_queue(monkeypatch, looks)
     assert parallel.workers_for(big_input(tmp_path)) == workers
+    assert len(remaining) == left
+
+
+def test_the_run_queue_is_not_looked_at_for_a_small_input(tmp_path, monkeypatch):
+    monkeypatch.delenv(parallel.ENVIRONMENT_KNOB, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    remaining = _run_queue(monkeypatch, [1])
+    (tmp_path / "small.yaml").write_text("kind: A\n")
+    assert parallel.workers_for([str(tmp_path / "small.yaml")]) == 1
+    assert remaining == [1]
 
 
 def test_an_explicit_job_count_is_kept_whatever_the_load(tmp_path, monkeypatch):
     monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, "2")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(os, "getloadavg", lambda: (5.0, 0.0, 0.0))
+    remaining = _run_queue(monkeypatch, [5, 5, 5, 5, 5])
     assert parallel.workers_for(big_input(tmp_path)) == 2
+    assert len(remaining) == 5  # not even looked at
 
 
-def test_without_a_load_average_the_running_processes_decide(monkeypatch):
+@pytest.mark.parametrize("load, busy", [(0.49, 0), (0.5, 1), (2.6, 3)])
+def test_without_a_run_queue_the_load_average_decides(monkeypatch, load, busy):
+    _run_queue(monkeypatch, [None])
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    assert parallel.busy_cores() == busy
+
+
+def test_without_a_run_queue_or_a_load_average_no_core_is_busy(monkeypatch):
     def unavailable():
         raise OSError("no load average")
 
+    _run_queue(monkeypatch, [None])
     monkeypatch.setattr(os, "getloadavg", unavailable)
-    monkeypatch.setattr(parallel, "running_now", lambda: 3)
-    assert parallel.busy_cores() == 2
+    assert parallel.busy_cores() == 0
 
 
 def test_running_now_reads_the_fourth_field_of_proc_loadavg(monkeypatch):
     import builtins
-    import io
 
     real_open = builtins.open
 
@@ -271,14 +314,14 @@ def test_running_now_reads_the_fourth_field_of_proc_loadavg(monkeypatch):
     assert parallel.running_now() == 3
 
 
-def test_running_now_is_this_process_alone_where_proc_loadavg_cannot_be_read(monkeypatch):
+def test_running_now_is_unknown_where_proc_loadavg_cannot_be_read(monkeypatch):
     import builtins
 
     def refused(path, *args, **kwargs):
         raise OSError("no /proc")
 
     monkeypatch.setattr(builtins, "open", refused)
-    assert parallel.running_now() == 1
+    assert parallel.running_now() is None
 
 
 def _cgroups(tmp_path, own: str, limits: dict[str, str]):
@@ -331,3 +374,122 @@ def test_workers_are_no_more_than_the_cpu_quota_allows(tmp_path, monkeypatch, qu
     assert parallel.workers_for(paths) == workers
     monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, "64")
     assert parallel.workers_for(paths) == workers  # the knob never goes past the quota either
+
+
+def _split(data: bytes, parts: list[Part] | None = None) -> list[tuple]:
+    """The documents of ``data`` as (text, first line, index, template, problem): of the whole,
+    or of each part read alone, in order."""
+    found = []
+    for part in parts or [Part("in.yaml")]:
+        stream = io.BytesIO(data) if part.end is None and part.start == 0 else sources._Window(io.BytesIO(data), part.start, part.end)
+        found += [(d.text, d.first_line, d.index, d.template, d.problem) for d in documents(SourceFile("in.yaml"), stream, part.line, part.index)]
+    return found
+
+
+def _parts_at(cuts: list[tuple[int, int, int]]) -> list[Part]:
+    starts = [(0, 1, 0), *cuts]
+    ends = [offset for offset, _, _ in cuts] + [None]
+    return [Part("in.yaml", start, end, line, index) for (start, line, index), end in zip(starts, ends, strict=True)]
+
+
+LINES = [b"---\n", b"--- # c\n", b"---\t\n", b"---\r\n", b"----\n", b"---x\n", b"-- \n", b"a: 1\n", b"b: 2\r\n", b"\n",
+         b"# Source: c/templates/t.yaml\n", b"k: '\xc3\xa9'\n", b"bad: \xff\n", b"s: |\n  ---\n", b"\xef\xbb\xbfa: 1\n", b"x", b"---"]
+
+
+def test_parts_cut_at_document_lines_give_the_documents_of_the_whole(monkeypatch):
+    # random streams of the lines that decide a split: markers and look-alikes, CRLF, Helm
+    # comments, bytes that are not UTF-8, a BOM, an unfinished last line; read in tiny blocks
+    rnd = random.Random(15)
+    cut = 0
+    for _ in range(3000):
+        data = b"".join(rnd.choice(LINES) for _ in range(rnd.randint(0, 30)))
+        monkeypatch.setattr(sources, "BLOCK_SIZE", rnd.choice([1, 2, 5, 64, 1 << 20]))
+        cuts = sources.cut_points(io.BytesIO(data), rnd.randint(1, 40))
+        assert [data[offset : offset + 3] for offset, _, _ in cuts] == [b"---"] * len(cuts)
+        assert _split(data, _parts_at(cuts)) == _split(data), (data, cuts)
+        cut += len(cuts) > 1
+    assert cut > 500  # many streams were cut several times
+
+
+def test_cut_points_are_the_offset_line_and_index_of_a_document_line():
+    data = b"---\r\na: 1\r\n---\r\nb: 2\r\n--- x\r\nc: 3\r\n---\r\n"
+    # the '---' lines at bytes 0, 11, 22, 35 open documents 0-3 on lines 1, 3, 5, 7
+    assert sources.cut_points(io.BytesIO(data), 1) == [(11, 3, 1), (22, 5, 2), (35, 7, 3)]
+    assert sources.cut_points(io.BytesIO(data), 12) == [(22, 5, 2), (35, 7, 3)]  # 12 bytes or more apart
+    assert sources.cut_points(io.BytesIO(data + b"---"), 12) == [(22, 5, 2), (35, 7, 3)]  # an unfinished line is no marker
+    assert sources.cut_points(io.BytesIO(b"a: 1\n----\nb: 2\n---\nc\n"), 1) == [(15, 4, 1)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "kind: A\n---\nkind: B\n".encode("utf-16"),  # decoded by another codec
+        b"kind: A\r---\rkind: B\r---\r",  # lone CRs are line breaks once decoded
+        b"kind: A\n---\nkind: B\r\n---\rkind: C\n",
+        b"kind: A\n...\n---\nkind: B\n---\n",  # '...' ends the document at the next line
+        b"...\nkind: A\n---\nkind: B\n",
+        b'\xef\xbb\xbf {"kind": "A"}\n{"kind": "B"}\n---\nkind: C\n---\n',  # a JSON stream: several documents in its first
+        b"kind: A\n---\nkind: B\n---\nkind: C\n" + b"#" * 40 + b"\n---\n",  # a line longer than a block
+    ],
+)
+def test_a_stream_whose_split_needs_more_than_its_document_lines_is_not_cut(monkeypatch, data):
+    monkeypatch.setattr(sources, "BLOCK_SIZE", 32)
+    assert sources.cut_points(io.BytesIO(data), 1) == []
+
+
+def _rendered_stream(pods: int) -> tuple[str, int]:
+    """A Helm-rendered stream: each pod a hostNetwork sysctl write (PL201) under its '# Source:'
+    comment, the write of the last pod suppressed by a comment; a Service at each end, on one
+    nodePort (PL303). Returns the text and the line of the suppressed write."""
+    lines = ["---", "# Source: c/templates/first.yaml", *_service("first", 30200)]
+    for i in range(pods):
+        lines += ["---", f"# Source: c/templates/pod-{i}.yaml", *_pod(i)]
+    lines[-1] += "  # portlint: ignore[PL201] tuned on purpose"
+    suppressed = len(lines)
+    lines += ["---", "# Source: c/templates/last.yaml", *_service("last", 30200)]
+    return "\n".join(lines) + "\n", suppressed
+
+
+def _kind_list(services: int) -> str:
+    items = [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"l{i}"}, "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30300 + i % 3}]}} for i in range(services)]
+    return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})  # one line: never cut
+
+
+def test_inputs_cut_into_parts_give_the_report_of_one_process(tmp_cwd, monkeypatch):
+    stream, suppressed = _rendered_stream(40)
+    (tmp_cwd / "a-helm.yaml").write_text(stream)
+    (tmp_cwd / "b-list.json").write_text(_kind_list(60))
+    (tmp_cwd / "c-crlf.yaml").write_bytes(stream.replace("\n", "\r\n").replace("c/templates", "d/templates").encode())
+    (tmp_cwd / "d-small.yaml").write_text("\n".join(_pod(999)) + "\n")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 2000)
+    _one_core_is_not_enough(monkeypatch)
+
+    batches = list(parallel.tasks(sorted(str(p.name) for p in tmp_cwd.glob("*.*"))))
+    parts = [part for batch in batches for part in batch]
+    assert sum(part.path == "a-helm.yaml" for part in parts) >= 4  # cut inside the Helm stream
+    assert sum(part.path == "c-crlf.yaml" for part in parts) >= 4
+    assert [part for part in parts if part.path == "b-list.json"] == [Part("b-list.json")]
+    assert all(p.start == 0 or stream.encode()[p.start : p.start + 14] == b"---\n# Source: " for p in parts if p.path == "a-helm.yaml")
+
+    reports = {}
+    for jobs in ("1", "2", ""):
+        monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, jobs)
+        assert parallel.workers_for(["."]) == (1 if jobs == "1" else 2)
+        for form in ("sarif", "json", "text"):
+            ran = cli("check", ".", "--format", form, "--fail-on", "never")
+            assert ran.exit_code == 0, ran.stderr
+            reports[jobs, form] = ran.stdout + ran.stderr
+        piped = cli("check", "-", "--format", "json", "--fail-on", "never", input=stream)
+        reports[jobs, "stdin"] = piped.stdout
+    for form in ("sarif", "json", "text", "stdin"):
+        assert reports["1", form] == reports["2", form] == reports["", form], form
+
+    findings = json.loads(reports["2", "json"])["findings"]
+    silenced = [(f["path"], f["line"]) for f in findings if f["suppressed"]]
+    assert silenced == [("a-helm.yaml", suppressed), ("c-crlf.yaml", suppressed)]  # by a comment in a later part
+    assert sum(f["rule"] == "PL201" for f in findings) == 2 * 40 + 1
+    conflicts = {(f["path"], f["line"]) for f in findings if f["rule"] == "PL303"}
+    last_service = stream.count("\n")  # the last line: the nodePort of the last Service
+    assert ("a-helm.yaml", last_service) in conflicts  # against the first Service, in another part
+    assert len([f for f in findings if f["path"] == "b-list.json" and f["rule"] == "PL303"]) == 60 - 3
