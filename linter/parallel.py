@@ -173,17 +173,15 @@ def _parts(path: str, size: int) -> Iterator[tuple]:
         yield Part(path), len(path.text)
         return
     length = _size(path)
-    cuts: list[tuple[int, int, int]] = []
+    start, line, index = 0, 1, 0
     if length > size:
         try:
             with open(path, "rb") as raw:
-                cuts = cut_points(raw, size)
-        except OSError:  # the worker that opens it reports why
+                for end, next_line, next_index in cut_points(raw, size):
+                    yield Part(path, start, end, line, index), end - start
+                    start, line, index = end, next_line, next_index
+        except OSError:  # unreadable, now or further on: the rest is one part, its worker says why
             pass
-    start, line, index = 0, 1, 0
-    for end, next_line, next_index in cuts:
-        yield Part(path, start, end, line, index), end - start
-        start, line, index = end, next_line, next_index
     yield Part(path, start, None, line, index), length - start
 
 

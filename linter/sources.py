@@ -494,22 +494,24 @@ _BYTE_END_MARKER = re.compile(rb"\n\.\.\.[ \t\r\n]")
 _OPENS_UNCUTTABLE = re.compile(rb"[ \t\r\n]*\{|\.\.\.(?:[ \t\r\n]|\Z)")  # a JSON stream, or a '...' line
 
 
-def cut_points(raw: BinaryIO, every: int) -> list[tuple[int, int, int]]:
+def cut_points(raw: BinaryIO, every: int) -> Iterator[tuple[int, int, int]]:
     """(byte offset, line, document index) of '---' lines of the input read from ``raw``, about
     ``every`` bytes apart, where it can be cut into parts that ``documents`` splits alone (from
     that line and index) into exactly the documents of the whole. The bytes are read a block
-    at a time and only line breaks and markers are counted (no decoding): what the parent of
-    worker processes does alone must be cheap. [] when the split of the whole depends on more
-    than '---' lines: a UTF-16 input, lone CR line breaks (they count as lines once decoded),
-    a '...' line (it ends a document at the next line), or a JSON stream (its first chunk may
-    hold several documents); and when a line is longer than a block."""
+    at a time and only line breaks and markers are counted (no decoding): the parent of the
+    worker processes does this alone, and its first cut is known after the first block. No
+    more cuts from the first place where the split depends on more than '---' lines: a UTF-16
+    input or a JSON stream (its first chunk may hold several documents) is not cut at all;
+    lone CR line breaks (they count as lines once decoded), a '...' line (it ends a document at
+    the next line) or a line longer than a block end the cutting there (the split of the
+    text before does not depend on the text after)."""
     head = raw.read(BLOCK_SIZE)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return []
+        return
     if _OPENS_UNCUTTABLE.match(head, 3 if head.startswith(codecs.BOM_UTF8) else 0):
-        return []
+        return
     counter = _LineCounter()
-    cuts: list[tuple[int, int, int]] = []
+    last = 0  # the offset of the last cut
     carry = b""  # from the last line break of the bytes before (its offset: counter.base)
     block = head
     while block:
@@ -517,27 +519,23 @@ def cut_points(raw: BinaryIO, every: int) -> list[tuple[int, int, int]]:
         end = data.rfind(b"\n") + 1  # complete lines only: a marker's next byte is in them
         if end == 0 or (end == 1 and carry):  # no line ends in this block
             if len(data) > BLOCK_SIZE:  # a line of megabytes (JSON): not worth a cut
-                return []
+                return
             carry = data
             block = raw.read(BLOCK_SIZE)
             continue
         lines = data[:end]
         if (b"\r" in lines and lines.count(b"\r") != lines.count(b"\r\n")) or _BYTE_END_MARKER.search(lines):
-            return []
+            return
         while True:
-            want = (cuts[-1][0] if cuts else 0) + every - counter.base  # a cut from here on
-            found = _BYTE_MARKER.search(lines, max(want - 1, 0))
+            found = _BYTE_MARKER.search(lines, max(last + every - counter.base - 1, 0))
             if found is None:
                 break
-            offset, line, markers = counter.upto(lines, found.start() + 1)
-            cuts.append((offset, line, markers + 1))  # a marker closes the document before it
+            last, line, markers = counter.upto(lines, found.start() + 1)
+            yield last, line, markers + 1  # a marker closes the document before it
         counter.upto(lines, end)
         carry = data[end - 1 :]  # from the last line break: a marker after it is seen whole
         counter.rebase(end - 1)
         block = raw.read(BLOCK_SIZE)
-    if carry.count(b"\r") != carry.count(b"\r\n"):
-        return []
-    return cuts
 
 
 class _LineCounter:

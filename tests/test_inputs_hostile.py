@@ -745,7 +745,7 @@ def test_a_part_read_by_a_worker_keeps_its_problem_at_the_file_line(tmp_path):
     path = tmp_path / "in.yaml"
     path.write_bytes(b"kind: Pod\n---\nx: \xff\n")
     with open(path, "rb") as raw:
-        cuts = sources.cut_points(raw, 1)
+        cuts = list(sources.cut_points(raw, 1))
     assert cuts == [(10, 2, 1)]
     part = sources.Part(str(path), 10, None, 2, 1)
     (doc,) = sources.documents(*sources.open_part(part), part.line, part.index)

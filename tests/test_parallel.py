@@ -404,7 +404,7 @@ def test_parts_cut_at_document_lines_give_the_documents_of_the_whole(monkeypatch
     for _ in range(3000):
         data = b"".join(rnd.choice(LINES) for _ in range(rnd.randint(0, 30)))
         monkeypatch.setattr(sources, "BLOCK_SIZE", rnd.choice([1, 2, 5, 64, 1 << 20]))
-        cuts = sources.cut_points(io.BytesIO(data), rnd.randint(1, 40))
+        cuts = list(sources.cut_points(io.BytesIO(data), rnd.randint(1, 40)))
         assert [data[offset : offset + 3] for offset, _, _ in cuts] == [b"---"] * len(cuts)
         assert _split(data, _parts_at(cuts)) == _split(data), (data, cuts)
         cut += len(cuts) > 1
@@ -414,82 +414,28 @@ def test_parts_cut_at_document_lines_give_the_documents_of_the_whole(monkeypatch
 def test_cut_points_are_the_offset_line_and_index_of_a_document_line():
     data = b"---\r\na: 1\r\n---\r\nb: 2\r\n--- x\r\nc: 3\r\n---\r\n"
     # the '---' lines at bytes 0, 11, 22, 35 open documents 0-3 on lines 1, 3, 5, 7
-    assert sources.cut_points(io.BytesIO(data), 1) == [(11, 3, 1), (22, 5, 2), (35, 7, 3)]
-    assert sources.cut_points(io.BytesIO(data), 12) == [(22, 5, 2), (35, 7, 3)]  # 12 bytes or more apart
-    assert sources.cut_points(io.BytesIO(data + b"---"), 12) == [(22, 5, 2), (35, 7, 3)]  # an unfinished line is no marker
-    assert sources.cut_points(io.BytesIO(b"a: 1\n----\nb: 2\n---\nc\n"), 1) == [(15, 4, 1)]
+    assert list(sources.cut_points(io.BytesIO(data), 1)) == [(11, 3, 1), (22, 5, 2), (35, 7, 3)]
+    assert list(sources.cut_points(io.BytesIO(data), 12)) == [(22, 5, 2), (35, 7, 3)]  # 12 bytes or more apart
+    assert list(sources.cut_points(io.BytesIO(data + b"---"), 12)) == [(22, 5, 2), (35, 7, 3)]  # an unfinished line is no marker
+    assert list(sources.cut_points(io.BytesIO(b"a: 1\n----\nb: 2\n---\nc\n"), 1)) == [(15, 4, 1)]
 
 
 @pytest.mark.parametrize(
-    "data",
+    "data, offsets",
     [
-        "kind: A\n---\nkind: B\n".encode("utf-16"),  # decoded by another codec
-        b"kind: A\r---\rkind: B\r---\r",  # lone CRs are line breaks once decoded
-        b"kind: A\n---\nkind: B\r\n---\rkind: C\n",
-        b"kind: A\n...\n---\nkind: B\n---\n",  # '...' ends the document at the next line
-        b"...\nkind: A\n---\nkind: B\n",
-        b'\xef\xbb\xbf {"kind": "A"}\n{"kind": "B"}\n---\nkind: C\n---\n',  # a JSON stream: several documents in its first
-        b"kind: A\n---\nkind: B\n---\nkind: C\n" + b"#" * 40 + b"\n---\n",  # a line longer than a block
+        ("kind: A\n---\nkind: B\n---\n".encode("utf-16"), []),  # decoded by another codec: not cut
+        (b'\xef\xbb\xbf {"kind": "A"}\n{"kind": "B"}\n---\nkind: C\n---\n', []),  # a JSON stream: several documents in its first
+        (b"...\nkind: A\n---\nkind: B\n---\n", []),
+        # from the first 32-byte block holding a lone CR (a line break once decoded) or a
+        # '...' line (it ends the document at the next line), or a line longer than a
+        # block: no more cuts; the '---' lines at 8 and 20 are in the first block
+        (b"kind: A\n---\nkind: B\n---\nkind: C\n---\nk: D\r---\rkind: E\n---\n", [8, 20]),
+        (b"kind: A\n---\nkind: B\n---\nkind: C\n---\nk: D\n...\n---\nkind: E\n---\n", [8, 20]),
+        (b"kind: A\n---\nkind: B\n---\nkind: C\n---\n" + b"#" * 80 + b"\n---\nkind: E\n---\n", [8, 20, 32]),
     ],
 )
-def test_a_stream_whose_split_needs_more_than_its_document_lines_is_not_cut(monkeypatch, data):
+def test_no_cut_where_the_split_needs_more_than_document_lines(monkeypatch, data, offsets):
     monkeypatch.setattr(sources, "BLOCK_SIZE", 32)
-    assert sources.cut_points(io.BytesIO(data), 1) == []
-
-
-def _rendered_stream(pods: int) -> tuple[str, int]:
-    """A Helm-rendered stream: each pod a hostNetwork sysctl write (PL201) under its '# Source:'
-    comment, the write of the last pod suppressed by a comment; a Service at each end, on one
-    nodePort (PL303). Returns the text and the line of the suppressed write."""
-    lines = ["---", "# Source: c/templates/first.yaml", *_service("first", 30200)]
-    for i in range(pods):
-        lines += ["---", f"# Source: c/templates/pod-{i}.yaml", *_pod(i)]
-    lines[-1] += "  # portlint: ignore[PL201] tuned on purpose"
-    suppressed = len(lines)
-    lines += ["---", "# Source: c/templates/last.yaml", *_service("last", 30200)]
-    return "\n".join(lines) + "\n", suppressed
-
-
-def _kind_list(services: int) -> str:
-    items = [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"l{i}"}, "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30300 + i % 3}]}} for i in range(services)]
-    return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})  # one line: never cut
-
-
-def test_inputs_cut_into_parts_give_the_report_of_one_process(tmp_cwd, monkeypatch):
-    stream, suppressed = _rendered_stream(40)
-    (tmp_cwd / "a-helm.yaml").write_text(stream)
-    (tmp_cwd / "b-list.json").write_text(_kind_list(60))
-    (tmp_cwd / "c-crlf.yaml").write_bytes(stream.replace("\n", "\r\n").replace("c/templates", "d/templates").encode())
-    (tmp_cwd / "d-small.yaml").write_text("\n".join(_pod(999)) + "\n")
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(parallel, "BATCH_BYTES", 2000)
-    _one_core_is_not_enough(monkeypatch)
-
-    batches = list(parallel.tasks(sorted(str(p.name) for p in tmp_cwd.glob("*.*"))))
-    parts = [part for batch in batches for part in batch]
-    assert sum(part.path == "a-helm.yaml" for part in parts) >= 4  # cut inside the Helm stream
-    assert sum(part.path == "c-crlf.yaml" for part in parts) >= 4
-    assert [part for part in parts if part.path == "b-list.json"] == [Part("b-list.json")]
-    assert all(p.start == 0 or stream.encode()[p.start : p.start + 14] == b"---\n# Source: " for p in parts if p.path == "a-helm.yaml")
-
-    reports = {}
-    for jobs in ("1", "2", ""):
-        monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, jobs)
-        assert parallel.workers_for(["."]) == (1 if jobs == "1" else 2)
-        for form in ("sarif", "json", "text"):
-            ran = cli("check", ".", "--format", form, "--fail-on", "never")
-            assert ran.exit_code == 0, ran.stderr
-            reports[jobs, form] = ran.stdout + ran.stderr
-        piped = cli("check", "-", "--format", "json", "--fail-on", "never", input=stream)
-        reports[jobs, "stdin"] = piped.stdout
-    for form in ("sarif", "json", "text", "stdin"):
-        assert reports["1", form] == reports["2", form] == reports["", form], form
-
-    findings = json.loads(reports["2", "json"])["findings"]
-    silenced = [(f["path"], f["line"]) for f in findings if f["suppressed"]]
-    assert silenced == [("a-helm.yaml", suppressed), ("c-crlf.yaml", suppressed)]  # by a comment in a later part
-    assert sum(f["rule"] == "PL201" for f in findings) == 2 * 40 + 1
-    conflicts = {(f["path"], f["line"]) for f in findings if f["rule"] == "PL303"}
-    last_service = stream.count("\n")  # the last line: the nodePort of the last Service
-    assert ("a-helm.yaml", last_service) in conflicts  # against the first Service, in another part
-    assert len([f for f in findings if f["path"] == "b-list.json" and f["rule"] == "PL303"]) == 60 - 3
+    cuts = list(sources.cut_points(io.BytesIO(data), 1))
+    assert [offset for offset, _, _ in cuts] == offsets
+    assert _split(data, _parts_at(cuts)) == _split(data)
