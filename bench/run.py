@@ -15,7 +15,7 @@ its workers) and peak RSS (of the largest process of its tree), and the median a
 the per-round ratios to the bare parse. Usage:
 
   python bench/run.py [--pairs 5000] [--rounds 5] [--one-process] [--jobs N] [--scale 1,10,30]
-                      [--files] [--also LABEL=PYTHONPATH] [--peers] [--keep DIR] [--corpus DIR | --json ITEMS]
+                      [--files] [--also LABEL=PYTHONPATH] [--peers] [--busy N] [--keep DIR] [--corpus DIR | --json ITEMS]
 
 --corpus DIR compares on the manifests of DIR instead (the bare parse reads every .yaml, .yml
 and .json file of it, as portlint discovers them) and generates nothing; --json ITEMS on one
@@ -24,12 +24,16 @@ single-line JSON List of ITEMS ConfigMaps (a huge single document).
 --scale runs the whole comparison for each multiple of --pairs (a scaling table).
 --also times another portlint (a checkout importable from PYTHONPATH) in the same rounds;
 --peers times yamllint, checkov and trivy (those on PATH) on the same input in the same rounds.
+--busy N keeps N other processes busy (a Python busy loop each) from the warm-up to the last
+round, then kills them: a machine where other processes hold cores (the default mode must then
+not be slower than one process).
 Documented in docs/performance.md. Prints its results; never writes a results file.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
@@ -238,12 +242,13 @@ def compare(path: str, args: argparse.Namespace) -> None:
     """Time every command once per round, in turn, after a warm-up run of each (not
     counted), and print medians and ranges."""
     timed_commands = commands(path, args)
-    for cmd, env in timed_commands.values():
-        timed(cmd, env)
     samples: dict[str, list[tuple[float, float, int]]] = {label: [] for label in timed_commands}
-    for _ in range(args.rounds):
-        for label, (cmd, env) in timed_commands.items():
-            samples[label].append(timed(cmd, env))
+    with busy_processes(args.busy):
+        for cmd, env in timed_commands.values():
+            timed(cmd, env)
+        for _ in range(args.rounds):
+            for label, (cmd, env) in timed_commands.items():
+                samples[label].append(timed(cmd, env))
     size = sum(os.path.getsize(f) for f in manifests(path)) / 1e6
     bare = samples["bare C parse"]
     print(f"input: {path}, {size:.1f} MB, {args.rounds} rounds: median (min-max)")
@@ -260,6 +265,20 @@ def compare(path: str, args: argparse.Namespace) -> None:
                 f"  cpu {spread([r[1] / b[1] for r, b in zip(runs, bare, strict=True)], '.2f')}"
             )
         print(line)
+
+
+@contextlib.contextmanager
+def busy_processes(count: int):
+    """``count`` processes that each keep a core busy while the block runs, killed after it."""
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        if busy:
+            print(f"  ({count} busy process{'es' if count > 1 else ''} running: {' '.join(str(p.pid) for p in busy)})")
+        yield
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
 
 
 def write_files(path: str, folder: str) -> str:
@@ -285,6 +304,7 @@ def main() -> None:
     parser.add_argument("--keep", help="write the generated streams into this directory and keep them")
     parser.add_argument("--files", action="store_true", help="also lint the same pairs as one small file each")
     parser.add_argument("--peers", action="store_true", help="also time yamllint, checkov and trivy where they are on PATH")
+    parser.add_argument("--busy", type=int, default=0, metavar="N", help="keep N other processes busy while timing")
     parser.add_argument("--corpus", metavar="DIR", help="compare on the manifests of this directory instead")
     parser.add_argument("--json", type=int, metavar="ITEMS", help="compare on one JSON document of this many items instead")
     args = parser.parse_args()

@@ -439,3 +439,91 @@ def test_no_cut_where_the_split_needs_more_than_document_lines(monkeypatch, data
     cuts = list(sources.cut_points(io.BytesIO(data), 1))
     assert [offset for offset, _, _ in cuts] == offsets
     assert _split(data, _parts_at(cuts)) == _split(data)
+
+
+def _rendered_stream(pods: int) -> tuple[str, int]:
+    """A Helm-rendered stream: each pod a hostNetwork sysctl write (PL201) under its '# Source:'
+    comment, the write of the last pod suppressed by a comment; a Service at each end, on one
+    nodePort (PL303). Returns the text and the line of the suppressed write."""
+    lines = ["---", "# Source: c/templates/first.yaml", *_service("first", 30200)]
+    for i in range(pods):
+        lines += ["---", f"# Source: c/templates/pod-{i}.yaml", *_pod(i)]
+    lines[-1] += "  # portlint: ignore[PL201] tuned on purpose"
+    suppressed = len(lines)
+    lines += ["---", "# Source: c/templates/last.yaml", *_service("last", 30200)]
+    return "\n".join(lines) + "\n", suppressed
+
+
+def _kind_list(services: int) -> str:
+    items = [
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"l{i}"}, "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30300 + i % 3}]}}
+        for i in range(services)
+    ]
+    return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})  # one line: never cut
+
+
+def test_inputs_cut_into_parts_give_the_report_of_one_process(tmp_cwd, monkeypatch):
+    stream, suppressed = _rendered_stream(40)
+    (tmp_cwd / "a-helm.yaml").write_text(stream)
+    (tmp_cwd / "b-list.json").write_text(_kind_list(60))
+    (tmp_cwd / "c-crlf.yaml").write_bytes(stream.replace("\n", "\r\n").replace("c/templates", "d/templates").encode())
+    (tmp_cwd / "d-small.yaml").write_text("\n".join(_pod(999)) + "\n")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 2000)
+    _one_core_is_not_enough(monkeypatch)
+
+    batches = list(parallel.tasks(sorted(str(p.name) for p in tmp_cwd.glob("*.*"))))
+    parts = [part for batch in batches for part in batch]
+    assert sum(part.path == "a-helm.yaml" for part in parts) >= 4  # cut inside the Helm stream
+    assert sum(part.path == "c-crlf.yaml" for part in parts) >= 4
+    assert [part for part in parts if part.path == "b-list.json"] == [Part("b-list.json")]
+    assert all(p.start == 0 or stream.encode()[p.start : p.start + 14] == b"---\n# Source: " for p in parts if p.path == "a-helm.yaml")
+
+    reports = {}
+    for jobs in ("1", "2", ""):
+        monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, jobs)
+        assert parallel.workers_for(["."]) == (1 if jobs == "1" else 2)
+        for form in ("sarif", "json", "text"):
+            ran = cli("check", ".", "--format", form, "--fail-on", "never")
+            assert ran.exit_code == 0, ran.stderr
+            reports[jobs, form] = ran.stdout + ran.stderr
+        piped = cli("check", "-", "--format", "json", "--fail-on", "never", input=stream)
+        reports[jobs, "stdin"] = piped.stdout
+    for form in ("sarif", "json", "text", "stdin"):
+        assert reports["1", form] == reports["2", form] == reports["", form], form
+
+    findings = json.loads(reports["2", "json"])["findings"]
+    silenced = [(f["path"], f["line"]) for f in findings if f["suppressed"]]
+    assert silenced == [("a-helm.yaml", suppressed), ("c-crlf.yaml", suppressed)]  # by a comment in a later part
+    assert sum(f["rule"] == "PL201" for f in findings) == 2 * 40 + 1
+    conflicts = {(f["path"], f["line"]) for f in findings if f["rule"] == "PL303"}
+    last_service = stream.count("\n")  # the last line: the nodePort of the last Service
+    assert ("a-helm.yaml", last_service) in conflicts  # against the first Service, in another part
+    assert len([f for f in findings if f["path"] == "b-list.json" and f["rule"] == "PL303"]) == 60 - 3
+    assert "in 4 files" in reports["2", "text"]
+
+
+def test_workers_notes_come_in_input_order_as_in_one_process(tmp_cwd, monkeypatch):
+    # a rule that fails on the pods of b.yaml and d.yaml: one 'internal error' line per pod,
+    # b's before d's whichever worker finishes first; a.yaml and c.yaml are linted
+    for name in "abcd":
+        (tmp_cwd / f"{name}.yaml").write_text("\n---\n".join("\n".join(_pod(i)) for i in range(3)) + "\n")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 100)  # a file a batch
+    _one_core_is_not_enough(monkeypatch)
+    original = pl203_unsafe_pod_sysctl.check
+
+    def failing(manifest, ctx):
+        if manifest.doc.path in ("b.yaml", "d.yaml"):
+            raise ValueError(f"pod {manifest.name}")
+        return original(manifest, ctx)
+
+    monkeypatch.setattr(pl203_unsafe_pod_sysctl, "check", failing)
+    runs = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, jobs)
+        runs[jobs] = cli("check", ".", "--format", "json", "--fail-on", "never")
+    assert runs["1"].stdout == runs["2"].stdout and runs["1"].stderr == runs["2"].stderr
+    errors = runs["2"].json["errors"]
+    assert [e.split(":")[0] for e in errors] == [f"internal error in PL203 on {name}.yaml" for name in "bbbddd"]
+    assert [e.split("ValueError: ")[1].split(" (")[0] for e in errors] == ["pod p0", "pod p1", "pod p2"] * 2
