@@ -18,10 +18,10 @@ from typing import IO, Iterable, Iterator
 
 from .findings import LEVEL_RANK, Finding
 
-# Records kept in memory before the rest go to disk. Each rule that reads spilled facts reads
-# them back from disk (a run rule each), so a spill costs time: at 5,000 the 8 MB benchmark
-# stream (5,000 nodePort uses, 11,226 findings) spent 0.17 s of its 1.4 s on it; at 10,000
-# the 242 MB stream peaks at 94 MB instead of 89 MB (docs/performance.md).
+# Records kept in memory before the rest go to disk. Each run rule that reads spilled facts
+# reads them back from disk, so a spill costs time: at 5,000 the 8 MB benchmark stream's 5,000
+# nodePort uses all went to disk. At 10,000 the 242 MB stream still peaks under 100 MB
+# (docs/performance.md, "Scaling").
 SPILL_AT = 10_000
 CHUNK = 100
 

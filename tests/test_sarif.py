@@ -447,3 +447,41 @@ def test_the_log_is_indented_by_two_with_one_result_a_line_and_text_unescaped():
         "}",
         "",
     ]
+
+
+def test_a_result_line_is_json_s_own_encoding_of_it():
+    # the writer writes each result's JSON itself: it must be exactly what json gives for the
+    # same structure (keys in order, ", " and ": " separators, text unescaped but for JSON's
+    # own escapes), with two related locations, a suppression with a reason, and a path and a
+    # message that need escaping
+    from portlint import report
+    from portlint.findings import Finding, Location
+    from portlint.rules import RULES
+    from portlint.suppressions import Suppression
+
+    place = Location('dir name/a "b".yaml', 7, 3, 9, 1)
+    finding = Finding(
+        "PL303",
+        "error",
+        'nodePort "30000" \\ taken\tby é',
+        place,
+        related=[Location("other.yaml", 2, 5, 2, 10, "first use"), Location("x%.yaml", 4, 1, 4, 2)],
+        key="k",
+        suppressed=True,
+        suppressed_by=Suppression(frozenset({"PL303"}), "shared on purpose", Location('dir name/a "b".yaml', 6, 1, 6, 20)),
+    )
+    info = report.RunInfo("0", RULES, cwd="/w")
+    lines = report.render_text("sarif", info, [finding], report.Summary(files=1)).split("\n")
+    line = lines[lines.index('      "results": [') + 1].strip()
+    result = json.loads(line)
+    assert line == json.dumps(result, ensure_ascii=False, separators=(", ", ": "))
+    assert result["message"]["text"] == 'nodePort "30000" \\ taken\tby é.'
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "dir%20name/a%20%22b%22.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 7, "startColumn": 3, "endLine": 9, "endColumn": 1},
+    }
+    assert [(r["id"], r["physicalLocation"]["artifactLocation"]["uri"], r["message"]["text"]) for r in result["relatedLocations"]] == [
+        (1, "other.yaml", "first use."),
+        (2, "x%25.yaml", "Related location."),
+    ]
+    assert result["suppressions"] == [{"kind": "inSource", "justification": "shared on purpose"}]
