@@ -5,10 +5,11 @@ megabytes are split into batches of about a megabyte of whole documents (files, 
 big files cut at '---' lines) and linted in worker processes (forked: they start with every
 module already imported), which read and split their parts themselves. Each worker returns
 its raw findings, the run facts and the suppression comments of its batch; the parent merges
-them in input order, so whole-run rules see exactly what a sequential run would. Small inputs stay in one process: a worker costs more
-than it saves below PARALLEL_MIN_BYTES (measured, see docs/performance.md). So does a worker
-without a core of its own: the workers are as many as the cores other processes leave free,
-of those the container's CPU quota allows. multiprocessing is imported only when workers start (a small run does not pay for it).
+them in input order, so whole-run rules see exactly what a sequential run would. Small inputs
+stay in one process: a worker costs more than it saves below PARALLEL_MIN_BYTES (measured,
+see docs/performance.md). So does a worker without a core of its own: the workers are as many
+as the cores other processes leave free now, of those the container's CPU quota allows.
+multiprocessing is imported only when workers start (a small run does not pay for it).
 """
 
 from __future__ import annotations
@@ -146,8 +147,8 @@ def _size(path: str) -> int:
 
 
 def tasks(paths: Iterable[str], size: int | None = None) -> Iterator[list]:
-    """The work of the workers: lists of ``sources.Part`` of about ``size`` bytes (BATCH_BYTES), in input
-    order. A worker reads and splits its parts itself; the parent only reads a big file's
+    """The work of the workers: lists of ``sources.Part`` of about ``size`` bytes (default
+    BATCH_BYTES), in input order. A worker reads and splits its parts itself; the parent only reads a big file's
     bytes to find where it may be cut (``sources.cut_points``: counting line breaks and '---'
     lines, no decoding), so that its own work while the workers lint stays small."""
     size = size or BATCH_BYTES

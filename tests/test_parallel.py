@@ -381,8 +381,9 @@ def _split(data: bytes, parts: list[Part] | None = None) -> list[tuple]:
     or of each part read alone, in order."""
     found = []
     for part in parts or [Part("in.yaml")]:
-        stream = io.BytesIO(data) if part.end is None and part.start == 0 else sources._Window(io.BytesIO(data), part.start, part.end)
-        found += [(d.text, d.first_line, d.index, d.template, d.problem) for d in documents(SourceFile("in.yaml"), stream, part.line, part.index)]
+        stream = sources._Window(io.BytesIO(data), part.start, part.end)
+        docs = documents(SourceFile("in.yaml"), stream, part.line, part.index)
+        found += [(d.text, d.first_line, d.index, d.template, d.problem) for d in docs]
     return found
 
 
@@ -392,8 +393,11 @@ def _parts_at(cuts: list[tuple[int, int, int]]) -> list[Part]:
     return [Part("in.yaml", start, end, line, index) for (start, line, index), end in zip(starts, ends, strict=True)]
 
 
-LINES = [b"---\n", b"--- # c\n", b"---\t\n", b"---\r\n", b"----\n", b"---x\n", b"-- \n", b"a: 1\n", b"b: 2\r\n", b"\n",
-         b"# Source: c/templates/t.yaml\n", b"k: '\xc3\xa9'\n", b"bad: \xff\n", b"s: |\n  ---\n", b"\xef\xbb\xbfa: 1\n", b"x", b"---"]
+LINES = [
+    *(b"---\n", b"--- # c\n", b"---\t\n", b"---\r\n", b"----\n", b"---x\n", b"-- \n", b"a: 1\n", b"b: 2\r\n", b"\n"),
+    *(b"# Source: c/templates/t.yaml\n", b"k: '\xc3\xa9'\n", b"bad: \xff\n", b"s: |\n  ---\n", b"\xef\xbb\xbfa: 1\n"),
+    *(b"x", b"---"),  # an unfinished line
+]
 
 
 def test_parts_cut_at_document_lines_give_the_documents_of_the_whole(monkeypatch):
@@ -456,7 +460,12 @@ def _rendered_stream(pods: int) -> tuple[str, int]:
 
 def _kind_list(services: int) -> str:
     items = [
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"l{i}"}, "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30300 + i % 3}]}}
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": f"l{i}"},
+            "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30300 + i % 3}]},
+        }
         for i in range(services)
     ]
     return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})  # one line: never cut
@@ -477,7 +486,8 @@ def test_inputs_cut_into_parts_give_the_report_of_one_process(tmp_cwd, monkeypat
     assert sum(part.path == "a-helm.yaml" for part in parts) >= 4  # cut inside the Helm stream
     assert sum(part.path == "c-crlf.yaml" for part in parts) >= 4
     assert [part for part in parts if part.path == "b-list.json"] == [Part("b-list.json")]
-    assert all(p.start == 0 or stream.encode()[p.start : p.start + 14] == b"---\n# Source: " for p in parts if p.path == "a-helm.yaml")
+    helm_parts = [part for part in parts if part.path == "a-helm.yaml"]
+    assert all(p.start == 0 or stream.encode()[p.start : p.start + 14] == b"---\n# Source: " for p in helm_parts)
 
     reports = {}
     for jobs in ("1", "2", ""):

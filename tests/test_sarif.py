@@ -480,7 +480,8 @@ def test_a_result_line_is_json_s_own_encoding_of_it():
         "artifactLocation": {"uri": "dir%20name/a%20%22b%22.yaml", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 7, "startColumn": 3, "endLine": 9, "endColumn": 1},
     }
-    assert [(r["id"], r["physicalLocation"]["artifactLocation"]["uri"], r["message"]["text"]) for r in result["relatedLocations"]] == [
+    related = result["relatedLocations"]
+    assert [(r["id"], r["physicalLocation"]["artifactLocation"]["uri"], r["message"]["text"]) for r in related] == [
         (1, "other.yaml", "first use."),
         (2, "x%25.yaml", "Related location."),
     ]

@@ -75,6 +75,11 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _text(text: str) -> str:
+    """A SARIF message object, {"text": ...}, as JSON text: the text as one sentence."""
+    return f'{{"text": {_json_string(_sentence(text))}}}'
+
+
 class SarifWriter:
     """``start`` writes the driver (every rule), ``result`` one result a line (at most
     MAX_RESULTS), ``finish`` the invocation with its notifications."""
@@ -153,12 +158,12 @@ class SarifWriter:
         # was most of the report's time (the tail a parallel run waits for alone)
         parts = [
             f'{{"ruleId": {_json_string(f.rule_id)}, "ruleIndex": {self.index[f.rule_id]:d}, "level": {_json_string(f.level)}, ',
-            f'"message": {{"text": {_json_string(_sentence(f.message))}}}, "locations": [{{"physicalLocation": {self._physical(f.location)}}}], ',
+            f'"message": {_text(f.message)}, "locations": [{{"physicalLocation": {self._physical(f.location)}}}], ',
             f'"partialFingerprints": {{{self.fingerprint_key}: {_json_string(f.fingerprint())}}}',
         ]
         if f.related:
             related = (
-                f'{{"id": {i:d}, "physicalLocation": {self._physical(r)}, "message": {{"text": {_json_string(_sentence(r.label or "Related location"))}}}}}'
+                f'{{"id": {i:d}, "physicalLocation": {self._physical(r)}, "message": {_text(r.label or "Related location")}}}'
                 for i, r in enumerate(f.related, 1)
             )
             parts.append(f', "relatedLocations": [{", ".join(related)}]')
