@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 from types import ModuleType
 from typing import Iterable
@@ -116,8 +117,15 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
     skipped = sources.Skipped()  # its notes: the runner's own discovery gave them already
     inputs = sources.discover(paths, Excludes(settings.exclude, settings.config_dir), skipped=skipped)
     workers = parallel.workers_for(paths)
+    parts: Iterable = (sources.Part(path) for path in inputs)
     if workers > 1:
         batches = parallel.tasks(inputs)
+        leading = list(itertools.islice(batches, 2))
+        if len(leading) < 2:  # one batch (one document, an uncut file): a worker would only make the parent wait
+            workers, parts = 1, leading[0] if leading else []
+        else:
+            batches = itertools.chain(leading, batches)
+    if workers > 1:
         # closed here, whatever stops the run: closing stops the workers at once
         with contextlib.closing(parallel.map_batches(_lint_parts, batches, workers, (ctx, rules, stdin_name))) as results:
             for found, facts, notes, files, comments in results:
@@ -128,8 +136,8 @@ def _lint(paths, settings, registry, levels, stdin_name) -> RunResult:
                 result.notifications.extend(notes)
     else:
         object_rules = _object_rules(rules)
-        for path in inputs:
-            for doc in _documents(sources.Part(path), stdin_name, result, ignore_comments):
+        for part in parts:
+            for doc in _documents(part, stdin_name, result, ignore_comments):
                 _lint_document(doc, ctx, object_rules, result, raw)
     result.notifications.extend(skipped.errors)
 

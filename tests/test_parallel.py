@@ -513,6 +513,36 @@ def test_inputs_cut_into_parts_give_the_report_of_one_process(tmp_cwd, monkeypat
     assert "in 4 files" in reports["2", "text"]
 
 
+def test_an_input_of_one_batch_is_linted_in_the_parent_without_workers(tmp_cwd, monkeypatch):
+    """One JSON List is never cut: one batch, which a worker would lint while the parent
+    waits; the parent lints it itself. Two batches still go to the workers."""
+    (tmp_cwd / "list.json").write_text(_kind_list(7))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    _one_core_is_not_enough(monkeypatch)
+    monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, "2")
+    pools = []
+    real_map_batches = parallel.map_batches
+
+    def counted(*args):
+        pools.append(args[2])  # the number of workers
+        return real_map_batches(*args)
+
+    monkeypatch.setattr(parallel, "map_batches", counted)
+    ran = cli("check", "list.json", "--format", "json", "--fail-on", "never")
+    assert ran.exit_code == 0, ran.stderr
+    assert pools == []
+    # nodePorts 30300, 30301, 30302, 30300...: the 4th to the 7th Service clash with an earlier one
+    assert [f["rule"] for f in ran.findings].count("PL303") == 7 - 3
+
+    (tmp_cwd / "other.json").write_text(_kind_list(2))
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 10)  # a file a batch: two batches
+    ran = cli("check", "list.json", "other.json", "--format", "json", "--fail-on", "never")
+    assert ran.exit_code == 0, ran.stderr
+    assert pools == [2]
+    # other.json's two Services (30300, 30301) clash with list.json's first two as well
+    assert [(f["rule"], f["path"]) for f in ran.findings].count(("PL303", "other.json")) == 2
+
+
 def test_workers_notes_come_in_input_order_as_in_one_process(tmp_cwd, monkeypatch):
     # a rule that fails on the pods of b.yaml and d.yaml: one 'internal error' line per pod,
     # b's before d's whichever worker finishes first; a.yaml and c.yaml are linted
