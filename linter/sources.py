@@ -505,7 +505,7 @@ def cut_points(raw: BinaryIO, every: int) -> Iterator[tuple[int, int, int]]:
     lone CR line breaks (they count as lines once decoded), a '...' line (it ends a document at
     the next line) or a line longer than a block end the cutting there (the split of the
     text before does not depend on the text after)."""
-    head = raw.read(BLOCK_SIZE)
+    head = _head(raw)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
     if _OPENS_UNCUTTABLE.match(head, 3 if head.startswith(codecs.BOM_UTF8) else 0):
@@ -536,6 +536,21 @@ def cut_points(raw: BinaryIO, every: int) -> Iterator[tuple[int, int, int]]:
         carry = data[end - 1 :]  # from the last line break: a marker after it is seen whole
         counter.rebase(end - 1)
         block = raw.read(BLOCK_SIZE)
+
+
+def _head(raw: BinaryIO) -> bytes:
+    """The first block of ``raw``, read on until it holds the first bytes after a BOM and
+    blank space (or the whole input): what decides whether the input may be cut at all
+    (kubectl reads concatenated JSON objects after any blank space, a megabyte of it too)."""
+    head = raw.read(BLOCK_SIZE)
+    while True:
+        bom = 3 if head.startswith(codecs.BOM_UTF8) else 0
+        if len(head[bom:].lstrip(b" \t\r\n")) >= 4:
+            return head
+        more = raw.read(BLOCK_SIZE)
+        if not more:
+            return head
+        head += more
 
 
 class _LineCounter:
