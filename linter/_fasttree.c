@@ -288,7 +288,7 @@ static PyObject *mapping_get(CollectionObject *self, PyObject *key) {
     if (found == NULL && PyErr_Occurred())
         return NULL;
     if (found == NULL && self->merges != Py_None) { /* merged keys: tree.Mapping.entry */
-        PyObject *merged = PyObject_CallMethod((PyObject *)self, "entry", "O", key);
+        PyObject *merged = PyObject_CallMethod((PyObject *)self, "entry", "(O)", key); /* "(O)": a tuple key is one argument */
         if (merged == NULL || merged == Py_None)
             return merged;
         PyObject *value = PyTuple_Check(merged) && PyTuple_GET_SIZE(merged) == 2 ? Py_NewRef(PyTuple_GET_ITEM(merged, 1)) : NULL;

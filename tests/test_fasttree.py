@@ -197,6 +197,16 @@ def test_dig_follows_own_and_merged_keys_and_stops_at_anything_else(dig):
 
 
 @needs_fasttree
+@pytest.mark.parametrize("dig", [tree._dig, fasttree.dig], ids=["python", "c"])
+def test_a_key_that_is_a_tuple_is_one_key_in_a_merged_mapping_too(dig):
+    # the keys are strings: a tuple is no key of the mapping c, nor of the mapping merged in
+    root, _ = tree.parse(LOOKUPS)
+    assert dig(root, "c", ("image",)) is None
+    assert dig(root, "c", ("image", "name")) is None
+    assert dig(root, "c", ()) is None
+
+
+@needs_fasttree
 def test_the_c_lookups_refuse_a_mapping_whose_storage_was_replaced():
     root = fasttree.build("a: 1\n")
     assert root.get("a").value == "1" and root.get("b") is None
