@@ -586,3 +586,63 @@ def test_workers_notes_come_in_input_order_as_in_one_process(tmp_cwd, monkeypatc
     errors = runs["2"].json["errors"]
     assert [e.split(":")[0] for e in errors] == [f"internal error in PL203 on {name}.yaml" for name in "bbbddd"]
     assert [e.split("ValueError: ")[1].split(" (")[0] for e in errors] == ["pod p0", "pod p1", "pod p2"] * 2
+
+
+def _unnamed_service(node_port: int) -> list[str]:
+    """A Service without a name: its findings' fingerprints hold its document's index."""
+    return [
+        *("apiVersion: v1", "kind: Service", "metadata: {labels: {app: x}}", "spec:", "  type: NodePort"),
+        f"  ports: [{{port: 80, nodePort: {node_port}}}]",
+    ]
+
+
+def _joined(docs: list[list[str]], markers: list[str]) -> str:
+    return "".join(f"{markers[i % len(markers)]}\n" + "\n".join(doc) + "\n" for i, doc in enumerate(docs))
+
+
+def test_hostile_streams_cut_into_parts_give_the_report_of_one_process(tmp_cwd, monkeypatch):
+    # '---' lines with comments, tabs and content on them, literal documents and an indented
+    # '---' in a block scalar; concatenated JSON objects after more than a block of blank
+    # lines (one document each: that stream is not cut); '...' and a directive late in a
+    # stream; a byte that is not UTF-8: in every one, unnamed Services on one nodePort (PL303
+    # against the first, with fingerprints made of their document's index)
+    services = [_unnamed_service(30400) for _ in range(30)]
+    literal = ["kind: ConfigMap", "apiVersion: v1", "metadata: {name: m}", "data:", "  s: |", "    ---", "    x"]
+    markers = ["---", "--- # c", "---\t", "--- ", "--- |\n  text\n---", "--- {a: 1}\n---"]
+    (tmp_cwd / "a-markers.yaml").write_text(_joined([*services, literal] * 2, markers))
+    objects = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}}' * 2
+    (tmp_cwd / "b-json.yaml").write_text("\n" * 600 + objects + "\n" + _joined(services, ["---"]))
+    (tmp_cwd / "c-late.yaml").write_text(_joined(services, ["---"]) + "...\n%YAML 1.2\n" + _joined(services, ["---"]))
+    bad = _joined(services, ["---"]).encode().replace(b"app: x", b"app: \xff", 1)
+    (tmp_cwd / "d-bad.yaml").write_bytes(bad)
+    monkeypatch.setattr(sources, "BLOCK_SIZE", 256)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 1000)
+    _one_core_is_not_enough(monkeypatch)
+
+    parts = [part for batch in parallel.tasks(["a-markers.yaml", "b-json.yaml", "c-late.yaml", "d-bad.yaml"]) for part in batch]
+    assert sum(part.path == "a-markers.yaml" for part in parts) >= 4
+    assert [part for part in parts if part.path == "b-json.yaml"] == [Part("b-json.yaml")]
+    assert sum(part.path == "c-late.yaml" for part in parts) >= 3
+    reports = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv(parallel.ENVIRONMENT_KNOB, jobs)
+        for form in ("sarif", "json", "text"):
+            ran = cli("check", ".", "--format", form, "--fail-on", "never")
+            assert ran.exit_code == 0, ran.stderr
+            reports[jobs, form] = ran.stdout + ran.stderr
+    for form in ("sarif", "json", "text"):
+        assert reports["1", form] == reports["2", form], form
+
+    findings = json.loads(reports["2", "json"])["findings"]
+    conflicts = [f["path"] for f in findings if f["rule"] == "PL303"]
+    # every Service on 30400 but the first of a.yaml: in d.yaml the document with the bad
+    # byte (its first Service) is not linted
+    assert {path: conflicts.count(path) for path in set(conflicts)} == {
+        "a-markers.yaml": 2 * 30 - 1,
+        "b-json.yaml": 30,
+        "c-late.yaml": 2 * 30,
+        "d-bad.yaml": 30 - 1,
+    }
+    not_text = [(f["path"], f["line"], f["column"]) for f in findings if f["rule"] == "PL000"]
+    assert not_text == [("d-bad.yaml", 4, 26)]  # '---', apiVersion, kind, then 'metadata: {labels: {app: '
