@@ -148,9 +148,10 @@ def _size(path: str) -> int:
 
 def tasks(paths: Iterable[str], size: int | None = None) -> Iterator[list]:
     """The work of the workers: lists of ``sources.Part`` of about ``size`` bytes (default
-    BATCH_BYTES), in input order. A worker reads and splits its parts itself; the parent only reads a big file's
-    bytes to find where it may be cut (``sources.cut_points``: counting line breaks and '---'
-    lines, no decoding), so that its own work while the workers lint stays small."""
+    BATCH_BYTES), in input order. A worker reads and splits its parts itself; the parent only
+    reads a big file's bytes to find where it may be cut (``sources.cut_points``: counting line
+    breaks and '---' lines, no decoding), so that its own work while the workers lint stays
+    small."""
     size = size or BATCH_BYTES
     task: list = []
     held = 0

@@ -74,10 +74,6 @@ else:  # pragma: no cover - exercised only where the extension was not built
             return found[1] if found is not None else None
 
 
-def is_plain(node: Scalar) -> bool:
-    return not node.style and node.tag is None
-
-
 def start_mark(node: Node):
     return node.start_mark if node.__class__ is Scalar else node.sm
 
