@@ -66,7 +66,8 @@ class Finding:
         basis = self.fingerprint_basis()
         if self.occurrence:
             basis += f"\x1f{self.occurrence}"
-        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+        # surrogatepass: a file name that is not UTF-8 holds lone surrogates (os's surrogateescape)
+        return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def sort_key(self) -> tuple:
         """Run-level findings first (no file path is empty), then by file and position."""

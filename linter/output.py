@@ -17,6 +17,12 @@ import sys
 from typing import Iterable
 
 
+# A path that is not UTF-8 reaches a report as os decodes it (lone surrogates): its bytes are
+# written back as they are, as ls and gcc do, so that editors and problem matchers open that
+# file. (The JSON formats escape them instead: report.render.)
+FILE_NAMES = "surrogateescape"
+
+
 class OutputError(Exception):
     """The report cannot be written where asked: one line, exit 2."""
 
@@ -70,7 +76,7 @@ def _would_walk(directory: str, real_target: str) -> bool:
 
 def _to_file(chunks: Iterable[str], target: str) -> None:
     """The report to ``target``, replaced atomically (``replace``)."""
-    replace(target, (chunk.encode("utf-8") for chunk in chunks))
+    replace(target, (chunk.encode("utf-8", FILE_NAMES) for chunk in chunks))
 
 
 def replace(target: str, data: Iterable[bytes]) -> None:
@@ -126,6 +132,9 @@ def _mode_for(path: str) -> int:
 
 
 def _to_stdout(chunks: Iterable[str]) -> None:
+    reconfigure = getattr(sys.stdout, "reconfigure", None)  # not on every replacement stream
+    if reconfigure is not None:
+        reconfigure(errors=FILE_NAMES)  # strict under a UTF-8 locale
     try:
         sys.stdout.writelines(chunks)
         sys.stdout.flush()

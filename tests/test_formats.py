@@ -437,3 +437,46 @@ def test_show_fixes_flag_is_for_text_formats_only(tmp_cwd):
     refused = cli("check", "node-tuning.yaml", "--show-fixes", "--format", "json")
     assert refused.exit_code == 2
     assert "portlint: error: --show-fixes: advice is text; not with --format json (its rules carry their help)\n" in refused.stderr
+
+
+# --- a file name that is not UTF-8 --------------------------------------------------------
+
+UNDECODABLE = b"\xff.yaml"  # os gives it as "\udcff.yaml" (surrogateescape)
+NODEPORT_SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 29000}]\n"
+PL302_LINE = (
+    b'\xff.yaml:6:32: error: nodePort 29000 of Service "s" is outside the NodePort range 30000-32767 '
+    b"(the kube-apiserver default) [PL302]\n"
+)
+
+
+def _check_bytes(cwd, *args: str) -> bytes:
+    """stdout of a real portlint process under a UTF-8 locale (its stdout then is strict)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, LC_ALL="C.UTF-8", PYTHONIOENCODING="")
+    ran = subprocess.run([sys.executable, "-m", "portlint", "check", *args, "."], cwd=cwd, env=env, capture_output=True, timeout=60)
+    assert ran.returncode == 1 and b"internal error" not in ran.stderr, ran.stderr
+    return ran.stdout
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path):
+    """Its bytes as they are where editors and problem matchers read paths (text, github);
+    JSON's \\udcff escape in the JSON formats (valid UTF-8: no JSON parser takes a raw 0xff);
+    the percent-encoded byte in SARIF's URI; a fingerprint all the same."""
+    (tmp_path / UNDECODABLE.decode("utf-8", "surrogateescape")).write_text(NODEPORT_SERVICE)
+    assert _check_bytes(tmp_path, "--format", "text") == PL302_LINE
+    assert _check_bytes(tmp_path, "--format", "github").startswith(b"::error file=\xff.yaml,line=6,col=32,endLine=6,endColumn=37,")
+    _check_bytes(tmp_path, "--format", "text", "--output", "report.txt")
+    assert (tmp_path / "report.txt").read_bytes() == PL302_LINE
+
+    found = json.loads(_check_bytes(tmp_path, "--format", "json").decode("ascii"))["findings"]
+    assert [(f["rule"], f["path"], f["line"], f["column"]) for f in found] == [("PL302", "\udcff.yaml", 6, 32)]
+    assert len(found[0]["fingerprint"]) == 32
+    sarif = json.loads(_check_bytes(tmp_path, "--format", "sarif").decode("utf-8"))
+    (result,) = sarif["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "%FF.yaml"
+    assert list(result["partialFingerprints"].values()) == [found[0]["fingerprint"]]
+    for form in ("gitlab", "rdjson", "rdjsonl"):
+        assert '"\\udcff.yaml"' in _check_bytes(tmp_path, "--format", form).decode("ascii"), form  # JSON's escape

@@ -30,6 +30,7 @@ from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 
 from ..findings import Finding
 from ..records import field, frozen
+from .escape import json_text
 
 
 @frozen
@@ -126,6 +127,13 @@ def for_people(format: str) -> bool:
 def render(format: str, run: RunInfo, findings: Iterable[Finding], summary: Summary) -> Iterator[str]:
     """The report in ``format`` (or STATISTICS) as text chunks: start, one chunk a finding, finish."""
     writer = writer_class(format)()
+    if getattr(writer, "JSON", False):
+        yield from map(json_text, _chunks(writer, run, findings, summary))
+    else:
+        yield from _chunks(writer, run, findings, summary)
+
+
+def _chunks(writer: Writer, run: RunInfo, findings: Iterable[Finding], summary: Summary) -> Iterator[str]:
     yield writer.start(run)
     for finding in numbered(findings):
         chunk = writer.result(finding)

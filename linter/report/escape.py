@@ -19,6 +19,16 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(chunk: str) -> str:
+    """A chunk of a JSON report with each lone surrogate (the bytes of a file name that is not
+    UTF-8, as os decodes them) as JSON's ``\\udcXX`` escape: json.dumps(ensure_ascii=False)
+    leaves them as they are, and no UTF-8 output can hold them."""
+    return chunk if chunk.isascii() else _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", chunk)
+
+
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")  # left by printable() and not allowed in XML 1.0
 
 

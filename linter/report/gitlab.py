@@ -23,6 +23,7 @@ SEVERITY = {"note": "info", "warning": "minor", "error": "major"}  # GitLab: inf
 
 
 class GitlabWriter:
+    JSON = True  # report.render escapes lone surrogates (escape.json_text)
     def start(self, run: RunInfo) -> str:
         self.run = run
         self.count = 0

@@ -26,6 +26,7 @@ def _location(loc: Location) -> dict:
 
 
 class JsonWriter:
+    JSON = True  # report.render escapes lone surrogates (escape.json_text)
     def start(self, run: RunInfo) -> str:
         self.run = run
         self.count = 0

@@ -29,6 +29,7 @@ SOURCE = {"name": "portlint", "url": "https://github.com/portlint/portlint"}
 
 class _Diagnostics:
     """What both formats share: one finding as a Diagnostic."""
+    JSON = True  # report.render escapes lone surrogates (escape.json_text)
 
     def start(self, run: RunInfo) -> str:
         self.sources = SourceLines(run.cwd, run.unread)

@@ -67,7 +67,8 @@ def artifact_location(path: str, cwd: str) -> dict:
     if path == ".." or path.startswith("../") or os.path.isabs(path):
         absolute = os.path.normpath(os.path.join(cwd, path)).replace(os.sep, "/")
         return {"uri": PurePosixPath(absolute).as_uri()}
-    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+    # a file name that is not UTF-8 is percent-encoded as its bytes (os's surrogateescape)
+    return {"uri": quote(path, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
 
 
 def _sentence(text: str) -> str:
@@ -83,6 +84,7 @@ def _text(text: str) -> str:
 class SarifWriter:
     """``start`` writes the driver (every rule), ``result`` one result a line (at most
     MAX_RESULTS), ``finish`` the invocation with its notifications."""
+    JSON = True  # report.render escapes lone surrogates (escape.json_text)
 
     def start(self, run: RunInfo) -> str:
         self.cwd = run.cwd
