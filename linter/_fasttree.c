@@ -284,26 +284,23 @@ static PyObject *mapping_get(CollectionObject *self, PyObject *key) {
         PyErr_SetString(PyExc_TypeError, "a mapping's entries are not a dict");
         return NULL;
     }
-    PyObject *found = PyDict_GetItemWithError(self->content, key); /* borrowed */
-    if (found == NULL && PyErr_Occurred())
+    PyObject *entry = PyDict_GetItemWithError(self->content, key); /* borrowed */
+    if (entry != NULL)
+        Py_INCREF(entry);
+    else if (PyErr_Occurred())
         return NULL;
-    if (found == NULL && self->merges != Py_None) { /* merged keys: tree.Mapping.entry */
-        PyObject *merged = PyObject_CallMethod((PyObject *)self, "entry", "(O)", key); /* "(O)": a tuple key is one argument */
-        if (merged == NULL || merged == Py_None)
-            return merged;
-        PyObject *value = PyTuple_Check(merged) && PyTuple_GET_SIZE(merged) == 2 ? Py_NewRef(PyTuple_GET_ITEM(merged, 1)) : NULL;
-        Py_DECREF(merged);
-        if (value == NULL)
-            PyErr_SetString(PyExc_TypeError, "a mapping entry is not a (key node, value node) tuple");
-        return value;
-    }
-    if (found == NULL)
+    else if (self->merges == Py_None)
         Py_RETURN_NONE;
-    if (!PyTuple_Check(found) || PyTuple_GET_SIZE(found) != 2) {
-        PyErr_SetString(PyExc_TypeError, "a mapping entry is not a (key node, value node) tuple");
-        return NULL;
+    else { /* merged keys: tree.Mapping.entry; "(O)": a tuple key is one argument */
+        entry = PyObject_CallMethod((PyObject *)self, "entry", "(O)", key);
+        if (entry == NULL || entry == Py_None)
+            return entry;
     }
-    return Py_NewRef(PyTuple_GET_ITEM(found, 1));
+    PyObject *value = PyTuple_Check(entry) && PyTuple_GET_SIZE(entry) == 2 ? Py_NewRef(PyTuple_GET_ITEM(entry, 1)) : NULL;
+    Py_DECREF(entry);
+    if (value == NULL)
+        PyErr_SetString(PyExc_TypeError, "a mapping entry is not a (key node, value node) tuple");
+    return value;
 }
 
 /* dig(node, *keys): tree.dig (follow mapping keys; None once a step is missing or not a
