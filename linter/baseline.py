@@ -20,6 +20,7 @@ from .config import ConfigError
 from .findings import Finding, suppress
 from .records import as_dict, field_names, frozen, mutable
 from .report import BaselineSummary, numbered
+from .report.escape import json_text
 from .sources import display_path
 from .suppressions import ALL, Suppression
 
@@ -57,7 +58,7 @@ def dumps(entries: Iterable[Entry]) -> str:
     """The file's text: sorted entries, one a line, so that a change shows as a line in a diff."""
     lines = [json.dumps(as_dict(e), ensure_ascii=False) for e in sorted(entries, key=Entry.order)]
     inner = "\n    " + ",\n    ".join(lines) + "\n  " if lines else ""
-    return f'{{\n  "version": {VERSION},\n  "findings": [{inner}]\n}}\n'
+    return json_text(f'{{\n  "version": {VERSION},\n  "findings": [{inner}]\n}}\n')  # a path that is not UTF-8
 
 
 def load(path: str) -> Baseline:

@@ -480,3 +480,19 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path):
     assert list(result["partialFingerprints"].values()) == [found[0]["fingerprint"]]
     for form in ("gitlab", "rdjson", "rdjsonl"):
         assert '"\\udcff.yaml"' in _check_bytes(tmp_path, "--format", form).decode("ascii"), form  # JSON's escape
+
+
+def test_a_baseline_of_a_file_name_that_is_not_utf8_reads_back(tmp_path):
+    """The baseline is JSON too: the name as JSON's escape, read back as the same name."""
+    import subprocess
+    import sys
+
+    (tmp_path / UNDECODABLE.decode("utf-8", "surrogateescape")).write_text(NODEPORT_SERVICE)
+    command = [sys.executable, "-m", "portlint", "check", "."]
+    written = subprocess.run([*command, "--write-baseline", "base.json"], cwd=tmp_path, capture_output=True, timeout=60)
+    assert written.returncode == 0, written.stderr
+    entries = json.loads((tmp_path / "base.json").read_bytes().decode("ascii"))["findings"]
+    assert [(e["rule"], e["path"]) for e in entries] == [("PL302", "\udcff.yaml")]
+    ran = subprocess.run([*command, "--baseline", "base.json"], cwd=tmp_path, capture_output=True, timeout=60)
+    assert (ran.returncode, ran.stdout) == (0, b""), ran.stderr
+    assert b"1 suppressed (1 by the baseline)" in ran.stderr
