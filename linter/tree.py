@@ -198,16 +198,11 @@ def parse_streaming_items(text: str, first_line: int, on_item) -> tuple[Node | N
         taken += 1
         on_item(item)
 
-    if _c_builder_may_take(text):
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
+    if _c_builder_may_take(text):  # the engine, its one caller, has paused the collector
         try:
             return _fasttree.build(text, counted), [], taken > 0
         except _fasttree.Fallback:
             pass
-        finally:
-            if gc_was_enabled:
-                gc.enable()
     return (*parse(text, first_line, accelerated=False), False)
 
 
