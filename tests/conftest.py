@@ -45,6 +45,15 @@ def _in_repo_root(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _one_process_unless_asked(monkeypatch):
+    """One process for every test that does not set PORTLINT_JOBS itself: the default mode
+    forks workers when the run queue shows a free core at that moment, so a test linting 3 MB
+    or more would run its rules in workers on one run and in process on the next (the tests
+    of the worker pool set the knob, or remove it, themselves)."""
+    monkeypatch.setenv("PORTLINT_JOBS", "1")
+
+
+@pytest.fixture(autouse=True)
 def _no_cpu_quota(monkeypatch):
     """The tests that size the worker pool pretend a number of cores: the CPU quota of the
     machine running them must not cut it (tests/test_parallel.py tests the quota itself)."""
